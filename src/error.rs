@@ -1,0 +1,245 @@
+//! Every way a line or a download can go wrong, each rendered as one plain sentence that a
+//! person who is not a programmer can act on. The engine creates these; the window and the CLI
+//! only display them.
+
+use std::path::PathBuf;
+
+use crate::format;
+
+/// Why a line of the URL list was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    /// The line uses a scheme Downpour does not download, e.g. `ftp:` or `javascript:`.
+    #[error("only http:// and https:// links can be downloaded, not {scheme}:")]
+    UnsupportedScheme {
+        /// The scheme as written, lower-cased.
+        scheme: String,
+    },
+    /// The line is not a web address at all.
+    #[error("this is not a web address ({reason})")]
+    Malformed {
+        /// What the URL parser objected to.
+        reason: String,
+    },
+    /// The address has no server name.
+    #[error("the address has no server name")]
+    NoHost,
+    /// The `sha256:` checksum after the address is not 64 hexadecimal digits.
+    #[error("the checksum after the address must be sha256: followed by 64 hexadecimal digits")]
+    BadChecksum,
+}
+
+/// Why one download did not complete. `Display` is the sentence shown to the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DownloadError {
+    /// The server answered with an HTTP error status.
+    #[error("the server answered {code} {reason}")]
+    Status {
+        /// The numeric status, e.g. 404.
+        code: u16,
+        /// The canonical reason phrase, e.g. `Not Found`.
+        reason: String,
+    },
+    /// The server's name could not be resolved.
+    #[error("could not find the server {host} — check the address and your connection")]
+    UnknownHost {
+        /// The host name that failed to resolve.
+        host: String,
+    },
+    /// A TCP connection could not be established.
+    #[error("could not connect to {host}: {reason}")]
+    Connect {
+        /// The host that was tried.
+        host: String,
+        /// A short lower-case reason, e.g. `connection refused`.
+        reason: String,
+    },
+    /// The secure (TLS) connection could not be verified.
+    #[error(
+        "the secure connection to {host} could not be verified ({reason}); nothing was downloaded"
+    )]
+    Tls {
+        /// The host whose certificate failed.
+        host: String,
+        /// A short reason from the TLS layer.
+        reason: String,
+    },
+    /// No answer arrived before the timeout.
+    #[error("the server did not answer within {secs} s")]
+    NoAnswer {
+        /// The timeout in seconds.
+        secs: u64,
+    },
+    /// The body stopped arriving for longer than the timeout.
+    #[error("no data for {secs} s — the server stopped sending")]
+    Stalled {
+        /// The timeout in seconds.
+        secs: u64,
+    },
+    /// The connection ended before the whole body arrived.
+    #[error("{}", truncated_sentence(*.got, *.expected))]
+    Truncated {
+        /// Bytes received.
+        got: u64,
+        /// Bytes announced by Content-Length, when known.
+        expected: Option<u64>,
+    },
+    /// The server kept redirecting.
+    #[error("the server redirected more than {max} times (probably a redirect loop)")]
+    TooManyRedirects {
+        /// The redirect limit.
+        max: usize,
+    },
+    /// A redirect pointed somewhere Downpour cannot follow.
+    #[error("the server redirected to an address that cannot be downloaded ({target})")]
+    BadRedirect {
+        /// Where the redirect pointed.
+        target: String,
+    },
+    /// The save folder or the file could not be written.
+    #[error("cannot write to {}: {reason}", .path.display())]
+    Write {
+        /// The file or folder that failed.
+        path: PathBuf,
+        /// A short lower-case reason, e.g. `permission denied`.
+        reason: String,
+    },
+    /// The disk ran out of space.
+    #[error("the disk is full — free some space and retry")]
+    DiskFull,
+    /// The downloaded file did not have the expected SHA-256.
+    #[error("checksum mismatch: expected {expected} got {actual}")]
+    ChecksumMismatch {
+        /// The hash given with the URL.
+        expected: String,
+        /// The hash of what arrived.
+        actual: String,
+    },
+    /// Any other network failure.
+    #[error("the download failed: {0}")]
+    Network(String),
+}
+
+fn truncated_sentence(got: u64, expected: Option<u64>) -> String {
+    match expected {
+        Some(total) => format!(
+            "the connection closed after {} of {}",
+            format::bytes(got),
+            format::bytes(total)
+        ),
+        None => format!(
+            "the connection closed after {} before the file was complete",
+            format::bytes(got)
+        ),
+    }
+}
+
+impl DownloadError {
+    /// Whether trying again may help (network trouble, 5xx, 408, 429), as opposed to an answer
+    /// that will not change (404, a full disk, a bad checksum).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Status { code, .. } => *code >= 500 || *code == 408 || *code == 429,
+            Self::Connect { .. }
+            | Self::NoAnswer { .. }
+            | Self::Stalled { .. }
+            | Self::Truncated { .. }
+            | Self::Network(_) => true,
+            Self::UnknownHost { .. }
+            | Self::Tls { .. }
+            | Self::TooManyRedirects { .. }
+            | Self::BadRedirect { .. }
+            | Self::Write { .. }
+            | Self::DiskFull
+            | Self::ChecksumMismatch { .. } => false,
+        }
+    }
+
+    /// Builds the error for a failed file-system operation on `path`.
+    pub fn from_io(path: &std::path::Path, err: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        match err.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+                Self::DiskFull
+            }
+            ErrorKind::NotFound => Self::Write {
+                path: path.to_owned(),
+                reason: "the folder does not exist any more".to_owned(),
+            },
+            _ => Self::Write {
+                path: path.to_owned(),
+                reason: describe_io(err),
+            },
+        }
+    }
+}
+
+/// A file-system error as the second half of a sentence, e.g. `permission denied`.
+pub fn describe_io(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
+        ErrorKind::NotFound => "it does not exist".to_owned(),
+        ErrorKind::StorageFull => "the disk is full".to_owned(),
+        _ => lower_first(&err.to_string()),
+    }
+}
+
+/// Lower-cases the first letter and drops an `(os error N)` suffix, so that library messages
+/// read as the second half of a sentence.
+pub(crate) fn lower_first(text: &str) -> String {
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_are_plain() {
+        let e = DownloadError::Status {
+            code: 404,
+            reason: "Not Found".into(),
+        };
+        assert_eq!(e.to_string(), "the server answered 404 Not Found");
+        let e = DownloadError::Truncated {
+            got: 1_258_291,
+            expected: Some(5 * 1024 * 1024),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the connection closed after 1.2 MiB of 5.0 MiB"
+        );
+        let e = DownloadError::Stalled { secs: 30 };
+        assert_eq!(
+            e.to_string(),
+            "no data for 30 s — the server stopped sending"
+        );
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = DownloadError::from_io(std::path::Path::new("/path"), &io);
+        assert_eq!(e.to_string(), "cannot write to /path: permission denied");
+    }
+
+    #[test]
+    fn transient_errors_are_the_retryable_ones() {
+        let status = |code| DownloadError::Status {
+            code,
+            reason: String::new(),
+        };
+        assert!(status(503).is_transient());
+        assert!(status(429).is_transient());
+        assert!(status(408).is_transient());
+        assert!(!status(404).is_transient());
+        assert!(!status(403).is_transient());
+        assert!(!DownloadError::DiskFull.is_transient());
+    }
+}

@@ -1,0 +1,63 @@
+//! Human-readable sizes, durations and speeds, shared by the CLI, the window and error texts
+//! so that a number always reads the same way wherever a person sees it.
+
+/// Formats a byte count with binary units, e.g. `64.0 KiB` or `1.2 MiB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Formats milliseconds as seconds with three decimals, e.g. `1.234 s`.
+pub fn seconds(ms: u64) -> String {
+    format!("{:.3} s", ms as f64 / 1000.0)
+}
+
+/// Formats a transfer rate in bytes per second, e.g. `3.4 MiB/s`.
+pub fn speed(bytes_per_sec: f64) -> String {
+    if !bytes_per_sec.is_finite() || bytes_per_sec <= 0.0 {
+        return "–".to_owned();
+    }
+    format!("{}/s", bytes(bytes_per_sec as u64))
+}
+
+/// Formats a remaining time in whole seconds as `1 h 02 min`, `3 min 05 s` or `42 s`.
+pub fn eta(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 => format!("{} min {:02} s", secs / 60, secs % 60),
+        _ => format!("{} h {:02} min", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(bytes(0), "0 B");
+        assert_eq!(bytes(1023), "1023 B");
+        assert_eq!(bytes(64 * 1024), "64.0 KiB");
+        assert_eq!(bytes(1_258_291), "1.2 MiB");
+        assert_eq!(bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    #[test]
+    fn times_read_naturally() {
+        assert_eq!(seconds(1234), "1.234 s");
+        assert_eq!(eta(42), "42 s");
+        assert_eq!(eta(185), "3 min 05 s");
+        assert_eq!(eta(3720), "1 h 02 min");
+        assert_eq!(speed(0.0), "–");
+        assert_eq!(speed(2048.0), "2.0 KiB/s");
+    }
+}

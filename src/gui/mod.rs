@@ -1,0 +1,422 @@
+//! The desktop window: a thin egui layer over the engine. It turns clicks into runs, drains
+//! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`.
+
+pub mod args;
+pub mod fonts;
+pub mod i18n;
+pub mod model;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use downpour::{
+    Event, EventSink, Job, Mode, ParsedList, RunConfig, RunHandle, parse_list, start_run,
+};
+use serde::{Deserialize, Serialize};
+
+use i18n::Lang;
+use model::RunView;
+
+/// How long one frame may spend applying engine events before it yields to drawing.
+const EVENT_BUDGET: Duration = Duration::from_millis(4);
+
+/// What survives a restart (eframe storage). New fields must have defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The text in the links box.
+    pub url_text: String,
+    /// The save folder as typed.
+    pub folder: String,
+    /// The chosen mode.
+    pub mode: Mode,
+    /// Worker threads for the threaded modes.
+    pub workers: usize,
+    /// Retries of transient failures.
+    pub retries: u32,
+    /// The interface language; `None` follows the system.
+    pub language: Option<Lang>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            url_text: String::new(),
+            folder: downpour::run::default_download_dir().display().to_string(),
+            mode: Mode::Submit,
+            workers: 8,
+            retries: 3,
+            language: None,
+        }
+    }
+}
+
+/// Which view the central area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// The list of downloads.
+    #[default]
+    Downloads,
+    /// Results in reported order.
+    Results,
+    /// Charts of the runs.
+    Charts,
+}
+
+/// Messages from helper threads (dialogs, file reads) to the window.
+#[derive(Debug)]
+pub enum UiMessage {
+    /// A folder was picked.
+    Folder(PathBuf),
+    /// Text to add to the links box (an imported or dropped list).
+    AddLinks(String),
+    /// A dialog returned nothing or a file could not be read.
+    Notice(String),
+}
+
+/// The state of the save folder, checked when the person starts a run or creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderProblem {
+    /// The folder does not exist; the window offers to create it.
+    Missing(PathBuf),
+    /// It cannot be used; the sentence says why.
+    Unusable(String),
+}
+
+/// A run in progress, or the last one.
+pub struct ActiveRun {
+    handle: RunHandle,
+    events: mpsc::Receiver<Event>,
+}
+
+/// The application.
+pub struct DownpourApp {
+    /// Persistent settings.
+    pub settings: Settings,
+    /// The parsed links box, recomputed only when its text changes.
+    pub list: ParsedList,
+    /// The run being shown (current or last).
+    pub view: Option<RunView>,
+    /// Summaries of every run of this session, for the comparison chart.
+    pub history: Vec<charts::RunSummary>,
+    run: Option<ActiveRun>,
+    /// The visible tab.
+    pub tab: Tab,
+    /// A problem with the save folder, shown next to it.
+    pub folder_problem: Option<FolderProblem>,
+    /// A one-line message for the person (dialog unavailable, file unreadable…).
+    pub notice: Option<String>,
+    confirm_close: bool,
+    quit_when_done: bool,
+    helper_tx: mpsc::Sender<UiMessage>,
+    helper_rx: mpsc::Receiver<UiMessage>,
+    parsed_text: String,
+    chart_state: view::ChartState,
+}
+
+pub use downpour::stats as charts;
+
+impl DownpourApp {
+    /// A window with `settings` (restored or default).
+    pub fn new(settings: Settings) -> Self {
+        let (helper_tx, helper_rx) = mpsc::channel();
+        let mut app = Self {
+            list: ParsedList::default(),
+            settings,
+            view: None,
+            history: Vec::new(),
+            run: None,
+            tab: Tab::Downloads,
+            folder_problem: None,
+            notice: None,
+            confirm_close: false,
+            quit_when_done: false,
+            helper_tx,
+            helper_rx,
+            parsed_text: String::new(),
+            chart_state: view::ChartState::default(),
+        };
+        app.reparse();
+        app
+    }
+
+    /// Restores settings from eframe's storage, if any.
+    pub fn from_storage(storage: Option<&dyn eframe::Storage>) -> Self {
+        let settings = storage
+            .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::new(settings)
+    }
+
+    /// The interface language in effect.
+    pub fn lang(&self) -> Lang {
+        self.settings.language.unwrap_or_else(Lang::from_system)
+    }
+
+    /// Re-reads the links box if its text changed.
+    pub fn reparse(&mut self) {
+        if self.parsed_text != self.settings.url_text {
+            self.list = parse_list(&self.settings.url_text);
+            self.parsed_text.clone_from(&self.settings.url_text);
+        }
+    }
+
+    /// Whether a run is going on.
+    pub fn is_running(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| !v.is_finished()) && self.run.is_some()
+    }
+
+    /// Why Start is disabled, if it is.
+    pub fn start_blocker(&self) -> Option<&'static str> {
+        let t = self.lang().t();
+        if self.is_running() {
+            Some(t.running)
+        } else if self.list.entries.is_empty() {
+            Some(t.nothing_to_do)
+        } else {
+            None
+        }
+    }
+
+    /// The save folder as a path.
+    pub fn folder(&self) -> PathBuf {
+        PathBuf::from(self.settings.folder.trim())
+    }
+
+    /// Starts downloading every valid link. Returns false (with `folder_problem` set) when the
+    /// folder cannot be used.
+    pub fn start(&mut self, ctx: &egui::Context) -> bool {
+        self.reparse();
+        if self.start_blocker().is_some() {
+            return false;
+        }
+        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        self.launch(ctx, jobs, Vec::new())
+    }
+
+    /// Downloads the failed items of the last run again, keeping the other rows.
+    pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
+        if self.is_running() {
+            return false;
+        }
+        let Some(view) = self.view.take() else {
+            return false;
+        };
+        let jobs = view.failed_jobs();
+        if jobs.is_empty() {
+            self.view = Some(view);
+            return false;
+        }
+        let rows = view.rows;
+        self.launch(ctx, jobs, rows)
+    }
+
+    fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<model::Row>) -> bool {
+        let folder = self.folder();
+        if let Err(problem) = check_folder(&folder) {
+            self.folder_problem = Some(problem);
+            if !rows.is_empty() {
+                self.view = Some(RunView::new(self.settings.mode, 1, &[], rows));
+            }
+            return false;
+        }
+        self.folder_problem = None;
+        self.notice = None;
+        let mut config = RunConfig::new(self.settings.mode, self.settings.workers, &folder);
+        config.retries = self.settings.retries;
+        let workers = config.effective_workers();
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
+        self.view = Some(RunView::new(self.settings.mode, workers, &jobs, rows));
+        let handle = start_run(jobs, config, sink);
+        self.run = Some(ActiveRun { handle, events: rx });
+        self.tab = Tab::Downloads;
+        true
+    }
+
+    /// Asks the run to stop.
+    pub fn cancel(&mut self) {
+        if let Some(run) = &self.run {
+            run.handle.cancel();
+        }
+    }
+
+    /// Whether Cancel was pressed and the run is winding down.
+    pub fn is_cancelling(&self) -> bool {
+        self.is_running() && self.run.as_ref().is_some_and(|r| r.handle.is_cancelling())
+    }
+
+    /// Creates the missing save folder.
+    pub fn create_folder(&mut self) {
+        let folder = self.folder();
+        self.folder_problem = std::fs::create_dir_all(&folder)
+            .err()
+            .map(|err| FolderProblem::Unusable(folder_sentence(&folder, &err)));
+    }
+
+    /// Applies what helper threads and the engine sent, spending at most [`EVENT_BUDGET`] on
+    /// engine events; asks for another frame if some are left.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        while let Ok(message) = self.helper_rx.try_recv() {
+            match message {
+                UiMessage::Folder(path) => {
+                    self.settings.folder = path.display().to_string();
+                    self.folder_problem = None;
+                }
+                UiMessage::AddLinks(text) => {
+                    if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n')
+                    {
+                        self.settings.url_text.push('\n');
+                    }
+                    self.settings.url_text.push_str(&text);
+                    self.reparse();
+                }
+                UiMessage::Notice(text) => self.notice = Some(text),
+            }
+        }
+        let (Some(run), Some(view)) = (&self.run, &mut self.view) else {
+            return;
+        };
+        let lang = self.settings.language.unwrap_or_else(Lang::from_system);
+        let deadline = Instant::now() + EVENT_BUDGET;
+        let mut finished = false;
+        while let Ok(event) = run.events.try_recv() {
+            finished |= matches!(event, Event::RunFinished { .. });
+            view.apply(event, |a, of, reason| lang.retrying(a, of, reason));
+            if Instant::now() >= deadline {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        if finished {
+            self.history.push(charts::RunSummary::from_records(
+                view.mode,
+                view.workers,
+                view.elapsed_ms(),
+                &view.records,
+                &self.settings.url_text,
+            ));
+            if self.quit_when_done {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        } else if !view.is_finished() {
+            // Keep the elapsed time ticking even when no bytes arrive.
+            ctx.request_repaint_after(Duration::from_millis(500));
+        }
+    }
+
+    /// Starts a helper thread (dialogs, file reads) that reports through `UiMessage`.
+    fn spawn_helper(
+        &self,
+        ctx: &egui::Context,
+        work: impl FnOnce() -> Option<UiMessage> + Send + 'static,
+    ) {
+        let tx = self.helper_tx.clone();
+        let ctx = ctx.clone();
+        let _ = std::thread::Builder::new()
+            .name("downpour-helper".into())
+            .spawn(move || {
+                if let Some(message) = work() {
+                    let _ = tx.send(message);
+                    ctx.request_repaint();
+                }
+            });
+    }
+
+    /// Reads list files (imported or dropped) off the UI thread.
+    pub fn add_list_files(&self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        self.spawn_helper(ctx, move || Some(read_lists(paths)));
+    }
+}
+
+/// Reads list files into one text; a file that cannot be read gives a notice instead.
+pub fn read_lists(paths: Vec<PathBuf>) -> UiMessage {
+    let mut text = String::new();
+    for path in paths {
+        match std::fs::read(&path) {
+            // A list saved in another encoding still yields its ASCII links.
+            Ok(bytes) => {
+                text.push_str(&String::from_utf8_lossy(&bytes));
+                text.push('\n');
+            }
+            Err(err) => {
+                return UiMessage::Notice(format!(
+                    "Could not read {}: {}.",
+                    path.display(),
+                    downpour::error::describe_io(&err)
+                ));
+            }
+        }
+    }
+    UiMessage::AddLinks(text)
+}
+
+/// Checks that `folder` exists and can be written, by creating and removing a probe file.
+pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
+    if folder.as_os_str().is_empty() {
+        return Err(FolderProblem::Unusable(
+            "Type or choose the folder to save the files in.".into(),
+        ));
+    }
+    match std::fs::metadata(folder) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(FolderProblem::Missing(folder.to_owned()));
+        }
+        Err(err) => return Err(FolderProblem::Unusable(folder_sentence(folder, &err))),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(FolderProblem::Unusable(format!(
+                "{} is a file, not a folder.",
+                folder.display()
+            )));
+        }
+        Ok(_) => {}
+    }
+    let probe = folder.join(format!(".downpour-write-test-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(err) => Err(FolderProblem::Unusable(folder_sentence(folder, &err))),
+    }
+}
+
+fn folder_sentence(folder: &Path, err: &std::io::Error) -> String {
+    format!(
+        "Cannot save into {}: {}.",
+        folder.display(),
+        downpour::error::describe_io(err)
+    )
+}
+
+/// Opens `path` in the system's file manager without waiting for it.
+pub fn open_in_file_manager(path: &Path) {
+    let program = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(program).arg(path).spawn();
+}
+
+impl eframe::App for DownpourApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.window_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}

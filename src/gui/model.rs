@@ -1,0 +1,331 @@
+//! What the window knows about a run, built only from engine events: one row per item,
+//! the results in reported order, and running totals kept up to date incrementally so that a
+//! frame never walks 10,000 rows.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use downpour::{Event, ItemRecord, Job, Mode, Outcome, names};
+
+/// Where an item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    /// Waiting for a worker.
+    Queued,
+    /// A worker is on it.
+    Downloading,
+    /// Complete under its final name.
+    Done,
+    /// Ended with an error.
+    Failed,
+    /// Stopped by Cancel.
+    Cancelled,
+}
+
+/// One line of the downloads list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based index among the list's valid URLs.
+    pub index: usize,
+    /// The address.
+    pub url: String,
+    /// The expected SHA-256, carried over for retries.
+    pub sha256: Option<String>,
+    /// The file name (from the URL until the server names it).
+    pub name: String,
+    /// Where the file is saved, once known.
+    pub path: Option<PathBuf>,
+    /// Status.
+    pub status: RowStatus,
+    /// Bytes so far.
+    pub bytes: u64,
+    /// Announced size.
+    pub total: Option<u64>,
+    /// The worker (0 before one picks it up).
+    pub worker: usize,
+    /// Milliseconds since the run began.
+    pub started_ms: Option<u64>,
+    /// When it ended.
+    pub finished_ms: Option<u64>,
+    /// The error sentence or the retry note.
+    pub message: Option<String>,
+}
+
+impl Row {
+    fn new(job: &Job) -> Self {
+        Self {
+            index: job.index,
+            url: job.url.to_string(),
+            sha256: job.sha256.clone(),
+            name: names::sanitize(&names::from_url(&job.url)),
+            path: None,
+            status: RowStatus::Queued,
+            bytes: 0,
+            total: None,
+            worker: 0,
+            started_ms: None,
+            finished_ms: None,
+            message: None,
+        }
+    }
+
+    /// The job that downloads this row again.
+    pub fn job(&self) -> Option<Job> {
+        Some(Job {
+            index: self.index,
+            url: self.url.parse().ok()?,
+            sha256: self.sha256.clone(),
+        })
+    }
+
+    /// Fraction complete, when the size is known.
+    pub fn fraction(&self) -> Option<f32> {
+        match (self.status, self.total) {
+            (RowStatus::Done, _) => Some(1.0),
+            (_, Some(0)) => None,
+            (_, Some(total)) => Some((self.bytes as f64 / total as f64).min(1.0) as f32),
+            (_, None) => None,
+        }
+    }
+}
+
+/// One line of the results, in reported order.
+#[derive(Debug, Clone)]
+pub struct ResultLine {
+    /// The item.
+    pub index: usize,
+    /// The outcome's status word.
+    pub outcome: &'static str,
+    /// File name or error sentence.
+    pub detail: String,
+    /// Seconds the item took.
+    pub secs: f64,
+}
+
+/// A run shown in the window: rows, results and totals.
+pub struct RunView {
+    /// The mode of the run.
+    pub mode: Mode,
+    /// Workers in use.
+    pub workers: usize,
+    /// One row per item of the list (index `i` at `rows[i-1]` when the list is whole).
+    pub rows: Vec<Row>,
+    /// Position of each index in `rows`.
+    position: std::collections::HashMap<usize, usize>,
+    /// Results in reported order.
+    pub results: Vec<ResultLine>,
+    /// Full records in reported order (for charts and export).
+    pub records: Vec<ItemRecord>,
+    /// Items in this run (a retry run has fewer than `rows`).
+    pub total: usize,
+    /// Items reported so far.
+    pub reported: usize,
+    /// Items done / failed / cancelled.
+    pub done: usize,
+    /// Failed items.
+    pub failed: usize,
+    /// Cancelled items.
+    pub cancelled: usize,
+    /// Bytes received in this run.
+    pub bytes: u64,
+    /// Bytes announced by the answers seen so far (for the ETA).
+    pub announced: u64,
+    /// When the run started (wall clock, for elapsed and speed).
+    pub started: Instant,
+    /// Set when the run finished: its total time.
+    pub elapsed_ms: Option<u64>,
+    /// Recent speed in bytes per second (smoothed).
+    pub speed: f64,
+    speed_mark: (Instant, u64),
+}
+
+impl RunView {
+    /// A fresh view for `jobs`, keeping `previous` rows that are not re-run (Retry failed).
+    pub fn new(mode: Mode, workers: usize, jobs: &[Job], previous: Vec<Row>) -> Self {
+        let mut rows = previous;
+        if rows.is_empty() {
+            rows = jobs.iter().map(Row::new).collect();
+        }
+        let position = rows.iter().enumerate().map(|(i, r)| (r.index, i)).collect();
+        let mut view = Self {
+            mode,
+            workers,
+            rows,
+            position,
+            results: Vec::new(),
+            records: Vec::new(),
+            total: jobs.len(),
+            reported: 0,
+            done: 0,
+            failed: 0,
+            cancelled: 0,
+            bytes: 0,
+            announced: 0,
+            started: Instant::now(),
+            elapsed_ms: None,
+            speed: 0.0,
+            speed_mark: (Instant::now(), 0),
+        };
+        for job in jobs {
+            if let Some(row) = view.row_mut(job.index) {
+                *row = Row::new(job);
+            }
+        }
+        view
+    }
+
+    /// The row of item `index`.
+    pub fn row_mut(&mut self, index: usize) -> Option<&mut Row> {
+        let at = *self.position.get(&index)?;
+        self.rows.get_mut(at)
+    }
+
+    /// Whether every item has been reported.
+    pub fn is_finished(&self) -> bool {
+        self.elapsed_ms.is_some()
+    }
+
+    /// Milliseconds since the start (or the total, once finished).
+    pub fn elapsed_ms(&self) -> u64 {
+        self.elapsed_ms
+            .unwrap_or_else(|| self.started.elapsed().as_millis() as u64)
+    }
+
+    /// Seconds left, estimated from the bytes announced and the current speed.
+    pub fn eta_secs(&self) -> Option<u64> {
+        if self.is_finished() || self.speed <= 0.0 || self.announced <= self.bytes {
+            return None;
+        }
+        Some(((self.announced - self.bytes) as f64 / self.speed).ceil() as u64)
+    }
+
+    /// Applies one engine event.
+    pub fn apply(&mut self, event: Event, retrying: impl Fn(u32, u32, &str) -> String) {
+        match event {
+            Event::RunStarted { workers, .. } => self.workers = workers,
+            Event::ItemStarted {
+                index,
+                worker,
+                at_ms,
+            } => {
+                if let Some(row) = self.row_mut(index) {
+                    row.status = RowStatus::Downloading;
+                    row.worker = worker;
+                    row.started_ms = Some(at_ms);
+                }
+            }
+            Event::ItemResponded { index, path, total } => {
+                let mut added = 0;
+                if let Some(row) = self.row_mut(index) {
+                    row.name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    row.path = Some(path);
+                    if row.total.is_none() {
+                        added = total.unwrap_or(0);
+                    }
+                    row.total = total;
+                    self.bytes -= std::mem::take(&mut row.bytes).min(self.bytes);
+                }
+                self.announced += added;
+            }
+            Event::Progress { index, bytes } => {
+                let mut delta = 0;
+                if let Some(row) = self.row_mut(index) {
+                    delta = bytes.saturating_sub(row.bytes);
+                    row.bytes = bytes;
+                }
+                self.bytes += delta;
+                self.update_speed();
+            }
+            Event::Retrying {
+                index,
+                attempt,
+                of,
+                reason,
+            } => {
+                if let Some(row) = self.row_mut(index) {
+                    row.message = Some(retrying(attempt, of, &reason.to_string()));
+                }
+            }
+            Event::ItemReported(record) => self.report(record),
+            Event::RunFinished { elapsed_ms } => {
+                self.elapsed_ms = Some(elapsed_ms);
+                self.speed = 0.0;
+            }
+        }
+    }
+
+    fn update_speed(&mut self) {
+        let (at, bytes) = self.speed_mark;
+        let dt = at.elapsed().as_secs_f64();
+        if dt >= 0.5 {
+            let current = (self.bytes.saturating_sub(bytes)) as f64 / dt;
+            self.speed = if self.speed == 0.0 {
+                current
+            } else {
+                0.6 * current + 0.4 * self.speed
+            };
+            self.speed_mark = (Instant::now(), self.bytes);
+        }
+    }
+
+    fn report(&mut self, record: ItemRecord) {
+        self.reported += 1;
+        let secs = record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0;
+        let mut extra = 0;
+        if let Some(row) = self.row_mut(record.index) {
+            extra = record.bytes.saturating_sub(row.bytes);
+            row.bytes = record.bytes;
+            row.total = record.total.or(row.total);
+            row.worker = record.worker;
+            row.started_ms = Some(record.started_ms);
+            row.finished_ms = Some(record.finished_ms);
+            if let Some(path) = &record.path {
+                row.name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                row.path = Some(path.clone());
+            }
+            row.status = match record.outcome {
+                Outcome::Done => RowStatus::Done,
+                Outcome::Failed(_) => RowStatus::Failed,
+                Outcome::Cancelled => RowStatus::Cancelled,
+            };
+            row.message = record.outcome.error().map(ToString::to_string);
+        }
+        self.bytes += extra;
+        let name = self
+            .position
+            .get(&record.index)
+            .and_then(|&at| self.rows.get(at))
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        match &record.outcome {
+            Outcome::Done => self.done += 1,
+            Outcome::Failed(_) => self.failed += 1,
+            Outcome::Cancelled => self.cancelled += 1,
+        }
+        self.results.push(ResultLine {
+            index: record.index,
+            outcome: record.outcome.status(),
+            detail: match &record.outcome {
+                Outcome::Failed(err) => err.to_string(),
+                _ => name,
+            },
+            secs,
+        });
+        self.records.push(record);
+    }
+
+    /// Rows that failed, as jobs for Retry failed.
+    pub fn failed_jobs(&self) -> Vec<Job> {
+        self.rows
+            .iter()
+            .filter(|r| r.status == RowStatus::Failed)
+            .filter_map(Row::job)
+            .collect()
+    }
+}

@@ -1,0 +1,343 @@
+//! The window driven as a person would — by visible labels, clicks, paste and typing — with
+//! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
+//! files on disk.
+
+#[path = "../../tests/common/server.rs"]
+mod server;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use server::{TestServer, body_for};
+
+use super::model::RowStatus;
+use super::{DownpourApp, Settings, Tab};
+use downpour::Mode;
+
+fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
+    let mut app = DownpourApp::new(settings);
+    app.settings.language = Some(super::i18n::Lang::En);
+    Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut DownpourApp| {
+                app.poll(ui.ctx());
+                app.window_ui(ui);
+            },
+            app,
+        )
+}
+
+fn settings_for(dir: &std::path::Path) -> Settings {
+    Settings {
+        folder: dir.display().to_string(),
+        retries: 0,
+        ..Settings::default()
+    }
+}
+
+/// Pastes `text` into the links box, as a person would.
+fn paste_links(harness: &mut Harness<'_, DownpourApp>, text: &str) {
+    harness.get_by_label("Links").click();
+    harness.run_steps(2);
+    harness.event(egui::Event::Paste(text.to_owned()));
+    harness.run_steps(2);
+}
+
+/// Steps frames in real time until the run has finished.
+fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !harness
+        .state()
+        .view
+        .as_ref()
+        .is_some_and(|v| v.is_finished())
+    {
+        assert!(Instant::now() < deadline, "the run did not finish");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn pasted_links_are_counted_and_bad_lines_explained() {
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("Paste at least one http:// or https:// link to start.");
+    paste_links(
+        &mut harness,
+        "https://example.com/a.zip\n# a comment\nexample.org/b.png\nftp://old.example/c\nnot a link\nhttps://example.com/a.zip\n",
+    );
+    harness.get_by_label("3 URLs ready · 2 lines not understood");
+    harness.get_by_label("line 4: only http:// and https:// links can be downloaded, not ftp:");
+    harness.get_by_label_contains("line 5: this is not a web address");
+    assert_eq!(harness.state().list.entries.len(), 3);
+    assert!(
+        harness
+            .query_by_label("Paste at least one http:// or https:// link to start.")
+            .is_none()
+    );
+}
+
+#[test]
+fn each_mode_downloads_everything_and_reports_in_its_order() {
+    let server = TestServer::start();
+    let links: Vec<String> = [700, 350, 250, 50, 500]
+        .iter()
+        .enumerate()
+        .map(|(i, ms)| server.url(&format!("pic{}.png?size=30000&delay={ms}", i + 1)))
+        .collect();
+    for (mode, label) in [
+        (Mode::Sequential, "Sequential"),
+        (Mode::Submit, "Threaded (as completed)"),
+        (Mode::Map, "Threaded (in order)"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = harness(Settings::default());
+        // The folder is typed, as on a desktop without a folder dialog.
+        let folder = harness.get_by_label("Save folder");
+        folder.click();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness
+            .get_by_label("Save folder")
+            .type_text(&dir.path().display().to_string());
+        harness.run_steps(1);
+        paste_links(&mut harness, &links.join("\n"));
+        harness.get_by_label(label).click();
+        harness.run_steps(1);
+        assert_eq!(harness.state().settings.mode, mode);
+        harness.get_by_label("Start").click();
+        harness.step();
+        run_to_end(&mut harness);
+
+        let app = harness.state();
+        let view = app.view.as_ref().unwrap();
+        assert_eq!(app.settings.folder, dir.path().display().to_string());
+        assert!(
+            view.rows.iter().all(|r| r.status == RowStatus::Done),
+            "{mode:?}"
+        );
+        let order: Vec<usize> = view.results.iter().map(|r| r.index).collect();
+        match mode {
+            Mode::Sequential | Mode::Map => assert_eq!(order, [1, 2, 3, 4, 5]),
+            Mode::Submit => {
+                let mut by_finish = view.records.clone();
+                by_finish.sort_by_key(|r| r.finished_ms);
+                let finish: Vec<usize> = by_finish.iter().map(|r| r.index).collect();
+                assert_eq!(order, finish);
+                assert_eq!(order.last(), Some(&1), "the slowest is reported last");
+            }
+        }
+        for i in 1..=5 {
+            let name = format!("pic{i}.png");
+            assert_eq!(
+                std::fs::read(dir.path().join(&name)).unwrap(),
+                body_for(&name, 30000)
+            );
+        }
+        // The results tab shows the order the person should notice.
+        harness.get_by_label("Results").click();
+        harness.run_steps(2);
+        let shown: Vec<String> = order.iter().map(ToString::to_string).collect();
+        harness.get_by_label(&shown.join(", "));
+        harness.get_by_label_contains("total time: ");
+        // The charts are there and reachable by label.
+        harness.get_by_label("Charts").click();
+        harness.run_steps(2);
+        assert_eq!(harness.state().tab, Tab::Charts);
+        harness.get_by_label("Timeline: one lane per worker");
+        harness.get_by_label("Completion order: position in the list against order of the result");
+        harness.get_by_label("Run comparison: total time of each run");
+        assert_eq!(harness.state().history.len(), 1);
+    }
+}
+
+#[test]
+fn cancel_mid_run_keeps_nothing_partial() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let links: Vec<String> = (1..=4)
+        .map(|i| server.url(&format!("slow{i}.bin?size=3000000&drip=5")))
+        .collect();
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while harness.state().view.as_ref().is_none_or(|v| v.bytes == 0) {
+        assert!(Instant::now() < deadline);
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.get_by_label("Cancel").click();
+    run_to_end(&mut harness);
+    let view = harness.state().view.as_ref().unwrap();
+    assert!(view.rows.iter().all(|r| r.status == RowStatus::Cancelled));
+    assert_eq!(view.cancelled, 4);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file left behind"
+    );
+}
+
+#[test]
+fn retry_failed_runs_only_the_failed_items() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let links = [
+        server.url("fine.txt?size=100"),
+        server.url("flaky.txt?size=200&fail_first=1"),
+    ];
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    {
+        let view = harness.state().view.as_ref().unwrap();
+        assert_eq!(view.rows[0].status, RowStatus::Done);
+        assert_eq!(view.rows[1].status, RowStatus::Failed);
+        assert_eq!(
+            view.rows[1].message.as_deref(),
+            Some("the server answered 503 Service Unavailable")
+        );
+    }
+    harness.get_by_label_contains("503 Service Unavailable");
+    harness.get_by_label("Retry failed (1)").click();
+    harness.step();
+    run_to_end(&mut harness);
+    let view = harness.state().view.as_ref().unwrap();
+    assert_eq!(view.total, 1, "only the failed item ran again");
+    assert!(view.rows.iter().all(|r| r.status == RowStatus::Done));
+    assert_eq!(
+        std::fs::read(dir.path().join("flaky.txt")).unwrap(),
+        body_for("flaky.txt", 200)
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "fine.txt was not downloaded twice"
+    );
+}
+
+#[test]
+fn a_missing_folder_is_offered_for_creation() {
+    let server = TestServer::start();
+    let root = tempfile::tempdir().unwrap();
+    let folder = root.path().join("new folder");
+    let mut harness = harness(settings_for(&folder));
+    paste_links(&mut harness, &server.url("a.bin?size=10"));
+    harness.get_by_label("Start").click();
+    harness.run_steps(2);
+    assert!(harness.state().view.is_none(), "nothing started");
+    harness.get_by_label(&format!(
+        "{} This folder does not exist yet.",
+        folder.display()
+    ));
+    harness.get_by_label("Create it").click();
+    harness.run_steps(2);
+    assert!(folder.is_dir());
+    harness.get_by_label("Start").click();
+    harness.step();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(folder.join("a.bin")).unwrap(),
+        body_for("a.bin", 10)
+    );
+}
+
+#[test]
+fn ctrl_enter_starts_and_the_workers_slider_follows_the_mode() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, &server.url("k.bin?size=10"));
+    harness.get_by_label("Sequential").click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.step();
+    run_to_end(&mut harness);
+    assert_eq!(harness.state().view.as_ref().unwrap().workers, 1);
+    assert!(dir.path().join("k.bin").exists());
+}
+
+#[test]
+fn chinese_interface_is_one_click_away() {
+    // Needs a CJK font on the system (CI installs fonts-wqy-microhei); egui has none built in.
+    let fonts = super::fonts::font_definitions(&super::fonts::find_fallback_fonts());
+    let mut harness = harness(Settings::default());
+    harness.ctx.set_fonts(fonts);
+    harness.run_steps(2);
+    harness.get_by_label("Language").click();
+    harness.run_steps(2);
+    harness.get_by_label("简体中文").click();
+    harness.run_steps(2);
+    harness.get_by_label("要下载的链接");
+    harness.get_by_label("多线程（按完成顺序）");
+}
+
+/// An in-memory `eframe::Storage`, as eframe's file storage behaves.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn settings_survive_a_restart() {
+    use eframe::{App, Storage};
+    let mut app = DownpourApp::new(Settings {
+        url_text: "https://example.com/x\n".into(),
+        folder: "/data/downloads".into(),
+        mode: Mode::Map,
+        workers: 12,
+        retries: 5,
+        language: Some(super::i18n::Lang::Zh),
+    });
+    let mut storage = MemoryStorage::default();
+    app.save(&mut storage);
+    let restored = DownpourApp::from_storage(Some(&storage));
+    assert_eq!(restored.settings, app.settings);
+    assert_eq!(restored.list.entries.len(), 1, "the links are parsed again");
+    // Older or partial settings fill in defaults instead of being thrown away.
+    let mut partial = MemoryStorage::default();
+    partial.set_string(eframe::APP_KEY, "(workers: 3)".into());
+    let restored = DownpourApp::from_storage(Some(&partial));
+    assert_eq!(restored.settings.workers, 3);
+    assert_eq!(restored.settings.mode, Mode::Submit);
+}
+
+#[test]
+fn ten_thousand_rows_stay_cheap_per_frame() {
+    let links: String = (1..=10_000)
+        .map(|i| format!("https://example.invalid/f{i}.bin\n"))
+        .collect();
+    let mut app = DownpourApp::new(Settings::default());
+    app.settings.url_text = links;
+    app.reparse();
+    let jobs: Vec<downpour::Job> = app.list.entries.iter().map(downpour::Job::from).collect();
+    app.view = Some(super::model::RunView::new(
+        Mode::Submit,
+        8,
+        &jobs,
+        Vec::new(),
+    ));
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
+    harness.run_steps(3);
+    // Only the visible rows are laid out: the first row is there, the last is not.
+    harness.get_by_label("f1.bin");
+    assert!(harness.query_by_label("f10000.bin").is_none());
+}

@@ -1,0 +1,77 @@
+//! `downpour`: the desktop app people double-click. Sets up fonts, the icon and the window,
+//! applies the command line (a list to open, presets, `--start`) and hands over to the GUI.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
+mod gui;
+
+use gui::{DownpourApp, args};
+
+fn main() -> eframe::Result {
+    let launch = match args::parse(std::env::args().skip(1)) {
+        Ok(launch) => launch,
+        Err(message) => {
+            eprintln!("downpour: {message}");
+            eprintln!(
+                "Usage: downpour [LIST.txt] [--out DIR] [--mode sequential|submit|map] [--workers N] [--start]"
+            );
+            std::process::exit(2);
+        }
+    };
+    // Read before the window opens: no file I/O on the UI thread.
+    let mut list_text = String::new();
+    for path in &launch.lists {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                list_text.push_str(&String::from_utf8_lossy(&bytes));
+                list_text.push('\n');
+            }
+            Err(err) => eprintln!("downpour: cannot read {}: {err}", path.display()),
+        }
+    }
+    let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
+
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Downpour — batch downloader")
+        .with_app_id("downpour")
+        .with_inner_size([1180.0, 760.0])
+        .with_min_inner_size([720.0, 480.0])
+        .with_drag_and_drop(true);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Downpour",
+        options,
+        Box::new(move |cc| {
+            cc.egui_ctx.set_fonts(fonts);
+            let mut app = DownpourApp::from_storage(cc.storage);
+            if !launch.lists.is_empty() {
+                app.settings.url_text = list_text;
+                app.reparse();
+            }
+            if let Some(out) = &launch.out {
+                app.settings.folder = out.display().to_string();
+            }
+            if let Some(mode) = launch.mode {
+                app.settings.mode = mode;
+            }
+            if let Some(workers) = launch.workers {
+                app.settings.workers = workers;
+            }
+            if launch.start {
+                if matches!(
+                    gui::check_folder(&app.folder()),
+                    Err(gui::FolderProblem::Missing(_))
+                ) {
+                    app.create_folder();
+                }
+                app.start(&cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+}

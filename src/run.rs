@@ -1,0 +1,517 @@
+//! The three ways to run a batch — sequential, threaded-submit and threaded-map — on a rayon
+//! pool of named workers, with one event enum on a channel so the window and the CLI see every
+//! item start, progress and end exactly once.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::DownloadError;
+use crate::fetch;
+use crate::names::NameBook;
+use crate::urls::UrlEntry;
+
+/// How a batch is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One download at a time, in input order.
+    Sequential,
+    /// N workers; each result is reported the moment it finishes (like `as_completed`).
+    #[default]
+    Submit,
+    /// N workers; results are reported strictly in input order (like `executor.map`).
+    Map,
+}
+
+impl Mode {
+    /// All modes, in the order they are presented.
+    pub const ALL: [Mode; 3] = [Mode::Sequential, Mode::Submit, Mode::Map];
+
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Submit => "submit",
+            Mode::Map => "map",
+        }
+    }
+
+    /// Parses a command-line name (`sequential`, `submit` or `map`).
+    pub fn parse(text: &str) -> Option<Mode> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// How items are scheduled and reported.
+    pub mode: Mode,
+    /// Worker threads, 1..=64 (sequential always uses one).
+    pub workers: usize,
+    /// The folder files are saved into.
+    pub out_dir: PathBuf,
+    /// How many times a transient failure is retried.
+    pub retries: u32,
+    /// Longest wait for a TCP connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for the answer or for the next bytes of the body.
+    pub stall_timeout: Duration,
+    /// Least time between two progress events of one item.
+    pub progress_interval: Duration,
+    /// First pause before a retry; doubled each time, with jitter.
+    pub retry_backoff: Duration,
+    /// After a cancel, how long in-flight items may take to notice before they are reported
+    /// cancelled anyway.
+    pub cancel_grace: Duration,
+}
+
+impl RunConfig {
+    /// A configuration with Downpour's defaults.
+    pub fn new(mode: Mode, workers: usize, out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            mode,
+            workers,
+            out_dir: out_dir.into(),
+            retries: 3,
+            connect_timeout: Duration::from_secs(15),
+            stall_timeout: Duration::from_secs(30),
+            progress_interval: Duration::from_millis(100),
+            retry_backoff: Duration::from_millis(500),
+            cancel_grace: Duration::from_millis(800),
+        }
+    }
+
+    /// The number of worker threads this run really uses.
+    pub fn effective_workers(&self) -> usize {
+        match self.mode {
+            Mode::Sequential => 1,
+            Mode::Submit | Mode::Map => self.workers.clamp(1, crate::MAX_WORKERS),
+        }
+    }
+}
+
+/// One URL to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The item's 1-based index in its list.
+    pub index: usize,
+    /// The address.
+    pub url: Url,
+    /// The expected SHA-256 (lower-case hex), if known.
+    pub sha256: Option<String>,
+}
+
+impl From<&UrlEntry> for Job {
+    fn from(entry: &UrlEntry) -> Self {
+        Self {
+            index: entry.index,
+            url: entry.url.clone(),
+            sha256: entry.sha256.clone(),
+        }
+    }
+}
+
+/// How an item ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The file is complete under its final name.
+    Done,
+    /// The item failed; the sentence says why.
+    Failed(DownloadError),
+    /// The run was cancelled before the item completed.
+    Cancelled,
+}
+
+impl Outcome {
+    /// `done`, `failed` or `cancelled`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Failed(_) => "failed",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+
+    /// The error, if the item failed.
+    pub fn error(&self) -> Option<&DownloadError> {
+        match self {
+            Outcome::Failed(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// Everything recorded about one item. Times are milliseconds since the run began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    /// The item's 1-based index.
+    pub index: usize,
+    /// The address.
+    pub url: String,
+    /// Where the file was (or would have been) saved.
+    pub path: Option<PathBuf>,
+    /// Bytes written.
+    pub bytes: u64,
+    /// The announced size, when the server gave one.
+    pub total: Option<u64>,
+    /// The 1-based worker that ran it (0 if it never started).
+    pub worker: usize,
+    /// When a worker picked it up.
+    pub started_ms: u64,
+    /// When the answer's headers arrived.
+    pub first_byte_ms: Option<u64>,
+    /// When the download ended.
+    pub finished_ms: u64,
+    /// When the run reported it (later than `finished_ms` when map mode held it back).
+    pub reported_ms: u64,
+    /// How many times it was retried.
+    pub retries: u32,
+    /// Done, failed or cancelled.
+    pub outcome: Outcome,
+}
+
+/// What the engine tells the window or the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The run began.
+    RunStarted {
+        /// Number of items.
+        total: usize,
+        /// The mode.
+        mode: Mode,
+        /// Worker threads in use.
+        workers: usize,
+    },
+    /// A worker picked up an item.
+    ItemStarted {
+        /// The item.
+        index: usize,
+        /// The 1-based worker.
+        worker: usize,
+        /// Milliseconds since the run began.
+        at_ms: u64,
+    },
+    /// The server answered; the file's name and size are known.
+    ItemResponded {
+        /// The item.
+        index: usize,
+        /// The final path reserved for the file.
+        path: PathBuf,
+        /// The announced size.
+        total: Option<u64>,
+    },
+    /// Bytes arrived (at most one event per item per `progress_interval`).
+    Progress {
+        /// The item.
+        index: usize,
+        /// Bytes written so far.
+        bytes: u64,
+    },
+    /// A transient failure; the item will be tried again.
+    Retrying {
+        /// The item.
+        index: usize,
+        /// Which retry comes next (1-based).
+        attempt: u32,
+        /// The retry limit.
+        of: u32,
+        /// What went wrong.
+        reason: DownloadError,
+    },
+    /// The item ended and is reported, in the order the mode dictates.
+    ItemReported(ItemRecord),
+    /// Every item has been reported.
+    RunFinished {
+        /// Milliseconds from start to the last report.
+        elapsed_ms: u64,
+    },
+}
+
+/// Where events go: a channel plus an optional waker (a GUI's `request_repaint`).
+#[derive(Clone)]
+pub struct EventSink {
+    tx: mpsc::Sender<Event>,
+    waker: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl EventSink {
+    /// A sink that sends into `tx`.
+    pub fn new(tx: mpsc::Sender<Event>) -> Self {
+        Self { tx, waker: None }
+    }
+
+    /// Also calls `waker` after every event.
+    pub fn with_waker(mut self, waker: impl Fn() + Send + Sync + 'static) -> Self {
+        self.waker = Some(Arc::new(waker));
+        self
+    }
+
+    /// Sends one event and wakes the receiver. A closed receiver is not an error: nobody is
+    /// listening any more.
+    pub fn send(&self, event: Event) {
+        if self.tx.send(event).is_ok()
+            && let Some(wake) = &self.waker
+        {
+            wake();
+        }
+    }
+}
+
+/// A running batch.
+pub struct RunHandle {
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RunHandle {
+    /// Asks every worker to stop; unfinished items end as cancelled within about a second.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether cancel was asked for.
+    pub fn is_cancelling(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Whether the run has reported everything.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Waits for the run to finish.
+    pub fn join(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// State shared by the coordinator and the workers of one run.
+pub(crate) struct Shared {
+    pub(crate) config: RunConfig,
+    pub(crate) client: Result<reqwest::blocking::Client, DownloadError>,
+    pub(crate) names: NameBook,
+    pub(crate) cancel: Arc<AtomicBool>,
+    pub(crate) sink: EventSink,
+    pub(crate) t0: Instant,
+}
+
+impl Shared {
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.t0.elapsed().as_millis() as u64
+    }
+
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
+/// `sink`; every job is reported exactly once, then `RunFinished` is sent.
+pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandle {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let spawned = std::thread::Builder::new()
+        .name("downpour-run".into())
+        .spawn(move || coordinate(jobs, config, sink, flag));
+    match spawned {
+        Ok(thread) => RunHandle {
+            cancel,
+            thread: Some(thread),
+        },
+        // The OS refused a thread: nothing can run, which `is_finished` reports at once.
+        Err(_) => RunHandle {
+            cancel,
+            thread: None,
+        },
+    }
+}
+
+fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<AtomicBool>) {
+    let t0 = Instant::now();
+    let workers = config.effective_workers();
+    sink.send(Event::RunStarted {
+        total: jobs.len(),
+        mode: config.mode,
+        workers,
+    });
+    let shared = Arc::new(Shared {
+        client: fetch::build_client(&config, workers),
+        names: NameBook::new(config.out_dir.clone()),
+        config,
+        cancel,
+        sink: sink.clone(),
+        t0,
+    });
+    let mut order = Reporter::new(&jobs, shared.config.mode);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, ItemRecord)>();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("downpour-worker-{}", i + 1))
+        .build();
+    match &pool {
+        Ok(pool) => {
+            // Dispatch in input order: spawn_fifo from outside the pool feeds one FIFO queue.
+            for (position, job) in jobs.iter().cloned().enumerate() {
+                let shared = Arc::clone(&shared);
+                let done_tx = done_tx.clone();
+                pool.spawn_fifo(move || {
+                    let record = fetch::run_item(&shared, &job);
+                    let _ = done_tx.send((position, record));
+                });
+            }
+        }
+        Err(err) => {
+            let error = DownloadError::Network(format!("could not start worker threads: {err}"));
+            for (position, job) in jobs.iter().enumerate() {
+                let record = unstarted_record(job, Outcome::Failed(error.clone()), 0);
+                let _ = done_tx.send((position, record));
+            }
+        }
+    }
+    drop(done_tx);
+
+    let mut cancelled_at: Option<Instant> = None;
+    loop {
+        match done_rx.recv_timeout(Duration::from_millis(50)) {
+            Ok((position, record)) => {
+                for record in order.push(position, record) {
+                    report(&shared, record);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if shared.cancelled() {
+            let at = *cancelled_at.get_or_insert_with(Instant::now);
+            if at.elapsed() >= shared.config.cancel_grace {
+                break;
+            }
+        }
+        if order.is_complete() {
+            break;
+        }
+    }
+    // Whatever is still out (a read stuck on a silent server after a cancel) ends as cancelled;
+    // its worker deletes its own `.part` file when the read returns.
+    let now = shared.now_ms();
+    for record in order.finish(|job| unstarted_record(job, Outcome::Cancelled, now)) {
+        report(&shared, record);
+    }
+    sink.send(Event::RunFinished {
+        elapsed_ms: shared.now_ms(),
+    });
+    drop(pool);
+}
+
+fn report(shared: &Shared, mut record: ItemRecord) {
+    record.reported_ms = shared.now_ms();
+    shared.sink.send(Event::ItemReported(record));
+}
+
+/// A record for an item that never ran (or was abandoned).
+pub(crate) fn unstarted_record(job: &Job, outcome: Outcome, at_ms: u64) -> ItemRecord {
+    ItemRecord {
+        index: job.index,
+        url: job.url.to_string(),
+        path: None,
+        bytes: 0,
+        total: None,
+        worker: 0,
+        started_ms: at_ms,
+        first_byte_ms: None,
+        finished_ms: at_ms,
+        reported_ms: at_ms,
+        retries: 0,
+        outcome,
+    }
+}
+
+/// Decides when a finished item is reported: at once (submit) or once every earlier item has
+/// been reported (map and sequential).
+struct Reporter<'a> {
+    jobs: &'a [Job],
+    in_order: bool,
+    held: Vec<Option<ItemRecord>>,
+    reported: Vec<bool>,
+    next: usize,
+    count: usize,
+}
+
+impl<'a> Reporter<'a> {
+    fn new(jobs: &'a [Job], mode: Mode) -> Self {
+        Self {
+            jobs,
+            in_order: mode != Mode::Submit,
+            held: vec![None; jobs.len()],
+            reported: vec![false; jobs.len()],
+            next: 0,
+            count: 0,
+        }
+    }
+
+    fn is_complete(&self) -> bool {
+        self.count == self.jobs.len()
+    }
+
+    /// Takes a finished item; returns the items that may now be reported, in order.
+    fn push(&mut self, position: usize, record: ItemRecord) -> Vec<ItemRecord> {
+        if self.reported[position] || self.held[position].is_some() {
+            return Vec::new();
+        }
+        if !self.in_order {
+            self.reported[position] = true;
+            self.count += 1;
+            return vec![record];
+        }
+        self.held[position] = Some(record);
+        self.release_ready()
+    }
+
+    fn release_ready(&mut self) -> Vec<ItemRecord> {
+        let mut ready = Vec::new();
+        while let Some(record) = self.held.get_mut(self.next).and_then(Option::take) {
+            self.reported[self.next] = true;
+            self.count += 1;
+            self.next += 1;
+            ready.push(record);
+        }
+        ready
+    }
+
+    /// Ends the run: every item not yet reported comes out, in input order — held results as
+    /// they are, missing ones from `missing`.
+    fn finish(&mut self, missing: impl Fn(&Job) -> ItemRecord) -> Vec<ItemRecord> {
+        let mut out = Vec::new();
+        for position in 0..self.jobs.len() {
+            if self.reported[position] {
+                continue;
+            }
+            let record = self.held[position]
+                .take()
+                .unwrap_or_else(|| missing(&self.jobs[position]));
+            self.reported[position] = true;
+            self.count += 1;
+            out.push(record);
+        }
+        out
+    }
+}
+
+/// The user's Downloads folder, else `~/Downloads`, else the current folder.
+pub fn default_download_dir() -> PathBuf {
+    dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
+        .unwrap_or_else(|| PathBuf::from("."))
+}

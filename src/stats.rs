@@ -1,0 +1,297 @@
+//! The numbers behind the charts — worker lanes, completion order, run comparison and the
+//! ideal time — as pure functions of run records, so they are tested without a window.
+
+use crate::run::{ItemRecord, Mode, Outcome};
+
+/// How a bar is drawn: by outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarKind {
+    /// Completed.
+    Done,
+    /// Failed.
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl From<&Outcome> for BarKind {
+    fn from(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Done => BarKind::Done,
+            Outcome::Failed(_) => BarKind::Failed,
+            Outcome::Cancelled => BarKind::Cancelled,
+        }
+    }
+}
+
+/// One download on the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// The item.
+    pub index: usize,
+    /// Seconds since the run began when a worker picked it up.
+    pub start: f64,
+    /// When the answer arrived (the waiting part ends), if it did.
+    pub first_byte: Option<f64>,
+    /// When it ended.
+    pub end: f64,
+    /// Its outcome.
+    pub kind: BarKind,
+}
+
+/// One worker's row of the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// The 1-based worker.
+    pub worker: usize,
+    /// Its downloads in start order.
+    pub bars: Vec<Bar>,
+}
+
+/// Groups the items that ran by worker, one lane per worker in worker order. Items that never
+/// started (cancelled before a worker took them) have no bar.
+pub fn lanes(records: &[ItemRecord]) -> Vec<Lane> {
+    let mut lanes: Vec<Lane> = Vec::new();
+    for record in records.iter().filter(|r| r.worker > 0) {
+        let bar = Bar {
+            index: record.index,
+            start: secs(record.started_ms),
+            first_byte: record.first_byte_ms.map(secs),
+            end: secs(record.finished_ms.max(record.started_ms)),
+            kind: BarKind::from(&record.outcome),
+        };
+        match lanes.iter_mut().find(|l| l.worker == record.worker) {
+            Some(lane) => lane.bars.push(bar),
+            None => lanes.push(Lane {
+                worker: record.worker,
+                bars: vec![bar],
+            }),
+        }
+    }
+    lanes.sort_by_key(|l| l.worker);
+    for lane in &mut lanes {
+        lane.bars.sort_by(|a, b| a.start.total_cmp(&b.start));
+    }
+    lanes
+}
+
+fn secs(ms: u64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// Where one item landed in the completion-order chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderPoint {
+    /// The item's index (x).
+    pub index: usize,
+    /// 1-based position in the order results were reported (y).
+    pub reported: usize,
+    /// 1-based position in the order downloads actually ended.
+    pub finished: usize,
+}
+
+/// Reported and finished ranks of each item, from records in reported order. In map mode the
+/// reported rank follows the index while the finished rank scatters: the gap is the waiting.
+pub fn order_points(reported: &[ItemRecord]) -> Vec<OrderPoint> {
+    let mut by_finish: Vec<(u64, usize, usize)> = reported
+        .iter()
+        .enumerate()
+        .map(|(rank, r)| (r.finished_ms, rank, r.index))
+        .collect();
+    by_finish.sort();
+    let mut points: Vec<OrderPoint> = reported
+        .iter()
+        .enumerate()
+        .map(|(rank, r)| OrderPoint {
+            index: r.index,
+            reported: rank + 1,
+            finished: 0,
+        })
+        .collect();
+    for (finish_rank, (_, reported_rank, _)) in by_finish.into_iter().enumerate() {
+        points[reported_rank].finished = finish_rank + 1;
+    }
+    points.sort_by_key(|p| p.index);
+    points
+}
+
+/// The median of `values`, if any (the lower middle for an even count).
+pub fn median(values: &mut [u64]) -> Option<u64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(values[(values.len() - 1) / 2])
+}
+
+/// The ideal total time: `ceil(files / workers) × item time`.
+pub fn ideal_ms(files: usize, workers: usize, item_ms: u64) -> u64 {
+    files.div_ceil(workers.max(1)) as u64 * item_ms
+}
+
+/// One run of the session, for the comparison chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// The mode.
+    pub mode: Mode,
+    /// Workers used.
+    pub workers: usize,
+    /// Items in the run.
+    pub files: usize,
+    /// Total time.
+    pub elapsed_ms: u64,
+    /// Median time of one completed item (start to end).
+    pub median_item_ms: Option<u64>,
+    /// A fingerprint of the URL list, so runs of the same list can be compared.
+    pub list_key: u64,
+}
+
+impl RunSummary {
+    /// Summarises a finished run of the list `list_text`.
+    pub fn from_records(
+        mode: Mode,
+        workers: usize,
+        elapsed_ms: u64,
+        records: &[ItemRecord],
+        list_text: &str,
+    ) -> Self {
+        let mut times: Vec<u64> = records
+            .iter()
+            .filter(|r| r.outcome == Outcome::Done)
+            .map(|r| r.finished_ms.saturating_sub(r.started_ms))
+            .collect();
+        Self {
+            mode,
+            workers,
+            files: records.len(),
+            elapsed_ms,
+            median_item_ms: median(&mut times),
+            list_key: fingerprint(list_text),
+        }
+    }
+
+    /// The ideal time for this many files and workers, if an item time is known.
+    pub fn ideal_ms(&self) -> Option<u64> {
+        self.median_item_ms
+            .map(|item| ideal_ms(self.files, self.workers, item))
+    }
+}
+
+/// FNV-1a of the list text, ignoring surrounding white space.
+pub fn fingerprint(text: &str) -> u64 {
+    text.trim().bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// The speedup of `history[at]` over the last sequential run of the same list before or at it
+/// (`sequential time / this time`).
+pub fn speedup(history: &[RunSummary], at: usize) -> Option<f64> {
+    let run = history.get(at)?;
+    let baseline = history[..=at]
+        .iter()
+        .rev()
+        .find(|r| r.mode == Mode::Sequential && r.list_key == run.list_key)?;
+    (run.elapsed_ms > 0).then(|| baseline.elapsed_ms as f64 / run.elapsed_ms as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DownloadError;
+
+    fn record(index: usize, worker: usize, start: u64, end: u64, outcome: Outcome) -> ItemRecord {
+        ItemRecord {
+            index,
+            url: format!("http://h/{index}"),
+            path: None,
+            bytes: 0,
+            total: None,
+            worker,
+            started_ms: start,
+            first_byte_ms: (worker > 0).then_some(start + 10),
+            finished_ms: end,
+            reported_ms: end,
+            retries: 0,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn lanes_group_by_worker_and_skip_unstarted_items() {
+        let failed = Outcome::Failed(DownloadError::DiskFull);
+        let records = vec![
+            record(2, 2, 0, 300, Outcome::Done),
+            record(1, 1, 0, 500, failed),
+            record(3, 2, 300, 400, Outcome::Done),
+            record(4, 0, 450, 450, Outcome::Cancelled),
+        ];
+        let lanes = lanes(&records);
+        assert_eq!(lanes.len(), 2);
+        assert_eq!(lanes[0].worker, 1);
+        assert_eq!(lanes[0].bars[0].kind, BarKind::Failed);
+        assert_eq!(
+            lanes[1].bars.iter().map(|b| b.index).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        assert_eq!(lanes[1].bars[1].start, 0.3);
+        assert_eq!(lanes[1].bars[1].first_byte, Some(0.31));
+    }
+
+    #[test]
+    fn order_points_show_the_map_gap() {
+        // Map mode: reported 1..4 in order, but 4 finished first and 1 last.
+        let records = vec![
+            record(1, 1, 0, 900, Outcome::Done),
+            record(2, 2, 0, 500, Outcome::Done),
+            record(3, 3, 0, 300, Outcome::Cancelled),
+            record(4, 4, 0, 100, Outcome::Done),
+        ];
+        let points = order_points(&records);
+        let reported: Vec<usize> = points.iter().map(|p| p.reported).collect();
+        let finished: Vec<usize> = points.iter().map(|p| p.finished).collect();
+        assert_eq!(reported, [1, 2, 3, 4]);
+        assert_eq!(finished, [4, 3, 2, 1]);
+    }
+
+    #[test]
+    fn order_points_of_submit_match_finish_order() {
+        let records = vec![
+            record(4, 1, 0, 100, Outcome::Done),
+            record(2, 2, 0, 200, Outcome::Done),
+            record(1, 3, 0, 300, Outcome::Done),
+        ];
+        let points = order_points(&records);
+        assert!(points.iter().all(|p| p.reported == p.finished));
+        assert_eq!(
+            points[0],
+            OrderPoint {
+                index: 1,
+                reported: 3,
+                finished: 3
+            }
+        );
+    }
+
+    #[test]
+    fn ideal_and_speedup() {
+        assert_eq!(ideal_ms(100, 16, 200), 1400);
+        assert_eq!(ideal_ms(5, 1, 200), 1000);
+        assert_eq!(ideal_ms(0, 4, 200), 0);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut []), None);
+
+        let records: Vec<ItemRecord> = (1..=4)
+            .map(|i| record(i, 1, 0, 200, Outcome::Done))
+            .collect();
+        let seq = RunSummary::from_records(Mode::Sequential, 1, 800, &records, "list");
+        let fast = RunSummary::from_records(Mode::Submit, 4, 200, &records, "list\n");
+        let other = RunSummary::from_records(Mode::Map, 4, 100, &records, "other");
+        assert_eq!(fast.ideal_ms(), Some(200));
+        let history = vec![seq, fast, other];
+        assert_eq!(speedup(&history, 0), Some(1.0));
+        assert_eq!(speedup(&history, 1), Some(4.0));
+        assert_eq!(speedup(&history, 2), None, "no sequential run of that list");
+    }
+}

@@ -1,0 +1,173 @@
+//! `downpour-cli` as a script would use it: output lines in the mode's order, exit codes and
+//! the JSON report, against a real server on 127.0.0.1.
+
+mod common;
+
+use std::process::Command;
+
+use common::server::{TestServer, body_for};
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_downpour-cli"))
+}
+
+fn index_order(stdout: &str) -> Vec<usize> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn prints_results_in_mode_order_and_writes_the_report() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = [900, 100, 500]
+        .iter()
+        .enumerate()
+        .map(|(i, ms)| server.url(&format!("p{}.png?size=65536&delay={ms}", i + 1)))
+        .collect();
+    for (mode, expected) in [("map", vec![1, 2, 3]), ("submit", vec![2, 3, 1])] {
+        let out_dir = dir.path().join(mode);
+        let json = dir.path().join(format!("{mode}.json"));
+        let output = cli()
+            .args(["--mode", mode, "-j", "3", "--retries", "0", "-o"])
+            .arg(&out_dir)
+            .arg("--json")
+            .arg(&json)
+            .args(&urls)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            output.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(index_order(&stdout), expected, "{stdout}");
+        let first = stdout.lines().next().unwrap();
+        assert!(first.contains(" done  p"), "{first}");
+        assert!(first.contains("  64.0 KiB  "), "{first}");
+        assert!(first.contains("  worker "), "{first}");
+        let last = stdout.lines().last().unwrap();
+        assert!(
+            last.starts_with("total time: ") && last.ends_with(" s"),
+            "{last}"
+        );
+        for i in 1..=3 {
+            let name = format!("p{i}.png");
+            assert_eq!(
+                std::fs::read(out_dir.join(&name)).unwrap(),
+                body_for(&name, 65536)
+            );
+        }
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        assert_eq!(report["mode"], mode);
+        assert_eq!(report["workers"], 3);
+        assert!(report["elapsed_ms"].as_u64().unwrap() >= 900);
+        let items = report["items"].as_array().unwrap();
+        let order: Vec<u64> = items.iter().map(|i| i["index"].as_u64().unwrap()).collect();
+        assert_eq!(
+            order,
+            expected.iter().map(|&i| i as u64).collect::<Vec<_>>()
+        );
+        for item in items {
+            for key in [
+                "url",
+                "path",
+                "bytes",
+                "worker",
+                "started_ms",
+                "first_byte_ms",
+                "finished_ms",
+                "reported_ms",
+            ] {
+                assert!(!item[key].is_null(), "{key} in {item}");
+            }
+            assert_eq!(item["status"], "done");
+            assert!(item["error"].is_null());
+        }
+    }
+}
+
+#[test]
+fn exit_status_tells_failures_and_bad_usage() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# two files\n{}\n{}\nftp://nope/x\n",
+            server.url("a.txt?size=5"),
+            server.url("b?status=404")
+        ),
+    )
+    .unwrap();
+    let output = cli()
+        .args(["-m", "sequential", "-r", "0", "-i"])
+        .arg(&list)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stdout.contains("#2 failed  the server answered 404 Not Found"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "line 4 skipped: only http:// and https:// links can be downloaded, not ftp:"
+        ),
+        "{stderr}"
+    );
+
+    let output = cli()
+        .args(["--workers", "65", "http://127.0.0.1:1/x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--workers must be a number from 1 to 64")
+    );
+
+    let output = cli()
+        .args(["-o"])
+        .arg(dir.path())
+        .arg("not a url")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no valid URL to download"));
+}
+
+#[test]
+fn reads_the_list_from_stdin() {
+    use std::io::Write;
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cli()
+        .args(["-i", "-", "-o"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(
+        child.stdin.take().unwrap(),
+        "{}",
+        server.url("s.bin?size=2048")
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read(dir.path().join("s.bin")).unwrap(),
+        body_for("s.bin", 2048)
+    );
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests: the 127.0.0.1 server and a run collector.
+#![allow(dead_code)]
+
+pub mod server;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use downpour::{Event, EventSink, ItemRecord, Job, RunConfig, parse_list, start_run};
+
+/// Everything a finished run said.
+pub struct Finished {
+    /// All events, in arrival order.
+    pub events: Vec<Event>,
+    /// The reported items, in reported order.
+    pub reported: Vec<ItemRecord>,
+    /// The total time.
+    pub elapsed_ms: u64,
+}
+
+impl Finished {
+    /// The indices in reported order.
+    pub fn order(&self) -> Vec<usize> {
+        self.reported.iter().map(|r| r.index).collect()
+    }
+
+    /// The record of item `index`.
+    pub fn item(&self, index: usize) -> &ItemRecord {
+        self.reported
+            .iter()
+            .find(|r| r.index == index)
+            .expect("item reported")
+    }
+}
+
+/// Jobs from URL lines.
+pub fn jobs(lines: &[String]) -> Vec<Job> {
+    let list = parse_list(&lines.join("\n"));
+    assert!(list.rejected.is_empty(), "{:?}", list.rejected);
+    list.entries.iter().map(Job::from).collect()
+}
+
+/// A config with short timeouts and no retries, for tests.
+pub fn config(mode: downpour::Mode, workers: usize, dir: &std::path::Path) -> RunConfig {
+    let mut config = RunConfig::new(mode, workers, dir);
+    config.retries = 0;
+    config.stall_timeout = Duration::from_secs(2);
+    config.connect_timeout = Duration::from_secs(2);
+    config.retry_backoff = Duration::from_millis(20);
+    config
+}
+
+/// Runs to the end and collects everything.
+pub fn run(jobs: Vec<Job>, config: RunConfig) -> Finished {
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(jobs, config, EventSink::new(tx));
+    let finished = collect(rx);
+    handle.join();
+    finished
+}
+
+/// Collects events until `RunFinished` (panics after a minute).
+pub fn collect(rx: mpsc::Receiver<Event>) -> Finished {
+    let mut events = Vec::new();
+    let mut reported = Vec::new();
+    loop {
+        let event = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("run finishes within a minute");
+        if let Event::ItemReported(record) = &event {
+            reported.push(record.clone());
+        }
+        if let Event::RunFinished { elapsed_ms } = event {
+            events.push(event);
+            return Finished {
+                events,
+                reported,
+                elapsed_ms,
+            };
+        }
+        events.push(event);
+    }
+}

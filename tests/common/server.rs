@@ -1,0 +1,377 @@
+//! A real HTTP/1.1 server on 127.0.0.1 for the tests and the benchmark: keep-alive, Range,
+//! and knobs in the query string for every way a server misbehaves.
+//!
+//! `GET /<name>?size=N` answers N bytes of a pattern seeded by `<name>` (see [`body_for`]).
+//! Other query keys: `delay=MS` before the headers; `status=CODE`; `cd=VALUE` as
+//! Content-Disposition; `truncate=K` announces `size` but sends K bytes and closes;
+//! `stall=K` sends K bytes then goes silent; `drip=MS` sends 1 KiB per MS; `chunked=1` omits
+//! Content-Length; `redirect=URL`; `loop=1` redirects to itself; `fail_first=K` answers 503 to
+//! the first K requests for the path; `retry_after=S`; `reset_pct=P` cuts P % of bodies in half.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What the server saw.
+#[derive(Default)]
+pub struct Stats {
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    requests: Mutex<Vec<String>>,
+    per_path: Mutex<HashMap<String, usize>>,
+    connections: AtomicUsize,
+    resets: AtomicUsize,
+    rng: AtomicU64,
+}
+
+/// A running test server; it lives until the process ends.
+pub struct TestServer {
+    addr: std::net::SocketAddr,
+    stats: Arc<Stats>,
+}
+
+impl TestServer {
+    /// Starts a server on an ephemeral port of 127.0.0.1.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let stats = Arc::new(Stats {
+            rng: AtomicU64::new(0x2545_f491_4f6c_dd1d),
+            ..Stats::default()
+        });
+        let shared = Arc::clone(&stats);
+        thread::Builder::new()
+            .name("test-server".into())
+            .spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    let stats = Arc::clone(&shared);
+                    shared.connections.fetch_add(1, Ordering::SeqCst);
+                    let _ = thread::Builder::new()
+                        .name("test-conn".into())
+                        .spawn(move || serve_connection(stream, &stats));
+                }
+            })
+            .expect("server thread");
+        Self { addr, stats }
+    }
+
+    /// `http://127.0.0.1:PORT/<path>`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The most requests that were in progress at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.stats.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Request paths (with query) in arrival order.
+    pub fn requests(&self) -> Vec<String> {
+        self.stats.requests.lock().unwrap().clone()
+    }
+
+    /// TCP connections accepted.
+    pub fn connections(&self) -> usize {
+        self.stats.connections.load(Ordering::SeqCst)
+    }
+
+    /// Bodies cut short on purpose by `reset_pct`.
+    pub fn resets(&self) -> usize {
+        self.stats.resets.load(Ordering::SeqCst)
+    }
+}
+
+/// The bytes the server sends for `name` (the path without query) and `size`.
+pub fn body_for(name: &str, size: usize) -> Vec<u8> {
+    let block = pattern_block(name);
+    (0..size).map(|i| block[i % block.len()]).collect()
+}
+
+fn pattern_block(name: &str) -> Vec<u8> {
+    let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.trim_start_matches('/').bytes() {
+        seed = (seed ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    (0..65_536u64)
+        .map(|i| {
+            let x =
+                (seed ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+            (x >> 56) as u8
+        })
+        .collect()
+}
+
+struct Request {
+    path: String,
+    query: HashMap<String, String>,
+    range_start: Option<u64>,
+    close: bool,
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let target = line.split_whitespace().nth(1)?.to_owned();
+    let mut range_start = None;
+    let mut close = false;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        let (name, value) = header.split_once(':')?;
+        let value = value.trim();
+        match name.to_ascii_lowercase().as_str() {
+            "range" => {
+                range_start = value
+                    .strip_prefix("bytes=")
+                    .and_then(|v| v.strip_suffix('-'))
+                    .and_then(|v| v.parse().ok())
+            }
+            "connection" => close = value.eq_ignore_ascii_case("close"),
+            _ => {}
+        }
+    }
+    let (path, query_text) = target.split_once('?').unwrap_or((&target, ""));
+    let query = query_text
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+        .collect();
+    Some(Request {
+        path: path.to_owned(),
+        query,
+        range_start,
+        close,
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn serve_connection(stream: TcpStream, stats: &Stats) {
+    let _ = stream.set_nodelay(true);
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    let mut out = write_half;
+    while let Some(request) = read_request(&mut reader) {
+        let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        stats.requests.lock().unwrap().push(request_label(&request));
+        let keep = respond(&mut out, &request, stats);
+        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if !keep || request.close {
+            let _ = out.shutdown(Shutdown::Both);
+            return;
+        }
+    }
+}
+
+fn request_label(request: &Request) -> String {
+    let mut keys: Vec<_> = request.query.iter().collect();
+    keys.sort();
+    let query: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if query.is_empty() {
+        request.path.clone()
+    } else {
+        format!("{}?{}", request.path, query.join("&"))
+    }
+}
+
+/// Writes the answer; false when the connection must close.
+fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
+    let q = |key: &str| req.query.get(key).cloned();
+    let num = |key: &str| q(key).and_then(|v| v.parse::<u64>().ok());
+    let seen = {
+        let mut per_path = stats.per_path.lock().unwrap();
+        let count = per_path.entry(req.path.clone()).or_default();
+        *count += 1;
+        *count
+    };
+    if let Some(ms) = num("delay") {
+        thread::sleep(Duration::from_millis(ms));
+    }
+    if q("loop").is_some() {
+        let location = format!("{}?loop=1", req.path);
+        return write_head(out, "302 Found", &[("Location", location)], Some(0));
+    }
+    if let Some(target) = q("redirect") {
+        return write_head(out, "302 Found", &[("Location", target)], Some(0));
+    }
+    if let Some(k) = num("fail_first")
+        && seen as u64 <= k
+    {
+        let mut headers = Vec::new();
+        if let Some(secs) = q("retry_after") {
+            headers.push(("Retry-After", secs));
+        }
+        return write_text(out, "503 Service Unavailable", &headers, "try later");
+    }
+    if let Some(code) = num("status").filter(|c| *c != 200) {
+        let line = match code {
+            403 => "403 Forbidden",
+            404 => "404 Not Found",
+            410 => "410 Gone",
+            429 => "429 Too Many Requests",
+            500 => "500 Internal Server Error",
+            503 => "503 Service Unavailable",
+            _ => "400 Bad Request",
+        };
+        return write_text(out, line, &[], "no such file");
+    }
+    let size = num("size").unwrap_or(1024);
+    let block = pattern_block(&req.path);
+    let start = req
+        .range_start
+        .filter(|s| *s < size && q("norange").is_none());
+    let mut headers: Vec<(&str, String)> = vec![
+        ("Accept-Ranges", "bytes".into()),
+        ("ETag", format!("\"{}-{}\"", req.path.len(), size)),
+    ];
+    if let Some(cd) = q("cd") {
+        headers.push(("Content-Disposition", cd));
+    }
+    let (status, from) = match start {
+        Some(s) => {
+            headers.push(("Content-Range", format!("bytes {s}-{}/{size}", size - 1)));
+            ("206 Partial Content", s)
+        }
+        None => ("200 OK", 0),
+    };
+    let chunked = q("chunked").is_some();
+    let len = size - from;
+    if !write_head(out, status, &headers, (!chunked).then_some(len)) {
+        return false;
+    }
+    let mut send_until = size;
+    let mut keep = !chunked;
+    if let Some(k) = num("truncate") {
+        send_until = k.min(size);
+        keep = false;
+    }
+    let mut stall_at = None;
+    if let Some(k) = num("stall") {
+        stall_at = Some(k.min(size));
+    }
+    if let Some(pct) = num("reset_pct") {
+        let roll = next_random(stats) % 100;
+        if roll < pct && len > 1 {
+            send_until = from + len / 2;
+            keep = false;
+            stats.resets.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let drip = num("drip").map(Duration::from_millis);
+    let piece = if drip.is_some() { 1024 } else { 64 * 1024 };
+    let mut pos = from;
+    let started = Instant::now();
+    while pos < send_until {
+        if let Some(at) = stall_at
+            && pos >= at
+        {
+            thread::sleep(Duration::from_secs(60));
+            return false;
+        }
+        let mut end = (pos + piece).min(send_until);
+        if let Some(at) = stall_at.filter(|at| *at > pos) {
+            end = end.min(at);
+        }
+        let offset = (pos % 65_536) as usize;
+        let n = ((end - pos) as usize).min(65_536 - offset);
+        let data = &block[offset..offset + n];
+        let ok = if chunked {
+            write!(out, "{n:x}\r\n").is_ok()
+                && out.write_all(data).is_ok()
+                && out.write_all(b"\r\n").is_ok()
+        } else {
+            out.write_all(data).is_ok()
+        };
+        if !ok {
+            return false;
+        }
+        pos += n as u64;
+        if let Some(pause) = drip {
+            thread::sleep(pause);
+        }
+    }
+    let _ = started;
+    if chunked && send_until == size {
+        let _ = out.write_all(b"0\r\n\r\n");
+        return true;
+    }
+    let _ = out.flush();
+    keep
+}
+
+fn next_random(stats: &Stats) -> u64 {
+    let mut x = stats.rng.load(Ordering::SeqCst);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    stats.rng.store(x, Ordering::SeqCst);
+    x
+}
+
+fn write_head(
+    out: &mut TcpStream,
+    status: &str,
+    headers: &[(&str, String)],
+    len: Option<u64>,
+) -> bool {
+    let mut head = format!("HTTP/1.1 {status}\r\nServer: downpour-test\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    match len {
+        Some(n) => head.push_str(&format!("Content-Length: {n}\r\n")),
+        None => head.push_str("Transfer-Encoding: chunked\r\n"),
+    }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes()).is_ok()
+}
+
+fn write_text(out: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &str) -> bool {
+    write_head(out, status, headers, Some(body.len() as u64))
+        && out.write_all(body.as_bytes()).is_ok()
+}
+
+/// Reads a whole stream (used by tests that talk to the server directly).
+pub fn read_all(mut stream: impl Read) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = stream.read_to_end(&mut buf);
+    buf
+}
