@@ -7,8 +7,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use reqwest::StatusCode;
 use reqwest::blocking::{Client, Response};
-use reqwest::header::{CONTENT_DISPOSITION, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+    RETRY_AFTER,
+};
 
 use crate::error::{DownloadError, lower_first};
 use crate::names::{self, part_path};
@@ -66,12 +70,32 @@ struct Progress {
     bytes: u64,
     total: Option<u64>,
     first_byte_ms: Option<u64>,
+    /// The ETag (or Last-Modified) of the answer, for `If-Range` on a resumed attempt.
+    validator: Option<String>,
+    /// Whether the server said it accepts byte ranges.
+    ranges: bool,
 }
 
-/// Downloads one job to the end — done, failed or cancelled — and returns its record.
-pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
+/// How a worker leaves an item.
+pub(crate) enum ItemEnd {
+    /// The item ended (failed or cancelled); nothing is left on disk.
+    Ended(ItemRecord),
+    /// The whole body is in `part`; it still has to be hashed, checked and renamed
+    /// ([`verify_and_finalize`]) — work for the CPU pool, not the download slot.
+    Downloaded {
+        /// The record so far (outcome `Done`, `path` the reserved final name).
+        record: ItemRecord,
+        /// The complete `.part` file.
+        part: PathBuf,
+        /// The expected SHA-256, if the list gave one.
+        expected: Option<String>,
+    },
+}
+
+/// Downloads one job to the end of its body — or to failure or cancellation.
+pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemEnd {
     if shared.cancelled() {
-        return unstarted_record(job, Outcome::Cancelled, shared.now_ms());
+        return ItemEnd::Ended(unstarted_record(job, Outcome::Cancelled, shared.now_ms()));
     }
     let worker = rayon::current_thread_index().map_or(1, |i| i + 1);
     let started_ms = shared.now_ms();
@@ -85,6 +109,8 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
         bytes: 0,
         total: None,
         first_byte_ms: None,
+        validator: None,
+        ranges: false,
     };
     let mut retries = 0;
     let outcome = loop {
@@ -109,13 +135,20 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
             }
         }
     };
+    if outcome == Outcome::Failed(DownloadError::DiskFull) {
+        // Every other download would hit the same wall: stop the run cleanly.
+        shared
+            .cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     if outcome != Outcome::Done
         && let Some(path) = &progress.path
     {
         let _ = std::fs::remove_file(part_path(path));
         shared.names.release(path);
     }
-    ItemRecord {
+    let part = progress.path.as_deref().map(part_path);
+    let record = ItemRecord {
         index: job.index,
         url: job.url.to_string(),
         path: progress.path,
@@ -127,8 +160,88 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
         finished_ms: shared.now_ms(),
         reported_ms: 0,
         retries,
+        sha256: None,
         outcome,
+    };
+    match (record.outcome == Outcome::Done, part) {
+        (true, Some(part)) => ItemEnd::Downloaded {
+            record,
+            part,
+            expected: job.sha256.clone(),
+        },
+        _ => ItemEnd::Ended(record),
     }
+}
+
+/// Hashes the complete `.part` file, checks it against the expected SHA-256 and moves it to
+/// its final name — or, on a mismatch, to `<name>.corrupt`, never to the final name.
+pub(crate) fn verify_and_finalize(
+    shared: &Shared,
+    mut record: ItemRecord,
+    part: &Path,
+    expected: Option<&str>,
+) -> ItemRecord {
+    let Some(path) = record.path.clone() else {
+        return record;
+    };
+    let fail = |mut record: ItemRecord, err: DownloadError| {
+        let _ = std::fs::remove_file(part);
+        shared.names.release(&path);
+        record.outcome = Outcome::Failed(err);
+        record
+    };
+    let actual = match sha256_file(part) {
+        Ok(hex) => hex,
+        Err(err) => return fail(record, DownloadError::from_io(part, &err)),
+    };
+    record.sha256 = Some(actual.clone());
+    if let Some(expected) = expected
+        && !expected.eq_ignore_ascii_case(&actual)
+    {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let corrupt = shared.names.reserve(&format!("{name}.corrupt"));
+        shared.names.release(&path);
+        let kept = shared.names.finalize(part, &corrupt);
+        record.path = kept.ok();
+        record.outcome = Outcome::Failed(DownloadError::ChecksumMismatch {
+            expected: expected.to_ascii_lowercase(),
+            actual,
+        });
+        return record;
+    }
+    if shared.cancelled() {
+        let _ = std::fs::remove_file(part);
+        shared.names.release(&path);
+        record.outcome = Outcome::Cancelled;
+        return record;
+    }
+    match shared.names.finalize(part, &path) {
+        Ok(saved) => {
+            record.path = Some(saved);
+            record
+        }
+        Err(err) => fail(record, DownloadError::from_io(&path, &err)),
+    }
+}
+
+/// The SHA-256 of a file in lower-case hex, read in bounded chunks.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Exponential backoff with jitter: `backoff × 2^(n-1)`, ±25 %, at most a minute.
@@ -159,8 +272,22 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         .as_ref()
         .map_err(|err| Stop::Failed(err.clone(), None))?;
     let host = job.url.host_str().unwrap_or_default().to_owned();
-    let mut response = client
-        .get(job.url.clone())
+    // A retry continues the `.part` file when the server can send the rest of the same version.
+    let resume_from = match (&progress.path, &progress.validator) {
+        (Some(path), Some(_)) if progress.ranges => std::fs::metadata(part_path(path))
+            .map(|m| m.len())
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let mut request = client.get(job.url.clone());
+    if resume_from > 0
+        && let Some(validator) = &progress.validator
+    {
+        request = request
+            .header(RANGE, format!("bytes={resume_from}-"))
+            .header(IF_RANGE, validator.as_str());
+    }
+    let mut response = request
         .send()
         .map_err(|err| Stop::Failed(request_error(&err, &host, &shared.config), None))?;
     if shared.cancelled() {
@@ -178,8 +305,35 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
             retry_after,
         ));
     }
-    progress.total = response.content_length();
-    progress.bytes = 0;
+    let resumed = resume_from > 0
+        && status == StatusCode::PARTIAL_CONTENT
+        && content_range_start(&response) == Some(resume_from);
+    if status == StatusCode::PARTIAL_CONTENT && !resumed {
+        // A range we did not ask for (or a wrong one): take it as a failure and start over.
+        progress.validator = None;
+        return Err(Stop::Failed(
+            DownloadError::Network("the server sent an unexpected part of the file".into()),
+            None,
+        ));
+    }
+    let headers = response.headers();
+    progress.ranges = headers
+        .get(ACCEPT_RANGES)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"bytes"))
+        || resumed;
+    progress.validator = headers
+        .get(ETAG)
+        .filter(|v| !v.as_bytes().starts_with(b"W/"))
+        .or_else(|| headers.get(LAST_MODIFIED))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if resumed {
+        progress.bytes = resume_from;
+        progress.total = response.content_length().map(|rest| rest + resume_from);
+    } else {
+        progress.bytes = 0;
+        progress.total = response.content_length();
+    }
     let path = match &progress.path {
         Some(path) => path.clone(),
         None => {
@@ -194,8 +348,12 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         total: progress.total,
     });
     let part = part_path(&path);
-    let mut file = File::create(&part)
-        .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
+    let opened = if resumed {
+        std::fs::OpenOptions::new().append(true).open(&part)
+    } else {
+        File::create(&part)
+    };
+    let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
     stream_body(shared, job, &mut response, &mut file, &part, progress)?;
     file.flush()
         .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
@@ -203,12 +361,14 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
     if shared.cancelled() {
         return Err(Stop::Cancelled);
     }
-    let saved = shared
-        .names
-        .finalize(&part, &path)
-        .map_err(|err| Stop::Failed(DownloadError::from_io(&path, &err), None))?;
-    progress.path = Some(saved);
     Ok(())
+}
+
+/// The first byte position of a 206 answer's Content-Range.
+fn content_range_start(response: &Response) -> Option<u64> {
+    let value = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
+    let range = value.strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
 }
 
 fn stream_body(

@@ -32,6 +32,8 @@ pub struct ItemReport {
     pub error: Option<String>,
     /// How many times it was retried.
     pub retries: u32,
+    /// The SHA-256 of the saved file, or null.
+    pub sha256: Option<String>,
 }
 
 impl From<&ItemRecord> for ItemReport {
@@ -49,6 +51,7 @@ impl From<&ItemRecord> for ItemReport {
             status: record.outcome.status(),
             error: record.outcome.error().map(ToString::to_string),
             retries: record.retries,
+            sha256: record.sha256.clone(),
         }
     }
 }
@@ -85,7 +88,7 @@ impl Report {
     /// The report as CSV: a header, then one row per item with the run's settings repeated.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "mode,workers,elapsed_ms,index,url,path,bytes,worker,started_ms,first_byte_ms,finished_ms,reported_ms,status,error,retries\n",
+            "mode,workers,elapsed_ms,index,url,path,bytes,worker,started_ms,first_byte_ms,finished_ms,reported_ms,status,error,retries,sha256\n",
         );
         for item in &self.items {
             let fields = [
@@ -106,6 +109,7 @@ impl Report {
                 item.status.to_owned(),
                 item.error.clone().unwrap_or_default(),
                 item.retries.to_string(),
+                item.sha256.clone().unwrap_or_default(),
             ];
             let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
             out.push_str(&row.join(","));

@@ -176,6 +176,8 @@ pub struct ItemRecord {
     pub reported_ms: u64,
     /// How many times it was retried.
     pub retries: u32,
+    /// The SHA-256 of the complete file (lower-case hex), once computed.
+    pub sha256: Option<String>,
     /// Done, failed or cancelled.
     pub outcome: Outcome,
 }
@@ -366,9 +368,21 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
             for (position, job) in jobs.iter().cloned().enumerate() {
                 let shared = Arc::clone(&shared);
                 let done_tx = done_tx.clone();
-                pool.spawn_fifo(move || {
-                    let record = fetch::run_item(&shared, &job);
-                    let _ = done_tx.send((position, record));
+                pool.spawn_fifo(move || match fetch::run_item(&shared, &job) {
+                    fetch::ItemEnd::Ended(record) => {
+                        let _ = done_tx.send((position, record));
+                    }
+                    // Hashing is CPU work: it runs on the CPU pool so this download slot
+                    // takes the next URL at once.
+                    fetch::ItemEnd::Downloaded {
+                        record,
+                        part,
+                        expected,
+                    } => on_cpu_pool(move || {
+                        let record =
+                            fetch::verify_and_finalize(&shared, record, &part, expected.as_deref());
+                        let _ = done_tx.send((position, record));
+                    }),
                 });
             }
         }
@@ -415,6 +429,22 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     drop(pool);
 }
 
+/// Runs `work` on the process-wide CPU pool (threads `downpour-cpu-N`, one per core),
+/// separate from every run's download workers; inline if that pool cannot start.
+fn on_cpu_pool(work: impl FnOnce() + Send + 'static) {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("downpour-cpu-{}", i + 1))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.spawn(work),
+        None => work(),
+    }
+}
+
 fn report(shared: &Shared, mut record: ItemRecord) {
     record.reported_ms = shared.now_ms();
     shared.sink.send(Event::ItemReported(record));
@@ -434,6 +464,7 @@ pub(crate) fn unstarted_record(job: &Job, outcome: Outcome, at_ms: u64) -> ItemR
         finished_ms: at_ms,
         reported_ms: at_ms,
         retries: 0,
+        sha256: None,
         outcome,
     }
 }

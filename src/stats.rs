@@ -213,6 +213,7 @@ mod tests {
             finished_ms: end,
             reported_ms: end,
             retries: 0,
+            sha256: None,
             outcome,
         }
     }

@@ -171,3 +171,62 @@ fn reads_the_list_from_stdin() {
         body_for("s.bin", 2048)
     );
 }
+
+#[test]
+fn a_full_disk_fails_the_item_removes_its_part_and_stops_the_rest() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // A file size limit of 200 KiB stands in for a full disk; SIGXFSZ is ignored so writes
+    // fail with EFBIG as they would with ENOSPC.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 200; exec '{}' -m sequential -r 0 -o '{}' '{}' '{}' '{}'",
+        env!("CARGO_BIN_EXE_downpour-cli"),
+        dir.path().display(),
+        server.url("small.bin?size=50000"),
+        server.url("huge.bin?size=1000000"),
+        server.url("after.bin?size=1000"),
+    );
+    let output = Command::new("bash").args(["-c", &script]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("#1 done  small.bin"), "{stdout}");
+    assert!(
+        stdout.contains("#2 failed  the disk is full — free some space and retry"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("#3 cancelled"), "{stdout}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["small.bin"], "no .part left behind");
+}
+
+#[test]
+fn a_list_file_in_another_encoding_still_yields_its_links() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("latin1.txt");
+    let mut bytes = b"# caf\xe9 \xff\xfe\n".to_vec();
+    bytes.extend_from_slice(server.url("enc.bin?size=64").as_bytes());
+    bytes.push(b'\n');
+    std::fs::write(&list, bytes).unwrap();
+    let out = dir.path().join("out");
+    let output = cli()
+        .arg("-i")
+        .arg(&list)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read(out.join("enc.bin")).unwrap(),
+        body_for("enc.bin", 64)
+    );
+}

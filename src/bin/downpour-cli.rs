@@ -195,6 +195,10 @@ fn real_main() -> Result<ExitCode, String> {
     }
     bar.clear();
     handle.join();
+    let retries: u32 = records.iter().map(|r| r.retries).sum();
+    if retries > 0 {
+        println!("retries: {retries}");
+    }
     println!("total time: {}", format::seconds(elapsed_ms));
 
     if let Some(path) = &options.json {

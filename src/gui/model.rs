@@ -49,6 +49,8 @@ pub struct Row {
     pub finished_ms: Option<u64>,
     /// The error sentence or the retry note.
     pub message: Option<String>,
+    /// The SHA-256 of the saved file, once computed.
+    pub hash: Option<String>,
 }
 
 impl Row {
@@ -66,6 +68,7 @@ impl Row {
             started_ms: None,
             finished_ms: None,
             message: None,
+            hash: None,
         }
     }
 
@@ -295,6 +298,7 @@ impl RunView {
                 Outcome::Cancelled => RowStatus::Cancelled,
             };
             row.message = record.outcome.error().map(ToString::to_string);
+            row.hash.clone_from(&record.sha256);
         }
         self.bytes += extra;
         let name = self

@@ -6,7 +6,8 @@
 //! Content-Disposition; `truncate=K` announces `size` but sends K bytes and closes;
 //! `stall=K` sends K bytes then goes silent; `drip=MS` sends 1 KiB per MS; `chunked=1` omits
 //! Content-Length; `redirect=URL`; `loop=1` redirects to itself; `fail_first=K` answers 503 to
-//! the first K requests for the path; `retry_after=S`; `reset_pct=P` cuts P % of bodies in half.
+//! the first K requests for the path; `retry_after=S`; `reset_pct=P` cuts P % of bodies in half;
+//! `cut_first=K` cuts the first K bodies for the path in half; `norange=1` ignores Range.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -204,7 +205,10 @@ fn serve_connection(stream: TcpStream, stats: &Stats) {
 fn request_label(request: &Request) -> String {
     let mut keys: Vec<_> = request.query.iter().collect();
     keys.sort();
-    let query: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut query: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if let Some(start) = request.range_start {
+        query.push(format!("range={start}"));
+    }
     if query.is_empty() {
         request.path.clone()
     } else {
@@ -286,6 +290,12 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     let mut stall_at = None;
     if let Some(k) = num("stall") {
         stall_at = Some(k.min(size));
+    }
+    if let Some(k) = num("cut_first")
+        && seen as u64 <= k
+    {
+        send_until = from + len / 2;
+        keep = false;
     }
     if let Some(pct) = num("reset_pct") {
         let roll = next_random(stats) % 100;

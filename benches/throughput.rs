@@ -1,0 +1,970 @@
+//! Side-by-side throughput benchmark (issue 5): it exists so that claims about Downpour's speed
+//! and memory are measured, not guessed — the release `downpour-cli` is timed against curl,
+//! wget2 and aria2c on the same URL lists from an in-process 127.0.0.1 server, and each result
+//! is compared with an ideal (a latency formula or a raw loopback read) and with the best peer.
+//!
+//! Run with `cargo bench --bench throughput`. Knobs (environment variables):
+//! - `DOWNPOUR_BENCH_RUNS=N`   runs per tool and scenario (default 3; sequential always runs once)
+//! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
+//! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
+//!   (latency, mixed, bulk, many-small, sequential)
+//! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
+//! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
+//! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
+//! - `DOWNPOUR_BENCH_TMP=DIR`  where the per-run output folders go (default target/bench-tmp)
+
+#[path = "../tests/common/server.rs"]
+mod server;
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use server::TestServer;
+
+/// Parallel connections every parallel tool gets.
+const WORKERS: usize = 16;
+/// The longest one tool run may take before it is killed and reported as failed.
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+const KIB: u64 = 1024;
+const MIB: u64 = 1024 * 1024;
+
+fn main() {
+    let settings = Settings::from_env();
+    let cli = locate_cli();
+    let server = TestServer::start();
+    let tmp_root = settings.tmp_root.clone();
+    std::fs::create_dir_all(&tmp_root).expect("create the bench temp folder");
+    let rss = RssProbe::detect();
+
+    println!("# Downpour throughput benchmark\n");
+    print_machine(&cli, rss);
+    let tools = available_tools(&settings);
+    let mut all_rows: Vec<Row> = Vec::new();
+    let started = Instant::now();
+    for scenario in scenarios(&settings) {
+        if !settings.wants_scenario(scenario.key) {
+            continue;
+        }
+        eprintln!(
+            "== {} ({} files, {}) ==",
+            scenario.key,
+            scenario.items.len(),
+            human_bytes(scenario.total_bytes())
+        );
+        let rows = run_scenario(&scenario, &tools, &cli, &server, &tmp_root, rss, &settings);
+        all_rows.extend(rows);
+    }
+    println!();
+    print_table(&all_rows);
+    println!(
+        "\nbench wall time: {:.0} s (runs per cell: {}, quick: {})",
+        started.elapsed().as_secs_f64(),
+        settings.runs,
+        settings.quick
+    );
+    let _ = std::fs::remove_dir(&tmp_root);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+struct Settings {
+    runs: usize,
+    quick: bool,
+    only: Option<Vec<String>>,
+    tools: Option<Vec<String>>,
+    tmp_root: PathBuf,
+}
+
+impl Settings {
+    fn from_env() -> Self {
+        let quick = env_flag("DOWNPOUR_BENCH_QUICK");
+        let runs = std::env::var("DOWNPOUR_BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or(if quick { 1 } else { 3 });
+        let list = |key: &str| {
+            std::env::var(key).ok().map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_ascii_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let tmp_root = std::env::var_os("DOWNPOUR_BENCH_TMP")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| target_dir().join("bench-tmp"));
+        Self {
+            runs,
+            quick,
+            only: list("DOWNPOUR_BENCH_ONLY"),
+            tools: list("DOWNPOUR_BENCH_TOOLS"),
+            tmp_root,
+        }
+    }
+
+    fn wants_scenario(&self, key: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|keys| keys.iter().any(|k| k == key))
+    }
+
+    fn wants_tool(&self, label: &str) -> bool {
+        self.tools
+            .as_ref()
+            .is_none_or(|words| words.iter().any(|w| label.contains(w.as_str())))
+    }
+}
+
+fn env_flag(key: &str) -> bool {
+    std::env::var(key).is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "no"))
+}
+
+/// `target/` of this build: the bench runs as `target/release/deps/throughput-HASH`.
+fn target_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Builds (incrementally; a no-op when fresh) and returns the release `downpour-cli`.
+fn locate_cli() -> PathBuf {
+    if let Some(path) = std::env::var_os("DOWNPOUR_CLI") {
+        let path = PathBuf::from(path);
+        assert!(
+            path.is_file(),
+            "DOWNPOUR_CLI={} is not a file",
+            path.display()
+        );
+        return path;
+    }
+    let release = target_dir().join("release").join("downpour-cli");
+    if !env_flag("DOWNPOUR_BENCH_NO_BUILD") {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        eprintln!("building: cargo build --release --bin downpour-cli");
+        let status = Command::new(cargo)
+            .args(["build", "--release", "--bin", "downpour-cli"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) if release.is_file() => {
+                eprintln!("warning: the release build failed ({s}); timing the existing binary")
+            }
+            Ok(s) => panic!("`cargo build --release --bin downpour-cli` failed ({s})"),
+            Err(err) => eprintln!("warning: could not run cargo ({err})"),
+        }
+    }
+    assert!(
+        release.is_file(),
+        "{} is missing: run `cargo build --release --bin downpour-cli` first \
+         (or set DOWNPOUR_CLI=/path/to/downpour-cli)",
+        release.display()
+    );
+    release
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+struct Item {
+    name: String,
+    size: u64,
+    delay_ms: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ideal {
+    /// A closed formula: the delays scheduled on the workers, transfer time ignored.
+    Formula(Duration),
+    /// The same list read by a minimal std `TcpStream` client with the same parallelism,
+    /// bodies discarded: what the server and loopback allow.
+    RawLoopback,
+}
+
+struct Scenario {
+    key: &'static str,
+    items: Vec<Item>,
+    sequential: bool,
+    runs: usize,
+    ideal: Ideal,
+}
+
+impl Scenario {
+    fn total_bytes(&self) -> u64 {
+        self.items.iter().map(|i| i.size).sum()
+    }
+
+    fn urls(&self, server: &TestServer) -> Vec<String> {
+        self.items
+            .iter()
+            .map(|i| {
+                let mut url = server.url(&format!("{}?size={}", i.name, i.size));
+                if i.delay_ms > 0 {
+                    let _ = write!(url, "&delay={}", i.delay_ms);
+                }
+                url
+            })
+            .collect()
+    }
+}
+
+fn items(prefix: &str, count: usize, size: u64, delay_ms: u64) -> Vec<Item> {
+    (1..=count)
+        .map(|i| Item {
+            name: format!("{prefix}-{i:04}.bin"),
+            size,
+            delay_ms,
+        })
+        .collect()
+}
+
+/// xorshift64*, so the mixed list is the same on every run and machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn scenarios(settings: &Settings) -> Vec<Scenario> {
+    let q = settings.quick;
+    let runs = settings.runs;
+    let latency_files = if q { 48 } else { 100 };
+    let seq_files = if q { 20 } else { 100 };
+    let latency_delay = 200;
+
+    // Mixed: sizes log-uniform in 10 KiB..20 MiB, delays uniform in 0..=300 ms, fixed seed.
+    let mut rng = Rng(0x5eed_d0e5_0000_0005);
+    let mixed = (1..=if q { 20 } else { 50 })
+        .map(|i| {
+            let (lo, hi) = ((10 * KIB) as f64, (20 * MIB) as f64);
+            let size = (lo * (hi / lo).powf(rng.unit())).round() as u64;
+            let delay_ms = rng.next() % 301;
+            Item {
+                name: format!("mixed-{i:04}.bin"),
+                size,
+                delay_ms,
+            }
+        })
+        .collect();
+
+    vec![
+        Scenario {
+            key: "latency",
+            items: items("lat", latency_files, 64 * KIB, latency_delay),
+            sequential: false,
+            runs,
+            ideal: Ideal::Formula(Duration::from_millis(
+                latency_files.div_ceil(WORKERS) as u64 * latency_delay,
+            )),
+        },
+        Scenario {
+            key: "mixed",
+            items: mixed,
+            sequential: false,
+            runs,
+            ideal: Ideal::RawLoopback,
+        },
+        Scenario {
+            key: "bulk",
+            items: items(
+                "bulk",
+                if q { 2 } else { 4 },
+                if q { 64 } else { 256 } * MIB,
+                0,
+            ),
+            sequential: false,
+            runs,
+            ideal: Ideal::RawLoopback,
+        },
+        Scenario {
+            key: "many-small",
+            items: items("small", if q { 400 } else { 2000 }, 4 * KIB, 0),
+            sequential: false,
+            runs,
+            ideal: Ideal::RawLoopback,
+        },
+        Scenario {
+            key: "sequential",
+            items: items("seq", seq_files, 64 * KIB, latency_delay),
+            sequential: true,
+            runs: 1,
+            ideal: Ideal::Formula(Duration::from_millis(seq_files as u64 * latency_delay)),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Downpour(&'static str),
+    Curl,
+    Wget2,
+    Aria2c,
+}
+
+impl Tool {
+    fn is_peer(self) -> bool {
+        !matches!(self, Tool::Downpour(_))
+    }
+
+    fn label(self, sequential: bool) -> String {
+        match (self, sequential) {
+            (Tool::Downpour(mode), false) => format!("downpour {mode} -j {WORKERS}"),
+            (Tool::Downpour(mode), true) => format!("downpour {mode}"),
+            (Tool::Curl, false) => format!("curl --parallel-max {WORKERS}"),
+            (Tool::Curl, true) => "curl (one transfer at a time)".into(),
+            (Tool::Wget2, false) => format!("wget2 --max-threads={WORKERS}"),
+            (Tool::Wget2, true) => "wget2 --max-threads=1".into(),
+            (Tool::Aria2c, false) => format!("aria2c -j {WORKERS}"),
+            (Tool::Aria2c, true) => "aria2c -j 1".into(),
+        }
+    }
+
+    fn program(self) -> &'static str {
+        match self {
+            Tool::Downpour(_) => "downpour-cli",
+            Tool::Curl => "curl",
+            Tool::Wget2 => "wget2",
+            Tool::Aria2c => "aria2c",
+        }
+    }
+
+    /// Whether the tool takes part in a scenario: Downpour's modes by scenario, every
+    /// installed peer everywhere.
+    fn runs_in(self, scenario: &Scenario) -> bool {
+        match self {
+            Tool::Downpour(mode) => (mode == "sequential") == scenario.sequential,
+            _ => true,
+        }
+    }
+
+    fn command(self, cli: &Path, lists: &Lists, out: &Path, sequential: bool) -> Command {
+        let workers = if sequential { 1 } else { WORKERS }.to_string();
+        match self {
+            Tool::Downpour(mode) => {
+                let mut cmd = Command::new(cli);
+                cmd.arg("-i").arg(&lists.plain).arg("-o").arg(out);
+                cmd.args(["-m", mode, "-j", &workers]);
+                cmd
+            }
+            Tool::Curl => {
+                let mut cmd = Command::new("curl");
+                if !sequential {
+                    cmd.args(["--parallel", "--parallel-immediate", "--parallel-max"]);
+                    cmd.arg(&workers);
+                }
+                cmd.args(["--silent", "--show-error", "--fail", "--remote-name-all"]);
+                cmd.arg("--output-dir")
+                    .arg(out)
+                    .arg("--config")
+                    .arg(&lists.curl);
+                cmd
+            }
+            Tool::Wget2 => {
+                let mut cmd = Command::new("wget2");
+                cmd.arg(format!("--max-threads={workers}"));
+                cmd.args(["--quiet", "--no-hsts", "--no-robots", "--no-cookies"]);
+                cmd.arg("-P").arg(out).arg("-i").arg(&lists.plain);
+                cmd
+            }
+            Tool::Aria2c => {
+                let mut cmd = Command::new("aria2c");
+                cmd.args(["-j", &workers, "--quiet", "--file-allocation=none"]);
+                cmd.args(["--summary-interval=0", "--allow-overwrite=true"]);
+                cmd.arg("-d").arg(out).arg("-i").arg(&lists.plain);
+                cmd
+            }
+        }
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+fn available_tools(settings: &Settings) -> Vec<Tool> {
+    let mut tools = vec![
+        Tool::Downpour("submit"),
+        Tool::Downpour("map"),
+        Tool::Downpour("sequential"),
+    ];
+    for peer in [Tool::Curl, Tool::Wget2, Tool::Aria2c] {
+        if on_path(peer.program()) {
+            tools.push(peer);
+        } else {
+            eprintln!("skipping {}: not installed", peer.program());
+        }
+    }
+    tools.retain(|t| settings.wants_tool(&t.label(false)) || settings.wants_tool(&t.label(true)));
+    tools
+}
+
+fn version_of(program: &str) -> String {
+    Command::new(program)
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "not installed".into())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running one tool once
+
+/// The list files of one scenario, written once and shared by all runs.
+struct Lists {
+    plain: PathBuf,
+    curl: PathBuf,
+}
+
+fn write_lists(urls: &[String], dir: &Path) -> Lists {
+    let plain = dir.join("urls.txt");
+    let curl = dir.join("curl.cfg");
+    let mut text = String::new();
+    let mut cfg = String::new();
+    for url in urls {
+        let _ = writeln!(text, "{url}");
+        let _ = writeln!(cfg, "url = \"{url}\"");
+    }
+    std::fs::write(&plain, text).expect("write the URL list");
+    std::fs::write(&curl, cfg).expect("write the curl config");
+    Lists { plain, curl }
+}
+
+#[derive(Clone, Copy)]
+enum RssProbe {
+    /// GNU time's `%M`: the child's peak resident set, from wait4.
+    GnuTime,
+    /// Poll `VmHWM` in `/proc/<pid>/status` every 5 ms (may miss a last-moment peak).
+    ProcPoll,
+}
+
+impl RssProbe {
+    fn detect() -> Self {
+        let works = Path::new("/usr/bin/time").is_file()
+            && Command::new("/usr/bin/time")
+                .args(["-f", "%M", "true"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+        if works {
+            RssProbe::GnuTime
+        } else {
+            eprintln!("/usr/bin/time not found (apt-get install time): polling VmHWM instead");
+            RssProbe::ProcPoll
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            RssProbe::GnuTime => "`/usr/bin/time -f %M` (wait4 ru_maxrss of the child)",
+            RssProbe::ProcPoll => "VmHWM from /proc/<pid>/status, polled every 5 ms",
+        }
+    }
+}
+
+struct Measurement {
+    wall: Duration,
+    rss_kib: Option<u64>,
+    error: Option<String>,
+}
+
+fn run_once(
+    tool: Tool,
+    scenario: &Scenario,
+    cli: &Path,
+    lists: &Lists,
+    work: &Path,
+    rss: RssProbe,
+) -> Measurement {
+    let out = work.join("out");
+    std::fs::create_dir_all(&out).expect("create the output folder");
+    let rss_file = work.join("rss.txt");
+    let err_file = work.join("stderr.txt");
+    let inner = tool.command(cli, lists, &out, scenario.sequential);
+    let mut cmd = match rss {
+        RssProbe::GnuTime => {
+            let mut cmd = Command::new("/usr/bin/time");
+            cmd.arg("-f").arg("%M").arg("-o").arg(&rss_file);
+            cmd.arg(inner.get_program()).args(inner.get_args());
+            cmd
+        }
+        RssProbe::ProcPoll => inner,
+    };
+    cmd.current_dir(work)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(&err_file).expect("create the stderr file"));
+    // Its own process group, so a hung run can be ended whole (time and the tool under it).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+
+    let t0 = Instant::now();
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(err) => {
+            return Measurement {
+                wall: Duration::ZERO,
+                rss_kib: None,
+                error: Some(format!("could not start {}: {err}", tool.program())),
+            };
+        }
+    };
+    let pid = child.id();
+    let finished = Arc::new(AtomicBool::new(false));
+    let polled_hwm = Arc::new(AtomicU64::new(0));
+    let poller = matches!(rss, RssProbe::ProcPoll).then(|| {
+        let finished = Arc::clone(&finished);
+        let hwm = Arc::clone(&polled_hwm);
+        thread::spawn(move || {
+            let path = format!("/proc/{pid}/status");
+            while !finished.load(Ordering::Relaxed) {
+                if let Some(kib) = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|s| status_kib(&s, "VmHWM:"))
+                {
+                    hwm.fetch_max(kib, Ordering::Relaxed);
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+        })
+    });
+    let (tx, rx) = mpsc::channel::<(std::io::Result<ExitStatus>, Instant)>();
+    let waiter = thread::spawn(move || {
+        let status = child.wait();
+        let _ = tx.send((status, Instant::now()));
+    });
+    let (status, ended) = match rx.recv_timeout(RUN_TIMEOUT) {
+        Ok(done) => done,
+        Err(_) => {
+            // Our own child's process group, by id.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
+            rx.recv().expect("the waiter thread reports after a kill")
+        }
+    };
+    finished.store(true, Ordering::Relaxed);
+    let _ = waiter.join();
+    if let Some(poller) = poller {
+        let _ = poller.join();
+    }
+    let wall = ended.duration_since(t0);
+
+    let rss_kib = match rss {
+        RssProbe::GnuTime => std::fs::read_to_string(&rss_file)
+            .ok()
+            .and_then(|s| s.lines().last().and_then(|l| l.trim().parse().ok())),
+        RssProbe::ProcPoll => Some(polled_hwm.load(Ordering::Relaxed)).filter(|k| *k > 0),
+    };
+    let mut error = match status {
+        Ok(s) if s.success() => None,
+        Ok(s) if wall >= RUN_TIMEOUT => Some(format!("killed after {RUN_TIMEOUT:?} ({s})")),
+        Ok(s) => Some(format!("exit {s}")),
+        Err(err) => Some(format!("wait failed: {err}")),
+    };
+    if let Err(problem) = verify_output(&out, scenario) {
+        error = Some(match error {
+            Some(e) => format!("{e}; {problem}"),
+            None => problem,
+        });
+    }
+    if let Some(e) = &mut error {
+        let stderr = std::fs::read_to_string(&err_file).unwrap_or_default();
+        if let Some(line) = stderr.lines().rev().find(|l| !l.trim().is_empty()) {
+            let _ = write!(e, " — stderr: {}", line.trim());
+        }
+    }
+    Measurement {
+        wall,
+        rss_kib,
+        error,
+    }
+}
+
+fn status_kib(status: &str, key: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Every file arrived, complete: the count of regular files equals the list length and the
+/// bytes add up (no `.part`, `.aria2` or other leftovers).
+fn verify_output(out: &Path, scenario: &Scenario) -> Result<(), String> {
+    let mut count = 0usize;
+    let mut bytes = 0u64;
+    for entry in std::fs::read_dir(out).map_err(|e| format!("cannot list output: {e}"))? {
+        let entry = entry.map_err(|e| format!("cannot list output: {e}"))?;
+        let meta = entry.metadata().map_err(|e| format!("cannot stat: {e}"))?;
+        if meta.is_file() {
+            count += 1;
+            bytes += meta.len();
+        }
+    }
+    let expected = scenario.items.len();
+    let expected_bytes = scenario.total_bytes();
+    if count != expected || bytes != expected_bytes {
+        return Err(format!(
+            "{count}/{expected} files, {bytes}/{expected_bytes} bytes"
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The raw loopback reference
+
+/// Reads every item of `items` over keep-alive `std::net::TcpStream`s, `parallel` at a time in
+/// input order, discarding the bodies: no disk, no HTTP library, no process start.
+fn raw_loopback(server: &TestServer, items: &[Item], parallel: usize) -> Result<Duration, String> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let requests: Arc<Vec<(String, u64)>> = Arc::new(
+        items
+            .iter()
+            .map(|i| {
+                let mut target = format!("/{}?size={}", i.name, i.size);
+                if i.delay_ms > 0 {
+                    let _ = write!(target, "&delay={}", i.delay_ms);
+                }
+                (target, i.size)
+            })
+            .collect(),
+    );
+    let port = server.port();
+    let t0 = Instant::now();
+    let threads: Vec<_> = (0..parallel.min(items.len()))
+        .map(|_| {
+            let next = Arc::clone(&next);
+            let requests = Arc::clone(&requests);
+            thread::spawn(move || -> Result<(), String> {
+                let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+                let _ = stream.set_nodelay(true);
+                let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+                let mut reader = BufReader::with_capacity(256 * 1024, stream);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((target, size)) = requests.get(i) else {
+                        return Ok(());
+                    };
+                    write!(
+                        writer,
+                        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+                    )
+                    .map_err(|e| e.to_string())?;
+                    let len = read_head(&mut reader)?;
+                    if len != *size {
+                        return Err(format!("{target}: Content-Length {len}, expected {size}"));
+                    }
+                    let got = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink())
+                        .map_err(|e| e.to_string())?;
+                    if got != len {
+                        return Err(format!("{target}: {got} of {len} bytes"));
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().map_err(|_| "raw client thread panicked")??;
+    }
+    Ok(t0.elapsed())
+}
+
+/// Reads a response head; returns its Content-Length.
+fn read_head(reader: &mut impl BufRead) -> Result<u64, String> {
+    let mut len = None;
+    let mut first = true;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+            return Err("connection closed before the headers".into());
+        }
+        let line = line.trim_end();
+        if first {
+            if !line.contains(" 200 ") {
+                return Err(format!("unexpected status line: {line}"));
+            }
+            first = false;
+            continue;
+        }
+        if line.is_empty() {
+            return len.ok_or_else(|| "no Content-Length".into());
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            len = value.trim().parse().ok();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a scenario
+
+struct Row {
+    scenario: &'static str,
+    tool: String,
+    peer: bool,
+    reference: bool,
+    files: usize,
+    bytes: u64,
+    walls: Vec<Duration>,
+    rss_kib: Option<u64>,
+    errors: Vec<String>,
+    ideal: Option<Duration>,
+    ideal_note: &'static str,
+}
+
+impl Row {
+    fn median(&self) -> Option<Duration> {
+        let mut walls = self.walls.clone();
+        walls.sort();
+        match walls.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(walls[n / 2]),
+            n => Some((walls[n / 2 - 1] + walls[n / 2]) / 2),
+        }
+    }
+}
+
+fn run_scenario(
+    scenario: &Scenario,
+    tools: &[Tool],
+    cli: &Path,
+    server: &TestServer,
+    tmp_root: &Path,
+    rss: RssProbe,
+    settings: &Settings,
+) -> Vec<Row> {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{}-", scenario.key))
+        .tempdir_in(tmp_root)
+        .expect("create the scenario temp folder");
+    let lists = write_lists(&scenario.urls(server), dir.path());
+    let parallel = if scenario.sequential { 1 } else { WORKERS };
+
+    let mut rows = Vec::new();
+    let (ideal, ideal_note) = match scenario.ideal {
+        Ideal::Formula(d) => (Some(d), "formula"),
+        Ideal::RawLoopback => {
+            let mut row = Row {
+                scenario: scenario.key,
+                tool: format!("raw loopback read ({parallel} std TcpStream)"),
+                peer: false,
+                reference: true,
+                files: scenario.items.len(),
+                bytes: scenario.total_bytes(),
+                walls: Vec::new(),
+                rss_kib: None,
+                errors: Vec::new(),
+                ideal: None,
+                ideal_note: "",
+            };
+            for _ in 0..scenario.runs {
+                match raw_loopback(server, &scenario.items, parallel) {
+                    Ok(d) => row.walls.push(d),
+                    Err(e) => row.errors.push(e),
+                }
+            }
+            eprintln!("  {:<40} {}", row.tool, fmt_walls(&row.walls));
+            let median = row.median();
+            row.ideal = median;
+            rows.push(row);
+            (median, "raw loopback")
+        }
+    };
+
+    for &tool in tools.iter().filter(|t| t.runs_in(scenario)) {
+        let label = tool.label(scenario.sequential);
+        if !settings.wants_tool(&label) {
+            continue;
+        }
+        let mut row = Row {
+            scenario: scenario.key,
+            tool: label,
+            peer: tool.is_peer(),
+            reference: false,
+            files: scenario.items.len(),
+            bytes: scenario.total_bytes(),
+            walls: Vec::new(),
+            rss_kib: None,
+            errors: Vec::new(),
+            ideal,
+            ideal_note,
+        };
+        for run in 0..scenario.runs {
+            let work = tempfile::Builder::new()
+                .prefix(&format!("{}-", tool.program()))
+                .tempdir_in(dir.path())
+                .expect("create the run temp folder");
+            let m = run_once(tool, scenario, cli, &lists, work.path(), rss);
+            // Let deleted data and closed sockets settle between runs.
+            drop(work);
+            match m.error {
+                None => {
+                    row.walls.push(m.wall);
+                    row.rss_kib = row.rss_kib.max(m.rss_kib);
+                }
+                Some(e) => {
+                    eprintln!("  {} run {}: FAILED: {e}", row.tool, run + 1);
+                    row.errors.push(e);
+                }
+            }
+            thread::sleep(Duration::from_millis(200));
+        }
+        eprintln!(
+            "  {:<40} {}  peak {}",
+            row.tool,
+            fmt_walls(&row.walls),
+            row.rss_kib.map_or("?".into(), |k| human_bytes(k * KIB))
+        );
+        rows.push(row);
+    }
+    rows
+}
+
+fn fmt_walls(walls: &[Duration]) -> String {
+    walls
+        .iter()
+        .map(|d| format!("{:.3}s", d.as_secs_f64()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+fn human_bytes(bytes: u64) -> String {
+    if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{:.1} KiB", bytes as f64 / KIB as f64)
+    }
+}
+
+fn print_machine(cli: &Path, rss: RssProbe) {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem = status_kib(&meminfo, "MemTotal:").map_or("unknown".into(), |k| {
+        format!("{:.1} GiB", k as f64 / (1024.0 * 1024.0))
+    });
+    let cpus = thread::available_parallelism().map_or(0, |n| n.get());
+    println!("- CPUs: {cpus} × {model}; memory: {mem}");
+    println!("- downpour-cli: {}", cli.display());
+    for program in ["curl", "wget2", "aria2c"] {
+        println!("- {program}: {}", version_of(program));
+    }
+    println!("- peak RSS: {}", rss.describe());
+    println!("- parallel tools use {WORKERS} connections; every run writes into a fresh folder");
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "| scenario | tool | files | median | runs | ideal | × ideal | × best peer \
+         | throughput | peak RSS |"
+    );
+    println!("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    for row in rows {
+        let best_peer = rows
+            .iter()
+            .filter(|r| r.scenario == row.scenario && r.peer)
+            .filter_map(Row::median)
+            .min();
+        let median = row.median();
+        let secs =
+            |d: Option<Duration>| d.map_or("—".into(), |d| format!("{:.3} s", d.as_secs_f64()));
+        let ratio = |base: Option<Duration>| match (median, base) {
+            (Some(m), Some(b)) if !b.is_zero() => {
+                format!("{:.2}", m.as_secs_f64() / b.as_secs_f64())
+            }
+            _ => "—".into(),
+        };
+        let throughput = median.map_or("—".into(), |m| {
+            let s = m.as_secs_f64().max(1e-9);
+            if row.scenario == "many-small" {
+                format!("{:.0} files/s", row.files as f64 / s)
+            } else {
+                format!("{:.1} MiB/s", row.bytes as f64 / MIB as f64 / s)
+            }
+        });
+        let ideal = if row.reference {
+            "—".into()
+        } else {
+            match row.ideal {
+                Some(d) => format!("{:.3} s ({})", d.as_secs_f64(), row.ideal_note),
+                None => "—".into(),
+            }
+        };
+        let runs = if row.errors.is_empty() {
+            row.walls.len().to_string()
+        } else {
+            format!("{} ({} failed)", row.walls.len(), row.errors.len())
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.scenario,
+            row.tool,
+            row.files,
+            secs(median),
+            runs,
+            ideal,
+            if row.reference {
+                "—".into()
+            } else {
+                ratio(row.ideal)
+            },
+            if row.reference {
+                "—".into()
+            } else {
+                ratio(best_peer)
+            },
+            throughput,
+            row.rss_kib.map_or("—".into(), |k| human_bytes(k * KIB)),
+        );
+    }
+    let failures: Vec<_> = rows
+        .iter()
+        .flat_map(|r| r.errors.iter().map(move |e| (r, e)))
+        .collect();
+    if !failures.is_empty() {
+        println!("\nFailed runs (not counted in the medians):");
+        for (row, e) in failures {
+            println!("- {} / {}: {e}", row.scenario, row.tool);
+        }
+    }
+}

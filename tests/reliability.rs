@@ -1,0 +1,238 @@
+//! Nothing lost, nothing let in: resume with Range, checksums, fault injection and the
+//! catalogue of bad input, each against the 127.0.0.1 test server.
+
+mod common;
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::server::{TestServer, body_for};
+use common::{config, jobs, run};
+use downpour::{Event, EventSink, Mode, Outcome, start_run};
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn error_of(done: &common::Finished, index: usize) -> String {
+    done.item(index)
+        .outcome
+        .error()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| format!("no error: {:?}", done.item(index).outcome))
+}
+
+#[test]
+fn a_cut_download_resumes_with_range() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(Mode::Submit, 2, dir.path());
+    cfg.retries = 2;
+    let done = run(jobs(&[server.url("big.bin?size=300000&cut_first=1")]), cfg);
+    let record = done.item(1);
+    assert_eq!(record.outcome, Outcome::Done);
+    assert_eq!(record.retries, 1);
+    let expected = body_for("big.bin", 300_000);
+    assert!(std::fs::read(dir.path().join("big.bin")).unwrap() == expected);
+    assert_eq!(record.sha256.as_deref(), Some(&*sha256_hex(&expected)));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].contains("range=150000"), "{requests:?}");
+    let retried = done.events.iter().any(|e| {
+        matches!(e, Event::Retrying { attempt: 1, of: 2, reason, .. }
+            if reason.to_string() == "the connection closed after 146.5 KiB of 293.0 KiB")
+    });
+    assert!(retried, "the retry is announced with its reason");
+}
+
+#[test]
+fn a_full_answer_to_a_range_request_starts_over_cleanly() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(Mode::Map, 2, dir.path());
+    cfg.retries = 2;
+    let done = run(
+        jobs(&[server.url("whole.bin?size=200000&cut_first=1&norange=1")]),
+        cfg,
+    );
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert!(std::fs::read(dir.path().join("whole.bin")).unwrap() == body_for("whole.bin", 200_000));
+}
+
+#[test]
+fn checksums_are_checked_and_a_mismatch_is_kept_aside() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let good = sha256_hex(&body_for("good.iso", 5000));
+    let wrong = "0".repeat(64);
+    let lines = vec![
+        format!(
+            "{}  sha256:{}",
+            server.url("good.iso?size=5000"),
+            good.to_uppercase()
+        ),
+        format!("{}  sha256:{wrong}", server.url("bad.iso?size=5000")),
+    ];
+    let done = run(jobs(&lines), config(Mode::Submit, 2, dir.path()));
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert_eq!(done.item(1).sha256.as_deref(), Some(&*good));
+    let actual = sha256_hex(&body_for("bad.iso", 5000));
+    assert_eq!(
+        error_of(&done, 2),
+        format!("checksum mismatch: expected {wrong} got {actual}")
+    );
+    assert_eq!(files_in(dir.path()), ["bad.iso.corrupt", "good.iso"]);
+}
+
+#[test]
+fn fault_injection_every_file_completes_in_every_mode() {
+    let server = TestServer::start();
+    for mode in Mode::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: Vec<String> = (1..=200)
+            .map(|i| server.url(&format!("f{i}.dat?size={}&reset_pct=30", 20_000 + i * 97)))
+            .collect();
+        let mut cfg = config(mode, 8, dir.path());
+        cfg.retries = 8;
+        let done = run(jobs(&lines), cfg);
+        let retries: u32 = done.reported.iter().map(|r| r.retries).sum();
+        assert!(retries > 0, "{mode:?}: faults were injected");
+        for i in 1..=200 {
+            let record = done.item(i);
+            assert_eq!(record.outcome, Outcome::Done, "{mode:?} #{i}");
+            let name = format!("f{i}.dat");
+            let expected = body_for(&name, 20_000 + i * 97);
+            assert_eq!(
+                record.sha256.as_deref(),
+                Some(&*sha256_hex(&expected)),
+                "{mode:?} #{i}"
+            );
+            assert!(std::fs::read(dir.path().join(&name)).unwrap() == expected);
+        }
+        assert_eq!(files_in(dir.path()).len(), 200);
+    }
+    assert!(server.resets() > 0);
+}
+
+#[test]
+fn cancel_during_heavy_retrying_stops_within_a_second() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (1..=20)
+        .map(|i| server.url(&format!("busy{i}?fail_first=1000")))
+        .collect();
+    let mut cfg = config(Mode::Submit, 4, dir.path());
+    cfg.retries = 1000;
+    cfg.retry_backoff = Duration::from_millis(300);
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(jobs(&lines), cfg, EventSink::new(tx));
+    loop {
+        if let Event::Retrying { .. } = rx.recv_timeout(Duration::from_secs(10)).unwrap() {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    handle.cancel();
+    let done = common::collect(rx);
+    assert!(
+        asked.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(
+        done.reported
+            .iter()
+            .all(|r| r.outcome == Outcome::Cancelled)
+    );
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn catalogue_of_bad_answers() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let plain_port = server.port();
+    let lines = vec![
+        server.url("a?status=403"),
+        server.url("b?status=500"),
+        server.url("c?status=503"),
+        server.url(&format!("d?redirect={}", "ftp%3A%2F%2Fexample.com%2Ffile")),
+        format!("https://127.0.0.1:{plain_port}/tls.bin"),
+        server.url("chunked.bin?size=70000&chunked=1"),
+        server.url("empty.bin?size=0"),
+        server.url("ok.bin?size=10"),
+    ];
+    let done = run(jobs(&lines), config(Mode::Map, 4, dir.path()));
+    assert_eq!(error_of(&done, 1), "the server answered 403 Forbidden");
+    assert_eq!(
+        error_of(&done, 2),
+        "the server answered 500 Internal Server Error"
+    );
+    assert_eq!(
+        error_of(&done, 3),
+        "the server answered 503 Service Unavailable"
+    );
+    assert_eq!(
+        error_of(&done, 4),
+        "the server redirected to an address that cannot be downloaded (ftp://example.com/file)"
+    );
+    let tls = error_of(&done, 5);
+    assert!(
+        tls.starts_with("the secure connection to 127.0.0.1 could not be verified"),
+        "{tls}"
+    );
+    for i in 6..=8 {
+        assert_eq!(done.item(i).outcome, Outcome::Done, "#{i}");
+    }
+    assert!(
+        std::fs::read(dir.path().join("chunked.bin")).unwrap() == body_for("chunked.bin", 70_000)
+    );
+    assert_eq!(std::fs::read(dir.path().join("empty.bin")).unwrap(), b"");
+    assert_eq!(files_in(dir.path()), ["chunked.bin", "empty.bin", "ok.bin"]);
+}
+
+#[test]
+fn a_folder_removed_during_the_run_is_a_clear_error() {
+    let server = TestServer::start();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("gone");
+    std::fs::create_dir(&dir).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(
+        jobs(&[server.url("slow.bin?size=200000&drip=2")]),
+        config(Mode::Submit, 1, &dir),
+        EventSink::new(tx),
+    );
+    loop {
+        if let Event::Progress { bytes, .. } = rx.recv_timeout(Duration::from_secs(10)).unwrap()
+            && bytes > 0
+        {
+            break;
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let done = common::collect(rx);
+    handle.join();
+    let error = error_of(&done, 1);
+    assert!(error.starts_with("cannot write to "), "{error}");
+    assert!(
+        error.ends_with(": the folder does not exist any more"),
+        "{error}"
+    );
+    assert!(!dir.exists(), "nothing was recreated");
+}
