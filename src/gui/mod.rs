@@ -357,6 +357,85 @@ pub fn read_lists(paths: Vec<PathBuf>) -> UiMessage {
     UiMessage::AddLinks(text)
 }
 
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One row per item, comma-separated.
+    Csv,
+    /// The CLI's JSON report.
+    Json,
+}
+
+impl DownpourApp {
+    /// Writes the last run's results into the save folder (never over an existing file), off
+    /// the UI thread; the notice says where they went.
+    pub fn export(&self, ctx: &egui::Context, format: ExportFormat) {
+        let Some(view) = &self.view else {
+            return;
+        };
+        let report = downpour::report::Report::new(
+            view.mode,
+            view.workers,
+            view.elapsed_ms(),
+            &view.records,
+        );
+        let folder = self.folder();
+        self.spawn_helper(ctx, move || {
+            let (name, text) = match format {
+                ExportFormat::Csv => ("downpour-results.csv", report.to_csv()),
+                ExportFormat::Json => ("downpour-results.json", report.to_json()),
+            };
+            Some(save_new_file(&folder, name, text.as_bytes()))
+        });
+    }
+
+    /// Saves the chart area as a PNG in the save folder, from the next rendered frame.
+    pub fn save_charts_png(&self, ctx: &egui::Context, area: egui::Rect) {
+        let folder = self.folder();
+        let tx = self.helper_tx.clone();
+        let waker = ctx.clone();
+        let pixels_per_point = ctx.pixels_per_point();
+        ctx.request_screenshot(move |image| {
+            let _ = std::thread::Builder::new()
+                .name("downpour-png".into())
+                .spawn(move || {
+                    let chart = image.region(&area, Some(pixels_per_point));
+                    let [w, h] = chart.size;
+                    let rgba: Vec<u8> = chart.pixels.iter().flat_map(|c| c.to_array()).collect();
+                    let mut png = Vec::new();
+                    let encoded = image::RgbaImage::from_raw(w as u32, h as u32, rgba).map(|img| {
+                        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                    });
+                    let message = match encoded {
+                        Some(Ok(())) => save_new_file(&folder, "downpour-charts.png", &png),
+                        _ => UiMessage::Notice("Could not encode the chart image.".into()),
+                    };
+                    let _ = tx.send(message);
+                    waker.request_repaint();
+                });
+        });
+    }
+}
+
+/// Writes `bytes` as a new file named like `name` in `folder` (`name (1).ext` if taken).
+fn save_new_file(folder: &Path, name: &str, bytes: &[u8]) -> UiMessage {
+    let book = downpour::names::NameBook::new(folder);
+    let path = book.reserve(name);
+    let part = downpour::names::part_path(&path);
+    let written = std::fs::write(&part, bytes).and_then(|()| book.finalize(&part, &path));
+    match written {
+        Ok(saved) => UiMessage::Notice(format!("Saved {}", saved.display())),
+        Err(err) => {
+            let _ = std::fs::remove_file(&part);
+            UiMessage::Notice(format!(
+                "Could not save in {}: {}.",
+                folder.display(),
+                downpour::error::describe_io(&err)
+            ))
+        }
+    }
+}
+
 /// Checks that `folder` exists and can be written, by creating and removing a probe file.
 pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
     if folder.as_os_str().is_empty() {

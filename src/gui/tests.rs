@@ -341,3 +341,53 @@ fn ten_thousand_rows_stay_cheap_per_frame() {
     harness.get_by_label("f1.bin");
     assert!(harness.query_by_label("f10000.bin").is_none());
 }
+
+#[test]
+fn results_export_as_csv_and_json_without_overwriting() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("downpour-results.csv"), "mine").unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(
+        &mut harness,
+        &[server.url("e1.bin?size=10"), server.url("e2?status=404")].join("\n"),
+    );
+    harness.get_by_label("Start").click();
+    harness.step();
+    run_to_end(&mut harness);
+    harness.get_by_label("Results").click();
+    harness.run_steps(2);
+    for (button, file) in [
+        ("Export CSV", "downpour-results (1).csv"),
+        ("Export JSON", "downpour-results.json"),
+    ] {
+        harness.get_by_label(button).click();
+        let saved = dir.path().join(file);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while harness.state().notice.as_deref() != Some(&*format!("Saved {}", saved.display())) {
+            assert!(Instant::now() < deadline, "{:?}", harness.state().notice);
+            harness.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("downpour-results.csv")).unwrap(),
+        "mine"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("downpour-results (1).csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("mode,workers,elapsed_ms,index,url,path,bytes"));
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",failed,the server answered 404 Not Found,")),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("downpour-results.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["mode"], "submit");
+    assert_eq!(json["items"].as_array().unwrap().len(), 2);
+}

@@ -387,11 +387,14 @@ impl DownpourApp {
             ui.label(t.no_run_yet);
             return;
         };
-        ui.label(format!(
-            "{} — {}",
-            t.results_intro,
-            lang.mode_label(view.mode)
-        ));
+        let intro = format!("{} — {}", t.results_intro, lang.mode_label(view.mode));
+        ui.horizontal(|ui| {
+            ui.label(intro);
+            self.export_buttons_ui(ui);
+        });
+        let Some(view) = &self.view else {
+            return;
+        };
         let order: Vec<String> = view
             .results
             .iter()
@@ -433,21 +436,35 @@ impl DownpourApp {
     }
 
     fn charts_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let t = lang.t();
-        let Some(view) = &self.view else {
-            ui.label(t.no_run_yet);
+        if self.view.is_none() {
+            ui.label(self.lang().t().no_run_yet);
             return;
-        };
-        if ui
-            .button("Reset zoom")
-            .on_hover_text("Show the whole of every chart again")
-            .clicked()
-        {
+        }
+        let ctx = ui.ctx().clone();
+        let mut save_png = false;
+        let mut reset_zoom = false;
+        ui.horizontal(|ui| {
+            reset_zoom = ui
+                .button("Reset zoom")
+                .on_hover_text("Show the whole of every chart again")
+                .clicked();
+            save_png = ui
+                .button("Save chart as PNG")
+                .on_hover_text("Save a picture of these charts in the save folder")
+                .clicked();
+            self.export_buttons_ui(ui);
+        });
+        if reset_zoom {
             self.chart_state.reset += 1;
         }
         let reset = self.chart_state.reset;
         let height = ((ui.available_height() - 60.0) / 3.0).max(140.0);
+        if save_png {
+            self.save_charts_png(&ctx, ui.available_rect_before_wrap());
+        }
+        let Some(view) = &self.view else {
+            return;
+        };
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
@@ -463,6 +480,29 @@ impl DownpourApp {
                 ui.label(RichText::new("Run comparison: total time of each run").strong());
                 comparison_ui(ui, &self.history, height, reset);
             });
+    }
+
+    fn export_buttons_ui(&self, ui: &mut egui::Ui) {
+        let finished = self.view.as_ref().is_some_and(RunView::is_finished);
+        let ctx = ui.ctx().clone();
+        if ui
+            .add_enabled(finished, egui::Button::new("Export CSV"))
+            .on_hover_text(
+                "Save one row per file (times, sizes, errors, SHA-256) in the save folder",
+            )
+            .on_disabled_hover_text("Available when the run has finished")
+            .clicked()
+        {
+            self.export(&ctx, super::ExportFormat::Csv);
+        }
+        if ui
+            .add_enabled(finished, egui::Button::new("Export JSON"))
+            .on_hover_text("Save the run report as JSON in the save folder")
+            .on_disabled_hover_text("Available when the run has finished")
+            .clicked()
+        {
+            self.export(&ctx, super::ExportFormat::Json);
+        }
     }
 
     fn close_guard_ui(&mut self, ctx: &egui::Context) {
