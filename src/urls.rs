@@ -40,14 +40,20 @@ pub struct ParsedList {
 
 /// Reads a URL list: one URL per line; blank lines and `#` comments are ignored; surrounding
 /// spaces, quotes and angle brackets are trimmed; `example.com/a.zip` becomes
-/// `https://example.com/a.zip`; an optional `sha256:<hex>` may follow the URL. Duplicated URLs
-/// are kept, once per line.
+/// `https://example.com/a.zip`; an optional `sha256:<hex>` may follow the URL. Lines in the
+/// `SHA256SUMS` format (`<hex>  <file name>`) give the expected hash of the URL whose name
+/// matches. Duplicated URLs are kept, once per line.
 pub fn parse_list(text: &str) -> ParsedList {
     let mut list = ParsedList::default();
+    let mut sums: Vec<(String, String)> = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (number, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(sum) = checksum_line(line) {
+            sums.push(sum);
             continue;
         }
         match parse_line(line) {
@@ -64,7 +70,26 @@ pub fn parse_list(text: &str) -> ParsedList {
             }),
         }
     }
+    if !sums.is_empty() {
+        for entry in list.entries.iter_mut().filter(|e| e.sha256.is_none()) {
+            let name = crate::names::from_url(&entry.url);
+            entry.sha256 = sums
+                .iter()
+                .find(|(_, file)| *file == name)
+                .map(|(hex, _)| hex.clone());
+        }
+    }
     list
+}
+
+/// A `SHA256SUMS` line: 64 hex digits, white space, an optional `*`, a file name.
+fn checksum_line(line: &str) -> Option<(String, String)> {
+    let (hex, rest) = line.split_once(char::is_whitespace)?;
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let name = rest.trim_start().trim_start_matches('*').trim();
+    (!name.is_empty()).then(|| (hex.to_ascii_lowercase(), name.to_owned()))
 }
 
 fn parse_line(line: &str) -> Result<(Url, Option<String>), LineError> {
@@ -224,6 +249,18 @@ mod tests {
                 "https://example.com:81/b"
             ]
         );
+    }
+
+    #[test]
+    fn sha256sums_lines_give_hashes_by_file_name() {
+        let a = "a".repeat(64);
+        let b = "B".repeat(64);
+        let list = parse_list(&format!(
+            "https://e.com/dl/one.iso\nhttps://e.com/two.iso\n{a}  one.iso\n{b} *two.iso\n"
+        ));
+        assert!(list.rejected.is_empty());
+        assert_eq!(list.entries[0].sha256.as_deref(), Some(&*a));
+        assert_eq!(list.entries[1].sha256.as_deref(), Some(&*b.to_lowercase()));
     }
 
     #[test]
