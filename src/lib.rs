@@ -2,6 +2,8 @@
 //! concurrency modes, reported through one event enum. It imports nothing from egui so the
 //! window, the headless CLI and the tests all drive the very same code.
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod fetch;
 pub mod format;

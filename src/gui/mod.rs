@@ -192,7 +192,7 @@ impl DownpourApp {
     /// folder cannot be used.
     pub fn start(&mut self, ctx: &egui::Context) -> bool {
         self.reparse();
-        if self.start_blocker().is_some() {
+        if self.start_blocker().is_some() || !self.folder_is_usable() {
             return false;
         }
         let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
@@ -202,6 +202,9 @@ impl DownpourApp {
     /// Downloads the failed items of the last run again, keeping the other rows.
     pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
         if self.is_running() {
+            return false;
+        }
+        if !self.folder_is_usable() {
             return false;
         }
         let Some(view) = self.view.take() else {
@@ -216,15 +219,16 @@ impl DownpourApp {
         self.launch(ctx, jobs, rows)
     }
 
+    /// Checks the save folder once, when a run is about to start; a problem is shown next to
+    /// the folder field.
+    fn folder_is_usable(&mut self) -> bool {
+        self.folder_problem = check_folder(&self.folder()).err();
+        self.folder_problem.is_none()
+    }
+
+    /// Starts `jobs` in a folder already checked.
     fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<model::Row>) -> bool {
         let folder = self.folder();
-        if let Err(problem) = check_folder(&folder) {
-            self.folder_problem = Some(problem);
-            if !rows.is_empty() {
-                self.view = Some(RunView::new(self.settings.mode, 1, &[], rows));
-            }
-            return false;
-        }
         self.folder_problem = None;
         self.notice = None;
         let mut config = RunConfig::new(self.settings.mode, self.settings.workers, &folder);

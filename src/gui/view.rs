@@ -18,10 +18,12 @@ const GREY: Color32 = Color32::from_rgb(140, 140, 140);
 
 const ROW_HEIGHT: f32 = 22.0;
 
-/// Chart view state: a bump of this counter resets zoom and pan.
-#[derive(Debug, Default)]
+/// Chart view state: a bump of `reset` resets zoom and pan; the timeline's bars are cached
+/// per run and number of reported items.
+#[derive(Default)]
 pub struct ChartState {
     reset: u64,
+    timeline: Option<((std::time::Instant, usize), TimelineBars)>,
 }
 
 impl DownpourApp {
@@ -64,7 +66,8 @@ impl DownpourApp {
                     .selected_text(lang.name())
                     .show_ui(ui, |ui| {
                         for option in [Lang::En, Lang::Zh] {
-                            ui.selectable_value(&mut chosen, option, option.name());
+                            ui.selectable_value(&mut chosen, option, option.name())
+                                .on_hover_text(t.language_tip);
                         }
                     });
                 if chosen != lang {
@@ -136,6 +139,7 @@ impl DownpourApp {
             }
             if ui
                 .add_enabled(!running, egui::Button::new(t.clear))
+                .on_hover_text(t.clear_tip)
                 .clicked()
             {
                 self.settings.url_text.clear();
@@ -255,12 +259,8 @@ impl DownpourApp {
             {
                 self.cancel();
             }
-            let failed = self.view.as_ref().map_or(0, |v| {
-                v.rows
-                    .iter()
-                    .filter(|r| r.status == RowStatus::Failed)
-                    .count()
-            });
+            // Retry failed re-runs every failed row, so the last run's count is the rows' count.
+            let failed = self.view.as_ref().map_or(0, |v| v.failed);
             if failed > 0
                 && ui
                     .add_enabled(
@@ -465,11 +465,12 @@ impl DownpourApp {
         let Some(view) = &self.view else {
             return;
         };
+        let chart_state = &mut self.chart_state;
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
                 ui.label(RichText::new("Timeline: one lane per worker").strong());
-                timeline_ui(ui, view, height, reset);
+                timeline_ui(ui, view, chart_state, height);
                 ui.label(
                     RichText::new(
                         "Completion order: position in the list against order of the result",
@@ -659,15 +660,21 @@ fn kind_style(kind: BarKind) -> (Color32, f64, &'static str) {
     }
 }
 
-fn timeline_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
-    let lanes = charts::lanes(&view.records);
-    let mut waiting = Vec::new();
-    let mut groups: [Vec<Bar>; 3] = Default::default();
-    for lane in &lanes {
+/// The timeline's bars for the reported items: built once per new report, not every frame.
+#[derive(Clone, Default)]
+pub struct TimelineBars {
+    waiting: Vec<Bar>,
+    groups: [Vec<Bar>; 3],
+}
+
+fn timeline_bars(view: &RunView) -> TimelineBars {
+    let by_index: std::collections::HashMap<usize, &downpour::ItemRecord> =
+        view.records.iter().map(|r| (r.index, r)).collect();
+    let mut bars = TimelineBars::default();
+    for lane in charts::lanes(&view.records) {
         for bar in &lane.bars {
             let (color, width, word) = kind_style(bar.kind);
-            let record = view.records.iter().find(|r| r.index == bar.index);
-            let label = record.map_or_else(String::new, |r| {
+            let label = by_index.get(&bar.index).map_or_else(String::new, |r| {
                 let name = r
                     .path
                     .as_ref()
@@ -690,7 +697,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
             });
             let transfer_from = bar.first_byte.unwrap_or(bar.start).min(bar.end);
             if transfer_from > bar.start {
-                waiting.push(
+                bars.waiting.push(
                     Bar::new(lane.worker as f64, transfer_from - bar.start)
                         .base_offset(bar.start)
                         .width(width)
@@ -703,7 +710,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
                 BarKind::Failed => 1,
                 BarKind::Cancelled => 2,
             };
-            groups[slot].push(
+            bars.groups[slot].push(
                 Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
                     .base_offset(transfer_from)
                     .width(width)
@@ -712,6 +719,36 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
             );
         }
     }
+    bars
+}
+
+fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, height: f32) {
+    let key = (view.started, view.records.len());
+    let TimelineBars { waiting, groups } = match &state.timeline {
+        Some((cached, bars)) if *cached == key => bars.clone(),
+        _ => {
+            let bars = timeline_bars(view);
+            state.timeline = Some((key, bars.clone()));
+            bars
+        }
+    };
+    // Downloads still running grow live, up to now.
+    let now = view.elapsed_ms() as f64 / 1000.0;
+    let running: Vec<Bar> = view
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Downloading && r.worker > 0)
+        .filter_map(|r| {
+            let start = r.started_ms? as f64 / 1000.0;
+            Some(
+                Bar::new(r.worker as f64, (now - start).max(0.001))
+                    .base_offset(start)
+                    .width(0.7)
+                    .name(format!("#{} {} (downloading)", r.index, r.name)),
+            )
+        })
+        .collect();
+    let reset = state.reset;
     let total = view.elapsed_ms() as f64 / 1000.0;
     Plot::new(("timeline", reset))
         .height(height)
@@ -723,6 +760,11 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
             plot.bar_chart(
                 BarChart::new("waiting for first byte", waiting)
                     .color(SKY)
+                    .horizontal(),
+            );
+            plot.bar_chart(
+                BarChart::new("downloading", running)
+                    .color(SKY.gamma_multiply(0.7))
                     .horizontal(),
             );
             for (slot, bars) in groups.into_iter().enumerate() {
