@@ -391,3 +391,80 @@ fn results_export_as_csv_and_json_without_overwriting() {
     assert_eq!(json["mode"], "submit");
     assert_eq!(json["items"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn an_idle_window_asks_for_no_repaint() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, &server.url("idle.bin?size=10"));
+    harness.get_by_label("Start").click();
+    harness.step();
+    assert!(
+        harness.ctx.has_requested_repaint(),
+        "a running window keeps its clock ticking"
+    );
+    run_to_end(&mut harness);
+    harness.run_steps(3);
+    assert!(
+        !harness.ctx.has_requested_repaint(),
+        "finished and idle: no repaint loop"
+    );
+}
+
+/// Not a pass/fail test: `cargo test --release --bin downpour -- --ignored --nocapture
+/// frame_time` prints the median cost of one frame with 10,000 rows while events arrive.
+#[test]
+#[ignore = "measurement; run on demand"]
+fn frame_time_with_ten_thousand_rows() {
+    use downpour::Event;
+    let links: String = (1..=10_000)
+        .map(|i| format!("https://example.invalid/f{i}.bin\n"))
+        .collect();
+    let mut app = DownpourApp::new(Settings::default());
+    app.settings.url_text = links;
+    app.reparse();
+    let jobs: Vec<downpour::Job> = app.list.entries.iter().map(downpour::Job::from).collect();
+    app.view = Some(super::model::RunView::new(
+        Mode::Submit,
+        16,
+        &jobs,
+        Vec::new(),
+    ));
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
+    harness.run_steps(3);
+    let mut times = Vec::new();
+    for frame in 0..200usize {
+        {
+            let view = harness.state_mut().view.as_mut().unwrap();
+            for k in 0..16 {
+                let index = (frame * 16 + k) % 10_000 + 1;
+                view.apply(
+                    Event::ItemStarted {
+                        index,
+                        worker: k + 1,
+                        at_ms: frame as u64,
+                    },
+                    |_, _, _| String::new(),
+                );
+                view.apply(
+                    Event::Progress {
+                        index,
+                        bytes: 4096 * frame as u64,
+                    },
+                    |_, _, _| String::new(),
+                );
+            }
+        }
+        let start = Instant::now();
+        harness.step();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    println!(
+        "median frame with 10,000 rows: {:?} (p90 {:?})",
+        times[100], times[180]
+    );
+}
