@@ -779,7 +779,10 @@ fn run_scenario(
         Ideal::RawLoopback => {
             let mut row = Row {
                 scenario: scenario.key,
-                tool: format!("raw loopback read ({parallel} std TcpStream)"),
+                tool: format!(
+                    "raw loopback read ({} std TcpStream)",
+                    parallel.min(scenario.items.len())
+                ),
                 peer: false,
                 reference: true,
                 files: scenario.items.len(),

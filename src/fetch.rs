@@ -533,10 +533,7 @@ fn request_error(err: &reqwest::Error, host: &str, config: &RunConfig) -> Downlo
         return DownloadError::Connect { host, reason };
     }
     if text.contains("connection closed") || text.contains("reset") || text.contains("incomplete") {
-        return DownloadError::Truncated {
-            got: 0,
-            expected: None,
-        };
+        return DownloadError::Network("the server closed the connection without answering".into());
     }
     DownloadError::Network(lower_first(&err.to_string()))
 }
