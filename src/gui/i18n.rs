@@ -124,6 +124,7 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
 
 /// Every fixed text of the window.
 pub struct Texts {
+    pub(crate) tagline: &'static str,
     pub(crate) urls_heading: &'static str,
     pub(crate) urls_hint: &'static str,
     pub(crate) urls_label: &'static str,
@@ -196,6 +197,7 @@ pub struct Texts {
 }
 
 const EN: Texts = Texts {
+    tagline: "download a list of links, and see what concurrency does",
     urls_heading: "Links to download",
     urls_hint: "Paste links here, one per line (or drop a .txt file on the window)",
     urls_label: "Links",
@@ -268,6 +270,7 @@ const EN: Texts = Texts {
 };
 
 const ZH: Texts = Texts {
+    tagline: "批量下载链接，看清并发带来的差别",
     urls_heading: "要下载的链接",
     urls_hint: "在这里粘贴链接，每行一个（也可以把 .txt 文件拖到窗口上）",
     urls_label: "链接",

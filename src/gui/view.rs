@@ -57,7 +57,7 @@ impl DownpourApp {
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.heading("Downpour");
-            ui.label(RichText::new(self.lang().t().mode_heading).weak());
+            ui.label(RichText::new(self.lang().t().tagline).weak());
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 let lang = self.lang();
                 let t = lang.t();
@@ -308,7 +308,7 @@ impl DownpourApp {
         ui.add(
             egui::ProgressBar::new(fraction)
                 .text(parts.join(" · "))
-                .desired_width(f32::INFINITY),
+                .desired_width(ui.available_width()),
         );
         if view.failed + view.cancelled > 0 {
             ui.label(format!(
@@ -344,7 +344,7 @@ impl DownpourApp {
         let Some(view) = &self.view else {
             return;
         };
-        let widths = [48.0, 220.0, 150.0, 80.0, 120.0, 60.0, 50.0];
+        let widths = [48.0, 190.0, 230.0, 80.0, 110.0, 60.0, 50.0];
         ui.horizontal(|ui| {
             for (title, width) in [
                 t.col_index,
@@ -458,7 +458,11 @@ impl DownpourApp {
             self.chart_state.reset += 1;
         }
         let reset = self.chart_state.reset;
-        let height = ((ui.available_height() - 60.0) / 3.0).max(140.0);
+        // Explicit sizes: inside a scroll area the available width is unbounded.
+        let size = egui::vec2(
+            (ui.available_width() - 16.0).max(200.0),
+            ((ui.available_height() - 60.0) / 3.0).max(140.0),
+        );
         if save_png {
             self.save_charts_png(&ctx, ui.available_rect_before_wrap());
         }
@@ -470,16 +474,16 @@ impl DownpourApp {
             .id_salt("charts")
             .show(ui, |ui| {
                 ui.label(RichText::new("Timeline: one lane per worker").strong());
-                timeline_ui(ui, view, chart_state, height);
+                timeline_ui(ui, view, chart_state, size);
                 ui.label(
                     RichText::new(
                         "Completion order: position in the list against order of the result",
                     )
                     .strong(),
                 );
-                order_ui(ui, view, height, reset);
+                order_ui(ui, view, size, reset);
                 ui.label(RichText::new("Run comparison: total time of each run").strong());
-                comparison_ui(ui, &self.history, height, reset);
+                comparison_ui(ui, &self.history, size, reset);
             });
     }
 
@@ -618,18 +622,24 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, widths: &[f32; 7]) -> bool {
             };
             ui.add_sized(
                 [widths[2], ROW_HEIGHT],
+                // A truncated label shows its whole text on hover by itself.
                 egui::Label::new(RichText::new(&status_text).color(color)).truncate(),
-            )
-            .on_hover_text(&status_text);
+            );
             ui.add_sized([widths[3], ROW_HEIGHT], egui::Label::new(size));
-            let bar = match row.fraction() {
-                Some(f) => egui::ProgressBar::new(f).show_percentage(),
-                None if row.status == RowStatus::Downloading => egui::ProgressBar::new(0.0)
-                    .animate(false)
-                    .text(format::bytes(row.bytes)),
-                None => egui::ProgressBar::new(0.0),
+            let bar = match (row.fraction(), row.status) {
+                (Some(f), _) => Some(egui::ProgressBar::new(f).show_percentage()),
+                (None, RowStatus::Downloading) => {
+                    Some(egui::ProgressBar::new(0.0).text(format::bytes(row.bytes)))
+                }
+                (None, RowStatus::Queued) => Some(egui::ProgressBar::new(0.0)),
+                (None, _) => None,
             };
-            ui.add_sized([widths[4], ROW_HEIGHT - 4.0], bar.desired_width(widths[4]));
+            match bar {
+                Some(bar) => {
+                    ui.add_sized([widths[4], ROW_HEIGHT - 4.0], bar.desired_width(widths[4]))
+                }
+                None => ui.add_sized([widths[4], ROW_HEIGHT], egui::Label::new("")),
+            };
             ui.add_sized([widths[5], ROW_HEIGHT], egui::Label::new(time));
             let worker = if row.worker > 0 {
                 row.worker.to_string()
@@ -722,7 +732,7 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
     bars
 }
 
-fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, height: f32) {
+fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, size: egui::Vec2) {
     let key = (view.started, view.records.len());
     let TimelineBars { waiting, groups } = match &state.timeline {
         Some((cached, bars)) if *cached == key => bars.clone(),
@@ -751,11 +761,15 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, height
     let reset = state.reset;
     let total = view.elapsed_ms() as f64 / 1000.0;
     Plot::new(("timeline", reset))
-        .height(height)
+        .width(size.x)
+        .height(size.y)
         .legend(Legend::default())
         .x_axis_label("seconds since start")
         .y_axis_label("worker")
         .include_x(0.0)
+        // Room above the top lane for the legend.
+        .include_y(0.0)
+        .include_y(view.workers as f64 + 1.6)
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("waiting for first byte", waiting)
@@ -776,7 +790,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, height
         });
 }
 
-fn order_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
+fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, reset: u64) {
     let points = charts::order_points(&view.records);
     let reported: PlotPoints = points
         .iter()
@@ -788,8 +802,9 @@ fn order_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
         .collect();
     let n = points.len().max(1) as f64;
     Plot::new(("order", reset))
-        .height(height)
-        .legend(Legend::default())
+        .width(size.x)
+        .height(size.y)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("position in the list")
         .y_axis_label("order of the result")
         .show(ui, |plot| {
@@ -815,7 +830,7 @@ fn order_ui(ui: &mut egui::Ui, view: &RunView, height: f32, reset: u64) {
         });
 }
 
-fn comparison_ui(ui: &mut egui::Ui, history: &[charts::RunSummary], height: f32, reset: u64) {
+fn comparison_ui(ui: &mut egui::Ui, history: &[charts::RunSummary], size: egui::Vec2, reset: u64) {
     let bars: Vec<Bar> = history
         .iter()
         .enumerate()
@@ -840,11 +855,26 @@ fn comparison_ui(ui: &mut egui::Ui, history: &[charts::RunSummary], height: f32,
         .enumerate()
         .filter_map(|(i, run)| Some([i as f64 + 1.0, run.ideal_ms()? as f64 / 1000.0]))
         .collect();
+    // Each run's tick names its mode and workers: "map ×8".
+    let ticks: Vec<String> = history
+        .iter()
+        .map(|run| format!("{} ×{}", run.mode.as_str(), run.workers))
+        .collect();
     Plot::new(("comparison", reset))
-        .height(height)
+        .width(size.x)
+        .height(size.y)
         .legend(Legend::default())
         .x_axis_label("run")
+        .x_axis_formatter(move |mark, _| {
+            let run = mark.value.round();
+            match ticks.get((run as usize).wrapping_sub(1)) {
+                Some(label) if (mark.value - run).abs() < 1e-6 => label.clone(),
+                _ => String::new(),
+            }
+        })
         .y_axis_label("seconds")
+        .include_x(0.0)
+        .include_x(history.len() as f64 + 1.0)
         .include_y(0.0)
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("total time", bars).color(BLUE));
