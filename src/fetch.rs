@@ -15,6 +15,7 @@ use reqwest::header::{
 };
 
 use crate::error::{DownloadError, lower_first};
+use crate::hash::StreamHasher;
 use crate::names::{self, part_path};
 use crate::run::{Event, ItemRecord, Job, Outcome, RunConfig, Shared, unstarted_record};
 
@@ -74,28 +75,14 @@ struct Progress {
     validator: Option<String>,
     /// Whether the server said it accepts byte ranges.
     ranges: bool,
+    /// The SHA-256 of the bytes in the `.part` file so far.
+    hasher: StreamHasher,
 }
 
-/// How a worker leaves an item.
-pub(crate) enum ItemEnd {
-    /// The item ended (failed or cancelled); nothing is left on disk.
-    Ended(ItemRecord),
-    /// The whole body is in `part`; it still has to be hashed, checked and renamed
-    /// ([`verify_and_finalize`]) — work for the CPU pool, not the download slot.
-    Downloaded {
-        /// The record so far (outcome `Done`, `path` the reserved final name).
-        record: ItemRecord,
-        /// The complete `.part` file.
-        part: PathBuf,
-        /// The expected SHA-256, if the list gave one.
-        expected: Option<String>,
-    },
-}
-
-/// Downloads one job to the end of its body — or to failure or cancellation.
-pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemEnd {
+/// Downloads one job to the end — done, failed or cancelled — and returns its record.
+pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     if shared.cancelled() {
-        return ItemEnd::Ended(unstarted_record(job, Outcome::Cancelled, shared.now_ms()));
+        return unstarted_record(job, Outcome::Cancelled, shared.now_ms());
     }
     let worker = rayon::current_thread_index().map_or(1, |i| i + 1);
     let started_ms = shared.now_ms();
@@ -111,6 +98,7 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemEnd {
         first_byte_ms: None,
         validator: None,
         ranges: false,
+        hasher: StreamHasher::new(),
     };
     let mut retries = 0;
     let outcome = loop {
@@ -164,21 +152,21 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemEnd {
         outcome,
     };
     match (record.outcome == Outcome::Done, part) {
-        (true, Some(part)) => ItemEnd::Downloaded {
-            record,
-            part,
-            expected: job.sha256.clone(),
-        },
-        _ => ItemEnd::Ended(record),
+        (true, Some(part)) => {
+            let digest = progress.hasher.finish();
+            verify_and_finalize(shared, record, &part, digest, job.sha256.as_deref())
+        }
+        _ => record,
     }
 }
 
-/// Hashes the complete `.part` file, checks it against the expected SHA-256 and moves it to
-/// its final name — or, on a mismatch, to `<name>.corrupt`, never to the final name.
-pub(crate) fn verify_and_finalize(
+/// Checks the complete `.part` file's SHA-256 (`actual`) against the expected one and moves
+/// it to its final name — or, on a mismatch, to `<name>.corrupt`, never to the final name.
+fn verify_and_finalize(
     shared: &Shared,
     mut record: ItemRecord,
     part: &Path,
+    actual: String,
     expected: Option<&str>,
 ) -> ItemRecord {
     let Some(path) = record.path.clone() else {
@@ -189,10 +177,6 @@ pub(crate) fn verify_and_finalize(
         shared.names.release(&path);
         record.outcome = Outcome::Failed(err);
         record
-    };
-    let actual = match sha256_file(part) {
-        Ok(hex) => hex,
-        Err(err) => return fail(record, DownloadError::from_io(part, &err)),
     };
     record.sha256 = Some(actual.clone());
     if let Some(expected) = expected
@@ -222,26 +206,6 @@ pub(crate) fn verify_and_finalize(
         }
         Err(err) => fail(record, DownloadError::from_io(&path, &err)),
     }
-}
-
-/// The SHA-256 of a file in lower-case hex, read in bounded chunks.
-pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// Exponential backoff with jitter: `backoff × 2^(n-1)`, ±25 %, at most a minute.
@@ -327,6 +291,9 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         .or_else(|| headers.get(LAST_MODIFIED))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    if !resumed {
+        progress.hasher = StreamHasher::new();
+    }
     if resumed {
         progress.bytes = resume_from;
         progress.total = response.content_length().map(|rest| rest + resume_from);
@@ -398,6 +365,7 @@ fn stream_body(
         };
         file.write_all(&buf[..n])
             .map_err(|err| Stop::Failed(DownloadError::from_io(part, &err), None))?;
+        progress.hasher.push(&buf[..n]);
         progress.bytes += n as u64;
         if last_event.elapsed() >= shared.config.progress_interval {
             last_event = Instant::now();

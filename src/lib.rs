@@ -7,6 +7,7 @@
 pub mod error;
 pub mod fetch;
 pub mod format;
+pub mod hash;
 pub mod names;
 pub mod report;
 pub mod run;

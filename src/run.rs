@@ -368,21 +368,9 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
             for (position, job) in jobs.iter().cloned().enumerate() {
                 let shared = Arc::clone(&shared);
                 let done_tx = done_tx.clone();
-                pool.spawn_fifo(move || match fetch::run_item(&shared, &job) {
-                    fetch::ItemEnd::Ended(record) => {
-                        let _ = done_tx.send((position, record));
-                    }
-                    // Hashing is CPU work: it runs on the CPU pool so this download slot
-                    // takes the next URL at once.
-                    fetch::ItemEnd::Downloaded {
-                        record,
-                        part,
-                        expected,
-                    } => on_cpu_pool(move || {
-                        let record =
-                            fetch::verify_and_finalize(&shared, record, &part, expected.as_deref());
-                        let _ = done_tx.send((position, record));
-                    }),
+                pool.spawn_fifo(move || {
+                    let record = fetch::run_item(&shared, &job);
+                    let _ = done_tx.send((position, record));
                 });
             }
         }
@@ -427,22 +415,6 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         elapsed_ms: shared.now_ms(),
     });
     drop(pool);
-}
-
-/// Runs `work` on the process-wide CPU pool (threads `downpour-cpu-N`, one per core),
-/// separate from every run's download workers; inline if that pool cannot start.
-fn on_cpu_pool(work: impl FnOnce() + Send + 'static) {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("downpour-cpu-{}", i + 1))
-            .build()
-            .ok()
-    });
-    match pool {
-        Some(pool) => pool.spawn(work),
-        None => work(),
-    }
 }
 
 fn report(shared: &Shared, mut record: ItemRecord) {

@@ -1,0 +1,145 @@
+//! SHA-256 of each download, computed on the CPU pool *while* the bytes stream in — the
+//! tutorial's lesson that CPU-bound work belongs on its own pool, without re-reading a file
+//! afterwards. Each item's chunks queue in order; one pool task at a time drains them, so no
+//! pool thread ever blocks and a slow hash only slows its own download (bounded queue).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+/// Chunks an item may have waiting for the hasher before its download pauses.
+const MAX_QUEUED: usize = 4;
+
+/// The process-wide CPU pool (threads `downpour-cpu-N`, one per core), separate from every
+/// run's download workers.
+fn cpu_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("downpour-cpu-{}", i + 1))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+#[derive(Default)]
+struct Queue {
+    chunks: VecDeque<Vec<u8>>,
+    /// Whether a pool task is draining this queue.
+    draining: bool,
+}
+
+#[derive(Default)]
+struct State {
+    queue: Mutex<Queue>,
+    changed: Condvar,
+    hasher: Mutex<Sha256>,
+}
+
+impl State {
+    fn queue(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs on the CPU pool: hashes queued chunks in order until the queue is empty.
+    fn drain(&self) {
+        loop {
+            let chunk = {
+                let mut queue = self.queue();
+                let next = queue.chunks.pop_front();
+                if next.is_none() {
+                    queue.draining = false;
+                }
+                self.changed.notify_all();
+                match next {
+                    Some(chunk) => chunk,
+                    None => return,
+                }
+            };
+            self.hasher
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(&chunk);
+        }
+    }
+}
+
+/// The running SHA-256 of one item's bytes, in the order they were written.
+#[derive(Clone, Default)]
+pub struct StreamHasher {
+    state: Arc<State>,
+}
+
+impl StreamHasher {
+    /// A hasher that has seen no bytes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues `bytes` for hashing; waits only if this item's queue is full.
+    pub fn push(&self, bytes: &[u8]) {
+        let mut queue = self.state.queue();
+        while queue.chunks.len() >= MAX_QUEUED {
+            queue = self
+                .state
+                .changed
+                .wait(queue)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        queue.chunks.push_back(bytes.to_vec());
+        if !queue.draining {
+            queue.draining = true;
+            drop(queue);
+            let state = Arc::clone(&self.state);
+            match cpu_pool() {
+                Some(pool) => pool.spawn(move || state.drain()),
+                None => state.drain(),
+            }
+        }
+    }
+
+    /// Waits for the queued bytes and returns the digest in lower-case hex.
+    pub fn finish(&self) -> String {
+        let mut queue = self.state.queue();
+        while queue.draining || !queue.chunks.is_empty() {
+            queue = self
+                .state
+                .changed
+                .wait(queue)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        drop(queue);
+        let hasher = self.state.hasher.lock().unwrap_or_else(|e| e.into_inner());
+        hasher
+            .clone()
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_hash_equals_the_hash_of_the_whole() {
+        let data: Vec<u8> = (0..1_000_000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        let hasher = StreamHasher::new();
+        for chunk in data.chunks(65_536) {
+            hasher.push(chunk);
+        }
+        let expected: String = Sha256::digest(&data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hasher.finish(), expected);
+        assert_eq!(
+            StreamHasher::new().finish(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
