@@ -213,7 +213,10 @@ fn backoff(config: &RunConfig, retry: u32, job: &Job) -> Duration {
     let base = config
         .retry_backoff
         .saturating_mul(1 << retry.saturating_sub(1).min(16));
-    let nanos = Instant::now().elapsed().subsec_nanos() as u64 ^ (job.index as u64 * 0x9e37_79b9);
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64);
+    let nanos = clock ^ (job.index as u64).wrapping_mul(0x9e37_79b9);
     let jitter = 0.75 + (nanos % 1000) as f64 / 2000.0;
     base.mul_f64(jitter).min(Duration::from_secs(60))
 }

@@ -19,6 +19,7 @@ use downpour::{
 };
 use serde::{Deserialize, Serialize};
 
+pub use downpour::stats as charts;
 use i18n::Lang;
 use model::RunView;
 
@@ -118,8 +119,6 @@ pub struct DownpourApp {
     parsed_text: String,
     chart_state: view::ChartState,
 }
-
-pub use downpour::stats as charts;
 
 impl DownpourApp {
     /// A window with `settings` (restored or default).

@@ -413,7 +413,8 @@ fn an_idle_window_asks_for_no_repaint() {
 }
 
 /// Not a pass/fail test: `cargo test --release --bin downpour -- --ignored --nocapture
-/// frame_time` prints the median cost of one frame with 10,000 rows while events arrive.
+/// frame_time` prints the median cost of one frame (egui pass plus tessellation, as eframe
+/// does before painting) with 10,000 rows while progress events arrive.
 #[test]
 #[ignore = "measurement; run on demand"]
 fn frame_time_with_ten_thousand_rows() {
@@ -431,40 +432,114 @@ fn frame_time_with_ten_thousand_rows() {
         &jobs,
         Vec::new(),
     ));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
-    harness.run_steps(3);
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 900.0),
+        )),
+        ..Default::default()
+    };
+    let mut frame = |app: &mut DownpourApp| {
+        let output = ctx.run_ui(input(), |ui| app.window_ui(ui));
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    };
+    for _ in 0..5 {
+        frame(&mut app);
+    }
     let mut times = Vec::new();
-    for frame in 0..200usize {
-        {
-            let view = harness.state_mut().view.as_mut().unwrap();
-            for k in 0..16 {
-                let index = (frame * 16 + k) % 10_000 + 1;
-                view.apply(
-                    Event::ItemStarted {
-                        index,
-                        worker: k + 1,
-                        at_ms: frame as u64,
-                    },
-                    |_, _, _| String::new(),
-                );
-                view.apply(
-                    Event::Progress {
-                        index,
-                        bytes: 4096 * frame as u64,
-                    },
-                    |_, _, _| String::new(),
-                );
-            }
+    for n in 0..300usize {
+        let view = app.view.as_mut().unwrap();
+        for k in 0..16 {
+            let index = (n * 16 + k) % 10_000 + 1;
+            view.apply(
+                Event::ItemStarted {
+                    index,
+                    worker: k + 1,
+                    at_ms: n as u64,
+                },
+                |_, _, _| String::new(),
+            );
+            view.apply(
+                Event::Progress {
+                    index,
+                    bytes: 4096 * n as u64,
+                },
+                |_, _, _| String::new(),
+            );
         }
         let start = Instant::now();
-        harness.step();
+        frame(&mut app);
         times.push(start.elapsed());
     }
     times.sort();
     println!(
         "median frame with 10,000 rows: {:?} (p90 {:?})",
-        times[100], times[180]
+        times[150], times[270]
+    );
+}
+
+fn close_commands(harness: &Harness<'_, DownpourApp>) -> Vec<egui::ViewportCommand> {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|o| o.commands.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn closing_during_a_run_asks_then_cancels_and_quits() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let links: Vec<String> = (1..=3)
+        .map(|i| server.url(&format!("long{i}.bin?size=3000000&drip=5")))
+        .collect();
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+    harness.step();
+    // The person clicks the window's close button.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    assert!(close_commands(&harness).contains(&egui::ViewportCommand::CancelClose));
+    harness.run_steps(1);
+    harness.get_by_label("Quit Downpour?");
+    harness.get_by_label("Keep downloading").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Quit Downpour?").is_none());
+    assert!(harness.state().is_running(), "keeping on keeps the run");
+
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+    harness.run_steps(1);
+    harness.get_by_label("Cancel downloads and quit").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !close_commands(&harness).contains(&egui::ViewportCommand::Close) {
+        assert!(
+            Instant::now() < deadline,
+            "the window closes once the run has stopped"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let view = harness.state().view.as_ref().unwrap();
+    assert_eq!(view.cancelled, 3);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing partial is left"
     );
 }
