@@ -440,7 +440,7 @@ fn frame_time_with_ten_thousand_rows() {
         )),
         ..Default::default()
     };
-    let mut frame = |app: &mut DownpourApp| {
+    let frame = |app: &mut DownpourApp| {
         let output = ctx.run_ui(input(), |ui| app.window_ui(ui));
         ctx.tessellate(output.shapes, output.pixels_per_point).len()
     };
