@@ -151,6 +151,13 @@ pub fn from_url(url: &Url) -> String {
     segment.unwrap_or_else(|| url.host_str().unwrap_or("download").to_owned())
 }
 
+/// The last component of `path` as text, for display (empty if it has none).
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// The `.part` file that holds `path` while it downloads.
 pub fn part_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();

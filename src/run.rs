@@ -132,6 +132,16 @@ pub enum Outcome {
     Cancelled,
 }
 
+impl ItemRecord {
+    /// The saved file's name, for display (empty if it never got one).
+    pub fn file_name(&self) -> String {
+        self.path
+            .as_deref()
+            .map(crate::names::display_name)
+            .unwrap_or_default()
+    }
+}
+
 impl Outcome {
     /// `done`, `failed` or `cancelled`.
     pub fn status(&self) -> &'static str {

@@ -4,22 +4,12 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use common::server::{TestServer, body_for};
-use common::{config, jobs, run};
+use common::{config, files_in, jobs, run};
 use downpour::{Event, EventSink, Mode, Outcome, start_run};
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn saves_exact_bytes_in_every_mode() {

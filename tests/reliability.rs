@@ -3,22 +3,12 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::server::{TestServer, body_for};
-use common::{config, jobs, run};
+use common::{config, files_in, jobs, run};
 use downpour::{Event, EventSink, Mode, Outcome, start_run};
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

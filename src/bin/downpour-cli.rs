@@ -218,16 +218,10 @@ fn real_main() -> Result<ExitCode, String> {
 fn item_line(record: &ItemRecord) -> String {
     match &record.outcome {
         Outcome::Done => {
-            let name = record
-                .path
-                .as_ref()
-                .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             format!(
                 "#{} done  {}  {}  {:.2} s  worker {}",
                 record.index,
-                name,
+                record.file_name(),
                 format::bytes(record.bytes),
                 record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0,
                 record.worker

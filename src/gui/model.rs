@@ -220,10 +220,7 @@ impl RunView {
             Event::ItemResponded { index, path, total } => {
                 let mut added = 0;
                 if let Some(row) = self.row_mut(index) {
-                    row.name = path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
+                    row.name = names::display_name(&path);
                     row.path = Some(path);
                     if row.total.is_none() {
                         added = total.unwrap_or(0);
@@ -286,10 +283,7 @@ impl RunView {
             row.started_ms = Some(record.started_ms);
             row.finished_ms = Some(record.finished_ms);
             if let Some(path) = &record.path {
-                row.name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                row.name = names::display_name(path);
                 row.path = Some(path.clone());
             }
             row.status = match record.outcome {

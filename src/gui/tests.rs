@@ -45,19 +45,25 @@ fn paste_links(harness: &mut Harness<'_, DownpourApp>, text: &str) {
     harness.run_steps(2);
 }
 
-/// Steps frames in real time until the run has finished.
-fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
+/// Steps frames in real time until `done` holds (panics after a minute, naming `what`).
+fn step_until(
+    harness: &mut Harness<'_, DownpourApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, DownpourApp>) -> bool,
+) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !harness
-        .state()
-        .view
-        .as_ref()
-        .is_some_and(|v| v.is_finished())
-    {
-        assert!(Instant::now() < deadline, "the run did not finish");
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Steps frames in real time until the run has finished.
+fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
+    step_until(harness, "the run finishes", |h| {
+        h.state().view.as_ref().is_some_and(|v| v.is_finished())
+    });
     harness.run_steps(2);
 }
 
@@ -164,12 +170,9 @@ fn cancel_mid_run_keeps_nothing_partial() {
         .collect();
     paste_links(&mut harness, &links.join("\n"));
     harness.get_by_label("Start").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while harness.state().view.as_ref().is_none_or(|v| v.bytes == 0) {
-        assert!(Instant::now() < deadline);
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    step_until(&mut harness, "bytes arrive", |h| {
+        h.state().view.as_ref().is_some_and(|v| v.bytes > 0)
+    });
     harness.get_by_label("Cancel").click();
     run_to_end(&mut harness);
     let view = harness.state().view.as_ref().unwrap();
@@ -363,12 +366,10 @@ fn results_export_as_csv_and_json_without_overwriting() {
     ] {
         harness.get_by_label(button).click();
         let saved = dir.path().join(file);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while harness.state().notice.as_deref() != Some(&*format!("Saved {}", saved.display())) {
-            assert!(Instant::now() < deadline, "{:?}", harness.state().notice);
-            harness.step();
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let notice = format!("Saved {}", saved.display());
+        step_until(&mut harness, &notice, |h| {
+            h.state().notice.as_deref() == Some(notice.as_str())
+        });
     }
     assert_eq!(
         std::fs::read_to_string(dir.path().join("downpour-results.csv")).unwrap(),
@@ -526,15 +527,9 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
     harness.step();
     harness.run_steps(1);
     harness.get_by_label("Cancel downloads and quit").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !close_commands(&harness).contains(&egui::ViewportCommand::Close) {
-        assert!(
-            Instant::now() < deadline,
-            "the window closes once the run has stopped"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    step_until(&mut harness, "the window closes after the run stops", |h| {
+        close_commands(h).contains(&egui::ViewportCommand::Close)
+    });
     let view = harness.state().view.as_ref().unwrap();
     assert_eq!(view.cancelled, 3);
     assert_eq!(

@@ -685,15 +685,10 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
         for bar in &lane.bars {
             let (color, width, word) = kind_style(bar.kind);
             let label = by_index.get(&bar.index).map_or_else(String::new, |r| {
-                let name = r
-                    .path
-                    .as_ref()
-                    .and_then(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
                 let mut text = format!(
-                    "#{} {name} ({word})\n{}\n{} · start {:.2} s · end {:.2} s",
+                    "#{} {} ({word})\n{}\n{} · start {:.2} s · end {:.2} s",
                     r.index,
+                    r.file_name(),
                     r.url,
                     format::bytes(r.bytes),
                     bar.start,

@@ -33,6 +33,16 @@ impl Finished {
     }
 }
 
+/// The names in `dir`, sorted.
+pub fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Jobs from URL lines.
 pub fn jobs(lines: &[String]) -> Vec<Job> {
     let list = parse_list(&lines.join("\n"));
