@@ -344,7 +344,7 @@ impl DownpourApp {
         let Some(view) = &self.view else {
             return;
         };
-        let widths = [48.0, 190.0, 230.0, 80.0, 110.0, 60.0, 50.0];
+        let widths = [44.0, 170.0, 210.0, 76.0, 100.0, 56.0, 50.0];
         ui.horizontal(|ui| {
             for (title, width) in [
                 t.col_index,
