@@ -321,8 +321,8 @@ fn settings_survive_a_restart() {
     assert_eq!(restored.settings.mode, Mode::Submit);
 }
 
-#[test]
-fn ten_thousand_rows_stay_cheap_per_frame() {
+/// An app whose links box and downloads list hold 10,000 items.
+fn app_with_ten_thousand_rows(workers: usize) -> DownpourApp {
     let links: String = (1..=10_000)
         .map(|i| format!("https://example.invalid/f{i}.bin\n"))
         .collect();
@@ -332,10 +332,16 @@ fn ten_thousand_rows_stay_cheap_per_frame() {
     let jobs: Vec<downpour::Job> = app.list.entries.iter().map(downpour::Job::from).collect();
     app.view = Some(super::model::RunView::new(
         Mode::Submit,
-        8,
+        workers,
         &jobs,
         Vec::new(),
     ));
+    app
+}
+
+#[test]
+fn ten_thousand_rows_stay_cheap_per_frame() {
+    let app = app_with_ten_thousand_rows(8);
     let mut harness = Harness::builder()
         .with_size([1280.0, 900.0])
         .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
@@ -420,19 +426,7 @@ fn an_idle_window_asks_for_no_repaint() {
 #[ignore = "measurement; run on demand"]
 fn frame_time_with_ten_thousand_rows() {
     use downpour::Event;
-    let links: String = (1..=10_000)
-        .map(|i| format!("https://example.invalid/f{i}.bin\n"))
-        .collect();
-    let mut app = DownpourApp::new(Settings::default());
-    app.settings.url_text = links;
-    app.reparse();
-    let jobs: Vec<downpour::Job> = app.list.entries.iter().map(downpour::Job::from).collect();
-    app.view = Some(super::model::RunView::new(
-        Mode::Submit,
-        16,
-        &jobs,
-        Vec::new(),
-    ));
+    let mut app = app_with_ten_thousand_rows(16);
     let ctx = egui::Context::default();
     let input = || egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(
