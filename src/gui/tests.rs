@@ -45,6 +45,26 @@ fn paste_links(harness: &mut Harness<'_, DownpourApp>, text: &str) {
     harness.run_steps(2);
 }
 
+/// Pastes `count` links that take seconds each (3 MB sent 1 KiB per 5 ms) and presses Start.
+fn start_slow_run(harness: &mut Harness<'_, DownpourApp>, server: &TestServer, count: usize) {
+    let links: Vec<String> = (1..=count)
+        .map(|i| server.url(&format!("slow{i}.bin?size=3000000&drip=5")))
+        .collect();
+    paste_links(harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+}
+
+/// The person clicks the window's close button.
+fn click_close_button(harness: &mut Harness<'_, DownpourApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+}
+
 /// Steps frames in real time until `done` holds (panics after a minute, naming `what`).
 fn step_until(
     harness: &mut Harness<'_, DownpourApp>,
@@ -165,11 +185,7 @@ fn cancel_mid_run_keeps_nothing_partial() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(settings_for(dir.path()));
-    let links: Vec<String> = (1..=4)
-        .map(|i| server.url(&format!("slow{i}.bin?size=3000000&drip=5")))
-        .collect();
-    paste_links(&mut harness, &links.join("\n"));
-    harness.get_by_label("Start").click();
+    start_slow_run(&mut harness, &server, 4);
     step_until(&mut harness, "bytes arrive", |h| {
         h.state().view.as_ref().is_some_and(|v| v.bytes > 0)
     });
@@ -488,20 +504,9 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(settings_for(dir.path()));
-    let links: Vec<String> = (1..=3)
-        .map(|i| server.url(&format!("long{i}.bin?size=3000000&drip=5")))
-        .collect();
-    paste_links(&mut harness, &links.join("\n"));
-    harness.get_by_label("Start").click();
+    start_slow_run(&mut harness, &server, 3);
     harness.step();
-    // The person clicks the window's close button.
-    harness
-        .input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
+    click_close_button(&mut harness);
     harness.step();
     assert!(close_commands(&harness).contains(&egui::ViewportCommand::CancelClose));
     harness.run_steps(1);
@@ -511,13 +516,7 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
     assert!(harness.query_by_label("Quit Downpour?").is_none());
     assert!(harness.state().is_running(), "keeping on keeps the run");
 
-    harness
-        .input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
+    click_close_button(&mut harness);
     harness.step();
     harness.run_steps(1);
     harness.get_by_label("Cancel downloads and quit").click();
