@@ -17,6 +17,7 @@ use reqwest::header::{
 use crate::error::{DownloadError, lower_first};
 use crate::hash::StreamHasher;
 use crate::names::{self, part_path};
+use crate::resume;
 use crate::run::{Event, ItemRecord, Job, Outcome, RunConfig, Shared, unstarted_record};
 
 /// The most redirects followed for one item.
@@ -24,6 +25,10 @@ pub const MAX_REDIRECTS: usize = 10;
 
 /// Bytes read from the network per chunk; memory use does not grow with file size.
 const CHUNK: usize = 64 * 1024;
+
+/// Once this much of a file has arrived, a resume note is written so that a later run can
+/// continue it; smaller downloads are quicker to fetch again than to keep track of.
+const NOTE_AFTER: u64 = 1024 * 1024;
 
 /// Why a redirect was refused (carried through reqwest's error chain).
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +82,10 @@ struct Progress {
     ranges: bool,
     /// The SHA-256 of the bytes in the `.part` file so far.
     hasher: StreamHasher,
+    /// The `.part` file came from an earlier run: its bytes are not in `hasher` yet.
+    from_earlier_run: bool,
+    /// A resume note beside the `.part` file records this version (see [`crate::resume`]).
+    noted: bool,
 }
 
 /// Downloads one job to the end — done, failed or cancelled — and returns its record.
@@ -99,7 +108,20 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
         validator: None,
         ranges: false,
         hasher: StreamHasher::new(),
+        from_earlier_run: false,
+        noted: false,
     };
+    if let Some(left) = shared.leftovers.take(job.url.as_str())
+        && shared.names.claim(&left.path)
+    {
+        // An earlier run left part of this file: continue it if the server still has it.
+        progress.path = Some(left.path);
+        progress.validator = Some(left.validator);
+        progress.total = left.total;
+        progress.ranges = true;
+        progress.from_earlier_run = true;
+        progress.noted = true;
+    }
     let mut retries = 0;
     let outcome = loop {
         match attempt(shared, job, &mut progress) {
@@ -132,7 +154,16 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     if outcome != Outcome::Done
         && let Some(path) = &progress.path
     {
-        let _ = std::fs::remove_file(part_path(path));
+        // A cancelled or interrupted download with a resume note stays for the next run;
+        // anything else partial is removed.
+        let resumable = match &outcome {
+            Outcome::Cancelled => true,
+            Outcome::Failed(err) => err.is_transient(),
+            Outcome::Done => false,
+        };
+        if !(resumable && progress.noted) {
+            resume::discard(path);
+        }
         shared.names.release(path);
     }
     let part = progress.path.as_deref().map(part_path);
@@ -172,6 +203,7 @@ fn verify_and_finalize(
     let Some(path) = record.path.clone() else {
         return record;
     };
+    resume::forget(&path);
     let fail = |mut record: ItemRecord, err: DownloadError| {
         let _ = std::fs::remove_file(part);
         shared.names.release(&path);
@@ -246,6 +278,11 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
             .unwrap_or(0),
         _ => 0,
     };
+    // A `.part` file as long as the whole (or longer) cannot be continued: start over.
+    let resume_from = match progress.total {
+        Some(total) if resume_from >= total => 0,
+        _ => resume_from,
+    };
     let mut request = client.get(job.url.clone());
     if resume_from > 0
         && let Some(validator) = &progress.validator
@@ -262,6 +299,18 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
     }
     progress.first_byte_ms = Some(shared.now_ms());
     let status = response.status();
+    if status == StatusCode::RANGE_NOT_SATISFIABLE && resume_from > 0 {
+        // The file on the server is shorter now: drop the old part and start over.
+        progress.validator = None;
+        if let Some(path) = &progress.path {
+            resume::forget(path);
+        }
+        progress.noted = false;
+        return Err(Stop::Failed(
+            DownloadError::Network("the server could not continue the partial file".into()),
+            None,
+        ));
+    }
     if !status.is_success() {
         let retry_after = retry_after(&response);
         return Err(Stop::Failed(
@@ -296,6 +345,7 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         .map(str::to_owned);
     if !resumed {
         progress.hasher = StreamHasher::new();
+        progress.from_earlier_run = false;
     }
     if resumed {
         progress.bytes = resume_from;
@@ -318,6 +368,16 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         total: progress.total,
     });
     let part = part_path(&path);
+    if !resumed && progress.noted {
+        resume::forget(&path);
+        progress.noted = false;
+    }
+    if resumed && progress.from_earlier_run {
+        // The SHA-256 covers the whole file: first the bytes the earlier run saved.
+        resume::hash_prefix(&part, resume_from, &progress.hasher)
+            .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
+        progress.from_earlier_run = false;
+    }
     let opened = if resumed {
         std::fs::OpenOptions::new().append(true).open(&part)
     } else {
@@ -370,6 +430,14 @@ fn stream_body(
             .map_err(|err| Stop::Failed(DownloadError::from_io(part, &err), None))?;
         progress.hasher.push(&buf[..n]);
         progress.bytes += n as u64;
+        if !progress.noted
+            && progress.bytes >= NOTE_AFTER
+            && progress.ranges
+            && let (Some(validator), Some(path)) = (&progress.validator, &progress.path)
+        {
+            resume::write_note(path, job.url.as_str(), validator, progress.total);
+            progress.noted = true;
+        }
         if last_event.elapsed() >= shared.config.progress_interval {
             last_event = Instant::now();
             shared.sink.send(Event::Progress {

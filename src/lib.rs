@@ -10,6 +10,7 @@ pub mod format;
 pub mod hash;
 pub mod names;
 pub mod report;
+pub mod resume;
 pub mod run;
 pub mod stats;
 pub mod urls;

@@ -209,6 +209,16 @@ impl NameBook {
         unreachable!("u64 names cannot run out")
     }
 
+    /// Reserves exactly `path` (a leftover `.part` file's final name) unless this batch has
+    /// already handed it out; true if it is now this caller's.
+    pub fn claim(&self, path: &Path) -> bool {
+        let Some(name) = path.file_name() else {
+            return false;
+        };
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        taken.insert(name.to_string_lossy().to_lowercase())
+    }
+
     /// Gives back a reservation made by [`NameBook::reserve`] that will not be used.
     pub fn release(&self, path: &Path) {
         if let Some(name) = path.file_name() {

@@ -15,6 +15,7 @@ use url::Url;
 use crate::error::DownloadError;
 use crate::fetch;
 use crate::names::NameBook;
+use crate::resume::Leftovers;
 use crate::urls::UrlEntry;
 
 /// How a batch is run.
@@ -314,6 +315,8 @@ pub(crate) struct Shared {
     pub(crate) config: RunConfig,
     pub(crate) client: Result<reqwest::blocking::Client, DownloadError>,
     pub(crate) names: NameBook,
+    /// Unfinished downloads that earlier runs left in the save folder.
+    pub(crate) leftovers: Leftovers,
     pub(crate) cancel: Arc<AtomicBool>,
     pub(crate) sink: EventSink,
     pub(crate) t0: Instant,
@@ -361,6 +364,7 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     let shared = Arc::new(Shared {
         client: fetch::build_client(&config, workers),
         names: NameBook::new(config.out_dir.clone()),
+        leftovers: Leftovers::scan(&config.out_dir),
         config,
         cancel,
         sink: sink.clone(),

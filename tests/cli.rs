@@ -230,3 +230,42 @@ fn a_list_file_in_another_encoding_still_yields_its_links() {
         body_for("enc.bin", 64)
     );
 }
+
+#[test]
+fn a_run_killed_mid_download_resumes_where_it_stopped() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 4 * 1024 * 1024;
+    let url = server.url(&format!("disk.img?size={size}&stall_first=3000000"));
+    let mut child = cli()
+        .args(["-r", "0", "-o"])
+        .arg(dir.path())
+        .arg(&url)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let part = dir.path().join("disk.img.part");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) < 3_000_000 {
+        assert!(std::time::Instant::now() < deadline, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Like a crash or a power cut: no chance to clean up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(dir.path().join("disk.img.part.resume").exists());
+
+    let output = cli()
+        .args(["-r", "0", "-o"])
+        .arg(dir.path())
+        .arg(&url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("#1 done  disk.img"), "{stdout}");
+    let requests = server.requests();
+    assert!(requests[1].contains("range=3000000"), "{requests:?}");
+    assert!(std::fs::read(dir.path().join("disk.img")).unwrap() == body_for("disk.img", size));
+    assert_eq!(common::files_in(dir.path()), ["disk.img"]);
+}

@@ -226,3 +226,100 @@ fn a_folder_removed_during_the_run_is_a_clear_error() {
     );
     assert!(!dir.exists(), "nothing was recreated");
 }
+
+/// Starts a run of `line`, waits until its `.part` file holds `at_least` bytes, cancels it and
+/// returns what the run reported.
+fn cancel_once_partial(line: &str, dir: &std::path::Path, name: &str, at_least: u64) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(
+        jobs(&[line.to_owned()]),
+        config(Mode::Submit, 1, dir),
+        EventSink::new(tx),
+    );
+    let part = dir.join(format!("{name}.part"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) < at_least {
+        assert!(Instant::now() < deadline, "the download never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    handle.cancel();
+    let done = common::collect(rx);
+    handle.join();
+    done.item(1).outcome.clone()
+}
+
+#[test]
+fn a_cancelled_download_resumes_in_the_next_run() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 3 * 1024 * 1024;
+    let line = server.url(&format!("big.iso?size={size}&stall_first=2097152"));
+    assert_eq!(
+        cancel_once_partial(&line, dir.path(), "big.iso", 2_097_152),
+        Outcome::Cancelled
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["big.iso.part", "big.iso.part.resume"],
+        "a cancelled download keeps its part and a note for the next run"
+    );
+
+    let done = run(jobs(&[line]), config(Mode::Submit, 1, dir.path()));
+    let record = done.item(1);
+    assert_eq!(record.outcome, Outcome::Done);
+    let requests = server.requests();
+    assert!(
+        requests[1].contains("range=2097152"),
+        "the second run asked only for the rest: {requests:?}"
+    );
+    let expected = body_for("big.iso", size);
+    assert!(std::fs::read(dir.path().join("big.iso")).unwrap() == expected);
+    assert_eq!(record.sha256.as_deref(), Some(&*sha256_hex(&expected)));
+    assert_eq!(files_in(dir.path()), ["big.iso"]);
+}
+
+#[test]
+fn a_changed_file_is_downloaded_again_not_appended() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 3 * 1024 * 1024;
+    let line = server.url(&format!("new.iso?size={size}&stall_first=2097152&bump=1"));
+    cancel_once_partial(&line, dir.path(), "new.iso", 2_097_152);
+
+    let done = run(jobs(&[line]), config(Mode::Map, 1, dir.path()));
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    // The server's version changed, so If-Range made it send the whole new file.
+    let expected = body_for("new.iso#2", size);
+    assert!(std::fs::read(dir.path().join("new.iso")).unwrap() == expected);
+    assert_eq!(
+        done.item(1).sha256.as_deref(),
+        Some(&*sha256_hex(&expected))
+    );
+    assert_eq!(files_in(dir.path()), ["new.iso"]);
+}
+
+#[test]
+fn small_or_failed_downloads_leave_nothing_partial() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Under the 1 MiB note threshold: a cancel removes the part (once the stalled read gives
+    // up, after the 2 s stall timeout of the test config).
+    cancel_once_partial(
+        &server.url("small.bin?size=600000&stall=300000"),
+        dir.path(),
+        "small.bin",
+        300_000,
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while dir.path().join("small.bin.part").exists() {
+        assert!(Instant::now() < deadline, "the part file stays");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A 404 is final: nothing to resume.
+    let done = run(
+        jobs(&[server.url("gone.bin?status=404")]),
+        config(Mode::Submit, 1, dir.path()),
+    );
+    assert!(matches!(done.item(1).outcome, Outcome::Failed(_)));
+    assert_eq!(files_in(dir.path()), Vec::<String>::new());
+}

@@ -7,7 +7,10 @@
 //! `stall=K` sends K bytes then goes silent; `drip=MS` sends 1 KiB per MS; `chunked=1` omits
 //! Content-Length; `redirect=URL`; `loop=1` redirects to itself; `fail_first=K` answers 503 to
 //! the first K requests for the path; `retry_after=S`; `reset_pct=P` cuts P % of bodies in half;
-//! `cut_first=K` cuts the first K bodies for the path in half; `norange=1` ignores Range.
+//! `cut_first=K` cuts the first K bodies for the path in half; `stall_first=K` makes only the
+//! first request for the path go silent after K bytes; `bump=1` serves a new version (other
+//! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
+//! `norange=1` ignores Range. `If-Range` with another ETag gets the whole new version.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -116,6 +119,7 @@ struct Request {
     path: String,
     query: HashMap<String, String>,
     range_start: Option<u64>,
+    if_range: Option<String>,
     close: bool,
 }
 
@@ -126,6 +130,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     }
     let target = line.split_whitespace().nth(1)?.to_owned();
     let mut range_start = None;
+    let mut if_range = None;
     let mut close = false;
     loop {
         let mut header = String::new();
@@ -145,6 +150,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
                     .and_then(|v| v.strip_suffix('-'))
                     .and_then(|v| v.parse().ok())
             }
+            "if-range" => if_range = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
             _ => {}
         }
@@ -159,6 +165,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         path: path.to_owned(),
         query,
         range_start,
+        if_range,
         close,
     })
 }
@@ -258,14 +265,21 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
         return write_text(out, line, &[], "no such file");
     }
     let size = num("size").unwrap_or(1024);
-    let block = pattern_block(&req.path);
-    let start = req
-        .range_start
-        .filter(|s| *s < size && q("norange").is_none());
-    let mut headers: Vec<(&str, String)> = vec![
-        ("Accept-Ranges", "bytes".into()),
-        ("ETag", format!("\"{}-{}\"", req.path.len(), size)),
-    ];
+    let version = if q("bump").is_some() && seen > 1 {
+        2
+    } else {
+        1
+    };
+    let block = if version == 2 {
+        pattern_block(&format!("{}#2", req.path))
+    } else {
+        pattern_block(&req.path)
+    };
+    let etag = format!("\"{}-{}-v{version}\"", req.path.len(), size);
+    let start = req.range_start.filter(|s| {
+        *s < size && q("norange").is_none() && req.if_range.as_ref().is_none_or(|v| *v == etag)
+    });
+    let mut headers: Vec<(&str, String)> = vec![("Accept-Ranges", "bytes".into()), ("ETag", etag)];
     if let Some(cd) = q("cd") {
         headers.push(("Content-Disposition", cd));
     }
@@ -289,6 +303,11 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     }
     let mut stall_at = None;
     if let Some(k) = num("stall") {
+        stall_at = Some(k.min(size));
+    }
+    if let Some(k) = num("stall_first")
+        && seen == 1
+    {
         stall_at = Some(k.min(size));
     }
     if let Some(k) = num("cut_first")
