@@ -76,6 +76,14 @@ pub enum DownloadError {
         /// The timeout in seconds.
         secs: u64,
     },
+    /// The body arrives so slowly (a trickle of bytes) that it would practically never end.
+    #[error("the server is sending almost nothing ({bytes} B in the last {secs} s)")]
+    TooSlow {
+        /// Bytes received in the window.
+        bytes: u64,
+        /// The window in seconds (the stall timeout).
+        secs: u64,
+    },
     /// The connection ended before the whole body arrived.
     #[error("{}", truncated_sentence(*.got, *.expected))]
     Truncated {
@@ -143,6 +151,7 @@ impl DownloadError {
             Self::Connect { .. }
             | Self::NoAnswer { .. }
             | Self::Stalled { .. }
+            | Self::TooSlow { .. }
             | Self::Truncated { .. }
             | Self::Network(_) => true,
             Self::UnknownHost { .. }

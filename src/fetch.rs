@@ -30,6 +30,10 @@ const CHUNK: usize = 64 * 1024;
 /// continue it; smaller downloads are quicker to fetch again than to keep track of.
 const NOTE_AFTER: u64 = 1024 * 1024;
 
+/// Fewer bytes than this in a whole stall-timeout window (30 s by default, so about 34 B/s)
+/// is a trickle, not a download: the attempt fails and is retried like a stall.
+const MIN_BYTES_PER_WINDOW: u64 = 1024;
+
 /// Why a redirect was refused (carried through reqwest's error chain).
 #[derive(Debug, thiserror::Error)]
 enum RedirectRefused {
@@ -411,6 +415,7 @@ fn stream_body(
 ) -> Result<(), Stop> {
     let mut buf = vec![0u8; CHUNK];
     let mut last_event = Instant::now();
+    let mut window = (Instant::now(), progress.bytes);
     loop {
         if shared.cancelled() {
             return Err(Stop::Cancelled);
@@ -437,6 +442,19 @@ fn stream_body(
         {
             resume::write_note(path, job.url.as_str(), validator, progress.total);
             progress.noted = true;
+        }
+        if window.0.elapsed() >= shared.config.stall_timeout {
+            let got = progress.bytes - window.1;
+            if got < MIN_BYTES_PER_WINDOW {
+                return Err(Stop::Failed(
+                    DownloadError::TooSlow {
+                        bytes: got,
+                        secs: shared.config.stall_timeout.as_secs_f64().round().max(1.0) as u64,
+                    },
+                    None,
+                ));
+            }
+            window = (Instant::now(), progress.bytes);
         }
         if last_event.elapsed() >= shared.config.progress_interval {
             last_event = Instant::now();

@@ -254,6 +254,15 @@ impl NameBook {
     }
 }
 
+/// Checks that files can be created in `folder` by creating and removing an empty probe
+/// file, so a read-only or full folder is named once, before any download starts.
+pub fn probe_writable(folder: &Path) -> io::Result<()> {
+    let probe = folder.join(format!(".downpour-write-test-{}", std::process::id()));
+    std::fs::File::create(&probe)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }

@@ -269,3 +269,152 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
     assert!(std::fs::read(dir.path().join("disk.img")).unwrap() == body_for("disk.img", size));
     assert_eq!(common::files_in(dir.path()), ["disk.img"]);
 }
+
+/// A network namespace with only a loopback interface (so no DNS server is reachable and
+/// nothing leaves the machine), held open by a `sleep` child; removed on drop.
+#[cfg(target_os = "linux")]
+struct IsolatedNetwork {
+    holder: std::process::Child,
+}
+
+#[cfg(target_os = "linux")]
+impl IsolatedNetwork {
+    /// None when this user may not create namespaces (CI runs as root, so it can).
+    fn new() -> Option<Self> {
+        use std::io::BufRead;
+        let mut holder = Command::new("unshare")
+            .args([
+                "-n",
+                "sh",
+                "-c",
+                "ip link set lo up && echo ready && exec sleep 120",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        std::io::BufReader::new(holder.stdout.take()?)
+            .read_line(&mut line)
+            .ok()?;
+        if line.trim() != "ready" {
+            let _ = holder.kill();
+            return None;
+        }
+        Some(Self { holder })
+    }
+
+    fn ns_path(&self) -> String {
+        format!("/proc/{}/ns/net", self.holder.id())
+    }
+
+    /// Starts a test server inside the namespace: a thread enters it, and the listener it
+    /// binds (and the server threads it spawns) stay there.
+    fn server(&self) -> TestServer {
+        use std::os::fd::AsRawFd;
+        let ns = std::fs::File::open(self.ns_path()).unwrap();
+        std::thread::spawn(move || {
+            // SAFETY: setns on this thread only, with a valid namespace file descriptor.
+            let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+            TestServer::start()
+        })
+        .join()
+        .unwrap()
+    }
+
+    /// The CLI, run inside the namespace.
+    fn cli(&self) -> Command {
+        let mut command = Command::new("nsenter");
+        command
+            .arg(format!("--net={}", self.ns_path()))
+            .arg(env!("CARGO_BIN_EXE_downpour-cli"));
+        command
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for IsolatedNetwork {
+    fn drop(&mut self) {
+        let _ = self.holder.kill();
+        let _ = self.holder.wait();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unresolvable_host_is_named_and_the_other_links_still_download() {
+    let Some(net) = IsolatedNetwork::new() else {
+        eprintln!("SKIPPED: cannot create a network namespace here (needs root)");
+        return;
+    };
+    let server = net.server();
+    let dir = tempfile::tempdir().unwrap();
+    let output = net
+        .cli()
+        .args(["-m", "map", "-r", "1", "-o"])
+        .arg(dir.path())
+        .arg(server.url("before.bin?size=5000"))
+        .arg("http://no-such-host.invalid/file.zip")
+        .arg(server.url("after.bin?size=7000"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "#2 failed  could not find the server no-such-host.invalid — check the address and \
+             your connection"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(index_order(&stdout), [1, 2, 3]);
+    assert!(std::fs::read(dir.path().join("before.bin")).unwrap() == body_for("before.bin", 5000));
+    assert!(std::fs::read(dir.path().join("after.bin")).unwrap() == body_for("after.bin", 7000));
+    assert_eq!(common::files_in(dir.path()), ["after.bin", "before.bin"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_folder_is_a_clear_error_and_nothing_is_written() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("mine.txt"), b"keep me").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permission bits, so run the CLI as `nobody` when the tests run as root.
+    let mut command = if std::fs::metadata("/proc/self").unwrap().uid() == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_downpour-cli"));
+        c
+    } else {
+        cli()
+    };
+    use std::os::unix::fs::MetadataExt;
+    let output = command
+        .args(["-r", "0", "-o"])
+        .arg(&locked)
+        .arg(server.url("a.bin?size=1000"))
+        .arg(server.url("b.bin?size=1000"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert_eq!(
+        stderr.lines().next().unwrap_or_default(),
+        format!(
+            "downpour-cli: cannot save into {}: permission denied",
+            locked.display()
+        )
+    );
+    assert!(
+        server.requests().is_empty(),
+        "nothing was fetched for nowhere"
+    );
+    assert_eq!(common::files_in(&locked), ["mine.txt"]);
+    assert_eq!(std::fs::read(locked.join("mine.txt")).unwrap(), b"keep me");
+}

@@ -323,3 +323,26 @@ fn small_or_failed_downloads_leave_nothing_partial() {
     assert!(matches!(done.item(1).outcome, Outcome::Failed(_)));
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn a_server_dripping_a_byte_a_second_fails_but_a_slow_one_finishes() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = vec![
+        server.url("trickle.bin?size=100&drip=1000&piece=1"),
+        // 10 KiB/s for 3 s: longer than the 2 s window of the test config, yet a real download.
+        server.url("slow.bin?size=30720&drip=100"),
+        server.url("ok.bin?size=5000"),
+    ];
+    let done = run(jobs(&lines), config(Mode::Submit, 3, dir.path()));
+    let trickle = error_of(&done, 1);
+    assert!(
+        trickle.starts_with("the server is sending almost nothing (")
+            && trickle.ends_with(" B in the last 2 s)"),
+        "{trickle}"
+    );
+    assert_eq!(done.item(2).outcome, Outcome::Done);
+    assert_eq!(done.item(3).outcome, Outcome::Done);
+    assert!(std::fs::read(dir.path().join("slow.bin")).unwrap() == body_for("slow.bin", 30_720));
+    assert_eq!(files_in(dir.path()), ["ok.bin", "slow.bin"]);
+}

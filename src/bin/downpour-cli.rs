@@ -154,7 +154,14 @@ fn real_main() -> Result<ExitCode, String> {
         .clone()
         .unwrap_or_else(downpour::run::default_download_dir);
     std::fs::create_dir_all(&out)
-        .map_err(|err| format!("cannot use the folder {}: {err}", out.display()))?;
+        .and_then(|()| downpour::names::probe_writable(&out))
+        .map_err(|err| {
+            format!(
+                "cannot save into {}: {}",
+                out.display(),
+                downpour::error::describe_io(&err)
+            )
+        })?;
 
     let mut config = RunConfig::new(options.mode, options.workers, &out);
     config.retries = options.retries;

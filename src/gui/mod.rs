@@ -459,14 +459,8 @@ pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
         }
         Ok(_) => {}
     }
-    let probe = folder.join(format!(".downpour-write-test-{}", std::process::id()));
-    match std::fs::File::create(&probe) {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(err) => Err(FolderProblem::Unusable(folder_sentence(folder, &err))),
-    }
+    downpour::names::probe_writable(folder)
+        .map_err(|err| FolderProblem::Unusable(folder_sentence(folder, &err)))
 }
 
 fn folder_sentence(folder: &Path, err: &std::io::Error) -> String {

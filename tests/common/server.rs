@@ -4,7 +4,7 @@
 //! `GET /<name>?size=N` answers N bytes of a pattern seeded by `<name>` (see [`body_for`]).
 //! Other query keys: `delay=MS` before the headers; `status=CODE`; `cd=VALUE` as
 //! Content-Disposition; `truncate=K` announces `size` but sends K bytes and closes;
-//! `stall=K` sends K bytes then goes silent; `drip=MS` sends 1 KiB per MS; `chunked=1` omits
+//! `stall=K` sends K bytes then goes silent; `drip=MS` sends 1 KiB (or `piece=N` bytes) per MS; `chunked=1` omits
 //! Content-Length; `redirect=URL`; `loop=1` redirects to itself; `fail_first=K` answers 503 to
 //! the first K requests for the path; `retry_after=S`; `reset_pct=P` cuts P % of bodies in half;
 //! `cut_first=K` cuts the first K bodies for the path in half; `stall_first=K` makes only the
@@ -325,7 +325,11 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
         }
     }
     let drip = num("drip").map(Duration::from_millis);
-    let piece = if drip.is_some() { 1024 } else { 64 * 1024 };
+    let piece = match (drip, num("piece")) {
+        (Some(_), Some(n)) => n.max(1),
+        (Some(_), None) => 1024,
+        (None, _) => 64 * 1024,
+    };
     let mut pos = from;
     let started = Instant::now();
     while pos < send_until {
