@@ -2,17 +2,18 @@
 //! has arrived; retries transient failures; turns every low-level failure into one of the
 //! plain sentences of [`DownloadError`].
 
+use std::cell::OnceCell;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
-use reqwest::blocking::{Client, Response};
 use reqwest::header::{
     ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
     RETRY_AFTER,
 };
+use reqwest::{Client, Response, StatusCode};
 
 use crate::error::{DownloadError, lower_first};
 use crate::hash::StreamHasher;
@@ -22,9 +23,6 @@ use crate::run::{Event, ItemRecord, Job, Outcome, RunConfig, Shared, unstarted_r
 
 /// The most redirects followed for one item.
 pub const MAX_REDIRECTS: usize = 10;
-
-/// Bytes read from the network per chunk; memory use does not grow with file size.
-const CHUNK: usize = 64 * 1024;
 
 /// Once this much of a file has arrived, a resume note is written so that a later run can
 /// continue it; smaller downloads are quicker to fetch again than to keep track of.
@@ -43,9 +41,54 @@ enum RedirectRefused {
     Scheme(String),
 }
 
-/// Builds the one client a run shares: keep-alive pool sized to the workers, rustls, timeouts,
-/// Downpour's User-Agent and at most [`MAX_REDIRECTS`] redirects to http(s) only.
-pub(crate) fn build_client(config: &RunConfig, workers: usize) -> Result<Client, DownloadError> {
+/// One worker thread's HTTP machinery: a single-threaded async runtime that the worker drives
+/// itself while it downloads, and a client whose keep-alive connections live on that runtime.
+/// There is no separate I/O thread, so a body chunk goes from the socket to the file and the
+/// hasher without a hand-over between threads or a copy.
+struct Local {
+    /// The run this machinery was built for (its timeouts).
+    run_id: u64,
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+}
+
+thread_local! {
+    static LOCAL: OnceCell<Result<Local, DownloadError>> = const { OnceCell::new() };
+}
+
+/// Runs `f` with this worker thread's runtime and client, building them on first use.
+fn with_local<R>(shared: &Shared, f: impl FnOnce(&Local) -> Result<R, Stop>) -> Result<R, Stop> {
+    LOCAL.with(|cell| {
+        let local = cell.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|err| {
+                    DownloadError::Network(format!("could not start the network: {err}"))
+                })?;
+            Ok(Local {
+                run_id: shared.run_id,
+                runtime,
+                client: build_client(&shared.config)?,
+            })
+        });
+        match local {
+            // Worker threads belong to one run; a thread of another run never gets here.
+            Ok(local) if local.run_id == shared.run_id => f(local),
+            Ok(_) => Err(Stop::Failed(
+                DownloadError::Network("a worker thread was reused across runs".into()),
+                None,
+            )),
+            Err(err) => Err(Stop::Failed(err.clone(), None)),
+        }
+    })
+}
+
+/// Builds a worker's client: one keep-alive connection per host (a worker downloads one item
+/// at a time), rustls, timeouts, Downpour's User-Agent and at most [`MAX_REDIRECTS`] redirects
+/// to http(s) only.
+fn build_client(config: &RunConfig) -> Result<Client, DownloadError> {
+    let tls = tls_config()?;
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error(RedirectRefused::TooMany)
@@ -59,13 +102,37 @@ pub(crate) fn build_client(config: &RunConfig, workers: usize) -> Result<Client,
     Client::builder()
         .user_agent(crate::USER_AGENT)
         .connect_timeout(config.connect_timeout)
-        // In the blocking client this bounds every wait: for the answer and for each read.
-        .timeout(config.stall_timeout)
-        .pool_max_idle_per_host(workers.max(1))
+        // Bounds every wait for the network: for the answer and for each piece of the body.
+        .read_timeout(config.stall_timeout)
+        .pool_max_idle_per_host(1)
+        .tls_backend_preconfigured(tls)
         .tcp_nodelay(true)
         .redirect(policy)
         .build()
         .map_err(|err| DownloadError::Network(lower_first(&err.to_string())))
+}
+
+/// The process's one TLS set-up: the system's trusted roots through the platform verifier
+/// (as reqwest's own rustls default), TLS 1.2 and 1.3, HTTP/1.1. Built once, cloned per
+/// client (the clone shares the verifier).
+fn tls_config() -> Result<rustls::ClientConfig, DownloadError> {
+    static TLS: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
+    let built = TLS.get_or_init(|| {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
+            .map_err(|err| err.to_string())?;
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|err| err.to_string())?
+            .dangerous() // Not dangerous: this is the platform's own certificate check.
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(tls)
+    });
+    built
+        .clone()
+        .map_err(|err| DownloadError::Network(format!("secure connections are unavailable: {err}")))
 }
 
 /// Why an attempt stopped short.
@@ -128,7 +195,12 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     }
     let mut retries = 0;
     let outcome = loop {
-        match attempt(shared, job, &mut progress) {
+        let result = with_local(shared, |local| {
+            local
+                .runtime
+                .block_on(attempt(shared, job, &mut progress, &local.client))
+        });
+        match result {
             Ok(()) => break Outcome::Done,
             Err(Stop::Cancelled) => break Outcome::Cancelled,
             Err(Stop::Failed(err, retry_after)) => {
@@ -269,11 +341,12 @@ fn sleep_unless_cancelled(shared: &Shared, pause: Duration) -> bool {
     !shared.cancelled()
 }
 
-fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), Stop> {
-    let client = shared
-        .client
-        .as_ref()
-        .map_err(|err| Stop::Failed(err.clone(), None))?;
+async fn attempt(
+    shared: &Shared,
+    job: &Job,
+    progress: &mut Progress,
+    client: &Client,
+) -> Result<(), Stop> {
     let host = job.url.host_str().unwrap_or_default().to_owned();
     // A retry continues the `.part` file when the server can send the rest of the same version.
     let resume_from = match (&progress.path, &progress.validator) {
@@ -297,6 +370,7 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
     }
     let mut response = request
         .send()
+        .await
         .map_err(|err| Stop::Failed(request_error(&err, &host, &shared.config), None))?;
     if shared.cancelled() {
         return Err(Stop::Cancelled);
@@ -388,7 +462,7 @@ fn attempt(shared: &Shared, job: &Job, progress: &mut Progress) -> Result<(), St
         File::create(&part)
     };
     let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
-    stream_body(shared, job, &mut response, &mut file, &part, progress)?;
+    stream_body(shared, job, &mut response, &mut file, &part, progress).await?;
     file.flush()
         .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
     drop(file);
@@ -405,7 +479,7 @@ fn content_range_start(response: &Response) -> Option<u64> {
     range.split('-').next()?.trim().parse().ok()
 }
 
-fn stream_body(
+async fn stream_body(
     shared: &Shared,
     job: &Job,
     response: &mut Response,
@@ -413,17 +487,17 @@ fn stream_body(
     part: &Path,
     progress: &mut Progress,
 ) -> Result<(), Stop> {
-    let mut buf = vec![0u8; CHUNK];
     let mut last_event = Instant::now();
     let mut window = (Instant::now(), progress.bytes);
     loop {
         if shared.cancelled() {
             return Err(Stop::Cancelled);
         }
-        let n = match response.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+        // Each chunk is what one read of the socket gave (bounded by hyper's read buffer), so
+        // memory does not grow with the file size.
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
             Err(err) => {
                 return Err(Stop::Failed(
                     read_error(&err, progress, &shared.config),
@@ -431,10 +505,10 @@ fn stream_body(
                 ));
             }
         };
-        file.write_all(&buf[..n])
+        file.write_all(&chunk)
             .map_err(|err| Stop::Failed(DownloadError::from_io(part, &err), None))?;
-        progress.hasher.push(&buf[..n]);
-        progress.bytes += n as u64;
+        progress.bytes += chunk.len() as u64;
+        progress.hasher.push_bytes(chunk);
         if !progress.noted
             && progress.bytes >= NOTE_AFTER
             && progress.ranges
@@ -595,9 +669,8 @@ fn request_error(err: &reqwest::Error, host: &str, config: &RunConfig) -> Downlo
     DownloadError::Network(lower_first(&err.to_string()))
 }
 
-fn read_error(err: &std::io::Error, progress: &Progress, config: &RunConfig) -> DownloadError {
-    let timed_out =
-        err.kind() == std::io::ErrorKind::TimedOut || chain_text(err).contains("timed out");
+fn read_error(err: &reqwest::Error, progress: &Progress, config: &RunConfig) -> DownloadError {
+    let timed_out = err.is_timeout() || chain_text(err).contains("timed out");
     if timed_out {
         DownloadError::Stalled {
             secs: config.stall_timeout.as_secs_f64().round().max(1.0) as u64,

@@ -6,10 +6,15 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 /// Chunks an item may have waiting for the hasher before its download pauses.
-const MAX_QUEUED: usize = 4;
+const MAX_QUEUED: usize = 2;
+
+/// Bytes an item may have waiting for the hasher before its download pauses (a single chunk
+/// is always accepted).
+const MAX_QUEUED_BYTES: usize = 256 * 1024;
 
 /// Chunks up to this size are hashed on the calling thread when nothing is queued: hashing
 /// 16 KiB takes microseconds, less than handing it to another thread (most small files are one
@@ -31,7 +36,9 @@ fn cpu_pool() -> Option<&'static rayon::ThreadPool> {
 
 #[derive(Default)]
 struct Queue {
-    chunks: VecDeque<Vec<u8>>,
+    chunks: VecDeque<Bytes>,
+    /// Total length of `chunks`.
+    bytes: usize,
     /// Whether a pool task is draining this queue.
     draining: bool,
 }
@@ -54,6 +61,9 @@ impl State {
             let chunk = {
                 let mut queue = self.queue();
                 let next = queue.chunks.pop_front();
+                if let Some(chunk) = &next {
+                    queue.bytes -= chunk.len();
+                }
                 if next.is_none() {
                     queue.draining = false;
                 }
@@ -83,8 +93,14 @@ impl StreamHasher {
         Self::default()
     }
 
-    /// Queues `bytes` for hashing; waits only if this item's queue is full.
+    /// Queues a copy of `bytes` for hashing; waits only if this item's queue is full.
     pub fn push(&self, bytes: &[u8]) {
+        self.push_bytes(Bytes::copy_from_slice(bytes));
+    }
+
+    /// Queues `bytes` (shared, not copied) for hashing; waits only if this item's queue is
+    /// full.
+    pub fn push_bytes(&self, bytes: Bytes) {
         let mut queue = self.state.queue();
         if bytes.len() <= INLINE_MAX && !queue.draining && queue.chunks.is_empty() {
             // In order: nothing is pending, and the queue lock keeps a drain from starting.
@@ -95,14 +111,17 @@ impl StreamHasher {
                 .update(bytes);
             return;
         }
-        while queue.chunks.len() >= MAX_QUEUED {
+        while queue.chunks.len() >= MAX_QUEUED
+            || (!queue.chunks.is_empty() && queue.bytes + bytes.len() > MAX_QUEUED_BYTES)
+        {
             queue = self
                 .state
                 .changed
                 .wait(queue)
                 .unwrap_or_else(|e| e.into_inner());
         }
-        queue.chunks.push_back(bytes.to_vec());
+        queue.bytes += bytes.len();
+        queue.chunks.push_back(bytes);
         if !queue.draining {
             queue.draining = true;
             drop(queue);

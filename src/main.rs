@@ -7,6 +7,7 @@ mod gui;
 use gui::{DownpourApp, args};
 
 fn main() -> eframe::Result {
+    downpour::tune_allocator();
     let launch = match args::parse(std::env::args().skip(1)) {
         Ok(launch) => launch,
         Err(message) => {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -313,7 +313,8 @@ impl RunHandle {
 /// State shared by the coordinator and the workers of one run.
 pub(crate) struct Shared {
     pub(crate) config: RunConfig,
-    pub(crate) client: Result<reqwest::blocking::Client, DownloadError>,
+    /// Tells this run's worker threads from any other run's.
+    pub(crate) run_id: u64,
     pub(crate) names: NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     pub(crate) leftovers: Leftovers,
@@ -353,6 +354,8 @@ pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandl
     }
 }
 
+static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
+
 fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<AtomicBool>) {
     let t0 = Instant::now();
     let workers = config.effective_workers();
@@ -362,7 +365,7 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         workers,
     });
     let shared = Arc::new(Shared {
-        client: fetch::build_client(&config, workers),
+        run_id: NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed),
         names: NameBook::new(config.out_dir.clone()),
         leftovers: Leftovers::scan(&config.out_dir),
         config,

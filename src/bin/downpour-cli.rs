@@ -37,6 +37,7 @@ struct Options {
 }
 
 fn main() -> ExitCode {
+    downpour::tune_allocator();
     match real_main() {
         Ok(code) => code,
         Err(message) => {
