@@ -7,6 +7,8 @@ pub mod i18n;
 pub mod model;
 mod view;
 
+#[cfg(all(test, feature = "snapshots"))]
+mod snapshots;
 #[cfg(test)]
 mod tests;
 

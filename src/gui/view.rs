@@ -727,7 +727,12 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
     bars
 }
 
-fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, size: egui::Vec2) {
+pub(super) fn timeline_ui(
+    ui: &mut egui::Ui,
+    view: &RunView,
+    state: &mut ChartState,
+    size: egui::Vec2,
+) {
     let key = (view.started, view.records.len());
     let TimelineBars { waiting, groups } = match &state.timeline {
         Some((cached, bars)) if *cached == key => bars.clone(),
@@ -785,7 +790,7 @@ fn timeline_ui(ui: &mut egui::Ui, view: &RunView, state: &mut ChartState, size: 
         });
 }
 
-fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, reset: u64) {
+pub(super) fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, reset: u64) {
     let points = charts::order_points(&view.records);
     let reported: PlotPoints = points
         .iter()
@@ -825,7 +830,12 @@ fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, reset: u64) {
         });
 }
 
-fn comparison_ui(ui: &mut egui::Ui, history: &[charts::RunSummary], size: egui::Vec2, reset: u64) {
+pub(super) fn comparison_ui(
+    ui: &mut egui::Ui,
+    history: &[charts::RunSummary],
+    size: egui::Vec2,
+    reset: u64,
+) {
     let bars: Vec<Bar> = history
         .iter()
         .enumerate()
