@@ -3,7 +3,9 @@
 
 use downpour::{Mode, format};
 use egui::{Align, Color32, Key, Layout, Modifiers, RichText, Sense};
-use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
+use egui_plot::{
+    Bar, BarChart, GridInput, GridMark, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine,
+};
 
 use super::charts::{self, BarKind};
 use super::i18n::Lang;
@@ -15,6 +17,8 @@ const BLUE: Color32 = Color32::from_rgb(0, 114, 178);
 const ORANGE: Color32 = Color32::from_rgb(213, 94, 0);
 const SKY: Color32 = Color32::from_rgb(86, 180, 233);
 const GREY: Color32 = Color32::from_rgb(140, 140, 140);
+/// How much of its colour the waiting part of a timeline bar keeps.
+const WAITING_FADE: f32 = 0.35;
 
 const ROW_HEIGHT: f32 = 22.0;
 
@@ -706,7 +710,7 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
                     Bar::new(lane.worker as f64, transfer_from - bar.start)
                         .base_offset(bar.start)
                         .width(width)
-                        .fill(color.gamma_multiply(0.35))
+                        .fill(color.gamma_multiply(WAITING_FADE))
                         .name(format!("{label}\n(waiting for the server)")),
                 );
             }
@@ -725,6 +729,56 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
         }
     }
     bars
+}
+
+/// Grid marks at "nice" steps (1, 2 or 5 × 10ⁿ, never below `min_step`) chosen so that about
+/// `labels` of them span the visible range: a 1.9 s run reads 0, 0.2, 0.4 … rather than 0, 1.
+fn nice_grid(input: GridInput, labels: f64, min_step: f64) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let raw = ((hi - lo) / labels).max(min_step).max(f64::EPSILON);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * magnitude)
+        .max(min_step);
+    let minor = if step / 5.0 >= min_step {
+        step / 5.0
+    } else {
+        step
+    };
+    let mut marks = Vec::new();
+    let sizes = if minor < step {
+        vec![minor, step]
+    } else {
+        vec![step]
+    };
+    for size in sizes {
+        let first = (lo / size - 1e-9).ceil() as i64;
+        let last = (hi / size + 1e-9).floor() as i64;
+        if last - first > 1000 {
+            continue;
+        }
+        for i in first..=last {
+            let value = i as f64 * size;
+            // A major mark replaces the minor one at the same place.
+            if size < step && i % 5 == 0 {
+                continue;
+            }
+            marks.push(GridMark {
+                value,
+                step_size: size,
+            });
+        }
+    }
+    marks
+}
+
+/// A tick label with as many decimals as its step needs: 0.5 s steps read "1.5", not "2".
+fn tick_label(mark: GridMark) -> String {
+    let decimals = (-mark.step_size.log10()).ceil().max(0.0) as usize;
+    format!("{:.*}", decimals, mark.value)
 }
 
 pub(super) fn timeline_ui(
@@ -765,15 +819,19 @@ pub(super) fn timeline_ui(
         .height(size.y)
         .legend(Legend::default())
         .x_axis_label("seconds since start")
+        .x_grid_spacer(|input| nice_grid(input, 8.0, 0.001))
+        .x_axis_formatter(|mark, _| tick_label(mark))
         .y_axis_label("worker")
+        .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
         .include_x(0.0)
         // Room above the top lane for the legend.
         .include_y(0.0)
         .include_y(view.workers as f64 + 1.6)
         .show(ui, |plot| {
+            // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
             plot.bar_chart(
                 BarChart::new("waiting for first byte", waiting)
-                    .color(SKY)
+                    .color(kind_style(BarKind::Done).0.gamma_multiply(WAITING_FADE))
                     .horizontal(),
             );
             plot.bar_chart(
@@ -806,7 +864,9 @@ pub(super) fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, rese
         .height(size.y)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("position in the list")
+        .x_grid_spacer(|input| nice_grid(input, 10.0, 1.0))
         .y_axis_label("order of the result")
+        .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
         .show(ui, |plot| {
             plot.line(
                 Line::new("input order", PlotPoints::from(vec![[1.0, 1.0], [n, n]])).color(GREY),
@@ -878,6 +938,8 @@ pub(super) fn comparison_ui(
             }
         })
         .y_axis_label("seconds")
+        .y_grid_spacer(|input| nice_grid(input, 6.0, 0.001))
+        .y_axis_formatter(|mark, _| tick_label(mark))
         .include_x(0.0)
         .include_x(history.len() as f64 + 1.0)
         .include_y(0.0)
@@ -890,4 +952,50 @@ pub(super) fn comparison_ui(
                     .color(ORANGE),
             );
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labelled(bounds: (f64, f64), labels: f64, min_step: f64) -> Vec<String> {
+        let marks = nice_grid(
+            GridInput {
+                bounds,
+                base_step_size: 0.0,
+            },
+            labels,
+            min_step,
+        );
+        let major = marks.iter().map(|m| m.step_size).fold(0.0, f64::max);
+        marks
+            .into_iter()
+            .filter(|m| m.step_size == major)
+            .map(tick_label)
+            .collect()
+    }
+
+    #[test]
+    fn axes_get_readable_steps_and_decimals() {
+        // A 1.9 s run: half seconds, one decimal (egui's default gave only "0" and "1").
+        assert_eq!(
+            labelled((-0.05, 1.95), 8.0, 0.001),
+            ["0.0", "0.5", "1.0", "1.5"]
+        );
+        assert_eq!(
+            labelled((0.0, 0.7), 8.0, 0.001),
+            ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7"]
+        );
+        // Half-second steps keep their decimal.
+        assert_eq!(
+            labelled((0.0, 3.0), 6.0, 0.001),
+            ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"]
+        );
+        // Positions in a list are whole numbers, however few.
+        assert_eq!(labelled((0.5, 3.5), 10.0, 1.0), ["1", "2", "3"]);
+        assert_eq!(
+            labelled((0.0, 100.0), 6.0, 1.0),
+            ["0", "20", "40", "60", "80", "100"]
+        );
+    }
 }
