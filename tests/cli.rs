@@ -244,12 +244,7 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let part = dir.path().join("disk.img.part");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::metadata(&part).map_or(0, |m| m.len()) < 3_000_000 {
-        assert!(std::time::Instant::now() < deadline, "no progress");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    common::wait_until_size(&dir.path().join("disk.img.part"), 3_000_000);
     // Like a crash or a power cut: no chance to clean up.
     child.kill().unwrap();
     child.wait().unwrap();

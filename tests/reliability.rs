@@ -236,12 +236,7 @@ fn cancel_once_partial(line: &str, dir: &std::path::Path, name: &str, at_least: 
         config(Mode::Submit, 1, dir),
         EventSink::new(tx),
     );
-    let part = dir.join(format!("{name}.part"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::fs::metadata(&part).map_or(0, |m| m.len()) < at_least {
-        assert!(Instant::now() < deadline, "the download never got going");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::wait_until_size(&dir.join(format!("{name}.part")), at_least);
     handle.cancel();
     let done = common::collect(rx);
     handle.join();

@@ -43,6 +43,19 @@ pub fn files_in(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Waits (at most 20 s) until the file at `path` holds at least `at_least` bytes.
+pub fn wait_until_size(path: &std::path::Path, at_least: u64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::fs::metadata(path).map_or(0, |m| m.len()) < at_least {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never reached {at_least} bytes",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Jobs from URL lines.
 pub fn jobs(lines: &[String]) -> Vec<Job> {
     let list = parse_list(&lines.join("\n"));
