@@ -444,6 +444,7 @@ async fn attempt(
         index: job.index,
         path: path.clone(),
         total: progress.total,
+        resumed_from: if resumed { resume_from } else { 0 },
     });
     let part = part_path(&path);
     if !resumed && progress.noted {

@@ -222,6 +222,9 @@ pub enum Event {
         path: PathBuf,
         /// The announced size.
         total: Option<u64>,
+        /// Bytes already on disk that this answer continues (a resumed `.part` file), else 0;
+        /// they count as done but not toward the speed.
+        resumed_from: u64,
     },
     /// Bytes arrived (at most one event per item per `progress_interval`).
     Progress {

@@ -217,8 +217,14 @@ impl RunView {
                     row.started_ms = Some(at_ms);
                 }
             }
-            Event::ItemResponded { index, path, total } => {
+            Event::ItemResponded {
+                index,
+                path,
+                total,
+                resumed_from,
+            } => {
                 let mut added = 0;
+                let mut dropped = None;
                 if let Some(row) = self.row_mut(index) {
                     row.name = names::display_name(&path);
                     row.path = Some(path);
@@ -226,7 +232,13 @@ impl RunView {
                         added = total.unwrap_or(0);
                     }
                     row.total = total;
-                    self.bytes -= std::mem::take(&mut row.bytes).min(self.bytes);
+                    // A new answer starts the count again, from what is already on disk.
+                    dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+                }
+                if let Some(dropped) = dropped {
+                    self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
+                    // Bytes an earlier run saved count as done, but not as speed.
+                    self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
                 }
                 self.announced += added;
             }
@@ -325,5 +337,49 @@ impl RunView {
             .filter(|r| r.status == RowStatus::Failed)
             .filter_map(Row::job)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resumed_bytes_count_as_done_but_not_as_speed() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/big.iso")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
+        let retrying = |_: u32, _: u32, _: &str| String::new();
+        view.apply(
+            Event::ItemResponded {
+                index: 1,
+                path: "/tmp/big.iso".into(),
+                total: Some(10_000),
+                resumed_from: 6_000,
+            },
+            retrying,
+        );
+        assert_eq!(view.bytes, 6_000);
+        assert_eq!(view.rows[0].bytes, 6_000);
+        // One second later, 1000 more bytes: 1000 B/s, not 7000.
+        view.speed_mark.0 -= std::time::Duration::from_secs(1);
+        view.apply(
+            Event::Progress {
+                index: 1,
+                bytes: 7_000,
+            },
+            retrying,
+        );
+        assert_eq!(view.bytes, 7_000);
+        assert!((900.0..1_100.0).contains(&view.speed), "{}", view.speed);
+        // 3000 bytes left at ≈ 1000 B/s (the clock ran a little past the second).
+        assert!(
+            matches!(view.eta_secs(), Some(3 | 4)),
+            "{:?}",
+            view.eta_secs()
+        );
     }
 }
