@@ -233,6 +233,15 @@ impl NameBook {
     pub fn finalize(&self, part: &Path, path: &Path) -> io::Result<PathBuf> {
         let mut target = path.to_owned();
         loop {
+            match rename_no_replace(part, &target) {
+                Ok(()) => return Ok(target),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                    target = self.next_free(&target);
+                    continue;
+                }
+                // Not supported here (another OS, or a file system without it): link instead.
+                Err(_) => {}
+            }
             match std::fs::hard_link(part, &target) {
                 Ok(()) => {
                     std::fs::remove_file(part)?;
@@ -246,12 +255,48 @@ impl NameBook {
                 }
                 Err(_) => {}
             }
-            let name = target.file_name().unwrap_or_default().to_string_lossy();
-            let next = self.reserve(&name);
-            self.release(&target);
-            target = next;
+            target = self.next_free(&target);
         }
     }
+
+    /// Swaps the reservation of `taken` for the next free name after it.
+    fn next_free(&self, taken: &Path) -> PathBuf {
+        let name = taken.file_name().unwrap_or_default().to_string_lossy();
+        let next = self.reserve(&name);
+        self.release(taken);
+        next
+    }
+}
+
+/// Renames `from` to `to` in one step unless `to` exists (Linux `renameat2` with
+/// `RENAME_NOREPLACE`): one directory operation instead of a hard link and an unlink.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let from = CString::new(from.as_os_str().as_bytes())?;
+    let to = CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call, which only reads them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the caller falls back to a hard link, which also never replaces a file.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn rename_no_replace(_from: &Path, _to: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// Checks that files can be created in `folder` by creating and removing an empty probe
