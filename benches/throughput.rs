@@ -807,12 +807,15 @@ fn run_scenario(
         }
     };
 
+    // Runs are interleaved (run 1 of every tool, then run 2…) so that no tool always meets
+    // the file system right after another tool's folders were deleted.
+    let mut measured: Vec<(Tool, Row)> = Vec::new();
     for &tool in tools.iter().filter(|t| t.runs_in(scenario)) {
         let label = tool.label(scenario.sequential);
         if !settings.wants_tool(&label) {
             continue;
         }
-        let mut row = Row {
+        let row = Row {
             scenario: scenario.key,
             tool: label,
             peer: tool.is_peer(),
@@ -825,7 +828,11 @@ fn run_scenario(
             ideal,
             ideal_note,
         };
-        for run in 0..scenario.runs {
+        measured.push((tool, row));
+    }
+    for run in 0..scenario.runs {
+        for (tool, row) in &mut measured {
+            let tool = *tool;
             let work = tempfile::Builder::new()
                 .prefix(&format!("{}-", tool.program()))
                 .tempdir_in(dir.path())
@@ -845,6 +852,8 @@ fn run_scenario(
             }
             thread::sleep(Duration::from_millis(200));
         }
+    }
+    for (_, row) in measured {
         eprintln!(
             "  {:<40} {}  peak {}",
             row.tool,
