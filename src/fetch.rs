@@ -159,6 +159,19 @@ struct Progress {
     noted: bool,
 }
 
+impl Progress {
+    /// Removes the resume note, if one was written: the `.part` file no longer holds its
+    /// version.
+    fn drop_note(&mut self) {
+        if self.noted
+            && let Some(path) = &self.path
+        {
+            resume::forget(path);
+        }
+        self.noted = false;
+    }
+}
+
 /// Downloads one job to the end — done, failed or cancelled — and returns its record.
 pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     if shared.cancelled() {
@@ -380,10 +393,7 @@ async fn attempt(
     if status == StatusCode::RANGE_NOT_SATISFIABLE && resume_from > 0 {
         // The file on the server is shorter now: drop the old part and start over.
         progress.validator = None;
-        if let Some(path) = &progress.path {
-            resume::forget(path);
-        }
-        progress.noted = false;
+        progress.drop_note();
         return Err(Stop::Failed(
             DownloadError::Network("the server could not continue the partial file".into()),
             None,
@@ -421,16 +431,16 @@ async fn attempt(
         .or_else(|| headers.get(LAST_MODIFIED))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    if !resumed {
-        progress.hasher = StreamHasher::new();
-        progress.from_earlier_run = false;
-    }
     if resumed {
         progress.bytes = resume_from;
         progress.total = response.content_length().map(|rest| rest + resume_from);
     } else {
+        // A fresh body: whatever the `.part` file held (and its note) no longer applies.
         progress.bytes = 0;
         progress.total = response.content_length();
+        progress.hasher = StreamHasher::new();
+        progress.from_earlier_run = false;
+        progress.drop_note();
     }
     let path = match &progress.path {
         Some(path) => path.clone(),
@@ -447,10 +457,6 @@ async fn attempt(
         resumed_from: if resumed { resume_from } else { 0 },
     });
     let part = part_path(&path);
-    if !resumed && progress.noted {
-        resume::forget(&path);
-        progress.noted = false;
-    }
     if resumed && progress.from_earlier_run {
         // The SHA-256 covers the whole file: first the bytes the earlier run saved.
         resume::hash_prefix(&part, resume_from, &progress.hasher)
@@ -524,7 +530,7 @@ async fn stream_body(
                 return Err(Stop::Failed(
                     DownloadError::TooSlow {
                         bytes: got,
-                        secs: shared.config.stall_timeout.as_secs_f64().round().max(1.0) as u64,
+                        secs: whole_secs(shared.config.stall_timeout),
                     },
                     None,
                 ));
@@ -647,7 +653,7 @@ fn request_error(err: &reqwest::Error, host: &str, config: &RunConfig) -> Downlo
             config.stall_timeout
         };
         return DownloadError::NoAnswer {
-            secs: secs.as_secs().max(1),
+            secs: whole_secs(secs),
         };
     }
     if err.is_connect() {
@@ -670,11 +676,16 @@ fn request_error(err: &reqwest::Error, host: &str, config: &RunConfig) -> Downlo
     DownloadError::Network(lower_first(&err.to_string()))
 }
 
+/// A timeout as whole seconds for a sentence, never "0 s".
+fn whole_secs(timeout: Duration) -> u64 {
+    timeout.as_secs_f64().round().max(1.0) as u64
+}
+
 fn read_error(err: &reqwest::Error, progress: &Progress, config: &RunConfig) -> DownloadError {
     let timed_out = err.is_timeout() || chain_text(err).contains("timed out");
     if timed_out {
         DownloadError::Stalled {
-            secs: config.stall_timeout.as_secs_f64().round().max(1.0) as u64,
+            secs: whole_secs(config.stall_timeout),
         }
     } else {
         DownloadError::Truncated {

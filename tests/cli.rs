@@ -406,6 +406,11 @@ fn a_read_only_folder_is_a_clear_error_and_nothing_is_written() {
             locked.display()
         )
     );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "no --help hint for a folder problem: {stderr}"
+    );
     assert!(
         server.requests().is_empty(),
         "nothing was fetched for nowhere"

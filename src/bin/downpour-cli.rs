@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+use downpour::error::describe_io;
 use downpour::report::Report;
 use downpour::{Event, EventSink, ItemRecord, Job, Mode, Outcome, RunConfig, format, parse_list};
 
@@ -36,13 +37,31 @@ struct Options {
     json: Option<PathBuf>,
 }
 
+/// Why the CLI stops before downloading (exit status 2).
+enum Failure {
+    /// The command line is wrong: worth pointing at `--help`.
+    Usage(String),
+    /// A file or folder named on it cannot be used.
+    Setup(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self::Setup(message)
+    }
+}
+
 fn main() -> ExitCode {
     downpour::tune_allocator();
     match real_main() {
         Ok(code) => code,
-        Err(message) => {
+        Err(Failure::Usage(message)) => {
             eprintln!("downpour-cli: {message}");
             eprintln!("Try 'downpour-cli --help' for more information.");
+            ExitCode::from(2)
+        }
+        Err(Failure::Setup(message)) => {
+            eprintln!("downpour-cli: {message}");
             ExitCode::from(2)
         }
     }
@@ -119,19 +138,23 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
 fn read_input(source: &str) -> Result<String, String> {
     let bytes = if source == "-" {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|err| format!("cannot read the list from standard input: {err}"))?;
+        std::io::stdin().read_to_end(&mut buf).map_err(|err| {
+            format!(
+                "cannot read the list from standard input: {}",
+                describe_io(&err)
+            )
+        })?;
         buf
     } else {
-        std::fs::read(source).map_err(|err| format!("cannot read the list file {source}: {err}"))?
+        std::fs::read(source)
+            .map_err(|err| format!("cannot read the list file {source}: {}", describe_io(&err)))?
     };
     // A list saved in another encoding still yields its ASCII URLs.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn real_main() -> Result<ExitCode, String> {
-    let Some(options) = parse_args(std::env::args().skip(1))? else {
+fn real_main() -> Result<ExitCode, Failure> {
+    let Some(options) = parse_args(std::env::args().skip(1)).map_err(Failure::Usage)? else {
         return Ok(ExitCode::SUCCESS);
     };
     let mut text = String::new();
@@ -148,7 +171,9 @@ fn real_main() -> Result<ExitCode, String> {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
     }
     if list.entries.is_empty() {
-        return Err("no valid URL to download (give URLs as arguments or with --input)".into());
+        return Err(Failure::Usage(
+            "no valid URL to download (give URLs as arguments or with --input)".into(),
+        ));
     }
     let out = options
         .out
@@ -156,13 +181,7 @@ fn real_main() -> Result<ExitCode, String> {
         .unwrap_or_else(downpour::run::default_download_dir);
     std::fs::create_dir_all(&out)
         .and_then(|()| downpour::names::probe_writable(&out))
-        .map_err(|err| {
-            format!(
-                "cannot save into {}: {}",
-                out.display(),
-                downpour::error::describe_io(&err)
-            )
-        })?;
+        .map_err(|err| format!("cannot save into {}: {}", out.display(), describe_io(&err)))?;
 
     let mut config = RunConfig::new(options.mode, options.workers, &out);
     config.retries = options.retries;
@@ -211,8 +230,13 @@ fn real_main() -> Result<ExitCode, String> {
 
     if let Some(path) = &options.json {
         let report = Report::new(options.mode, workers, elapsed_ms, &records);
-        std::fs::write(path, report.to_json())
-            .map_err(|err| format!("cannot write the report {}: {err}", path.display()))?;
+        std::fs::write(path, report.to_json()).map_err(|err| {
+            format!(
+                "cannot write the report {}: {}",
+                path.display(),
+                describe_io(&err)
+            )
+        })?;
     }
     let all_done = records.iter().all(|r| r.outcome == Outcome::Done);
     Ok(if all_done {

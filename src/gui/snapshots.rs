@@ -201,7 +201,8 @@ fn timeline_snapshot() {
 #[test]
 fn completion_order_snapshot() {
     let run = finished_view(Mode::Map, 4, &map_records());
-    let mut harness = chart_harness(move |ui| view::order_ui(ui, &run, CHART_SIZE, 0));
+    let mut state = view::ChartState::default();
+    let mut harness = chart_harness(move |ui| view::order_ui(ui, &run, &mut state, CHART_SIZE));
     harness.snapshot("charts_completion_order");
 }
 

@@ -27,7 +27,18 @@ const ROW_HEIGHT: f32 = 22.0;
 #[derive(Default)]
 pub struct ChartState {
     reset: u64,
-    timeline: Option<((std::time::Instant, usize), TimelineBars)>,
+    timeline: Option<(ChartKey, TimelineBars)>,
+    order: Option<(ChartKey, OrderSeries)>,
+}
+
+/// Which run, and how many of its items were reported, a cached chart was built from.
+type ChartKey = (std::time::Instant, usize);
+
+/// The completion-order chart's points, built once per new report, not every frame.
+#[derive(Default)]
+struct OrderSeries {
+    reported: Vec<egui_plot::PlotPoint>,
+    finished: Vec<egui_plot::PlotPoint>,
 }
 
 impl DownpourApp {
@@ -485,7 +496,7 @@ impl DownpourApp {
                     )
                     .strong(),
                 );
-                order_ui(ui, view, size, reset);
+                order_ui(ui, view, chart_state, size);
                 ui.label(RichText::new("Run comparison: total time of each run").strong());
                 comparison_ui(ui, &self.history, size, reset);
             });
@@ -743,36 +754,28 @@ fn nice_grid(input: GridInput, labels: f64, min_step: f64) -> Vec<GridMark> {
         .find(|s| *s >= raw * 0.999)
         .unwrap_or(10.0 * magnitude)
         .max(min_step);
-    let minor = if step / 5.0 >= min_step {
-        step / 5.0
-    } else {
-        step
-    };
-    let mut marks = Vec::new();
-    let sizes = if minor < step {
-        vec![minor, step]
-    } else {
-        vec![step]
-    };
-    for size in sizes {
-        let first = (lo / size - 1e-9).ceil() as i64;
-        let last = (hi / size + 1e-9).floor() as i64;
-        if last - first > 1000 {
-            continue;
-        }
-        for i in first..=last {
-            let value = i as f64 * size;
-            // A major mark replaces the minor one at the same place.
-            if size < step && i % 5 == 0 {
-                continue;
-            }
-            marks.push(GridMark {
-                value,
-                step_size: size,
-            });
-        }
+    let mut marks = marks_every(input.bounds, step, |_| true);
+    if step / 5.0 >= min_step {
+        // Unlabelled minor lines at a fifth of the step, except where a major one is.
+        marks.extend(marks_every(input.bounds, step / 5.0, |i| i % 5 != 0));
     }
     marks
+}
+
+/// The multiples `i × size` inside `bounds` whose `i` passes `keep` (none if absurdly many).
+fn marks_every(bounds: (f64, f64), size: f64, keep: impl Fn(i64) -> bool) -> Vec<GridMark> {
+    let first = (bounds.0 / size - 1e-9).ceil() as i64;
+    let last = (bounds.1 / size + 1e-9).floor() as i64;
+    if last - first > 1000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .filter(|i| keep(*i))
+        .map(|i| GridMark {
+            value: i as f64 * size,
+            step_size: size,
+        })
+        .collect()
 }
 
 /// A tick label with as many decimals as its step needs: 0.5 s steps read "1.5", not "2".
@@ -787,7 +790,7 @@ pub(super) fn timeline_ui(
     state: &mut ChartState,
     size: egui::Vec2,
 ) {
-    let key = (view.started, view.records.len());
+    let key: ChartKey = (view.started, view.records.len());
     let TimelineBars { waiting, groups } = match &state.timeline {
         Some((cached, bars)) if *cached == key => bars.clone(),
         _ => {
@@ -848,17 +851,36 @@ pub(super) fn timeline_ui(
         });
 }
 
-pub(super) fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, reset: u64) {
-    let points = charts::order_points(&view.records);
-    let reported: PlotPoints = points
-        .iter()
-        .map(|p| [p.index as f64, p.reported as f64])
-        .collect();
-    let finished: PlotPoints = points
-        .iter()
-        .map(|p| [p.index as f64, p.finished as f64])
-        .collect();
-    let n = points.len().max(1) as f64;
+pub(super) fn order_ui(
+    ui: &mut egui::Ui,
+    view: &RunView,
+    state: &mut ChartState,
+    size: egui::Vec2,
+) {
+    let key = (view.started, view.records.len());
+    if state
+        .order
+        .as_ref()
+        .is_none_or(|(cached, _)| *cached != key)
+    {
+        let points = charts::order_points(&view.records);
+        let series = OrderSeries {
+            reported: points
+                .iter()
+                .map(|p| egui_plot::PlotPoint::new(p.index as f64, p.reported as f64))
+                .collect(),
+            finished: points
+                .iter()
+                .map(|p| egui_plot::PlotPoint::new(p.index as f64, p.finished as f64))
+                .collect(),
+        };
+        state.order = Some((key, series));
+    }
+    let Some((_, series)) = &state.order else {
+        return;
+    };
+    let n = series.reported.len().max(1) as f64;
+    let reset = state.reset;
     Plot::new(("order", reset))
         .width(size.x)
         .height(size.y)
@@ -872,7 +894,7 @@ pub(super) fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, rese
                 Line::new("input order", PlotPoints::from(vec![[1.0, 1.0], [n, n]])).color(GREY),
             );
             plot.points(
-                Points::new("reported", reported)
+                Points::new("reported", PlotPoints::Borrowed(&series.reported))
                     .shape(MarkerShape::Circle)
                     .radius(4.0)
                     .color(BLUE)
@@ -880,11 +902,14 @@ pub(super) fn order_ui(ui: &mut egui::Ui, view: &RunView, size: egui::Vec2, rese
             );
             if view.mode == Mode::Map {
                 plot.points(
-                    Points::new("finished downloading", finished)
-                        .shape(MarkerShape::Diamond)
-                        .radius(4.0)
-                        .color(ORANGE)
-                        .filled(false),
+                    Points::new(
+                        "finished downloading",
+                        PlotPoints::Borrowed(&series.finished),
+                    )
+                    .shape(MarkerShape::Diamond)
+                    .radius(4.0)
+                    .color(ORANGE)
+                    .filled(false),
                 );
             }
         });
