@@ -255,6 +255,10 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
         }
         shared.names.release(path);
     }
+    if outcome == Outcome::Done {
+        // The `.part` file is about to become the finished file: its note goes first.
+        progress.drop_note();
+    }
     let part = progress.path.as_deref().map(part_path);
     let record = ItemRecord {
         index: job.index,
@@ -292,7 +296,6 @@ fn verify_and_finalize(
     let Some(path) = record.path.clone() else {
         return record;
     };
-    resume::forget(&path);
     let fail = |mut record: ItemRecord, err: DownloadError| {
         let _ = std::fs::remove_file(part);
         shared.names.release(&path);
