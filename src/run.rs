@@ -3,9 +3,9 @@
 //! item start, progress and end exactly once.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -376,8 +376,10 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         sink: sink.clone(),
         t0,
     });
-    let mut order = Reporter::new(&jobs, shared.config.mode);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, ItemRecord)>();
+    let reporting = Arc::new(Reporting {
+        order: Mutex::new(Reporter::new(jobs.clone(), shared.config.mode)),
+        complete: Condvar::new(),
+    });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
@@ -385,12 +387,12 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     match &pool {
         Ok(pool) => {
             // Dispatch in input order: spawn_fifo from outside the pool feeds one FIFO queue.
-            for (position, job) in jobs.iter().cloned().enumerate() {
+            for (position, job) in jobs.into_iter().enumerate() {
                 let shared = Arc::clone(&shared);
-                let done_tx = done_tx.clone();
+                let reporting = Arc::clone(&reporting);
                 pool.spawn_fifo(move || {
                     let record = fetch::run_item(&shared, &job);
-                    let _ = done_tx.send((position, record));
+                    reporting.push(&shared, position, record);
                 });
             }
         }
@@ -398,39 +400,38 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
             let error = DownloadError::Network(format!("could not start worker threads: {err}"));
             for (position, job) in jobs.iter().enumerate() {
                 let record = unstarted_record(job, Outcome::Failed(error.clone()), 0);
-                let _ = done_tx.send((position, record));
+                reporting.push(&shared, position, record);
             }
         }
     }
-    drop(done_tx);
 
+    // The workers report by themselves; this thread only waits for the last report, or for
+    // the cancel grace to run out.
+    let mut order = lock(&reporting.order);
     let mut cancelled_at: Option<Instant> = None;
-    loop {
-        match done_rx.recv_timeout(Duration::from_millis(50)) {
-            Ok((position, record)) => {
-                for record in order.push(position, record) {
-                    report(&shared, record);
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-        }
+    while !order.is_complete() {
+        order = match reporting
+            .complete
+            .wait_timeout(order, Duration::from_millis(50))
+        {
+            Ok((order, _)) => order,
+            Err(poisoned) => poisoned.into_inner().0,
+        };
         if shared.cancelled() {
             let at = *cancelled_at.get_or_insert_with(Instant::now);
             if at.elapsed() >= shared.config.cancel_grace {
                 break;
             }
         }
-        if order.is_complete() {
-            break;
-        }
     }
     // Whatever is still out (a read stuck on a silent server after a cancel) ends as cancelled;
-    // its worker deletes its own `.part` file when the read returns.
+    // its worker deletes its own `.part` file when the read returns, and its late record is
+    // ignored.
     let now = shared.now_ms();
     for record in order.finish(|job| unstarted_record(job, Outcome::Cancelled, now)) {
         report(&shared, record);
     }
+    drop(order);
     sink.send(Event::RunFinished {
         elapsed_ms: shared.now_ms(),
     });
@@ -461,10 +462,36 @@ pub(crate) fn unstarted_record(job: &Job, outcome: Outcome, at_ms: u64) -> ItemR
     }
 }
 
+/// The order of reports, shared by the workers: the worker that finishes an item reports
+/// whatever that releases, so no thread is woken just to pass a result on.
+struct Reporting {
+    order: Mutex<Reporter>,
+    /// Signalled when the last item has been reported.
+    complete: Condvar,
+}
+
+impl Reporting {
+    /// Takes the finished item at `position` and reports every item it releases. The lock is
+    /// held while sending so that reports leave in the order the mode decides.
+    fn push(&self, shared: &Shared, position: usize, record: ItemRecord) {
+        let mut order = lock(&self.order);
+        for record in order.push(position, record) {
+            report(shared, record);
+        }
+        if order.is_complete() {
+            self.complete.notify_all();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 /// Decides when a finished item is reported: at once (submit) or once every earlier item has
 /// been reported (map and sequential).
-struct Reporter<'a> {
-    jobs: &'a [Job],
+struct Reporter {
+    jobs: Vec<Job>,
     in_order: bool,
     held: Vec<Option<ItemRecord>>,
     reported: Vec<bool>,
@@ -472,13 +499,13 @@ struct Reporter<'a> {
     count: usize,
 }
 
-impl<'a> Reporter<'a> {
-    fn new(jobs: &'a [Job], mode: Mode) -> Self {
+impl Reporter {
+    fn new(jobs: Vec<Job>, mode: Mode) -> Self {
         Self {
-            jobs,
             in_order: mode != Mode::Submit,
             held: vec![None; jobs.len()],
             reported: vec![false; jobs.len()],
+            jobs,
             next: 0,
             count: 0,
         }

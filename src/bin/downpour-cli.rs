@@ -10,6 +10,9 @@ use downpour::error::describe_io;
 use downpour::report::Report;
 use downpour::{Event, EventSink, ItemRecord, Job, Mode, Outcome, RunConfig, format, parse_list};
 
+/// How long events gather between two passes of the event loop.
+const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
+
 const USAGE: &str = "\
 Usage: downpour-cli [OPTIONS] [URL]...
 
@@ -195,30 +198,42 @@ fn real_main() -> Result<ExitCode, Failure> {
     let mut elapsed_ms = 0;
     let mut workers = 1;
     let stdout = std::io::stdout();
-    for event in rx {
-        match event {
-            Event::RunStarted { workers: n, .. } => workers = n,
-            Event::ItemReported(record) => {
-                bar.clear();
-                let mut out = stdout.lock();
-                let _ = writeln!(out, "{}", item_line(&record));
-                bar.item_done(&record);
-                records.push(record);
+    // Block for the first event, then let the rest gather for a tick: one wake-up per tick
+    // instead of one per event when items finish by the thousand.
+    let mut finished = false;
+    while !finished {
+        let Ok(first) = rx.recv() else { break };
+        for event in std::iter::once(first).chain(rx.try_iter()) {
+            match event {
+                Event::RunStarted { workers: n, .. } => workers = n,
+                Event::ItemReported(record) => {
+                    bar.clear();
+                    let mut out = stdout.lock();
+                    let _ = writeln!(out, "{}", item_line(&record));
+                    bar.item_done(&record);
+                    records.push(record);
+                }
+                Event::Progress { index, bytes } => bar.progress(index, bytes),
+                Event::Retrying {
+                    index,
+                    attempt,
+                    of,
+                    reason,
+                } => {
+                    bar.clear();
+                    eprintln!("#{index} retrying ({attempt}/{of}) after: {reason}");
+                }
+                Event::RunFinished { elapsed_ms: ms } => {
+                    elapsed_ms = ms;
+                    finished = true;
+                }
+                Event::ItemStarted { .. } | Event::ItemResponded { .. } => {}
             }
-            Event::Progress { index, bytes } => bar.progress(index, bytes),
-            Event::Retrying {
-                index,
-                attempt,
-                of,
-                reason,
-            } => {
-                bar.clear();
-                eprintln!("#{index} retrying ({attempt}/{of}) after: {reason}");
-            }
-            Event::RunFinished { elapsed_ms: ms } => elapsed_ms = ms,
-            Event::ItemStarted { .. } | Event::ItemResponded { .. } => {}
         }
         bar.draw();
+        if !finished {
+            std::thread::sleep(EVENT_TICK);
+        }
     }
     bar.clear();
     handle.join();
