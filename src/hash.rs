@@ -145,13 +145,19 @@ impl StreamHasher {
         }
         drop(queue);
         let hasher = self.state.hasher.lock().unwrap_or_else(|e| e.into_inner());
-        hasher
-            .clone()
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        to_hex(&hasher.clone().finalize())
     }
+}
+
+/// Lower-case hex of `bytes`, without a formatting call per byte.
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    hex
 }
 
 #[cfg(test)]
