@@ -376,8 +376,10 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         sink: sink.clone(),
         t0,
     });
+    // One list, shared by the workers and the reporter: no job is copied.
+    let jobs: Arc<[Job]> = jobs.into();
     let reporting = Arc::new(Reporting {
-        order: Mutex::new(Reporter::new(jobs.clone(), shared.config.mode)),
+        order: Mutex::new(Reporter::new(Arc::clone(&jobs), shared.config.mode)),
         complete: Condvar::new(),
     });
     let pool = rayon::ThreadPoolBuilder::new()
@@ -387,11 +389,12 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     match &pool {
         Ok(pool) => {
             // Dispatch in input order: spawn_fifo from outside the pool feeds one FIFO queue.
-            for (position, job) in jobs.into_iter().enumerate() {
+            for position in 0..jobs.len() {
                 let shared = Arc::clone(&shared);
                 let reporting = Arc::clone(&reporting);
+                let jobs = Arc::clone(&jobs);
                 pool.spawn_fifo(move || {
-                    let record = fetch::run_item(&shared, &job);
+                    let record = fetch::run_item(&shared, &jobs[position]);
                     reporting.push(&shared, position, record);
                 });
             }
@@ -491,7 +494,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Decides when a finished item is reported: at once (submit) or once every earlier item has
 /// been reported (map and sequential).
 struct Reporter {
-    jobs: Vec<Job>,
+    jobs: Arc<[Job]>,
     in_order: bool,
     held: Vec<Option<ItemRecord>>,
     reported: Vec<bool>,
@@ -500,7 +503,7 @@ struct Reporter {
 }
 
 impl Reporter {
-    fn new(jobs: Vec<Job>, mode: Mode) -> Self {
+    fn new(jobs: Arc<[Job]>, mode: Mode) -> Self {
         Self {
             in_order: mode != Mode::Submit,
             held: vec![None; jobs.len()],

@@ -34,6 +34,10 @@ pub struct ChartState {
 /// Which run, and how many of its items were reported, a cached chart was built from.
 type ChartKey = (std::time::Instant, usize);
 
+fn chart_key(view: &RunView) -> ChartKey {
+    (view.started, view.records.len())
+}
+
 /// The completion-order chart's points, built once per new report, not every frame.
 #[derive(Default)]
 struct OrderSeries {
@@ -790,7 +794,7 @@ pub(super) fn timeline_ui(
     state: &mut ChartState,
     size: egui::Vec2,
 ) {
-    let key: ChartKey = (view.started, view.records.len());
+    let key = chart_key(view);
     let TimelineBars { waiting, groups } = match &state.timeline {
         Some((cached, bars)) if *cached == key => bars.clone(),
         _ => {
@@ -857,7 +861,7 @@ pub(super) fn order_ui(
     state: &mut ChartState,
     size: egui::Vec2,
 ) {
-    let key = (view.started, view.records.len());
+    let key = chart_key(view);
     if state
         .order
         .as_ref()
