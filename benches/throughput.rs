@@ -35,6 +35,9 @@ const WORKERS: usize = 16;
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
+/// A scenario whose files add up to more than this deletes each run's folder right after
+/// the run (see `run_scenario`).
+const KEEP_OUTPUTS_MAX: u64 = 256 * MIB;
 
 fn main() {
     let settings = Settings::from_env();
@@ -318,7 +321,12 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tool {
-    Downpour(&'static str),
+    /// `downpour-cli -m MODE`; `checksums: false` adds `--no-checksum`, the like-for-like row
+    /// (the peers compute no checksum).
+    Downpour {
+        mode: &'static str,
+        checksums: bool,
+    },
     Curl,
     Wget2,
     Aria2c,
@@ -326,13 +334,20 @@ enum Tool {
 
 impl Tool {
     fn is_peer(self) -> bool {
-        !matches!(self, Tool::Downpour(_))
+        !matches!(self, Tool::Downpour { .. })
     }
 
     fn label(self, sequential: bool) -> String {
         match (self, sequential) {
-            (Tool::Downpour(mode), false) => format!("downpour {mode} -j {WORKERS}"),
-            (Tool::Downpour(mode), true) => format!("downpour {mode}"),
+            (Tool::Downpour { mode, checksums }, sequential) => {
+                let workers = if sequential {
+                    String::new()
+                } else {
+                    format!(" -j {WORKERS}")
+                };
+                let flag = if checksums { "" } else { " --no-checksum" };
+                format!("downpour {mode}{workers}{flag}")
+            }
             (Tool::Curl, false) => format!("curl --parallel-max {WORKERS}"),
             (Tool::Curl, true) => "curl (one transfer at a time)".into(),
             (Tool::Wget2, false) => format!("wget2 --max-threads={WORKERS}"),
@@ -344,7 +359,7 @@ impl Tool {
 
     fn program(self) -> &'static str {
         match self {
-            Tool::Downpour(_) => "downpour-cli",
+            Tool::Downpour { .. } => "downpour-cli",
             Tool::Curl => "curl",
             Tool::Wget2 => "wget2",
             Tool::Aria2c => "aria2c",
@@ -355,7 +370,7 @@ impl Tool {
     /// installed peer everywhere.
     fn runs_in(self, scenario: &Scenario) -> bool {
         match self {
-            Tool::Downpour(mode) => (mode == "sequential") == scenario.sequential,
+            Tool::Downpour { mode, .. } => (mode == "sequential") == scenario.sequential,
             _ => true,
         }
     }
@@ -363,10 +378,13 @@ impl Tool {
     fn command(self, cli: &Path, lists: &Lists, out: &Path, sequential: bool) -> Command {
         let workers = if sequential { 1 } else { WORKERS }.to_string();
         match self {
-            Tool::Downpour(mode) => {
+            Tool::Downpour { mode, checksums } => {
                 let mut cmd = Command::new(cli);
                 cmd.arg("-i").arg(&lists.plain).arg("-o").arg(out);
                 cmd.args(["-m", mode, "-j", &workers]);
+                if !checksums {
+                    cmd.arg("--no-checksum");
+                }
                 cmd
             }
             Tool::Curl => {
@@ -407,9 +425,22 @@ fn on_path(program: &str) -> bool {
 
 fn available_tools(settings: &Settings) -> Vec<Tool> {
     let mut tools = vec![
-        Tool::Downpour("submit"),
-        Tool::Downpour("map"),
-        Tool::Downpour("sequential"),
+        Tool::Downpour {
+            mode: "submit",
+            checksums: true,
+        },
+        Tool::Downpour {
+            mode: "map",
+            checksums: true,
+        },
+        Tool::Downpour {
+            mode: "map",
+            checksums: false,
+        },
+        Tool::Downpour {
+            mode: "sequential",
+            checksums: true,
+        },
     ];
     for peer in [Tool::Curl, Tool::Wget2, Tool::Aria2c] {
         if on_path(peer.program()) {
@@ -807,9 +838,12 @@ fn run_scenario(
         }
     };
 
-    // Runs are interleaved (run 1 of every tool, then run 2…), and every run's folder stays
-    // until the scenario ends: ext4 skips the inodes of files deleted in the last minutes when
-    // it creates new ones, so deleting a run's 2,000 files would slow whichever run came next.
+    // Runs are interleaved (run 1 of every tool, then run 2…). Where a scenario has many
+    // files, every run's folder stays until the scenario ends: ext4 skips the inodes of files
+    // deleted in the last minutes when it creates new ones, so deleting a run's 2,000 files
+    // would slow whichever run came next. Big files are deleted at once instead: kept, their
+    // gigabytes of dirty pages would be written back during (and throttle) the later runs.
+    let keep_outputs = scenario.total_bytes() <= KEEP_OUTPUTS_MAX;
     let mut measured: Vec<(Tool, Row)> = Vec::new();
     for &tool in tools.iter().filter(|t| t.runs_in(scenario)) {
         let label = tool.label(scenario.sequential);
@@ -840,7 +874,11 @@ fn run_scenario(
                 .tempdir_in(dir.path())
                 .expect("create the run temp folder");
             let m = run_once(tool, scenario, cli, &lists, work.path(), rss);
-            kept.push(work);
+            if keep_outputs {
+                kept.push(work);
+            } else {
+                drop(work);
+            }
             match m.error {
                 None => {
                     row.walls.push(m.wall);

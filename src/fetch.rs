@@ -191,7 +191,7 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
         first_byte_ms: None,
         validator: None,
         ranges: false,
-        hasher: StreamHasher::new(),
+        hasher: new_hasher(shared, job),
         from_earlier_run: false,
         noted: false,
     };
@@ -284,13 +284,24 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     }
 }
 
-/// Checks the complete `.part` file's SHA-256 (`actual`) against the expected one and moves
-/// it to its final name — or, on a mismatch, to `<name>.corrupt`, never to the final name.
+/// A hasher for one item: on when the run computes checksums or the list gives this item an
+/// expected one.
+fn new_hasher(shared: &Shared, job: &Job) -> StreamHasher {
+    if shared.config.checksums || job.sha256.is_some() {
+        StreamHasher::new()
+    } else {
+        StreamHasher::off()
+    }
+}
+
+/// Checks the complete `.part` file's SHA-256 (`actual`, `None` when checksums are off)
+/// against the expected one and moves it to its final name — or, on a mismatch, to
+/// `<name>.corrupt`, never to the final name.
 fn verify_and_finalize(
     shared: &Shared,
     mut record: ItemRecord,
     part: &Path,
-    actual: String,
+    actual: Option<String>,
     expected: Option<&str>,
 ) -> ItemRecord {
     let Some(path) = record.path.clone() else {
@@ -302,8 +313,9 @@ fn verify_and_finalize(
         record.outcome = Outcome::Failed(err);
         record
     };
-    record.sha256 = Some(actual.clone());
+    record.sha256.clone_from(&actual);
     if let Some(expected) = expected
+        && let Some(actual) = actual
         && !expected.eq_ignore_ascii_case(&actual)
     {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -441,7 +453,7 @@ async fn attempt(
         // A fresh body: whatever the `.part` file held (and its note) no longer applies.
         progress.bytes = 0;
         progress.total = response.content_length();
-        progress.hasher = StreamHasher::new();
+        progress.hasher = new_hasher(shared, job);
         progress.from_earlier_run = false;
         progress.drop_note();
     }
@@ -460,7 +472,7 @@ async fn attempt(
         resumed_from: if resumed { resume_from } else { 0 },
     });
     let part = part_path(&path);
-    if resumed && progress.from_earlier_run {
+    if resumed && progress.from_earlier_run && progress.hasher.is_on() {
         // The SHA-256 covers the whole file: first the bytes the earlier run saved.
         resume::hash_prefix(&part, resume_from, &progress.hasher)
             .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;

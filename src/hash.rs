@@ -81,30 +81,55 @@ impl State {
     }
 }
 
-/// The running SHA-256 of one item's bytes, in the order they were written.
-#[derive(Clone, Default)]
+/// The running SHA-256 of one item's bytes, in the order they were written — or, when
+/// checksums are switched off, a stand-in that ignores them.
+#[derive(Clone)]
 pub struct StreamHasher {
-    state: Arc<State>,
+    /// `None` when switched off.
+    state: Option<Arc<State>>,
+}
+
+impl Default for StreamHasher {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl StreamHasher {
     /// A hasher that has seen no bytes.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            state: Some(Arc::default()),
+        }
+    }
+
+    /// A hasher that ignores every byte and has no digest (checksums switched off).
+    pub fn off() -> Self {
+        Self { state: None }
+    }
+
+    /// Whether this hasher computes a digest.
+    pub fn is_on(&self) -> bool {
+        self.state.is_some()
     }
 
     /// Queues a copy of `bytes` for hashing; waits only if this item's queue is full.
     pub fn push(&self, bytes: &[u8]) {
-        self.push_bytes(Bytes::copy_from_slice(bytes));
+        if self.is_on() {
+            self.push_bytes(Bytes::copy_from_slice(bytes));
+        }
     }
 
     /// Queues `bytes` (shared, not copied) for hashing; waits only if this item's queue is
     /// full.
     pub fn push_bytes(&self, bytes: Bytes) {
-        let mut queue = self.state.queue();
+        let Some(state) = &self.state else {
+            return;
+        };
+        let mut queue = state.queue();
         if bytes.len() <= INLINE_MAX && !queue.draining && queue.chunks.is_empty() {
             // In order: nothing is pending, and the queue lock keeps a drain from starting.
-            self.state
+            state
                 .hasher
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -114,18 +139,14 @@ impl StreamHasher {
         while queue.chunks.len() >= MAX_QUEUED
             || (!queue.chunks.is_empty() && queue.bytes + bytes.len() > MAX_QUEUED_BYTES)
         {
-            queue = self
-                .state
-                .changed
-                .wait(queue)
-                .unwrap_or_else(|e| e.into_inner());
+            queue = state.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
         }
         queue.bytes += bytes.len();
         queue.chunks.push_back(bytes);
         if !queue.draining {
             queue.draining = true;
             drop(queue);
-            let state = Arc::clone(&self.state);
+            let state = Arc::clone(state);
             match cpu_pool() {
                 Some(pool) => pool.spawn(move || state.drain()),
                 None => state.drain(),
@@ -133,19 +154,17 @@ impl StreamHasher {
         }
     }
 
-    /// Waits for the queued bytes and returns the digest in lower-case hex.
-    pub fn finish(&self) -> String {
-        let mut queue = self.state.queue();
+    /// Waits for the queued bytes and returns the digest in lower-case hex (`None` when
+    /// switched off).
+    pub fn finish(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        let mut queue = state.queue();
         while queue.draining || !queue.chunks.is_empty() {
-            queue = self
-                .state
-                .changed
-                .wait(queue)
-                .unwrap_or_else(|e| e.into_inner());
+            queue = state.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
         }
         drop(queue);
-        let hasher = self.state.hasher.lock().unwrap_or_else(|e| e.into_inner());
-        to_hex(&hasher.clone().finalize())
+        let hasher = state.hasher.lock().unwrap_or_else(|e| e.into_inner());
+        Some(to_hex(&hasher.clone().finalize()))
     }
 }
 
@@ -178,10 +197,19 @@ mod tests {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        assert_eq!(hasher.finish(), expected);
+        assert_eq!(hasher.finish(), Some(expected));
         assert_eq!(
-            StreamHasher::new().finish(),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            StreamHasher::new().finish().as_deref(),
+            Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         );
+    }
+
+    #[test]
+    fn a_switched_off_hasher_has_no_digest() {
+        let hasher = StreamHasher::off();
+        hasher.push(b"abc");
+        hasher.push_bytes(Bytes::from_static(&[7; 100_000]));
+        assert!(!hasher.is_on());
+        assert_eq!(hasher.finish(), None);
     }
 }

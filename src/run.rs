@@ -74,6 +74,9 @@ pub struct RunConfig {
     /// After a cancel, how long in-flight items may take to notice before they are reported
     /// cancelled anyway.
     pub cancel_grace: Duration,
+    /// Whether every file's SHA-256 is computed (items with an expected checksum are always
+    /// checked).
+    pub checksums: bool,
 }
 
 impl RunConfig {
@@ -89,6 +92,7 @@ impl RunConfig {
             progress_interval: Duration::from_millis(100),
             retry_backoff: Duration::from_millis(500),
             cancel_grace: Duration::from_millis(800),
+            checksums: true,
         }
     }
 

@@ -31,7 +31,10 @@ fn prints_results_in_mode_order_and_writes_the_report() {
     for (mode, expected) in [("map", vec![1, 2, 3]), ("submit", vec![2, 3, 1])] {
         let out_dir = dir.path().join(mode);
         let json = dir.path().join(format!("{mode}.json"));
+        // The submit run also shows that --no-checksum leaves the report without SHA-256.
+        let checksums = mode == "map";
         let output = cli()
+            .args((!checksums).then_some("--no-checksum"))
             .args(["--mode", mode, "-j", "3", "--retries", "0", "-o"])
             .arg(&out_dir)
             .arg("--json")
@@ -88,6 +91,12 @@ fn prints_results_in_mode_order_and_writes_the_report() {
             }
             assert_eq!(item["status"], "done");
             assert!(item["error"].is_null());
+            let sha256 = item["sha256"].as_str();
+            if checksums {
+                assert!(sha256.is_some_and(|h| h.len() == 64), "{item}");
+            } else {
+                assert_eq!(sha256, None, "{item}");
+            }
         }
     }
 }

@@ -89,6 +89,35 @@ fn checksums_are_checked_and_a_mismatch_is_kept_aside() {
 }
 
 #[test]
+fn checksums_switched_off_skip_the_hash_but_still_check_an_expected_one() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let good = sha256_hex(&body_for("good.iso", 5000));
+    let wrong = "0".repeat(64);
+    let lines = vec![
+        server.url("plain.bin?size=300000"),
+        format!("{}  sha256:{good}", server.url("good.iso?size=5000")),
+        format!("{}  sha256:{wrong}", server.url("bad.iso?size=5000")),
+    ];
+    let mut cfg = config(Mode::Map, 3, dir.path());
+    cfg.checksums = false;
+    let done = run(jobs(&lines), cfg);
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert_eq!(done.item(1).sha256, None, "no checksum when switched off");
+    assert!(std::fs::read(dir.path().join("plain.bin")).unwrap() == body_for("plain.bin", 300_000));
+    assert_eq!(done.item(2).sha256.as_deref(), Some(&*good));
+    let actual = sha256_hex(&body_for("bad.iso", 5000));
+    assert_eq!(
+        error_of(&done, 3),
+        format!("checksum mismatch: expected {wrong} got {actual}")
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["bad.iso.corrupt", "good.iso", "plain.bin"]
+    );
+}
+
+#[test]
 fn fault_injection_every_file_completes_in_every_mode() {
     let server = TestServer::start();
     for mode in Mode::ALL {

@@ -24,6 +24,7 @@ Options:
   -m, --mode MODE      sequential | submit | map   (default: submit)
   -j, --workers N      worker threads, 1..=64 (default 8; sequential uses 1)
   -r, --retries N      retries of a failed download, 0..=20 (default 3)
+      --no-checksum    skip the SHA-256 of each file (lines with sha256: are still checked)
       --json FILE      write the run report as JSON
   -h, --help           show this help
   -V, --version        show the version
@@ -37,6 +38,7 @@ struct Options {
     mode: Mode,
     workers: usize,
     retries: u32,
+    checksums: bool,
     json: Option<PathBuf>,
 }
 
@@ -78,6 +80,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         mode: Mode::Submit,
         workers: 8,
         retries: 3,
+        checksums: true,
         json: None,
     };
     let mut args = args.peekable();
@@ -127,6 +130,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
                     format!("--retries must be a number from 0 to 20, not '{text}'")
                 })?;
             }
+            "--no-checksum" => options.checksums = false,
             "--json" => options.json = Some(PathBuf::from(value("--json")?)),
             "--" => options.urls.extend(args.by_ref()),
             other if other.starts_with('-') && other.len() > 1 => {
@@ -188,6 +192,7 @@ fn real_main() -> Result<ExitCode, Failure> {
 
     let mut config = RunConfig::new(options.mode, options.workers, &out);
     config.retries = options.retries;
+    config.checksums = options.checksums;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let total = jobs.len();
     let (tx, rx) = mpsc::channel();

@@ -42,6 +42,8 @@ pub struct Settings {
     pub workers: usize,
     /// Retries of transient failures.
     pub retries: u32,
+    /// Whether every file's SHA-256 is computed.
+    pub checksums: bool,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
 }
@@ -54,6 +56,7 @@ impl Default for Settings {
             mode: Mode::Submit,
             workers: 8,
             retries: 3,
+            checksums: true,
             language: None,
         }
     }
@@ -234,6 +237,7 @@ impl DownpourApp {
         self.notice = None;
         let mut config = RunConfig::new(self.settings.mode, self.settings.workers, &folder);
         config.retries = self.settings.retries;
+        config.checksums = self.settings.checksums;
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

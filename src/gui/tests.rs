@@ -180,6 +180,52 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
     }
 }
 
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn checksums_are_shown_and_can_be_switched_off() {
+    let server = TestServer::start();
+    let link = server.url("sum.bin?size=50000");
+    let body = body_for("sum.bin", 50000);
+    for on in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = harness(settings_for(dir.path()));
+        if !on {
+            harness.get_by_label("Compute SHA-256 checksums").click();
+            harness.run_steps(1);
+        }
+        assert_eq!(harness.state().settings.checksums, on);
+        paste_links(&mut harness, &link);
+        harness.get_by_label("Start").click();
+        harness.step();
+        run_to_end(&mut harness);
+
+        let row = &harness.state().view.as_ref().unwrap().rows[0];
+        assert_eq!(row.status, RowStatus::Done);
+        assert_eq!(std::fs::read(dir.path().join("sum.bin")).unwrap(), body);
+        let expected = on.then(|| sha256_hex(&body));
+        assert_eq!(row.hash, expected);
+        // Pointing at the file's name shows its address and its fingerprint.
+        // (Past the tooltip delay, in the harness's frame time.)
+        harness.get_by_label("sum.bin").hover();
+        harness.run_steps(60);
+        harness.get_by_label(&link);
+        let shown = harness.query_by_label_contains("SHA-256: ");
+        match &expected {
+            Some(hash) => {
+                harness.get_by_label(&format!("SHA-256: {hash}"));
+            }
+            None => assert!(shown.is_none(), "no checksum, none shown"),
+        }
+    }
+}
+
 #[test]
 fn cancel_mid_run_keeps_nothing_partial() {
     let server = TestServer::start();
@@ -322,6 +368,7 @@ fn settings_survive_a_restart() {
         mode: Mode::Map,
         workers: 12,
         retries: 5,
+        checksums: false,
         language: Some(super::i18n::Lang::Zh),
     });
     let mut storage = MemoryStorage::default();
@@ -335,6 +382,10 @@ fn settings_survive_a_restart() {
     let restored = DownpourApp::from_storage(Some(&partial));
     assert_eq!(restored.settings.workers, 3);
     assert_eq!(restored.settings.mode, Mode::Submit);
+    assert!(
+        restored.settings.checksums,
+        "checksums stay on unless switched off"
+    );
 }
 
 /// An app whose links box and downloads list hold 10,000 items.

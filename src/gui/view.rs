@@ -248,6 +248,8 @@ impl DownpourApp {
                     .on_hover_text(t.retries_tip)
                     .labelled_by(label.id);
             });
+            ui.checkbox(&mut self.settings.checksums, t.checksums)
+                .on_hover_text(t.checksums_tip);
         });
 
         ui.add_space(8.0);
@@ -634,7 +636,12 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, widths: &[f32; 7]) -> bool {
                 [widths[1], ROW_HEIGHT],
                 egui::Label::new(&row.name).truncate(),
             )
-            .on_hover_text(&row.url);
+            .on_hover_ui(|ui| {
+                ui.label(&row.url);
+                if let Some(hash) = &row.hash {
+                    ui.label(format!("SHA-256: {hash}"));
+                }
+            });
             let status_text = match &row.message {
                 Some(message) if row.status != RowStatus::Done => format!("{status}: {message}"),
                 _ => status.to_owned(),
