@@ -192,7 +192,7 @@ impl NameBook {
     pub fn reserve(&self, wanted: &str) -> PathBuf {
         let wanted = sanitize(wanted);
         let (stem, ext) = split_extension(&wanted);
-        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        let taken = || self.taken.lock().unwrap_or_else(|e| e.into_inner());
         for n in 0u64.. {
             let candidate = if n == 0 {
                 wanted.clone()
@@ -200,9 +200,13 @@ impl NameBook {
                 format!("{stem} ({n}){ext}")
             };
             let key = candidate.to_lowercase();
+            if taken().contains(&key) {
+                continue;
+            }
+            // The folder is asked outside the lock, so workers do not queue behind each
+            // other's file-system calls; the insert below decides between two that raced.
             let path = self.dir.join(&candidate);
-            if !taken.contains(&key) && !exists(&path) && !exists(&part_path(&path)) {
-                taken.insert(key);
+            if !exists(&path) && !exists(&part_path(&path)) && taken().insert(key) {
                 return path;
             }
         }
@@ -392,6 +396,33 @@ mod tests {
             std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
             "mine"
         );
+    }
+
+    #[test]
+    fn racing_reservations_of_one_name_all_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("same.bin.part"), "an old part").unwrap();
+        let book = NameBook::new(dir.path());
+        let barrier = std::sync::Barrier::new(16);
+        let mut paths: Vec<PathBuf> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    scope.spawn(|| {
+                        barrier.wait();
+                        book.reserve("same.bin")
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), 16, "every worker got its own name");
+        assert!(
+            !paths.contains(&dir.path().join("same.bin")),
+            "its .part exists"
+        );
+        assert!(paths.contains(&dir.path().join("same (16).bin")));
     }
 
     #[test]
