@@ -116,8 +116,27 @@ fn build_client(config: &RunConfig) -> Result<Client, DownloadError> {
 /// (as reqwest's own rustls default), TLS 1.2 and 1.3, HTTP/1.1. Built once, cloned per
 /// client (the clone shares the verifier).
 fn tls_config() -> Result<rustls::ClientConfig, DownloadError> {
+    tls_setup()
+        .clone()
+        .map_err(|err| DownloadError::Network(format!("secure connections are unavailable: {err}")))
+}
+
+/// Prepares the process's TLS set-up on a background thread (`downpour-tls`): reading and
+/// parsing the system's trusted certificates takes a few milliseconds of CPU, which the first
+/// download would otherwise wait for while the others wait for it. Optional: without it, the
+/// first client built does the work.
+pub fn prepare_tls() {
+    let _ = std::thread::Builder::new()
+        .name("downpour-tls".into())
+        .spawn(|| {
+            let _ = tls_setup();
+        });
+}
+
+/// The shared TLS set-up, built on first use.
+fn tls_setup() -> &'static Result<rustls::ClientConfig, String> {
     static TLS: OnceLock<Result<rustls::ClientConfig, String>> = OnceLock::new();
-    let built = TLS.get_or_init(|| {
+    TLS.get_or_init(|| {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))
             .map_err(|err| err.to_string())?;
@@ -129,10 +148,7 @@ fn tls_config() -> Result<rustls::ClientConfig, DownloadError> {
             .with_no_client_auth();
         tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(tls)
-    });
-    built
-        .clone()
-        .map_err(|err| DownloadError::Network(format!("secure connections are unavailable: {err}")))
+    })
 }
 
 /// Why an attempt stopped short.

@@ -18,6 +18,8 @@ fn main() -> eframe::Result {
             std::process::exit(2);
         }
     };
+    // The first download should not wait for the trusted certificates to be read.
+    downpour::fetch::prepare_tls();
     // Read before the window opens: no file I/O on the UI thread.
     let mut list_text = String::new();
     for path in &launch.lists {

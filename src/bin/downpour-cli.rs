@@ -164,6 +164,8 @@ fn real_main() -> Result<ExitCode, Failure> {
     let Some(options) = parse_args(std::env::args().skip(1)).map_err(Failure::Usage)? else {
         return Ok(ExitCode::SUCCESS);
     };
+    // Loads the trusted certificates while the list is read and checked.
+    downpour::fetch::prepare_tls();
     let mut text = String::new();
     for input in &options.inputs {
         text.push_str(&read_input(input)?);
