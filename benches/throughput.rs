@@ -4,7 +4,10 @@
 //! is compared with an ideal (a latency formula or a raw loopback read) and with the best peer.
 //!
 //! Run with `cargo bench --bench throughput`. Knobs (environment variables):
-//! - `DOWNPOUR_BENCH_RUNS=N`   runs per tool and scenario (default 3; sequential always runs once)
+//! - `DOWNPOUR_BENCH_RUNS=N`   timed runs per tool and scenario (default 5; sequential always
+//!   runs once)
+//! - `DOWNPOUR_BENCH_WARMUP=N`  untimed rounds of every tool before the timed ones (default 1;
+//!   none for sequential or quick)
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, sequential)
@@ -68,9 +71,10 @@ fn main() {
     println!();
     print_table(&all_rows);
     println!(
-        "\nbench wall time: {:.0} s (runs per cell: {}, quick: {})",
+        "\nbench wall time: {:.0} s (timed runs per cell: {}, untimed warm-up rounds: {}, quick: {})",
         started.elapsed().as_secs_f64(),
         settings.runs,
+        settings.warmup,
         settings.quick
     );
     let _ = std::fs::remove_dir(&tmp_root);
@@ -81,6 +85,8 @@ fn main() {
 
 struct Settings {
     runs: usize,
+    /// Untimed rounds before the timed runs of a scenario.
+    warmup: usize,
     quick: bool,
     only: Option<Vec<String>>,
     tools: Option<Vec<String>>,
@@ -94,7 +100,11 @@ impl Settings {
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
             .filter(|n| *n >= 1)
-            .unwrap_or(if quick { 1 } else { 3 });
+            .unwrap_or(if quick { 1 } else { 5 });
+        let warmup = std::env::var("DOWNPOUR_BENCH_WARMUP")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(usize::from(!quick));
         let list = |key: &str| {
             std::env::var(key).ok().map(|v| {
                 v.split(',')
@@ -108,6 +118,7 @@ impl Settings {
             .unwrap_or_else(|| target_dir().join("bench-tmp"));
         Self {
             runs,
+            warmup,
             quick,
             only: list("DOWNPOUR_BENCH_ONLY"),
             tools: list("DOWNPOUR_BENCH_TOOLS"),
@@ -866,7 +877,16 @@ fn run_scenario(
         measured.push((tool, row));
     }
     let mut kept = Vec::new();
-    for run in 0..scenario.runs {
+    // The first run after another scenario meets the file system still busy with that
+    // scenario's files (write-back, freed blocks): one untimed round absorbs it.
+    let warmup = if scenario.sequential {
+        0
+    } else {
+        settings.warmup
+    };
+    for round in 0..warmup + scenario.runs {
+        let timed = round >= warmup;
+        let run = round.saturating_sub(warmup);
         for (tool, row) in &mut measured {
             let tool = *tool;
             let work = tempfile::Builder::new()
@@ -880,12 +900,18 @@ fn run_scenario(
                 drop(work);
             }
             match m.error {
+                None if !timed => {}
                 None => {
                     row.walls.push(m.wall);
                     row.rss_kib = row.rss_kib.max(m.rss_kib);
                 }
                 Some(e) => {
-                    eprintln!("  {} run {}: FAILED: {e}", row.tool, run + 1);
+                    let which = if timed {
+                        format!("run {}", run + 1)
+                    } else {
+                        "warm-up".to_owned()
+                    };
+                    eprintln!("  {} {which}: FAILED: {e}", row.tool);
                     row.errors.push(e);
                 }
             }
