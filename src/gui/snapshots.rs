@@ -222,6 +222,7 @@ fn charts_tab_snapshot() {
         mode: Mode::Submit,
         workers: 4,
         retries: 3,
+        checksums: true,
         language: Some(super::i18n::Lang::En),
     });
     app.view = Some(finished_view(Mode::Submit, 4, &submit_records()));

@@ -58,6 +58,10 @@ impl DownpourApp {
             .default_size(380.0)
             .size_range(300.0..=640.0)
             .show(ui, |ui| {
+                egui::Panel::bottom("actions")
+                    .resizable(false)
+                    .frame(egui::Frame::NONE)
+                    .show(ui, |ui| self.actions_ui(ui));
                 egui::ScrollArea::vertical().show(ui, |ui| self.controls_ui(ui));
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -251,8 +255,15 @@ impl DownpourApp {
             ui.checkbox(&mut self.settings.checksums, t.checksums)
                 .on_hover_text(t.checksums_tip);
         });
+    }
 
-        ui.add_space(8.0);
+    /// Start, Cancel and Retry failed: pinned under the controls, so they stay in view
+    /// however long the list of problems above them grows.
+    fn actions_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        let ctx = ui.ctx().clone();
+        ui.add_space(6.0);
         ui.horizontal(|ui| {
             let blocker = self.start_blocker();
             let start = ui
@@ -294,9 +305,13 @@ impl DownpourApp {
                 self.retry_failed(&ctx);
             }
         });
-        if let Some(reason) = self.start_blocker().filter(|_| !running) {
-            ui.label(RichText::new(reason).weak());
-        }
+        // Always one line, so the buttons do not move when the reason comes or goes.
+        let reason = self
+            .start_blocker()
+            .filter(|_| !running)
+            .unwrap_or_default();
+        ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
+        ui.add_space(2.0);
     }
 
     fn progress_ui(&mut self, ui: &mut egui::Ui) {
