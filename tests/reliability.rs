@@ -63,10 +63,11 @@ fn a_full_answer_to_a_range_request_starts_over_cleanly() {
     assert!(std::fs::read(dir.path().join("whole.bin")).unwrap() == body_for("whole.bin", 200_000));
 }
 
+/// An expected `sha256:` is checked whether or not the run computes checksums; switched off,
+/// the other files get none.
 #[test]
 fn checksums_are_checked_and_a_mismatch_is_kept_aside() {
     let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
     let good = sha256_hex(&body_for("good.iso", 5000));
     let wrong = "0".repeat(64);
     let lines = vec![
@@ -76,45 +77,33 @@ fn checksums_are_checked_and_a_mismatch_is_kept_aside() {
             good.to_uppercase()
         ),
         format!("{}  sha256:{wrong}", server.url("bad.iso?size=5000")),
-    ];
-    let done = run(jobs(&lines), config(Mode::Submit, 2, dir.path()));
-    assert_eq!(done.item(1).outcome, Outcome::Done);
-    assert_eq!(done.item(1).sha256.as_deref(), Some(&*good));
-    let actual = sha256_hex(&body_for("bad.iso", 5000));
-    assert_eq!(
-        error_of(&done, 2),
-        format!("checksum mismatch: expected {wrong} got {actual}")
-    );
-    assert_eq!(files_in(dir.path()), ["bad.iso.corrupt", "good.iso"]);
-}
-
-#[test]
-fn checksums_switched_off_skip_the_hash_but_still_check_an_expected_one() {
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let good = sha256_hex(&body_for("good.iso", 5000));
-    let wrong = "0".repeat(64);
-    let lines = vec![
         server.url("plain.bin?size=300000"),
-        format!("{}  sha256:{good}", server.url("good.iso?size=5000")),
-        format!("{}  sha256:{wrong}", server.url("bad.iso?size=5000")),
     ];
-    let mut cfg = config(Mode::Map, 3, dir.path());
-    cfg.checksums = false;
-    let done = run(jobs(&lines), cfg);
-    assert_eq!(done.item(1).outcome, Outcome::Done);
-    assert_eq!(done.item(1).sha256, None, "no checksum when switched off");
-    assert!(std::fs::read(dir.path().join("plain.bin")).unwrap() == body_for("plain.bin", 300_000));
-    assert_eq!(done.item(2).sha256.as_deref(), Some(&*good));
     let actual = sha256_hex(&body_for("bad.iso", 5000));
-    assert_eq!(
-        error_of(&done, 3),
-        format!("checksum mismatch: expected {wrong} got {actual}")
-    );
-    assert_eq!(
-        files_in(dir.path()),
-        ["bad.iso.corrupt", "good.iso", "plain.bin"]
-    );
+    let plain = body_for("plain.bin", 300_000);
+    for checksums in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = config(Mode::Submit, 3, dir.path());
+        cfg.checksums = checksums;
+        let done = run(jobs(&lines), cfg);
+        assert_eq!(done.item(1).outcome, Outcome::Done);
+        assert_eq!(done.item(1).sha256.as_deref(), Some(&*good));
+        assert_eq!(
+            error_of(&done, 2),
+            format!("checksum mismatch: expected {wrong} got {actual}")
+        );
+        assert_eq!(done.item(3).outcome, Outcome::Done);
+        assert_eq!(
+            done.item(3).sha256,
+            checksums.then(|| sha256_hex(&plain)),
+            "checksums: {checksums}"
+        );
+        assert!(std::fs::read(dir.path().join("plain.bin")).unwrap() == plain);
+        assert_eq!(
+            files_in(dir.path()),
+            ["bad.iso.corrupt", "good.iso", "plain.bin"]
+        );
+    }
 }
 
 #[test]
