@@ -2,7 +2,6 @@
 //! has arrived; retries transient failures; turns every low-level failure into one of the
 //! plain sentences of [`DownloadError`].
 
-use std::cell::OnceCell;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,53 +40,25 @@ enum RedirectRefused {
     Scheme(String),
 }
 
-/// One worker thread's HTTP machinery: a single-threaded async runtime that the worker drives
-/// itself while it downloads, and a client whose keep-alive connections live on that runtime.
-/// There is no separate I/O thread, so a body chunk goes from the socket to the file and the
-/// hasher without a hand-over between threads or a copy.
-struct Local {
-    /// The run this machinery was built for (its timeouts).
-    run_id: u64,
-    runtime: tokio::runtime::Runtime,
-    client: Client,
+/// One event-loop thread's HTTP machinery: a single-threaded async runtime that the thread
+/// drives itself, and a client whose keep-alive connections (one per worker slot and host)
+/// live on that runtime. There is no separate I/O thread, so a body chunk goes from the socket
+/// to the file and the hasher without a hand-over between threads or a copy.
+pub(crate) fn event_loop(
+    config: &RunConfig,
+    slots: usize,
+) -> Result<(tokio::runtime::Runtime, Client), DownloadError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| DownloadError::Network(format!("could not start the network: {err}")))?;
+    Ok((runtime, build_client(config, slots)?))
 }
 
-thread_local! {
-    static LOCAL: OnceCell<Result<Local, DownloadError>> = const { OnceCell::new() };
-}
-
-/// Runs `f` with this worker thread's runtime and client, building them on first use.
-fn with_local<R>(shared: &Shared, f: impl FnOnce(&Local) -> Result<R, Stop>) -> Result<R, Stop> {
-    LOCAL.with(|cell| {
-        let local = cell.get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|err| {
-                    DownloadError::Network(format!("could not start the network: {err}"))
-                })?;
-            Ok(Local {
-                run_id: shared.run_id,
-                runtime,
-                client: build_client(&shared.config)?,
-            })
-        });
-        match local {
-            // Worker threads belong to one run; a thread of another run never gets here.
-            Ok(local) if local.run_id == shared.run_id => f(local),
-            Ok(_) => Err(Stop::Failed(
-                DownloadError::Network("a worker thread was reused across runs".into()),
-                None,
-            )),
-            Err(err) => Err(Stop::Failed(err.clone(), None)),
-        }
-    })
-}
-
-/// Builds a worker's client: one keep-alive connection per host (a worker downloads one item
-/// at a time), rustls, timeouts, Downpour's User-Agent and at most [`MAX_REDIRECTS`] redirects
-/// to http(s) only.
-fn build_client(config: &RunConfig) -> Result<Client, DownloadError> {
+/// Builds an event loop's client: a keep-alive connection per host for each of its `slots`
+/// (a slot downloads one item at a time), rustls, timeouts, Downpour's User-Agent and at most
+/// [`MAX_REDIRECTS`] redirects to http(s) only.
+fn build_client(config: &RunConfig, slots: usize) -> Result<Client, DownloadError> {
     let tls = tls_config()?;
     let policy = reqwest::redirect::Policy::custom(|attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
@@ -104,7 +75,7 @@ fn build_client(config: &RunConfig) -> Result<Client, DownloadError> {
         .connect_timeout(config.connect_timeout)
         // Bounds every wait for the network: for the answer and for each piece of the body.
         .read_timeout(config.stall_timeout)
-        .pool_max_idle_per_host(1)
+        .pool_max_idle_per_host(slots.max(1))
         .tls_backend_preconfigured(tls)
         .tcp_nodelay(true)
         .redirect(policy)
@@ -189,11 +160,15 @@ impl Progress {
 }
 
 /// Downloads one job to the end — done, failed or cancelled — and returns its record.
-pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
+pub(crate) async fn run_item(
+    shared: &Shared,
+    job: &Job,
+    worker: usize,
+    client: &Client,
+) -> ItemRecord {
     if shared.cancelled() {
         return unstarted_record(job, Outcome::Cancelled, shared.now_ms());
     }
-    let worker = rayon::current_thread_index().map_or(1, |i| i + 1);
     let started_ms = shared.now_ms();
     shared.sink.send(Event::ItemStarted {
         index: job.index,
@@ -224,12 +199,7 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
     }
     let mut retries = 0;
     let outcome = loop {
-        let result = with_local(shared, |local| {
-            local
-                .runtime
-                .block_on(attempt(shared, job, &mut progress, &local.client))
-        });
-        match result {
+        match attempt(shared, job, &mut progress, client).await {
             Ok(()) => break Outcome::Done,
             Err(Stop::Cancelled) => break Outcome::Cancelled,
             Err(Stop::Failed(err, retry_after)) => {
@@ -244,7 +214,7 @@ pub(crate) fn run_item(shared: &Shared, job: &Job) -> ItemRecord {
                     reason: err,
                 });
                 let pause = retry_after.unwrap_or_else(|| backoff(&shared.config, retries, job));
-                if !sleep_unless_cancelled(shared, pause) {
+                if !sleep_unless_cancelled(shared, pause).await {
                     break Outcome::Cancelled;
                 }
             }
@@ -374,13 +344,13 @@ fn backoff(config: &RunConfig, retry: u32, job: &Job) -> Duration {
 }
 
 /// Sleeps in short slices; false if the run was cancelled meanwhile.
-fn sleep_unless_cancelled(shared: &Shared, pause: Duration) -> bool {
+async fn sleep_unless_cancelled(shared: &Shared, pause: Duration) -> bool {
     let until = Instant::now() + pause;
     while Instant::now() < until {
         if shared.cancelled() {
             return false;
         }
-        std::thread::sleep((until - Instant::now()).min(Duration::from_millis(50)));
+        tokio::time::sleep((until - Instant::now()).min(Duration::from_millis(50))).await;
     }
     !shared.cancelled()
 }
@@ -546,7 +516,7 @@ async fn stream_body(
         file.write_all(&chunk)
             .map_err(|err| Stop::Failed(DownloadError::from_io(part, &err), None))?;
         progress.bytes += chunk.len() as u64;
-        progress.hasher.push_bytes(chunk);
+        progress.hasher.push_async(chunk).await;
         if !progress.noted
             && progress.bytes >= NOTE_AFTER
             && progress.ranges

@@ -43,10 +43,20 @@ struct Queue {
     draining: bool,
 }
 
+impl Queue {
+    /// Whether a chunk of `len` bytes must wait (a single chunk is always accepted).
+    fn is_full_for(&self, len: usize) -> bool {
+        self.chunks.len() >= MAX_QUEUED
+            || (!self.chunks.is_empty() && self.bytes + len > MAX_QUEUED_BYTES)
+    }
+}
+
 #[derive(Default)]
 struct State {
     queue: Mutex<Queue>,
     changed: Condvar,
+    /// Wakes a download waiting asynchronously for room in the queue.
+    room: tokio::sync::Notify,
     hasher: Mutex<Sha256>,
 }
 
@@ -68,6 +78,7 @@ impl State {
                     queue.draining = false;
                 }
                 self.changed.notify_all();
+                self.room.notify_waiters();
                 match next {
                     Some(chunk) => chunk,
                     None => return,
@@ -136,9 +147,7 @@ impl StreamHasher {
                 .update(bytes);
             return;
         }
-        while queue.chunks.len() >= MAX_QUEUED
-            || (!queue.chunks.is_empty() && queue.bytes + bytes.len() > MAX_QUEUED_BYTES)
-        {
+        while queue.is_full_for(bytes.len()) {
             queue = state.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
         }
         queue.bytes += bytes.len();
@@ -151,6 +160,25 @@ impl StreamHasher {
                 Some(pool) => pool.spawn(move || state.drain()),
                 None => state.drain(),
             }
+        }
+    }
+
+    /// Queues `bytes` like [`Self::push_bytes`], but waits for room without blocking the
+    /// thread, which other downloads share.
+    pub async fn push_async(&self, bytes: Bytes) {
+        let Some(state) = &self.state else {
+            return;
+        };
+        loop {
+            let mut room = std::pin::pin!(state.room.notified());
+            room.as_mut().enable();
+            if !state.queue().is_full_for(bytes.len()) {
+                // Only this item's download pushes, and the hasher only takes chunks out: the
+                // room seen here is still there.
+                self.push_bytes(bytes);
+                return;
+            }
+            room.await;
         }
     }
 

@@ -2,8 +2,10 @@
 //! pool of named workers, with one event enum on a channel so the window and the CLI see every
 //! item start, progress and end exactly once.
 
+use std::cell::Cell;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -320,8 +322,6 @@ impl RunHandle {
 /// State shared by the coordinator and the workers of one run.
 pub(crate) struct Shared {
     pub(crate) config: RunConfig,
-    /// Tells this run's worker threads from any other run's.
-    pub(crate) run_id: u64,
     pub(crate) names: NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     pub(crate) leftovers: Leftovers,
@@ -361,8 +361,6 @@ pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandl
     }
 }
 
-static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
-
 fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<AtomicBool>) {
     let t0 = Instant::now();
     let workers = config.effective_workers();
@@ -372,7 +370,6 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         workers,
     });
     let shared = Arc::new(Shared {
-        run_id: NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed),
         names: NameBook::new(config.out_dir.clone()),
         leftovers: Leftovers::scan(&config.out_dir),
         config,
@@ -386,21 +383,27 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         order: Mutex::new(Reporter::new(Arc::clone(&jobs), shared.config.mode)),
         complete: Condvar::new(),
     });
+    // The N workers are slots spread over a few threads, each an event loop that runs its
+    // slots' downloads together: a thread per download spent most of its time switching.
+    let threads = workers.min(
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1),
+    );
+    let dispatch = Arc::new(Dispatch::new(jobs.len(), workers, threads));
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
+        .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
         .build();
     match &pool {
         Ok(pool) => {
-            // Dispatch in input order: spawn_fifo from outside the pool feeds one FIFO queue.
-            for position in 0..jobs.len() {
+            for thread in 0..threads {
                 let shared = Arc::clone(&shared);
                 let reporting = Arc::clone(&reporting);
                 let jobs = Arc::clone(&jobs);
-                pool.spawn_fifo(move || {
-                    let record = fetch::run_item(&shared, &jobs[position]);
-                    reporting.push(&shared, position, record);
-                });
+                let dispatch = Arc::clone(&dispatch);
+                // One long task per pool thread (each keeps its thread until the list is done).
+                pool.spawn(move || drive(&shared, &jobs, &dispatch, &reporting, thread));
             }
         }
         Err(err) => {
@@ -443,6 +446,76 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         elapsed_ms: shared.now_ms(),
     });
     drop(pool);
+}
+
+/// Runs the downloads of one pool thread's worker slots together on the thread's event loop
+/// until every position of the list has been taken and finished.
+fn drive(
+    shared: &Arc<Shared>,
+    jobs: &Arc<[Job]>,
+    dispatch: &Arc<Dispatch>,
+    reporting: &Arc<Reporting>,
+    thread: usize,
+) {
+    let slots = dispatch.slots_of(thread);
+    let (runtime, client) = match fetch::event_loop(&shared.config, slots.len()) {
+        Ok(machinery) => machinery,
+        Err(err) => {
+            // This thread cannot download at all: its share of the list fails with the reason.
+            while let Some(position) = dispatch.take_now(thread) {
+                let record = unstarted_record(
+                    &jobs[position],
+                    Outcome::Failed(err.clone()),
+                    shared.now_ms(),
+                );
+                dispatch.done(thread);
+                reporting.push(shared, position, record);
+            }
+            return;
+        }
+    };
+    let tasks = tokio::task::LocalSet::new();
+    for worker in slots {
+        let (shared, jobs, dispatch, reporting, client) = (
+            Arc::clone(shared),
+            Arc::clone(jobs),
+            Arc::clone(dispatch),
+            Arc::clone(reporting),
+            client.clone(),
+        );
+        // The position a slot is working on, so that a slot that dies still ends its item.
+        let current = Rc::new(Cell::new(None));
+        let slot = tasks.spawn_local({
+            let (shared, jobs, dispatch, reporting, current) = (
+                Arc::clone(&shared),
+                Arc::clone(&jobs),
+                Arc::clone(&dispatch),
+                Arc::clone(&reporting),
+                Rc::clone(&current),
+            );
+            async move {
+                while let Some(position) = dispatch.take(thread).await {
+                    current.set(Some(position));
+                    let record = fetch::run_item(&shared, &jobs[position], worker, &client).await;
+                    current.set(None);
+                    dispatch.done(thread);
+                    reporting.push(&shared, position, record);
+                }
+            }
+        });
+        tasks.spawn_local(async move {
+            if slot.await.is_err()
+                && let Some(position) = current.get()
+            {
+                let error = DownloadError::Network("the download stopped unexpectedly".into());
+                let record =
+                    unstarted_record(&jobs[position], Outcome::Failed(error), shared.now_ms());
+                dispatch.done(thread);
+                reporting.push(&shared, position, record);
+            }
+        });
+    }
+    runtime.block_on(tasks);
 }
 
 fn report(shared: &Shared, mut record: ItemRecord) {
@@ -488,6 +561,103 @@ impl Reporting {
         if order.is_complete() {
             self.complete.notify_all();
         }
+    }
+}
+
+/// Hands out the list's positions in input order to the worker slots, which live on a few
+/// event-loop threads (slot `s` on thread `(s - 1) % threads`). A slot takes the next position
+/// unless another thread has a free slot and fewer downloads running, so that big files spread
+/// over the threads instead of piling onto the one that asked first.
+pub(crate) struct Dispatch {
+    total: usize,
+    state: Mutex<DispatchState>,
+    /// Signalled whenever a position is taken or a download ends.
+    changed: tokio::sync::Notify,
+}
+
+struct DispatchState {
+    next: usize,
+    /// Downloads running on each thread.
+    running: Vec<usize>,
+    /// Slots on each thread.
+    slots: Vec<usize>,
+}
+
+impl Dispatch {
+    /// `workers` slots over `threads` threads, for a list of `total` items.
+    pub(crate) fn new(total: usize, workers: usize, threads: usize) -> Self {
+        let threads = threads.max(1);
+        let slots = (0..threads)
+            .map(|t| workers / threads + usize::from(t < workers % threads))
+            .collect();
+        Self {
+            total,
+            state: Mutex::new(DispatchState {
+                next: 0,
+                running: vec![0; threads],
+                slots,
+            }),
+            changed: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// The worker numbers (1-based) of `thread`'s slots.
+    pub(crate) fn slots_of(&self, thread: usize) -> Vec<usize> {
+        let state = lock(&self.state);
+        let threads = state.running.len();
+        let count = state.slots.get(thread).copied().unwrap_or(0);
+        (0..count).map(|k| k * threads + thread + 1).collect()
+    }
+
+    /// The next position for a slot of `thread`; `None` once every position is taken.
+    pub(crate) async fn take(&self, thread: usize) -> Option<usize> {
+        loop {
+            let mut changed = std::pin::pin!(self.changed.notified());
+            changed.as_mut().enable();
+            if let Some(taken) = self.try_take(thread) {
+                if taken.is_some() {
+                    self.changed.notify_waiters();
+                }
+                return taken;
+            }
+            changed.await;
+        }
+    }
+
+    /// `Some(next)` or `Some(None)` when the list is done; `None` when this thread should wait.
+    fn try_take(&self, thread: usize) -> Option<Option<usize>> {
+        let mut state = lock(&self.state);
+        if state.next >= self.total {
+            return Some(None);
+        }
+        let mine = state.running[thread];
+        let lighter = (0..state.running.len())
+            .any(|t| t != thread && state.running[t] < mine && state.running[t] < state.slots[t]);
+        if lighter {
+            return None;
+        }
+        let position = state.next;
+        state.next += 1;
+        state.running[thread] += 1;
+        Some(Some(position))
+    }
+
+    /// Takes the next position without waiting (for a thread that cannot download at all).
+    pub(crate) fn take_now(&self, thread: usize) -> Option<usize> {
+        let mut state = lock(&self.state);
+        (state.next < self.total).then(|| {
+            state.next += 1;
+            state.running[thread] += 1;
+            state.next - 1
+        })
+    }
+
+    /// A download of `thread` has ended.
+    pub(crate) fn done(&self, thread: usize) {
+        let mut state = lock(&self.state);
+        state.running[thread] = state.running[thread].saturating_sub(1);
+        drop(state);
+        self.changed.notify_waiters();
     }
 }
 
