@@ -21,7 +21,7 @@ pub use urls::{ParsedList, RejectedLine, UrlEntry, parse_list};
 
 /// Tunes the C allocator for many download threads; call once at the start of `main`.
 ///
-/// Each worker thread allocates its own network buffers; glibc would give every thread its own
+/// Each download thread allocates its own network buffers; glibc would give every thread its own
 /// arena, each keeping freed buffers cached, so memory grew with the worker count (26 MiB
 /// instead of 15 MiB peak on the mixed benchmark). Two arenas are enough for two cores. (A
 /// fixed 128 KiB mmap threshold saved a further 5 MiB but made the bulk benchmark 45 % slower.)
@@ -37,5 +37,5 @@ pub fn tune_allocator() {
 /// The User-Agent every request carries, naming Downpour and its version.
 pub const USER_AGENT: &str = concat!("Downpour/", env!("CARGO_PKG_VERSION"));
 
-/// The most worker threads a run may use.
+/// The most workers (downloads at once) a run may use.
 pub const MAX_WORKERS: usize = 64;

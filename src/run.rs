@@ -1,6 +1,6 @@
-//! The three ways to run a batch — sequential, threaded-submit and threaded-map — on a rayon
-//! pool of named workers, with one event enum on a channel so the window and the CLI see every
-//! item start, progress and end exactly once.
+//! The three ways to run a batch — sequential, threaded-submit and threaded-map — with N
+//! workers on a rayon pool of named event-loop threads, and one event enum on a channel so the
+//! window and the CLI see every item start, progress and end exactly once.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -59,7 +59,7 @@ impl Mode {
 pub struct RunConfig {
     /// How items are scheduled and reported.
     pub mode: Mode,
-    /// Worker threads, 1..=64 (sequential always uses one).
+    /// Workers (downloads at once), 1..=64 (sequential always uses one).
     pub workers: usize,
     /// The folder files are saved into.
     pub out_dir: PathBuf,
@@ -98,7 +98,7 @@ impl RunConfig {
         }
     }
 
-    /// The number of worker threads this run really uses.
+    /// The number of workers (downloads at once) this run really uses.
     pub fn effective_workers(&self) -> usize {
         match self.mode {
             Mode::Sequential => 1,
@@ -208,7 +208,7 @@ pub enum Event {
         total: usize,
         /// The mode.
         mode: Mode,
-        /// Worker threads in use.
+        /// Workers (downloads at once) in use.
         workers: usize,
     },
     /// A worker picked up an item.
@@ -741,4 +741,54 @@ pub fn default_download_dir() -> PathBuf {
     dirs::download_dir()
         .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_numbered_across_threads() {
+        let even = Dispatch::new(10, 16, 2);
+        assert_eq!(even.slots_of(0), [1, 3, 5, 7, 9, 11, 13, 15]);
+        assert_eq!(even.slots_of(1), [2, 4, 6, 8, 10, 12, 14, 16]);
+        let uneven = Dispatch::new(10, 3, 2);
+        assert_eq!(uneven.slots_of(0), [1, 3]);
+        assert_eq!(uneven.slots_of(1), [2]);
+        assert_eq!(Dispatch::new(10, 1, 1).slots_of(0), [1]);
+    }
+
+    #[test]
+    fn positions_go_out_in_order_and_spread_over_the_threads() {
+        // Four big files, 16 workers on two threads: the thread that asks first may not take
+        // them all.
+        let dispatch = Dispatch::new(4, 16, 2);
+        assert_eq!(dispatch.try_take(0), Some(Some(0)));
+        assert_eq!(dispatch.try_take(0), None, "thread 1 has nothing running");
+        assert_eq!(dispatch.try_take(1), Some(Some(1)));
+        assert_eq!(
+            dispatch.try_take(1),
+            Some(Some(2)),
+            "an even thread may take one more"
+        );
+        assert_eq!(dispatch.try_take(1), None, "now thread 0 has fewer");
+        assert_eq!(dispatch.try_take(0), Some(Some(3)));
+        assert_eq!(dispatch.try_take(0), Some(None), "the list is done");
+        assert_eq!(dispatch.try_take(1), Some(None));
+    }
+
+    #[test]
+    fn a_free_slot_is_never_held_back_by_a_full_thread() {
+        // Three workers on two threads: thread 0 has two slots, thread 1 one.
+        let dispatch = Dispatch::new(10, 3, 2);
+        assert_eq!(dispatch.try_take(1), Some(Some(0)));
+        assert_eq!(dispatch.try_take(0), Some(Some(1)));
+        assert_eq!(
+            dispatch.try_take(0),
+            Some(Some(2)),
+            "thread 1 is full, so thread 0 fills its second slot"
+        );
+        dispatch.done(1);
+        assert_eq!(dispatch.try_take(1), Some(Some(3)));
+    }
 }

@@ -22,7 +22,7 @@ Options:
   -i, --input FILE     read the URL list from FILE ('-' = stdin)
   -o, --out DIR        save folder (default: your Downloads folder)
   -m, --mode MODE      sequential | submit | map   (default: submit)
-  -j, --workers N      worker threads, 1..=64 (default 8; sequential uses 1)
+  -j, --workers N      downloads at once, 1..=64 (default 8; sequential uses 1)
   -r, --retries N      retries of a failed download, 0..=20 (default 3)
       --no-checksum    skip the SHA-256 of each file (lines with sha256: are still checked)
       --json FILE      write the run report as JSON
