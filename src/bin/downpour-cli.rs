@@ -238,7 +238,8 @@ fn real_main() -> Result<ExitCode, Failure> {
             }
         }
         bar.draw();
-        if !finished {
+        // Once every item is in, only RunFinished is left: wait for it, not for a tick.
+        if !finished && records.len() < total {
             std::thread::sleep(EVENT_TICK);
         }
     }
