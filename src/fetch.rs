@@ -50,6 +50,8 @@ pub(crate) fn event_loop(
 ) -> Result<(tokio::runtime::Runtime, Client), DownloadError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        // The only threads this runtime starts: host-name lookups (blocking getaddrinfo).
+        .thread_name("downpour-resolve")
         .build()
         .map_err(|err| DownloadError::Network(format!("could not start the network: {err}")))?;
     Ok((runtime, build_client(config, slots)?))

@@ -16,6 +16,11 @@ pub fn bytes(n: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// The retry notice, e.g. `retrying (2/3) after: the server answered 503 Service Unavailable`.
+pub fn retrying(attempt: u32, of: u32, reason: impl std::fmt::Display) -> String {
+    format!("retrying ({attempt}/{of}) after: {reason}")
+}
+
 /// Formats milliseconds as seconds with three decimals, e.g. `1.234 s`.
 pub fn seconds(ms: u64) -> String {
     format!("{:.3} s", ms as f64 / 1000.0)
@@ -41,6 +46,14 @@ pub fn eta(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_retry_notice_names_the_attempt_and_the_reason() {
+        assert_eq!(
+            retrying(2, 3, "the connection was reset"),
+            "retrying (2/3) after: the connection was reset"
+        );
+    }
 
     #[test]
     fn sizes_read_naturally() {

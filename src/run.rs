@@ -369,20 +369,14 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         mode: config.mode,
         workers,
     });
-    let shared = Arc::new(Shared {
+    let shared = Shared {
         names: NameBook::new(config.out_dir.clone()),
         leftovers: Leftovers::scan(&config.out_dir),
         config,
         cancel,
         sink: sink.clone(),
         t0,
-    });
-    // One list, shared by the workers and the reporter: no job is copied.
-    let jobs: Arc<[Job]> = jobs.into();
-    let reporting = Arc::new(Reporting {
-        order: Mutex::new(Reporter::new(Arc::clone(&jobs), shared.config.mode)),
-        complete: Condvar::new(),
-    });
+    };
     // The N workers are slots spread over a few threads, each an event loop that runs its
     // slots' downloads together: a thread per download spent most of its time switching.
     let threads = workers.min(
@@ -390,7 +384,17 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
             .map(usize::from)
             .unwrap_or(1),
     );
-    let dispatch = Arc::new(Dispatch::new(jobs.len(), workers, threads));
+    // One list, shared by the workers and the reporter: no job is copied.
+    let jobs: Arc<[Job]> = jobs.into();
+    let work = Arc::new(Work {
+        dispatch: Dispatch::new(jobs.len(), workers, threads),
+        reporting: Reporting {
+            order: Mutex::new(Reporter::new(Arc::clone(&jobs), shared.config.mode)),
+            complete: Condvar::new(),
+        },
+        jobs,
+        shared,
+    });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
@@ -398,22 +402,19 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     match &pool {
         Ok(pool) => {
             for thread in 0..threads {
-                let shared = Arc::clone(&shared);
-                let reporting = Arc::clone(&reporting);
-                let jobs = Arc::clone(&jobs);
-                let dispatch = Arc::clone(&dispatch);
+                let work = Arc::clone(&work);
                 // One long task per pool thread (each keeps its thread until the list is done).
-                pool.spawn(move || drive(&shared, &jobs, &dispatch, &reporting, thread));
+                pool.spawn(move || drive(&work, thread));
             }
         }
         Err(err) => {
             let error = DownloadError::Network(format!("could not start worker threads: {err}"));
-            for (position, job) in jobs.iter().enumerate() {
-                let record = unstarted_record(job, Outcome::Failed(error.clone()), 0);
-                reporting.push(&shared, position, record);
+            for position in 0..work.jobs.len() {
+                work.fail(position, error.clone());
             }
         }
     }
+    let (shared, reporting) = (&work.shared, &work.reporting);
 
     // The workers report by themselves; this thread only waits for the last report, or for
     // the cancel grace to run out.
@@ -439,7 +440,7 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     // ignored.
     let now = shared.now_ms();
     for record in order.finish(|job| unstarted_record(job, Outcome::Cancelled, now)) {
-        report(&shared, record);
+        report(shared, record);
     }
     drop(order);
     sink.send(Event::RunFinished {
@@ -448,70 +449,69 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     drop(pool);
 }
 
+/// What a run's threads share: the run itself, its list, who gets the next item, and the order
+/// of reports.
+struct Work {
+    shared: Shared,
+    jobs: Arc<[Job]>,
+    dispatch: Dispatch,
+    reporting: Reporting,
+}
+
+impl Work {
+    /// Reports the item at `position` as failed before it started.
+    fn fail(&self, position: usize, error: DownloadError) {
+        let record = unstarted_record(
+            &self.jobs[position],
+            Outcome::Failed(error),
+            self.shared.now_ms(),
+        );
+        self.reporting.push(&self.shared, position, record);
+    }
+}
+
 /// Runs the downloads of one pool thread's worker slots together on the thread's event loop
 /// until every position of the list has been taken and finished.
-fn drive(
-    shared: &Arc<Shared>,
-    jobs: &Arc<[Job]>,
-    dispatch: &Arc<Dispatch>,
-    reporting: &Arc<Reporting>,
-    thread: usize,
-) {
-    let slots = dispatch.slots_of(thread);
-    let (runtime, client) = match fetch::event_loop(&shared.config, slots.len()) {
+fn drive(work: &Arc<Work>, thread: usize) {
+    let slots = work.dispatch.slots_of(thread);
+    let (runtime, client) = match fetch::event_loop(&work.shared.config, slots.len()) {
         Ok(machinery) => machinery,
         Err(err) => {
             // This thread cannot download at all: its share of the list fails with the reason.
-            while let Some(position) = dispatch.take_now(thread) {
-                let record = unstarted_record(
-                    &jobs[position],
-                    Outcome::Failed(err.clone()),
-                    shared.now_ms(),
-                );
-                dispatch.done(thread);
-                reporting.push(shared, position, record);
+            while let Some(position) = work.dispatch.take_now(thread) {
+                work.dispatch.done(thread);
+                work.fail(position, err.clone());
             }
             return;
         }
     };
     let tasks = tokio::task::LocalSet::new();
     for worker in slots {
-        let (shared, jobs, dispatch, reporting, client) = (
-            Arc::clone(shared),
-            Arc::clone(jobs),
-            Arc::clone(dispatch),
-            Arc::clone(reporting),
-            client.clone(),
-        );
         // The position a slot is working on, so that a slot that dies still ends its item.
         let current = Rc::new(Cell::new(None));
         let slot = tasks.spawn_local({
-            let (shared, jobs, dispatch, reporting, current) = (
-                Arc::clone(&shared),
-                Arc::clone(&jobs),
-                Arc::clone(&dispatch),
-                Arc::clone(&reporting),
-                Rc::clone(&current),
-            );
+            let (work, client, current) = (Arc::clone(work), client.clone(), Rc::clone(&current));
             async move {
-                while let Some(position) = dispatch.take(thread).await {
+                while let Some(position) = work.dispatch.take(thread).await {
                     current.set(Some(position));
-                    let record = fetch::run_item(&shared, &jobs[position], worker, &client).await;
+                    let record =
+                        fetch::run_item(&work.shared, &work.jobs[position], worker, &client).await;
                     current.set(None);
-                    dispatch.done(thread);
-                    reporting.push(&shared, position, record);
+                    work.dispatch.done(thread);
+                    work.reporting.push(&work.shared, position, record);
                 }
             }
         });
+        let work = Arc::clone(work);
         tasks.spawn_local(async move {
             if slot.await.is_err()
                 && let Some(position) = current.get()
             {
-                let error = DownloadError::Network("the download stopped unexpectedly".into());
-                let record =
-                    unstarted_record(&jobs[position], Outcome::Failed(error), shared.now_ms());
-                dispatch.done(thread);
-                reporting.push(&shared, position, record);
+                work.dispatch.done(thread);
+                work.fail(
+                    position,
+                    DownloadError::Network("the download stopped unexpectedly".into()),
+                );
             }
         });
     }

@@ -228,7 +228,7 @@ fn real_main() -> Result<ExitCode, Failure> {
                     reason,
                 } => {
                     bar.clear();
-                    eprintln!("#{index} retrying ({attempt}/{of}) after: {reason}");
+                    eprintln!("#{index} {}", format::retrying(attempt, of, reason));
                 }
                 Event::RunFinished { elapsed_ms: ms } => {
                     elapsed_ms = ms;

@@ -82,7 +82,7 @@ impl Lang {
     /// `retrying (2/3) after: reason`.
     pub fn retrying(self, attempt: u32, of: u32, reason: &str) -> String {
         match self {
-            Lang::En => format!("retrying ({attempt}/{of}) after: {reason}"),
+            Lang::En => downpour::format::retrying(attempt, of, reason),
             Lang::Zh => format!("重试（{attempt}/{of}），原因：{reason}"),
         }
     }
