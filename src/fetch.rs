@@ -1,5 +1,5 @@
 //! Streams one URL to `<name>.part` in bounded chunks and renames it only when the whole body
-//! has arrived; retries transient failures; turns every low-level failure into one of the
+//! has arrived (a small file goes to a file without a name, named when complete); retries transient failures; turns every low-level failure into one of the
 //! plain sentences of [`DownloadError`].
 
 use std::fs::File;
@@ -26,6 +26,11 @@ pub const MAX_REDIRECTS: usize = 10;
 /// Once this much of a file has arrived, a resume note is written so that a later run can
 /// continue it; smaller downloads are quicker to fetch again than to keep track of.
 const NOTE_AFTER: u64 = 1024 * 1024;
+
+/// Files up to this size (by Content-Length) are written to a file without a name, which gets
+/// its name when complete: such a file arrives in a moment and is never resumed (it stays
+/// under [`NOTE_AFTER`]), so a `.part` name would only cost a second directory operation.
+const UNNAMED_UP_TO: u64 = 256 * 1024;
 
 /// Fewer bytes than this in a whole stall-timeout window (30 s by default, so about 34 B/s)
 /// is a trickle, not a download: the attempt fails and is retried like a stall.
@@ -146,6 +151,11 @@ struct Progress {
     from_earlier_run: bool,
     /// A resume note beside the `.part` file records this version (see [`crate::resume`]).
     noted: bool,
+    /// A `.part` file was written for this item (by this run or an earlier one): later
+    /// attempts keep using it.
+    has_part: bool,
+    /// The complete body of a small download, in a file that has no name yet.
+    unnamed: Option<File>,
 }
 
 impl Progress {
@@ -187,6 +197,8 @@ pub(crate) async fn run_item(
         hasher: new_hasher(shared, job),
         from_earlier_run: false,
         noted: false,
+        has_part: false,
+        unnamed: None,
     };
     if let Some(left) = shared.leftovers.take(job.url.as_str())
         && shared.names.claim(&left.path)
@@ -198,6 +210,7 @@ pub(crate) async fn run_item(
         progress.ranges = true;
         progress.from_earlier_run = true;
         progress.noted = true;
+        progress.has_part = true;
     }
     let mut retries = 0;
     let outcome = loop {
@@ -247,7 +260,13 @@ pub(crate) async fn run_item(
         // The `.part` file is about to become the finished file: its note goes first.
         progress.drop_note();
     }
-    let part = progress.path.as_deref().map(part_path);
+    let staged = match progress.unnamed.take() {
+        Some(file) => Some(Staged::Unnamed(file)),
+        None => progress
+            .path
+            .as_deref()
+            .map(|path| Staged::Part(part_path(path))),
+    };
     let record = ItemRecord {
         index: job.index,
         url: job.url.to_string(),
@@ -263,12 +282,37 @@ pub(crate) async fn run_item(
         sha256: None,
         outcome,
     };
-    match (record.outcome == Outcome::Done, part) {
-        (true, Some(part)) => {
+    match (record.outcome == Outcome::Done, staged) {
+        (true, Some(staged)) => {
             let digest = progress.hasher.finish();
-            verify_and_finalize(shared, record, &part, digest, job.sha256.as_deref())
+            verify_and_finalize(shared, record, staged, digest, job.sha256.as_deref())
         }
         _ => record,
+    }
+}
+
+/// A complete body waiting for its final name.
+enum Staged {
+    /// In `<name>.part`.
+    Part(PathBuf),
+    /// In a file without a name (see [`names::create_unnamed`]).
+    Unnamed(File),
+}
+
+impl Staged {
+    /// Gives the body the name `path` (or the next free one), never replacing a file.
+    fn name_as(&self, book: &names::NameBook, path: &Path) -> std::io::Result<PathBuf> {
+        match self {
+            Self::Part(part) => book.finalize(part, path),
+            Self::Unnamed(file) => book.link_unnamed(file, path),
+        }
+    }
+
+    /// Throws the body away; a file without a name is freed when it closes.
+    fn discard(self) {
+        if let Self::Part(part) = self {
+            let _ = std::fs::remove_file(part);
+        }
     }
 }
 
@@ -282,21 +326,21 @@ fn new_hasher(shared: &Shared, job: &Job) -> StreamHasher {
     }
 }
 
-/// Checks the complete `.part` file's SHA-256 (`actual`, `None` when checksums are off)
-/// against the expected one and moves it to its final name — or, on a mismatch, to
-/// `<name>.corrupt`, never to the final name.
+/// Checks the complete body's SHA-256 (`actual`, `None` when checksums are off) against the
+/// expected one and gives it its final name — or, on a mismatch, `<name>.corrupt`, never the
+/// final name.
 fn verify_and_finalize(
     shared: &Shared,
     mut record: ItemRecord,
-    part: &Path,
+    staged: Staged,
     actual: Option<String>,
     expected: Option<&str>,
 ) -> ItemRecord {
     let Some(path) = record.path.clone() else {
         return record;
     };
-    let fail = |mut record: ItemRecord, err: DownloadError| {
-        let _ = std::fs::remove_file(part);
+    let fail = |mut record: ItemRecord, staged: Staged, err: DownloadError| {
+        staged.discard();
         shared.names.release(&path);
         record.outcome = Outcome::Failed(err);
         record
@@ -309,7 +353,7 @@ fn verify_and_finalize(
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let corrupt = shared.names.reserve(&format!("{name}.corrupt"));
         shared.names.release(&path);
-        let kept = shared.names.finalize(part, &corrupt);
+        let kept = staged.name_as(&shared.names, &corrupt);
         record.path = kept.ok();
         record.outcome = Outcome::Failed(DownloadError::ChecksumMismatch {
             expected: expected.to_ascii_lowercase(),
@@ -318,17 +362,17 @@ fn verify_and_finalize(
         return record;
     }
     if shared.cancelled() {
-        let _ = std::fs::remove_file(part);
+        staged.discard();
         shared.names.release(&path);
         record.outcome = Outcome::Cancelled;
         return record;
     }
-    match shared.names.finalize(part, &path) {
+    match staged.name_as(&shared.names, &path) {
         Ok(saved) => {
             record.path = Some(saved);
             record
         }
-        Err(err) => fail(record, DownloadError::from_io(&path, &err)),
+        Err(err) => fail(record, staged, DownloadError::from_io(&path, &err)),
     }
 }
 
@@ -466,18 +510,29 @@ async fn attempt(
             .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
         progress.from_earlier_run = false;
     }
-    let opened = if resumed {
-        std::fs::OpenOptions::new().append(true).open(&part)
+    // A small body that no `.part` file holds yet goes to a file without a name.
+    let unnamed = !resumed
+        && !progress.has_part
+        && shared.unnamed_files
+        && progress.total.is_some_and(|total| total <= UNNAMED_UP_TO);
+    let (opened, shown) = if resumed {
+        (std::fs::OpenOptions::new().append(true).open(&part), &part)
+    } else if unnamed {
+        (names::create_unnamed(shared.names.dir()), &path)
     } else {
-        File::create(&part)
+        progress.has_part = true;
+        (File::create(&part), &part)
     };
-    let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
-    stream_body(shared, job, &mut response, &mut file, &part, progress).await?;
+    let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(shown, &err), None))?;
+    progress.unnamed = None;
+    stream_body(shared, job, &mut response, &mut file, shown, progress).await?;
     file.flush()
-        .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
-    drop(file);
+        .map_err(|err| Stop::Failed(DownloadError::from_io(shown, &err), None))?;
     if shared.cancelled() {
         return Err(Stop::Cancelled);
+    }
+    if unnamed {
+        progress.unnamed = Some(file);
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! batch, and no file already in the folder, ever share a name. Nothing is overwritten.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -263,6 +264,22 @@ impl NameBook {
         }
     }
 
+    /// Gives the finished unnamed `file` (from [`create_unnamed`]) the name `path`, never
+    /// replacing an existing file: if something appeared under that name meanwhile, the next
+    /// free name is used. Returns the path the file now has.
+    pub fn link_unnamed(&self, file: &File, path: &Path) -> io::Result<PathBuf> {
+        let mut target = path.to_owned();
+        loop {
+            match link_file(file, &target) {
+                Ok(()) => return Ok(target),
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                    target = self.next_free(&target);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
     /// Swaps the reservation of `taken` for the next free name after it.
     fn next_free(&self, taken: &Path) -> PathBuf {
         let name = taken.file_name().unwrap_or_default().to_string_lossy();
@@ -300,6 +317,71 @@ fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
 /// Elsewhere the caller falls back to a hard link, which also never replaces a file.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn rename_no_replace(_from: &Path, _to: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Creates a file in `folder` that has no name yet (Linux `O_TMPFILE`): it appears in the
+/// folder only once [`NameBook::link_unnamed`] names it, complete, and vanishes by itself if
+/// the download fails or the program stops. One directory operation per file instead of the
+/// two of a `.part` file and its rename. `Unsupported` where the OS or file system lacks it.
+#[cfg(target_os = "linux")]
+pub fn create_unnamed(folder: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_TMPFILE)
+        .mode(0o666)
+        .open(folder)
+}
+
+/// Elsewhere every download goes through a `.part` file.
+#[cfg(not(target_os = "linux"))]
+pub fn create_unnamed(_folder: &Path) -> io::Result<File> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Whether unnamed files can be created and then named in `folder`, tried once with a probe
+/// name that is removed again.
+pub fn unnamed_files_work(folder: &Path) -> bool {
+    let Ok(file) = create_unnamed(folder) else {
+        return false;
+    };
+    let probe = folder.join(format!(".downpour-link-test-{}", std::process::id()));
+    let linked = link_file(&file, &probe).is_ok();
+    if linked {
+        let _ = std::fs::remove_file(&probe);
+    }
+    linked
+}
+
+/// Names the unnamed `file` as `to` unless `to` exists: through `/proc/self/fd`, which needs
+/// no privilege.
+#[cfg(target_os = "linux")]
+fn link_file(file: &File, to: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+    let to = CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call, which only reads them.
+    let rc = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn link_file(_file: &File, _to: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
@@ -438,5 +520,32 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "theirs");
         assert_eq!(std::fs::read_to_string(&saved).unwrap(), "new");
         assert!(!part.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unnamed_file_is_named_only_where_nothing_is() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        assert!(unnamed_files_work(dir.path()));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the probe is gone"
+        );
+        let book = NameBook::new(dir.path());
+        let path = book.reserve("f.bin");
+        let mut file = create_unnamed(dir.path()).unwrap();
+        file.write_all(b"new").unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "unnamed until complete"
+        );
+        std::fs::write(&path, "theirs").unwrap();
+        let saved = book.link_unnamed(&file, &path).unwrap();
+        assert_eq!(saved, dir.path().join("f (1).bin"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "theirs");
+        assert_eq!(std::fs::read_to_string(&saved).unwrap(), "new");
     }
 }

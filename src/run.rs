@@ -325,6 +325,9 @@ pub(crate) struct Shared {
     pub(crate) names: NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     pub(crate) leftovers: Leftovers,
+    /// Small downloads can be written to a file without a name that is named when complete
+    /// (see [`crate::names::create_unnamed`]); else they use a `.part` file like the others.
+    pub(crate) unnamed_files: bool,
     pub(crate) cancel: Arc<AtomicBool>,
     pub(crate) sink: EventSink,
     pub(crate) t0: Instant,
@@ -372,6 +375,7 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
     let shared = Shared {
         names: NameBook::new(config.out_dir.clone()),
         leftovers: Leftovers::scan(&config.out_dir),
+        unnamed_files: crate::names::unnamed_files_work(&config.out_dir),
         config,
         cancel,
         sink: sink.clone(),

@@ -338,6 +338,39 @@ fn small_or_failed_downloads_leave_nothing_partial() {
 }
 
 #[test]
+fn a_small_file_appears_in_the_folder_only_when_complete() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 200_000;
+    // The first answer stops halfway; the retry (after the 2 s stall limit) sends it all.
+    let line = server.url(&format!("small.bin?size={size}&stall_first=100000"));
+    let mut config = config(Mode::Submit, 1, dir.path());
+    config.retries = 1;
+    config.progress_interval = Duration::ZERO;
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(jobs(&[line]), config, EventSink::new(tx));
+    loop {
+        let event = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the first half arrives");
+        if matches!(event, Event::Progress { bytes, .. } if bytes >= 100_000) {
+            break;
+        }
+    }
+    assert_eq!(
+        files_in(dir.path()),
+        Vec::<String>::new(),
+        "half a small file is in the folder under no name, not even a .part one"
+    );
+    let done = common::collect(rx);
+    handle.join();
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert_eq!(done.item(1).retries, 1);
+    assert!(std::fs::read(dir.path().join("small.bin")).unwrap() == body_for("small.bin", size));
+    assert_eq!(files_in(dir.path()), ["small.bin"]);
+}
+
+#[test]
 fn a_server_dripping_a_byte_a_second_fails_but_a_slow_one_finishes() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
