@@ -164,8 +164,6 @@ fn real_main() -> Result<ExitCode, Failure> {
     let Some(options) = parse_args(std::env::args().skip(1)).map_err(Failure::Usage)? else {
         return Ok(ExitCode::SUCCESS);
     };
-    // Loads the trusted certificates while the list is read and checked.
-    downpour::fetch::prepare_tls();
     let mut text = String::new();
     for input in &options.inputs {
         text.push_str(&read_input(input)?);
@@ -183,6 +181,14 @@ fn real_main() -> Result<ExitCode, Failure> {
         return Err(Failure::Usage(
             "no valid URL to download (give URLs as arguments or with --input)".into(),
         ));
+    }
+    if list
+        .entries
+        .iter()
+        .any(|entry| entry.url.scheme() == "https")
+    {
+        // Reads the trusted certificates while the folder is checked and the run starts.
+        downpour::fetch::prepare_tls();
     }
     let out = options
         .out
@@ -238,8 +244,9 @@ fn real_main() -> Result<ExitCode, Failure> {
             }
         }
         bar.draw();
-        // Once every item is in, only RunFinished is left: wait for it, not for a tick.
-        if !finished && records.len() < total {
+        // Ticks only while more items remain than run at once: the last ones are taken as
+        // they come, so the run ends when its last item does, not up to a tick later.
+        if !finished && total - records.len() > workers {
             std::thread::sleep(EVENT_TICK);
         }
     }
