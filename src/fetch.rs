@@ -1,6 +1,7 @@
 //! Streams one URL to `<name>.part` in bounded chunks and renames it only when the whole body
-//! has arrived (a small file goes to a file without a name, named when complete); retries transient failures; turns every low-level failure into one of the
-//! plain sentences of [`DownloadError`].
+//! has arrived (a small file streams into a file without a name, named when complete);
+//! retries transient failures; turns every low-level failure into one of the plain sentences
+//! of [`DownloadError`].
 
 use std::fs::File;
 use std::io::Write;
