@@ -427,3 +427,44 @@ fn a_read_only_folder_is_a_clear_error_and_nothing_is_written() {
     assert_eq!(common::files_in(&locked), ["mine.txt"]);
     assert_eq!(std::fs::read(locked.join("mine.txt")).unwrap(), b"keep me");
 }
+
+#[test]
+fn unreadable_trusted_certificates_fail_only_the_https_links() {
+    let https_port = common::server::self_signed_https_server();
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let no_certs = dir.path().join("no-certs");
+    std::fs::create_dir(&no_certs).unwrap();
+    let out_dir = dir.path().join("out");
+    // Points the system's trusted certificates at an empty folder: none can be read.
+    let output = cli()
+        .env("SSL_CERT_FILE", no_certs.join("none.pem"))
+        .env("SSL_CERT_DIR", &no_certs)
+        .args(["--mode", "map", "-j", "2", "--retries", "0", "-o"])
+        .arg(&out_dir)
+        .arg(format!("https://127.0.0.1:{https_port}/secret.bin"))
+        .arg(server.url("plain.bin?size=5000"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "#1 failed  the secure connection to 127.0.0.1 could not be verified (this \
+             computer's list of trusted certificates could not be read); nothing was \
+             downloaded  https://127.0.0.1:{https_port}/secret.bin"
+        )
+    );
+    assert!(
+        lines[1].starts_with("#2 done  plain.bin  4.9 KiB"),
+        "{stdout}"
+    );
+    assert!(std::fs::read(out_dir.join("plain.bin")).unwrap() == body_for("plain.bin", 5000));
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        1,
+        "nothing else saved"
+    );
+}

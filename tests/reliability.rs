@@ -393,46 +393,9 @@ fn a_server_dripping_a_byte_a_second_fails_but_a_slow_one_finishes() {
     assert_eq!(files_in(dir.path()), ["ok.bin", "slow.bin"]);
 }
 
-/// An HTTPS server on 127.0.0.1 whose certificate is self-signed (`tests/data/`, valid for
-/// 127.0.0.1): a real TLS handshake that a browser would refuse too. Returns its port.
-fn self_signed_https_server() -> u16 {
-    use std::io::{Read, Write};
-    use std::sync::Arc;
-    let cert = rustls::pki_types::CertificateDer::from(
-        include_bytes!("data/self-signed-cert.der").to_vec(),
-    );
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-        include_bytes!("data/self-signed-key.der").to_vec().into(),
-    );
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .unwrap();
-    let config = Arc::new(config);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let conn = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, tcp);
-            let mut request = [0u8; 1024];
-            // Only a client that accepted the certificate gets this far.
-            if tls.read(&mut request).is_ok() {
-                let _ = tls.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret",
-                );
-            }
-        }
-    });
-    port
-}
-
 #[test]
 fn an_untrusted_certificate_is_refused_and_nothing_is_saved() {
-    let port = self_signed_https_server();
+    let port = common::server::self_signed_https_server();
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let lines = vec![
