@@ -293,12 +293,9 @@ impl NameBook {
 /// `RENAME_NOREPLACE`): one directory operation instead of a hard link and an unlink.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let from = CString::new(from.as_os_str().as_bytes())?;
-    let to = CString::new(to.as_os_str().as_bytes())?;
+    let (from, to) = (c_path(from.as_os_str())?, c_path(to.as_os_str())?);
     // SAFETY: both are valid NUL-terminated paths that outlive the call, which only reads them.
-    let rc = unsafe {
+    os_result(unsafe {
         libc::renameat2(
             libc::AT_FDCWD,
             from.as_ptr(),
@@ -306,12 +303,7 @@ fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
             to.as_ptr(),
             libc::RENAME_NOREPLACE,
         )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    })
 }
 
 /// Elsewhere the caller falls back to a hard link, which also never replaces a file.
@@ -358,13 +350,11 @@ pub fn unnamed_files_work(folder: &Path) -> bool {
 /// no privilege.
 #[cfg(target_os = "linux")]
 fn link_file(file: &File, to: &Path) -> io::Result<()> {
-    use std::ffi::CString;
     use std::os::fd::AsRawFd;
-    use std::os::unix::ffi::OsStrExt;
-    let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
-    let to = CString::new(to.as_os_str().as_bytes())?;
+    let from = c_path(format!("/proc/self/fd/{}", file.as_raw_fd()).as_ref())?;
+    let to = c_path(to.as_os_str())?;
     // SAFETY: both are valid NUL-terminated paths that outlive the call, which only reads them.
-    let rc = unsafe {
+    os_result(unsafe {
         libc::linkat(
             libc::AT_FDCWD,
             from.as_ptr(),
@@ -372,7 +362,19 @@ fn link_file(file: &File, to: &Path) -> io::Result<()> {
             to.as_ptr(),
             libc::AT_SYMLINK_FOLLOW,
         )
-    };
+    })
+}
+
+/// A path for a system call.
+#[cfg(target_os = "linux")]
+fn c_path(path: &std::ffi::OsStr) -> io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(std::ffi::CString::new(path.as_bytes())?)
+}
+
+/// A system call's 0-or-−1 answer as a result.
+#[cfg(target_os = "linux")]
+fn os_result(rc: libc::c_int) -> io::Result<()> {
     if rc == 0 {
         Ok(())
     } else {
