@@ -214,15 +214,16 @@ fn real_main() -> Result<ExitCode, Failure> {
     // Block for the first event, then let the rest gather for a tick: one wake-up per tick
     // instead of one per event when items finish by the thousand.
     let mut finished = false;
+    // A pass's result lines go out in one write, not one system call per file.
+    let mut lines = String::new();
     while !finished {
         let Ok(first) = rx.recv() else { break };
         for event in std::iter::once(first).chain(rx.try_iter()) {
             match event {
                 Event::RunStarted { workers: n, .. } => workers = n,
                 Event::ItemReported(record) => {
-                    bar.clear();
-                    let mut out = stdout.lock();
-                    let _ = writeln!(out, "{}", item_line(&record));
+                    lines.push_str(&item_line(&record));
+                    lines.push('\n');
                     bar.item_done(&record);
                     records.push(record);
                 }
@@ -242,6 +243,11 @@ fn real_main() -> Result<ExitCode, Failure> {
                 }
                 Event::ItemStarted { .. } | Event::ItemResponded { .. } => {}
             }
+        }
+        if !lines.is_empty() {
+            bar.clear();
+            let _ = stdout.lock().write_all(lines.as_bytes());
+            lines.clear();
         }
         bar.draw();
         // Ticks only while more items remain than run at once: the last ones are taken as
