@@ -154,8 +154,9 @@ fn platform_verifier() -> Result<&'static rustls_platform_verifier::Verifier, ru
 const NO_TRUSTED_ROOTS: &str = "no trusted certificates";
 
 /// The platform's certificate check, built on the first secure handshake instead of with the
-/// client: reading and parsing the system's trusted certificates takes tens of milliseconds,
-/// which a list of plain http links would otherwise wait for before its first request. The
+/// client: reading and parsing the system's trusted certificates takes milliseconds (17 M
+/// instructions in callgrind), which a list of plain http links would otherwise wait for
+/// before its first request. The
 /// handshake's signature checks need no roots and use the same algorithms as the platform
 /// verifier.
 #[derive(Debug)]

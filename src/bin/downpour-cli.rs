@@ -252,7 +252,7 @@ fn real_main() -> Result<ExitCode, Failure> {
         bar.draw();
         // Ticks only while more items remain than run at once: the last ones are taken as
         // they come, so the run ends when its last item does, not up to a tick later.
-        if !finished && total - records.len() > workers {
+        if !finished && total.saturating_sub(records.len()) > workers {
             std::thread::sleep(EVENT_TICK);
         }
     }
