@@ -156,9 +156,8 @@ const NO_TRUSTED_ROOTS: &str = "no trusted certificates";
 /// The platform's certificate check, built on the first secure handshake instead of with the
 /// client: reading and parsing the system's trusted certificates takes milliseconds (17 M
 /// instructions in callgrind), which a list of plain http links would otherwise wait for
-/// before its first request. The
-/// handshake's signature checks need no roots and use the same algorithms as the platform
-/// verifier.
+/// before its first request. The handshake's signature checks need no roots and use the same
+/// algorithms as the platform verifier.
 #[derive(Debug)]
 struct LazyVerifier {
     provider: Arc<rustls::crypto::CryptoProvider>,
@@ -333,13 +332,15 @@ pub(crate) async fn run_item(
         && let Some(path) = &progress.path
     {
         // A cancelled or interrupted download with a resume note stays for the next run;
-        // anything else partial is removed.
+        // anything else partial is removed — only a `.part` file this item wrote or took
+        // over, never one that appeared under its name meanwhile (a small download has none:
+        // its unnamed file is freed when it closes).
         let resumable = match &outcome {
             Outcome::Cancelled => true,
             Outcome::Failed(err) => err.is_transient(),
             Outcome::Done => false,
         };
-        if !(resumable && progress.noted) {
+        if progress.has_part && !(resumable && progress.noted) {
             resume::discard(path);
         }
         shared.names.release(path);
@@ -632,12 +633,13 @@ fn content_range_start(response: &Response) -> Option<u64> {
     range.split('-').next()?.trim().parse().ok()
 }
 
+/// Streams the body into `file` chunk by chunk; `shown` is the path an error names.
 async fn stream_body(
     shared: &Shared,
     job: &Job,
     response: &mut Response,
     file: &mut File,
-    part: &Path,
+    shown: &Path,
     progress: &mut Progress,
 ) -> Result<(), Stop> {
     let mut last_event = Instant::now();
@@ -659,7 +661,7 @@ async fn stream_body(
             }
         };
         file.write_all(&chunk)
-            .map_err(|err| Stop::Failed(DownloadError::from_io(part, &err), None))?;
+            .map_err(|err| Stop::Failed(DownloadError::from_io(shown, &err), None))?;
         progress.bytes += chunk.len() as u64;
         progress.hasher.push_async(chunk).await;
         if !progress.noted

@@ -587,6 +587,15 @@ struct DispatchState {
     slots: Vec<usize>,
 }
 
+impl DispatchState {
+    /// Hands the next position to `thread`, which now runs one more download.
+    fn take_next(&mut self, thread: usize) -> usize {
+        self.running[thread] += 1;
+        self.next += 1;
+        self.next - 1
+    }
+}
+
 impl Dispatch {
     /// `workers` slots over `threads` threads, for a list of `total` items.
     pub(crate) fn new(total: usize, workers: usize, threads: usize) -> Self {
@@ -640,20 +649,13 @@ impl Dispatch {
         if lighter {
             return None;
         }
-        let position = state.next;
-        state.next += 1;
-        state.running[thread] += 1;
-        Some(Some(position))
+        Some(Some(state.take_next(thread)))
     }
 
     /// Takes the next position without waiting (for a thread that cannot download at all).
     pub(crate) fn take_now(&self, thread: usize) -> Option<usize> {
         let mut state = lock(&self.state);
-        (state.next < self.total).then(|| {
-            state.next += 1;
-            state.running[thread] += 1;
-            state.next - 1
-        })
+        (state.next < self.total).then(|| state.take_next(thread))
     }
 
     /// A download of `thread` has ended.

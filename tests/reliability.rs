@@ -337,6 +337,18 @@ fn small_or_failed_downloads_leave_nothing_partial() {
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
 }
 
+/// Waits (at most 20 s) until the run reports `at_least` bytes of an item.
+fn wait_for_bytes(rx: &mpsc::Receiver<Event>, at_least: u64) {
+    loop {
+        let event = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the bytes arrive");
+        if matches!(event, Event::Progress { bytes, .. } if bytes >= at_least) {
+            return;
+        }
+    }
+}
+
 #[test]
 fn a_small_file_appears_in_the_folder_only_when_complete() {
     let server = TestServer::start();
@@ -349,14 +361,7 @@ fn a_small_file_appears_in_the_folder_only_when_complete() {
     config.progress_interval = Duration::ZERO;
     let (tx, rx) = mpsc::channel();
     let handle = start_run(jobs(&[line]), config, EventSink::new(tx));
-    loop {
-        let event = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the first half arrives");
-        if matches!(event, Event::Progress { bytes, .. } if bytes >= 100_000) {
-            break;
-        }
-    }
+    wait_for_bytes(&rx, 100_000);
     assert_eq!(
         files_in(dir.path()),
         Vec::<String>::new(),
@@ -368,6 +373,27 @@ fn a_small_file_appears_in_the_folder_only_when_complete() {
     assert_eq!(done.item(1).retries, 1);
     assert!(std::fs::read(dir.path().join("small.bin")).unwrap() == body_for("small.bin", size));
     assert_eq!(files_in(dir.path()), ["small.bin"]);
+}
+
+#[test]
+fn a_failed_small_download_leaves_a_part_file_it_did_not_write() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // The answer stalls halfway, so the item fails after the 2 s stall limit.
+    let line = server.url("small.bin?size=200000&stall=100000");
+    let mut config = config(Mode::Submit, 1, dir.path());
+    config.progress_interval = Duration::ZERO;
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(jobs(&[line]), config, EventSink::new(tx));
+    wait_for_bytes(&rx, 100_000);
+    // Meanwhile another program starts a download under the same name.
+    let theirs = dir.path().join("small.bin.part");
+    std::fs::write(&theirs, "theirs").unwrap();
+    let done = common::collect(rx);
+    handle.join();
+    assert!(matches!(done.item(1).outcome, Outcome::Failed(_)));
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
+    assert_eq!(files_in(dir.path()), ["small.bin.part"]);
 }
 
 #[test]

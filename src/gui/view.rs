@@ -262,10 +262,10 @@ impl DownpourApp {
     fn actions_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let running = self.is_running();
+        let blocker = self.start_blocker();
         let ctx = ui.ctx().clone();
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            let blocker = self.start_blocker();
             let start = ui
                 .add_enabled(
                     blocker.is_none(),
@@ -306,10 +306,7 @@ impl DownpourApp {
             }
         });
         // Always one line, so the buttons do not move when the reason comes or goes.
-        let reason = self
-            .start_blocker()
-            .filter(|_| !running)
-            .unwrap_or_default();
+        let reason = blocker.filter(|_| !running).unwrap_or_default();
         ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
         ui.add_space(2.0);
     }
