@@ -538,7 +538,42 @@ impl RssProbe {
 struct Measurement {
     wall: Duration,
     rss_kib: Option<u64>,
+    /// CPU time (user + system) of the tool's process tree, and of this process (the server)
+    /// during the run.
+    cpu: Option<(Duration, Duration)>,
     error: Option<String>,
+}
+
+/// User + system CPU time so far of this process (`libc::RUSAGE_SELF`: the server's threads,
+/// as the harness itself sleeps during a run) or of its waited-for children
+/// (`libc::RUSAGE_CHILDREN`: the tool, and `/usr/bin/time` around it), in microseconds.
+fn cpu_time(who: libc::c_int) -> Option<Duration> {
+    // SAFETY: an all-zero `rusage` is a valid value; getrusage only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid, writable rusage for the duration of the call.
+    if unsafe { libc::getrusage(who, &mut usage) } != 0 {
+        return None;
+    }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// The CPU time of the tool and of the server during one run, from their totals before and
+/// after it.
+fn cpu_between(before: Option<(Duration, Duration)>) -> Option<(Duration, Duration)> {
+    let (tool0, server0) = before?;
+    let (tool1, server1) = cpu_now()?;
+    Some((tool1.saturating_sub(tool0), server1.saturating_sub(server0)))
+}
+
+/// The reaped children's and this process's CPU time so far.
+fn cpu_now() -> Option<(Duration, Duration)> {
+    Some((
+        cpu_time(libc::RUSAGE_CHILDREN)?,
+        cpu_time(libc::RUSAGE_SELF)?,
+    ))
 }
 
 fn run_once(
@@ -570,6 +605,7 @@ fn run_once(
     // Its own process group, so a hung run can be ended whole (time and the tool under it).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
 
+    let cpu_before = cpu_now();
     let t0 = Instant::now();
     let mut child = match cmd.spawn() {
         Ok(child) => child,
@@ -577,6 +613,7 @@ fn run_once(
             return Measurement {
                 wall: Duration::ZERO,
                 rss_kib: None,
+                cpu: None,
                 error: Some(format!("could not start {}: {err}", tool.program())),
             };
         }
@@ -621,6 +658,7 @@ fn run_once(
         let _ = poller.join();
     }
     let wall = ended.duration_since(t0);
+    let cpu = cpu_between(cpu_before);
 
     let rss_kib = match rss {
         RssProbe::GnuTime => std::fs::read_to_string(&rss_file)
@@ -649,6 +687,7 @@ fn run_once(
     Measurement {
         wall,
         rss_kib,
+        cpu,
         error,
     }
 }
@@ -782,6 +821,8 @@ struct Row {
     bytes: u64,
     walls: Vec<Duration>,
     rss_kib: Option<u64>,
+    /// Per timed run: the tool's CPU time and the server's.
+    cpus: Vec<(Duration, Duration)>,
     errors: Vec<String>,
     ideal: Option<Duration>,
     ideal_note: &'static str,
@@ -796,6 +837,18 @@ impl Row {
             n if n % 2 == 1 => Some(walls[n / 2]),
             n => Some((walls[n / 2 - 1] + walls[n / 2]) / 2),
         }
+    }
+
+    /// The median CPU time per file of the tool and of the server, over the timed runs.
+    fn cpu_per_file(&self) -> Option<(Duration, Duration)> {
+        let median = |mut times: Vec<Duration>| {
+            times.sort();
+            times.get(times.len() / 2).copied()
+        };
+        let files = u32::try_from(self.files.max(1)).unwrap_or(u32::MAX);
+        let tool = median(self.cpus.iter().map(|c| c.0).collect())?;
+        let server = median(self.cpus.iter().map(|c| c.1).collect())?;
+        Some((tool / files, server / files))
     }
 }
 
@@ -831,6 +884,7 @@ fn run_scenario(
                 bytes: scenario.total_bytes(),
                 walls: Vec::new(),
                 rss_kib: None,
+                cpus: Vec::new(),
                 errors: Vec::new(),
                 ideal: None,
                 ideal_note: "",
@@ -870,6 +924,7 @@ fn run_scenario(
             bytes: scenario.total_bytes(),
             walls: Vec::new(),
             rss_kib: None,
+            cpus: Vec::new(),
             errors: Vec::new(),
             ideal,
             ideal_note,
@@ -904,6 +959,7 @@ fn run_scenario(
                 None => {
                     row.walls.push(m.wall);
                     row.rss_kib = row.rss_kib.max(m.rss_kib);
+                    row.cpus.extend(m.cpu);
                 }
                 Some(e) => {
                     let which = if timed {
@@ -953,6 +1009,15 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// A CPU time as `12 µs` (or `3.4 ms` from a millisecond on).
+fn micros(d: Duration) -> String {
+    if d >= Duration::from_millis(1) {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{} µs", d.as_micros())
+    }
+}
+
 fn print_machine(cli: &Path, rss: RssProbe) {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -971,15 +1036,20 @@ fn print_machine(cli: &Path, rss: RssProbe) {
         println!("- {program}: {}", version_of(program));
     }
     println!("- peak RSS: {}", rss.describe());
+    println!(
+        "- CPU per file: user + system time from getrusage around each run, of the tool's \
+         process tree (RUSAGE_CHILDREN) and of this process, which is the server \
+         (RUSAGE_SELF), divided by the files; the median of the timed runs"
+    );
     println!("- parallel tools use {WORKERS} connections; every run writes into a fresh folder");
 }
 
 fn print_table(rows: &[Row]) {
     println!(
         "| scenario | tool | files | median | runs | ideal | × ideal | × best peer \
-         | throughput | peak RSS |"
+         | throughput | peak RSS | CPU per file: tool · server |"
     );
-    println!("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    println!("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for row in rows {
         let best_peer = rows
             .iter()
@@ -1016,8 +1086,11 @@ fn print_table(rows: &[Row]) {
         } else {
             format!("{} ({} failed)", row.walls.len(), row.errors.len())
         };
+        let cpu = row.cpu_per_file().map_or("—".into(), |(tool, server)| {
+            format!("{} · {}", micros(tool), micros(server))
+        });
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.scenario,
             row.tool,
             row.files,
@@ -1036,6 +1109,7 @@ fn print_table(rows: &[Row]) {
             },
             throughput,
             row.rss_kib.map_or("—".into(), |k| human_bytes(k * KIB)),
+            cpu,
         );
     }
     let failures: Vec<_> = rows
