@@ -578,7 +578,7 @@ async fn attempt(
         progress.from_earlier_run = false;
         progress.drop_note();
     }
-    let path = match &progress.path {
+    let mut path = match &progress.path {
         Some(path) => path.clone(),
         None => {
             let path = shared.names.reserve(&suggested_name(&response, job));
@@ -586,33 +586,43 @@ async fn attempt(
             path
         }
     };
+    // A small body that no `.part` file holds yet goes to a file without a name.
+    let unnamed = !resumed
+        && !progress.has_part
+        && shared.unnamed_files
+        && progress.total.is_some_and(|total| total <= UNNAMED_UP_TO);
+    let opened = if resumed {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(part_path(&path))
+    } else if unnamed {
+        names::create_unnamed(shared.names.dir())
+    } else if progress.has_part {
+        // This item's own `.part` file, from an earlier attempt: start it over.
+        File::create(part_path(&path))
+    } else {
+        // A new `.part` file, never one that appeared meanwhile: that moves to the next name.
+        let (free, created) = shared.names.create_part(&path);
+        progress.path = Some(free.clone());
+        path = free;
+        progress.has_part = created.is_ok();
+        created
+    };
+    let part = part_path(&path);
+    let shown = if unnamed { &path } else { &part };
+    let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(shown, &err), None))?;
     shared.sink.send(Event::ItemResponded {
         index: job.index,
         path: path.clone(),
         total: progress.total,
         resumed_from: if resumed { resume_from } else { 0 },
     });
-    let part = part_path(&path);
     if resumed && progress.from_earlier_run && progress.hasher.is_on() {
         // The SHA-256 covers the whole file: first the bytes the earlier run saved.
         resume::hash_prefix(&part, resume_from, &progress.hasher)
             .map_err(|err| Stop::Failed(DownloadError::from_io(&part, &err), None))?;
         progress.from_earlier_run = false;
     }
-    // A small body that no `.part` file holds yet goes to a file without a name.
-    let unnamed = !resumed
-        && !progress.has_part
-        && shared.unnamed_files
-        && progress.total.is_some_and(|total| total <= UNNAMED_UP_TO);
-    let (opened, shown) = if resumed {
-        (std::fs::OpenOptions::new().append(true).open(&part), &part)
-    } else if unnamed {
-        (names::create_unnamed(shared.names.dir()), &path)
-    } else {
-        progress.has_part = true;
-        (File::create(&part), &part)
-    };
-    let mut file = opened.map_err(|err| Stop::Failed(DownloadError::from_io(shown, &err), None))?;
     progress.unnamed = None;
     stream_body(shared, job, &mut response, &mut file, shown, progress).await?;
     file.flush()

@@ -166,12 +166,18 @@ pub fn part_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// The most folder entries [`NameBook::listed`] reads; a fuller folder is asked name by name.
+const LISTING_CAP: usize = 65_536;
+
 /// Names handed out in one batch, so that concurrent items and files already in the folder
 /// never share a name.
 #[derive(Debug)]
 pub struct NameBook {
     dir: PathBuf,
     taken: Mutex<HashSet<String>>,
+    /// The folder's entries when the book was made, in lower case; `None` asks the folder
+    /// about each name instead.
+    listing: Option<HashSet<String>>,
 }
 
 impl NameBook {
@@ -180,6 +186,22 @@ impl NameBook {
         Self {
             dir: dir.into(),
             taken: Mutex::new(HashSet::new()),
+            listing: None,
+        }
+    }
+
+    /// A book for a batch of many files: it reads the folder once, now, instead of asking it
+    /// about every name (two file-system calls per item). Files that appear in the folder
+    /// later are still never replaced — a `.part` file is made with [`NameBook::create_part`]
+    /// and the finished file is named without replacing — they only cost that item the next
+    /// free name. A folder that cannot be read, or holds more than 65,536 entries, is asked
+    /// name by name as with [`NameBook::new`].
+    pub fn listed(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
+        let listing = list_folder(&dir);
+        Self {
+            listing,
+            ..Self::new(dir)
         }
     }
 
@@ -189,7 +211,9 @@ impl NameBook {
     }
 
     /// Reserves a free path for the sanitized `wanted` name: `name`, else `name (1)`,
-    /// `name (2)`… — free meaning neither reserved in this batch nor present in the folder.
+    /// `name (2)`… — free meaning neither reserved in this batch nor present in the folder,
+    /// itself or as a `.part` file. In a listed folder a name that differs only in case
+    /// counts as present, as it would on Windows and macOS.
     pub fn reserve(&self, wanted: &str) -> PathBuf {
         let wanted = sanitize(wanted);
         let (stem, ext) = split_extension(&wanted);
@@ -201,17 +225,42 @@ impl NameBook {
                 format!("{stem} ({n}){ext}")
             };
             let key = candidate.to_lowercase();
-            if taken().contains(&key) {
-                continue;
-            }
-            // The folder is asked outside the lock, so workers do not queue behind each
-            // other's file-system calls; the insert below decides between two that raced.
-            let path = self.dir.join(&candidate);
-            if !exists(&path) && !exists(&part_path(&path)) && taken().insert(key) {
-                return path;
+            let present = match &self.listing {
+                Some(listing) => listing.contains(&key) || listing.contains(&format!("{key}.part")),
+                // The folder is asked outside the lock, so workers do not queue behind each
+                // other's file-system calls; the insert below decides between two that raced.
+                None => {
+                    if taken().contains(&key) {
+                        continue;
+                    }
+                    let path = self.dir.join(&candidate);
+                    exists(&path) || exists(&part_path(&path))
+                }
+            };
+            if !present && taken().insert(key) {
+                return self.dir.join(candidate);
             }
         }
         unreachable!("u64 names cannot run out")
+    }
+
+    /// Creates the `.part` file of the reserved `path` — a new file, never one that appeared
+    /// under that name meanwhile, which would take the next free name instead. Returns the
+    /// path now reserved, with the file or the error of creating it.
+    pub fn create_part(&self, path: &Path) -> (PathBuf, io::Result<File>) {
+        let mut target = path.to_owned();
+        loop {
+            let created = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(part_path(&target));
+            match created {
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                    target = self.next_free(&target);
+                }
+                created => return (target, created),
+            }
+        }
     }
 
     /// Reserves exactly `path` (a leftover `.part` file's final name) unless this batch has
@@ -396,6 +445,19 @@ pub fn probe_writable(folder: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The entries of `dir` in lower case; `None` if it cannot be read or holds more than
+/// [`LISTING_CAP`] of them.
+fn list_folder(dir: &Path) -> Option<HashSet<String>> {
+    let mut names = HashSet::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        if names.len() == LISTING_CAP {
+            return None;
+        }
+        names.insert(entry.ok()?.file_name().to_string_lossy().to_lowercase());
+    }
+    Some(names)
+}
+
 fn exists(path: &Path) -> bool {
     path.symlink_metadata().is_ok()
 }
@@ -480,6 +542,35 @@ mod tests {
             std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
             "mine"
         );
+    }
+
+    #[test]
+    fn a_listed_book_skips_what_the_folder_held_in_any_case() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Photo.JPG"), "mine").unwrap();
+        std::fs::write(dir.path().join("notes.txt.part"), "another program's").unwrap();
+        let book = NameBook::listed(dir.path());
+        assert_eq!(book.reserve("photo.jpg"), dir.path().join("photo (1).jpg"));
+        assert_eq!(book.reserve("notes.txt"), dir.path().join("notes (1).txt"));
+        assert_eq!(book.reserve("notes.txt"), dir.path().join("notes (2).txt"));
+        assert_eq!(book.reserve("new.bin"), dir.path().join("new.bin"));
+        let unreadable = NameBook::listed(dir.path().join("not made yet"));
+        assert_eq!(unreadable.listing, None, "asked name by name instead");
+    }
+
+    #[test]
+    fn a_part_file_that_appears_after_the_listing_is_left_alone() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let book = NameBook::listed(dir.path());
+        let path = book.reserve("late.bin");
+        assert_eq!(path, dir.path().join("late.bin"));
+        std::fs::write(part_path(&path), "theirs").unwrap();
+        let (free, created) = book.create_part(&path);
+        assert_eq!(free, dir.path().join("late (1).bin"));
+        created.unwrap().write_all(b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(part_path(&free)).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(part_path(&path)).unwrap(), "theirs");
     }
 
     #[test]

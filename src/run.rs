@@ -373,7 +373,7 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Arc<At
         workers,
     });
     let shared = Shared {
-        names: NameBook::new(config.out_dir.clone()),
+        names: NameBook::listed(config.out_dir.clone()),
         leftovers: Leftovers::scan(&config.out_dir),
         unnamed_files: crate::names::unnamed_files_work(&config.out_dir),
         config,
