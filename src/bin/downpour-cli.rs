@@ -222,8 +222,7 @@ fn real_main() -> Result<ExitCode, Failure> {
             match event {
                 Event::RunStarted { workers: n, .. } => workers = n,
                 Event::ItemReported(record) => {
-                    lines.push_str(&item_line(&record));
-                    lines.push('\n');
+                    item_line(&mut lines, &record);
                     bar.item_done(&record);
                     records.push(record);
                 }
@@ -282,22 +281,24 @@ fn real_main() -> Result<ExitCode, Failure> {
     })
 }
 
-/// `#4 done  photo.png  64.0 KiB  0.21 s  worker 2` or `#5 failed  the server answered 404 …`.
-fn item_line(record: &ItemRecord) -> String {
-    match &record.outcome {
-        Outcome::Done => {
-            format!(
-                "#{} done  {}  {}  {:.2} s  worker {}",
-                record.index,
-                record.file_name(),
-                format::bytes(record.bytes),
-                record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0,
-                record.worker
-            )
-        }
-        Outcome::Failed(err) => format!("#{} failed  {err}  {}", record.index, record.url),
-        Outcome::Cancelled => format!("#{} cancelled  {}", record.index, record.url),
-    }
+/// Adds `#4 done  photo.png  64.0 KiB  0.21 s  worker 2` or `#5 failed  the server answered
+/// 404 …` and a line break to `lines`, formatted in place.
+fn item_line(lines: &mut String, record: &ItemRecord) {
+    use std::fmt::Write as _;
+    let index = record.index;
+    // Writing into a String cannot fail.
+    let _ = match &record.outcome {
+        Outcome::Done => writeln!(
+            lines,
+            "#{index} done  {}  {}  {:.2} s  worker {}",
+            record.file_name(),
+            format::bytes(record.bytes),
+            record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0,
+            record.worker
+        ),
+        Outcome::Failed(err) => writeln!(lines, "#{index} failed  {err}  {}", record.url),
+        Outcome::Cancelled => writeln!(lines, "#{index} cancelled  {}", record.url),
+    };
 }
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
