@@ -2,6 +2,8 @@
 //! and memory are measured, not guessed — the release `downpour-cli` is timed against curl,
 //! wget2 and aria2c on the same URL lists from an in-process 127.0.0.1 server, and each result
 //! is compared with an ideal (a latency formula or a raw loopback read) and with the best peer.
+//! For many-small, the raw client also runs writing every body to a new file: the least that
+//! 2,000 files cost, so the CPU per file shows what the downloader adds on top.
 //!
 //! Run with `cargo bench --bench throughput`. Knobs (environment variables):
 //! - `DOWNPOUR_BENCH_RUNS=N`   timed runs per tool and scenario (default 5; sequential always
@@ -212,6 +214,8 @@ struct Scenario {
     sequential: bool,
     runs: usize,
     ideal: Ideal,
+    /// Also time the raw client writing every body to a new file: the floor for small files.
+    file_floor: bool,
 }
 
 impl Scenario {
@@ -290,6 +294,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             ideal: Ideal::Formula(Duration::from_millis(
                 latency_files.div_ceil(WORKERS) as u64 * latency_delay,
             )),
+            file_floor: false,
         },
         Scenario {
             key: "mixed",
@@ -297,6 +302,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             sequential: false,
             runs,
             ideal: Ideal::RawLoopback,
+            file_floor: false,
         },
         Scenario {
             key: "bulk",
@@ -309,6 +315,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             sequential: false,
             runs,
             ideal: Ideal::RawLoopback,
+            file_floor: false,
         },
         Scenario {
             key: "many-small",
@@ -316,6 +323,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             sequential: false,
             runs,
             ideal: Ideal::RawLoopback,
+            file_floor: true,
         },
         Scenario {
             key: "sequential",
@@ -323,6 +331,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             sequential: true,
             runs: 1,
             ideal: Ideal::Formula(Duration::from_millis(seq_files as u64 * latency_delay)),
+            file_floor: false,
         },
     ]
 }
@@ -725,11 +734,25 @@ fn verify_output(out: &Path, scenario: &Scenario) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // The raw loopback reference
 
+/// What one pass of the raw client cost.
+struct RawPass {
+    wall: Duration,
+    /// The client threads' CPU time and the rest of this process's (the server's).
+    cpu: Option<(Duration, Duration)>,
+}
+
 /// Reads every item of `items` over keep-alive `std::net::TcpStream`s, `parallel` at a time in
-/// input order, discarding the bodies: no disk, no HTTP library, no process start.
-fn raw_loopback(server: &TestServer, items: &[Item], parallel: usize) -> Result<Duration, String> {
+/// input order: no HTTP library, no process start. The bodies are discarded, or, with
+/// `save_to`, each is written to a new file of its name there (`O_EXCL`, as a downloader that
+/// never overwrites must): the least any downloader's files can cost.
+fn raw_loopback(
+    server: &TestServer,
+    items: &[Item],
+    parallel: usize,
+    save_to: Option<&Path>,
+) -> Result<RawPass, String> {
     let next = Arc::new(AtomicUsize::new(0));
-    let requests: Arc<Vec<(String, u64)>> = Arc::new(
+    let requests: Arc<Vec<(String, String, u64)>> = Arc::new(
         items
             .iter()
             .map(|i| {
@@ -737,25 +760,28 @@ fn raw_loopback(server: &TestServer, items: &[Item], parallel: usize) -> Result<
                 if i.delay_ms > 0 {
                     let _ = write!(target, "&delay={}", i.delay_ms);
                 }
-                (target, i.size)
+                (target, i.name.clone(), i.size)
             })
             .collect(),
     );
     let port = server.port();
+    let self_before = cpu_time(libc::RUSAGE_SELF);
     let t0 = Instant::now();
     let threads: Vec<_> = (0..parallel.min(items.len()))
         .map(|_| {
             let next = Arc::clone(&next);
             let requests = Arc::clone(&requests);
-            thread::spawn(move || -> Result<(), String> {
+            let save_to = save_to.map(Path::to_owned);
+            thread::spawn(move || -> Result<Option<Duration>, String> {
                 let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
                 let _ = stream.set_nodelay(true);
                 let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
                 let mut reader = BufReader::with_capacity(256 * 1024, stream);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((target, size)) = requests.get(i) else {
-                        return Ok(());
+                    let Some((target, name, size)) = requests.get(i) else {
+                        // A new thread's own CPU time is the work it did.
+                        return Ok(cpu_time(libc::RUSAGE_THREAD));
                     };
                     write!(
                         writer,
@@ -766,8 +792,16 @@ fn raw_loopback(server: &TestServer, items: &[Item], parallel: usize) -> Result<
                     if len != *size {
                         return Err(format!("{target}: Content-Length {len}, expected {size}"));
                     }
-                    let got = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink())
-                        .map_err(|e| e.to_string())?;
+                    let body = &mut (&mut reader).take(len);
+                    let got = match &save_to {
+                        None => std::io::copy(body, &mut std::io::sink()),
+                        Some(dir) => File::options()
+                            .write(true)
+                            .create_new(true)
+                            .open(dir.join(name))
+                            .and_then(|mut file| std::io::copy(body, &mut file)),
+                    }
+                    .map_err(|e| e.to_string())?;
                     if got != len {
                         return Err(format!("{target}: {got} of {len} bytes"));
                     }
@@ -775,10 +809,19 @@ fn raw_loopback(server: &TestServer, items: &[Item], parallel: usize) -> Result<
             })
         })
         .collect();
+    let mut client = Some(Duration::ZERO);
     for t in threads {
-        t.join().map_err(|_| "raw client thread panicked")??;
+        let cpu = t.join().map_err(|_| "raw client thread panicked")??;
+        client = client.zip(cpu).map(|(sum, cpu)| sum + cpu);
     }
-    Ok(t0.elapsed())
+    let wall = t0.elapsed();
+    let cpu = match (client, self_before, cpu_time(libc::RUSAGE_SELF)) {
+        (Some(client), Some(before), Some(after)) => {
+            Some((client, after.saturating_sub(before).saturating_sub(client)))
+        }
+        _ => None,
+    };
+    Ok(RawPass { wall, cpu })
 }
 
 /// Reads a response head; returns its Content-Length.
@@ -869,15 +912,15 @@ fn run_scenario(
     let parallel = if scenario.sequential { 1 } else { WORKERS };
 
     let mut rows = Vec::new();
+    // Output folders kept until the scenario ends (see below).
+    let mut kept = Vec::new();
     let (ideal, ideal_note) = match scenario.ideal {
         Ideal::Formula(d) => (Some(d), "formula"),
         Ideal::RawLoopback => {
-            let mut row = Row {
+            let parallel = parallel.min(scenario.items.len());
+            let reference = |tool: String| Row {
                 scenario: scenario.key,
-                tool: format!(
-                    "raw loopback read ({} std TcpStream)",
-                    parallel.min(scenario.items.len())
-                ),
+                tool,
                 peer: false,
                 reference: true,
                 files: scenario.items.len(),
@@ -889,9 +932,13 @@ fn run_scenario(
                 ideal: None,
                 ideal_note: "",
             };
+            let mut row = reference(format!("raw loopback read ({parallel} std TcpStream)"));
             for _ in 0..scenario.runs {
-                match raw_loopback(server, &scenario.items, parallel) {
-                    Ok(d) => row.walls.push(d),
+                match raw_loopback(server, &scenario.items, parallel, None) {
+                    Ok(pass) => {
+                        row.walls.push(pass.wall);
+                        row.cpus.extend(pass.cpu);
+                    }
                     Err(e) => row.errors.push(e),
                 }
             }
@@ -899,6 +946,28 @@ fn run_scenario(
             let median = row.median();
             row.ideal = median;
             rows.push(row);
+            if scenario.file_floor {
+                let mut row = reference(format!(
+                    "raw loopback read + new files ({parallel} std TcpStream)"
+                ));
+                for _ in 0..scenario.runs {
+                    let folder = tempfile::Builder::new()
+                        .prefix("raw-")
+                        .tempdir_in(dir.path())
+                        .expect("create the raw client's folder");
+                    match raw_loopback(server, &scenario.items, parallel, Some(folder.path())) {
+                        Ok(pass) => {
+                            row.walls.push(pass.wall);
+                            row.cpus.extend(pass.cpu);
+                        }
+                        Err(e) => row.errors.push(e),
+                    }
+                    kept.push(folder);
+                    thread::sleep(Duration::from_millis(200));
+                }
+                eprintln!("  {:<40} {}", row.tool, fmt_walls(&row.walls));
+                rows.push(row);
+            }
             (median, "raw loopback")
         }
     };
@@ -931,7 +1000,6 @@ fn run_scenario(
         };
         measured.push((tool, row));
     }
-    let mut kept = Vec::new();
     // The first run after another scenario meets the file system still busy with that
     // scenario's files (write-back, freed blocks): one untimed round absorbs it.
     let warmup = if scenario.sequential {
@@ -1039,7 +1107,8 @@ fn print_machine(cli: &Path, rss: RssProbe) {
     println!(
         "- CPU per file: user + system time from getrusage around each run, of the tool's \
          process tree (RUSAGE_CHILDREN) and of this process, which is the server \
-         (RUSAGE_SELF), divided by the files; the median of the timed runs"
+         (RUSAGE_SELF), divided by the files; the median of the timed runs. For the raw \
+         client rows: its threads' own CPU (RUSAGE_THREAD) and the rest of this process"
     );
     println!("- parallel tools use {WORKERS} connections; every run writes into a fresh folder");
 }
