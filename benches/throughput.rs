@@ -554,8 +554,9 @@ struct Measurement {
 }
 
 /// User + system CPU time so far of this process (`libc::RUSAGE_SELF`: the server's threads,
-/// as the harness itself sleeps during a run) or of its waited-for children
-/// (`libc::RUSAGE_CHILDREN`: the tool, and `/usr/bin/time` around it), in microseconds.
+/// as the harness itself sleeps during a tool's run), of its waited-for children
+/// (`libc::RUSAGE_CHILDREN`: the tool, and `/usr/bin/time` around it) or of the calling thread
+/// (`libc::RUSAGE_THREAD`: a raw client thread).
 fn cpu_time(who: libc::c_int) -> Option<Duration> {
     // SAFETY: an all-zero `rusage` is a valid value; getrusage only writes into it.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
