@@ -883,6 +883,17 @@ impl Row {
         }
     }
 
+    /// Adds one pass of the raw client: its time and CPU, or why it failed.
+    fn record_raw(&mut self, pass: Result<RawPass, String>) {
+        match pass {
+            Ok(pass) => {
+                self.walls.push(pass.wall);
+                self.cpus.extend(pass.cpu);
+            }
+            Err(e) => self.errors.push(e),
+        }
+    }
+
     /// The median CPU time per file of the tool and of the server, over the timed runs.
     fn cpu_per_file(&self) -> Option<(Duration, Duration)> {
         let median = |mut times: Vec<Duration>| {
@@ -935,13 +946,7 @@ fn run_scenario(
             };
             let mut row = reference(format!("raw loopback read ({parallel} std TcpStream)"));
             for _ in 0..scenario.runs {
-                match raw_loopback(server, &scenario.items, parallel, None) {
-                    Ok(pass) => {
-                        row.walls.push(pass.wall);
-                        row.cpus.extend(pass.cpu);
-                    }
-                    Err(e) => row.errors.push(e),
-                }
+                row.record_raw(raw_loopback(server, &scenario.items, parallel, None));
             }
             eprintln!("  {:<40} {}", row.tool, fmt_walls(&row.walls));
             let median = row.median();
@@ -956,13 +961,12 @@ fn run_scenario(
                         .prefix("raw-")
                         .tempdir_in(dir.path())
                         .expect("create the raw client's folder");
-                    match raw_loopback(server, &scenario.items, parallel, Some(folder.path())) {
-                        Ok(pass) => {
-                            row.walls.push(pass.wall);
-                            row.cpus.extend(pass.cpu);
-                        }
-                        Err(e) => row.errors.push(e),
-                    }
+                    row.record_raw(raw_loopback(
+                        server,
+                        &scenario.items,
+                        parallel,
+                        Some(folder.path()),
+                    ));
                     kept.push(folder);
                     thread::sleep(Duration::from_millis(200));
                 }

@@ -159,10 +159,13 @@ pub fn display_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// What a `.part` file adds to the name of the file it holds.
+const PART_SUFFIX: &str = ".part";
+
 /// The `.part` file that holds `path` while it downloads.
 pub fn part_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
+    name.push(PART_SUFFIX);
     path.with_file_name(name)
 }
 
@@ -226,7 +229,9 @@ impl NameBook {
             };
             let key = candidate.to_lowercase();
             let present = match &self.listing {
-                Some(listing) => listing.contains(&key) || listing.contains(&format!("{key}.part")),
+                Some(listing) => {
+                    listing.contains(&key) || listing.contains(&(key.clone() + PART_SUFFIX))
+                }
                 // The folder is asked outside the lock, so workers do not queue behind each
                 // other's file-system calls; the insert below decides between two that raced.
                 None => {
