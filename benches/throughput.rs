@@ -18,7 +18,9 @@
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
 //! - `DOWNPOUR_BENCH_TMP=DIR`  where the per-run output folders go (default target/bench-tmp)
 
-#[path = "../tests/common/server.rs"]
+// The benchmark uses only part of the integration tests' server module.
+#[allow(dead_code)]
+#[path = "../tests/util/server.rs"]
 mod server;
 
 use std::fmt::Write as _;

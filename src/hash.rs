@@ -196,6 +196,11 @@ impl StreamHasher {
     }
 }
 
+/// The SHA-256 of `bytes` in lower-case hex, computed at once (for small data and tests).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
+}
+
 /// Lower-case hex of `bytes`, without a formatting call per byte.
 fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -225,6 +230,7 @@ mod tests {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
+        assert_eq!(sha256_hex(&data), expected);
         assert_eq!(hasher.finish(), Some(expected));
         assert_eq!(
             StreamHasher::new().finish().as_deref(),

@@ -17,7 +17,8 @@ pub const MAX_NAME_BYTES: usize = 255;
 /// Room kept for the ` (12)` and `.part` suffixes under [`MAX_NAME_BYTES`].
 const SUFFIX_ROOM: usize = 16;
 
-const RESERVED: [&str; 22] = [
+/// Device names that Windows reserves in any case and with any extension.
+pub const RESERVED_NAMES: [&str; 22] = [
     "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
@@ -53,7 +54,7 @@ pub fn sanitize(raw: &str) -> String {
         name = "download".to_owned();
     }
     let stem = name.split('.').next().unwrap_or_default().trim_end();
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+    if RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
         name.insert(0, '_');
     }
     truncate_keeping_extension(&name, MAX_NAME_BYTES - SUFFIX_ROOM)

@@ -1,11 +1,9 @@
 //! `downpour-cli` as a script would use it: output lines in the mode's order, exit codes and
 //! the JSON report, against a real server on 127.0.0.1.
 
-mod common;
-
 use std::process::Command;
 
-use common::server::{TestServer, body_for};
+use crate::util::server::{TestServer, body_for};
 
 fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_downpour-cli"))
@@ -204,12 +202,11 @@ fn a_full_disk_fails_the_item_removes_its_part_and_stops_the_rest() {
         "{stdout}"
     );
     assert!(stdout.contains("#3 cancelled"), "{stdout}");
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["small.bin"], "no .part left behind");
+    assert_eq!(
+        crate::util::files_in(dir.path()),
+        ["small.bin"],
+        "no .part left behind"
+    );
 }
 
 #[test]
@@ -253,7 +250,7 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    common::wait_until_size(&dir.path().join("disk.img.part"), 3_000_000);
+    crate::util::wait_until_size(&dir.path().join("disk.img.part"), 3_000_000);
     // Like a crash or a power cut: no chance to clean up.
     child.kill().unwrap();
     child.wait().unwrap();
@@ -271,83 +268,13 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
     let requests = server.requests();
     assert!(requests[1].contains("range=3000000"), "{requests:?}");
     assert!(std::fs::read(dir.path().join("disk.img")).unwrap() == body_for("disk.img", size));
-    assert_eq!(common::files_in(dir.path()), ["disk.img"]);
-}
-
-/// A network namespace with only a loopback interface (so no DNS server is reachable and
-/// nothing leaves the machine), held open by a `sleep` child; removed on drop.
-#[cfg(target_os = "linux")]
-struct IsolatedNetwork {
-    holder: std::process::Child,
-}
-
-#[cfg(target_os = "linux")]
-impl IsolatedNetwork {
-    /// None when this user may not create namespaces (CI runs as root, so it can).
-    fn new() -> Option<Self> {
-        use std::io::BufRead;
-        let mut holder = Command::new("unshare")
-            .args([
-                "-n",
-                "sh",
-                "-c",
-                "ip link set lo up && echo ready && exec sleep 120",
-            ])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .ok()?;
-        let mut line = String::new();
-        std::io::BufReader::new(holder.stdout.take()?)
-            .read_line(&mut line)
-            .ok()?;
-        if line.trim() != "ready" {
-            let _ = holder.kill();
-            return None;
-        }
-        Some(Self { holder })
-    }
-
-    fn ns_path(&self) -> String {
-        format!("/proc/{}/ns/net", self.holder.id())
-    }
-
-    /// Starts a test server inside the namespace: a thread enters it, and the listener it
-    /// binds (and the server threads it spawns) stay there.
-    fn server(&self) -> TestServer {
-        use std::os::fd::AsRawFd;
-        let ns = std::fs::File::open(self.ns_path()).unwrap();
-        std::thread::spawn(move || {
-            // SAFETY: setns on this thread only, with a valid namespace file descriptor.
-            let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
-            assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
-            TestServer::start()
-        })
-        .join()
-        .unwrap()
-    }
-
-    /// The CLI, run inside the namespace.
-    fn cli(&self) -> Command {
-        let mut command = Command::new("nsenter");
-        command
-            .arg(format!("--net={}", self.ns_path()))
-            .arg(env!("CARGO_BIN_EXE_downpour-cli"));
-        command
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Drop for IsolatedNetwork {
-    fn drop(&mut self) {
-        let _ = self.holder.kill();
-        let _ = self.holder.wait();
-    }
+    assert_eq!(crate::util::files_in(dir.path()), ["disk.img"]);
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn an_unresolvable_host_is_named_and_the_other_links_still_download() {
-    let Some(net) = IsolatedNetwork::new() else {
+    let Some(net) = crate::util::netns::IsolatedNetwork::new() else {
         eprintln!("SKIPPED: cannot create a network namespace here (needs root)");
         return;
     };
@@ -374,7 +301,10 @@ fn an_unresolvable_host_is_named_and_the_other_links_still_download() {
     assert_eq!(index_order(&stdout), [1, 2, 3]);
     assert!(std::fs::read(dir.path().join("before.bin")).unwrap() == body_for("before.bin", 5000));
     assert!(std::fs::read(dir.path().join("after.bin")).unwrap() == body_for("after.bin", 7000));
-    assert_eq!(common::files_in(dir.path()), ["after.bin", "before.bin"]);
+    assert_eq!(
+        crate::util::files_in(dir.path()),
+        ["after.bin", "before.bin"]
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -424,13 +354,13 @@ fn a_read_only_folder_is_a_clear_error_and_nothing_is_written() {
         server.requests().is_empty(),
         "nothing was fetched for nowhere"
     );
-    assert_eq!(common::files_in(&locked), ["mine.txt"]);
+    assert_eq!(crate::util::files_in(&locked), ["mine.txt"]);
     assert_eq!(std::fs::read(locked.join("mine.txt")).unwrap(), b"keep me");
 }
 
 #[test]
 fn unreadable_trusted_certificates_fail_only_the_https_links() {
-    let https_port = common::server::self_signed_https_server();
+    let https_port = crate::util::server::self_signed_https_server();
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let no_certs = dir.path().join("no-certs");

@@ -1,14 +1,12 @@
 //! The engine against a real HTTP server on 127.0.0.1: bytes on disk, the three modes' order
 //! semantics, concurrency limits, names that never clobber, per-item errors and cancellation.
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::server::{TestServer, body_for};
-use common::{config, files_in, jobs, run};
+use crate::util::server::{TestServer, body_for};
+use crate::util::{config, files_in, jobs, run};
 use downpour::{Event, EventSink, Mode, Outcome, start_run};
 
 #[test]
@@ -105,7 +103,7 @@ fn map_reports_in_input_order_while_downloading_concurrently() {
 }
 
 /// With N workers and FIFO dispatch, the k-th item to start is within N-1 of position k.
-fn assert_dispatched_in_order(done: &common::Finished, workers: usize) {
+fn assert_dispatched_in_order(done: &crate::util::Finished, workers: usize) {
     let mut starts: Vec<(u64, usize)> = done
         .events
         .iter()
@@ -325,7 +323,7 @@ fn cancel_stops_quickly_and_leaves_no_final_partial_file() {
     }
     let asked = std::time::Instant::now();
     handle.cancel();
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     assert!(
         asked.elapsed() < Duration::from_secs(2),
         "stopped in {:?}",

@@ -4,14 +4,9 @@
 
 use std::path::Path;
 
-use downpour::names::{MAX_NAME_BYTES, sanitize};
+use downpour::names::{MAX_NAME_BYTES, RESERVED_NAMES, sanitize};
 use downpour::parse_list;
 use proptest::prelude::*;
-
-const RESERVED: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
 
 fn hostile_name() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -33,7 +28,7 @@ proptest! {
         prop_assert!(!name.chars().any(char::is_control));
         prop_assert!(!name.ends_with(['.', ' ']));
         let stem = name.split('.').next().unwrap_or_default().trim_end();
-        prop_assert!(!RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)), "{name}");
+        prop_assert!(!RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(stem)), "{name}");
         let folder = Path::new("/downloads");
         let joined = folder.join(&name);
         prop_assert_eq!(joined.parent(), Some(folder));

@@ -1,24 +1,15 @@
 //! Nothing lost, nothing let in: resume with Range, checksums, fault injection and the
 //! catalogue of bad input, each against the 127.0.0.1 test server.
 
-mod common;
-
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::server::{TestServer, body_for};
-use common::{config, files_in, jobs, run};
+use crate::util::server::{TestServer, body_for};
+use crate::util::{config, files_in, jobs, run};
+use downpour::hash::sha256_hex;
 use downpour::{Event, EventSink, Mode, Outcome, start_run};
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn error_of(done: &common::Finished, index: usize) -> String {
+fn error_of(done: &crate::util::Finished, index: usize) -> String {
     done.item(index)
         .outcome
         .error()
@@ -156,7 +147,7 @@ fn cancel_during_heavy_retrying_stops_within_a_second() {
     std::thread::sleep(Duration::from_millis(300));
     let asked = Instant::now();
     handle.cancel();
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     assert!(
         asked.elapsed() < Duration::from_millis(1500),
         "{:?}",
@@ -234,7 +225,7 @@ fn a_folder_removed_during_the_run_is_a_clear_error() {
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     handle.join();
     let error = error_of(&done, 1);
     assert!(error.starts_with("cannot write to "), "{error}");
@@ -254,9 +245,9 @@ fn cancel_once_partial(line: &str, dir: &std::path::Path, name: &str, at_least: 
         config(Mode::Submit, 1, dir),
         EventSink::new(tx),
     );
-    common::wait_until_size(&dir.join(format!("{name}.part")), at_least);
+    crate::util::wait_until_size(&dir.join(format!("{name}.part")), at_least);
     handle.cancel();
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     handle.join();
     done.item(1).outcome.clone()
 }
@@ -337,18 +328,6 @@ fn small_or_failed_downloads_leave_nothing_partial() {
     assert_eq!(files_in(dir.path()), Vec::<String>::new());
 }
 
-/// Waits (at most 20 s) until the run reports `at_least` bytes of an item.
-fn wait_for_bytes(rx: &mpsc::Receiver<Event>, at_least: u64) {
-    loop {
-        let event = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the bytes arrive");
-        if matches!(event, Event::Progress { bytes, .. } if bytes >= at_least) {
-            return;
-        }
-    }
-}
-
 #[test]
 fn a_small_file_appears_in_the_folder_only_when_complete() {
     let server = TestServer::start();
@@ -361,13 +340,13 @@ fn a_small_file_appears_in_the_folder_only_when_complete() {
     config.progress_interval = Duration::ZERO;
     let (tx, rx) = mpsc::channel();
     let handle = start_run(jobs(&[line]), config, EventSink::new(tx));
-    wait_for_bytes(&rx, 100_000);
+    crate::util::wait_for_bytes(&rx, 100_000);
     assert_eq!(
         files_in(dir.path()),
         Vec::<String>::new(),
         "half a small file is in the folder under no name, not even a .part one"
     );
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     handle.join();
     assert_eq!(done.item(1).outcome, Outcome::Done);
     assert_eq!(done.item(1).retries, 1);
@@ -385,11 +364,11 @@ fn a_failed_small_download_leaves_a_part_file_it_did_not_write() {
     config.progress_interval = Duration::ZERO;
     let (tx, rx) = mpsc::channel();
     let handle = start_run(jobs(&[line]), config, EventSink::new(tx));
-    wait_for_bytes(&rx, 100_000);
+    crate::util::wait_for_bytes(&rx, 100_000);
     // Meanwhile another program starts a download under the same name.
     let theirs = dir.path().join("small.bin.part");
     std::fs::write(&theirs, "theirs").unwrap();
-    let done = common::collect(rx);
+    let done = crate::util::collect(rx);
     handle.join();
     assert!(matches!(done.item(1).outcome, Outcome::Failed(_)));
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
@@ -421,7 +400,7 @@ fn a_server_dripping_a_byte_a_second_fails_but_a_slow_one_finishes() {
 
 #[test]
 fn an_untrusted_certificate_is_refused_and_nothing_is_saved() {
-    let port = common::server::self_signed_https_server();
+    let port = crate::util::server::self_signed_https_server();
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let lines = vec![

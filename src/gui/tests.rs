@@ -2,7 +2,9 @@
 //! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
 //! files on disk.
 
-#[path = "../../tests/common/server.rs"]
+// The window tests use only part of the integration tests' server module.
+#[allow(dead_code)]
+#[path = "../../tests/util/server.rs"]
 mod server;
 
 use std::time::{Duration, Instant};
@@ -180,14 +182,6 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn checksums_are_shown_and_can_be_switched_off() {
     let server = TestServer::start();
@@ -209,7 +203,7 @@ fn checksums_are_shown_and_can_be_switched_off() {
         let row = &harness.state().view.as_ref().unwrap().rows[0];
         assert_eq!(row.status, RowStatus::Done);
         assert_eq!(std::fs::read(dir.path().join("sum.bin")).unwrap(), body);
-        let expected = on.then(|| sha256_hex(&body));
+        let expected = on.then(|| downpour::hash::sha256_hex(&body));
         assert_eq!(row.hash, expected);
         // Pointing at the file's name shows its address and its fingerprint.
         // (Past the tooltip delay, in the harness's frame time.)

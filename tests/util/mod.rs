@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: the 127.0.0.1 server and a run collector.
-#![allow(dead_code)]
 
+#[cfg(target_os = "linux")]
+pub mod netns;
 pub mod server;
 
 use std::sync::mpsc;
@@ -14,8 +15,6 @@ pub struct Finished {
     pub events: Vec<Event>,
     /// The reported items, in reported order.
     pub reported: Vec<ItemRecord>,
-    /// The total time.
-    pub elapsed_ms: u64,
 }
 
 impl Finished {
@@ -56,6 +55,18 @@ pub fn wait_until_size(path: &std::path::Path, at_least: u64) {
     }
 }
 
+/// Waits (at most 20 s) until the run reports `at_least` bytes of an item.
+pub fn wait_for_bytes(rx: &mpsc::Receiver<Event>, at_least: u64) {
+    loop {
+        let event = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the bytes arrive");
+        if matches!(event, Event::Progress { bytes, .. } if bytes >= at_least) {
+            return;
+        }
+    }
+}
+
 /// Jobs from URL lines.
 pub fn jobs(lines: &[String]) -> Vec<Job> {
     let list = parse_list(&lines.join("\n"));
@@ -93,13 +104,9 @@ pub fn collect(rx: mpsc::Receiver<Event>) -> Finished {
         if let Event::ItemReported(record) = &event {
             reported.push(record.clone());
         }
-        if let Event::RunFinished { elapsed_ms } = event {
+        if let Event::RunFinished { .. } = event {
             events.push(event);
-            return Finished {
-                events,
-                reported,
-                elapsed_ms,
-            };
+            return Finished { events, reported };
         }
         events.push(event);
     }

@@ -11,10 +11,8 @@
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
 //! `norange=1` ignores Range. `If-Range` with another ETag gets the whole new version.
-#![allow(dead_code)]
-
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -400,13 +398,6 @@ fn write_head(
 fn write_text(out: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &str) -> bool {
     write_head(out, status, headers, Some(body.len() as u64))
         && out.write_all(body.as_bytes()).is_ok()
-}
-
-/// Reads a whole stream (used by tests that talk to the server directly).
-pub fn read_all(mut stream: impl Read) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let _ = stream.read_to_end(&mut buf);
-    buf
 }
 
 /// An HTTPS server on 127.0.0.1 whose certificate is self-signed (`tests/data/`, valid for
