@@ -56,12 +56,18 @@ pub enum DownloadError {
     },
     /// The secure (TLS) connection could not be verified.
     #[error(
-        "the secure connection to {host} could not be verified ({reason}); nothing was downloaded"
+        "the secure connection to {host} could not be verified ({problem}); nothing was downloaded"
     )]
     Tls {
         /// The host whose certificate failed.
         host: String,
-        /// A short reason from the TLS layer.
+        /// What was wrong.
+        problem: TlsProblem,
+    },
+    /// This computer cannot make secure connections at all.
+    #[error("secure connections are unavailable on this computer ({reason})")]
+    NoTls {
+        /// What the TLS library said.
         reason: String,
     },
     /// No answer arrived before the timeout.
@@ -101,9 +107,31 @@ pub enum DownloadError {
     /// A redirect pointed somewhere Downpour cannot follow.
     #[error("the server redirected to an address that cannot be downloaded ({target})")]
     BadRedirect {
-        /// Where the redirect pointed.
+        /// Where the redirect pointed (as it may be shown).
         target: String,
     },
+    /// A redirect from a secure address to an insecure one, which the person did not allow.
+    #[error(
+        "the server redirected from a secure https:// address to an insecure one ({target}); \
+         it was not followed"
+    )]
+    InsecureRedirect {
+        /// Where the redirect pointed (as it may be shown).
+        target: String,
+    },
+    /// The server's answer broke the rules of HTTP (for example control characters in its
+    /// headers).
+    #[error("the server sent a malformed answer")]
+    MalformedAnswer,
+    /// The connection ended before any answer arrived.
+    #[error("the server closed the connection without answering")]
+    ClosedWithoutAnswer,
+    /// A request to continue a partial file was refused (416).
+    #[error("the server could not continue the partial file")]
+    NoResume,
+    /// A 206 answer for another part of the file than the one asked for.
+    #[error("the server sent an unexpected part of the file")]
+    UnexpectedRange,
     /// The save folder or the file could not be written.
     #[error("cannot write to {}: {reason}", .path.display())]
     Write {
@@ -123,9 +151,38 @@ pub enum DownloadError {
         /// The hash of what arrived.
         actual: String,
     },
-    /// Any other network failure.
+    /// The download machinery could not start (threads, the network library).
+    #[error("the downloads could not start: {reason}")]
+    Startup {
+        /// What the system said.
+        reason: String,
+    },
+    /// The task downloading the item ended without a result.
+    #[error("the download stopped unexpectedly")]
+    Stopped,
+    /// Any other network failure, with the network library's own words.
     #[error("the download failed: {0}")]
     Network(String),
+}
+
+/// What was wrong with a server's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TlsProblem {
+    /// Signed by nobody this computer trusts (self-signed, or a private authority).
+    #[error("the certificate is not from a trusted authority")]
+    UntrustedIssuer,
+    /// Out of date.
+    #[error("the certificate has expired")]
+    Expired,
+    /// Issued for another name.
+    #[error("the certificate belongs to another server")]
+    OtherServer,
+    /// The computer's own list of trusted certificates could not be read.
+    #[error("this computer's list of trusted certificates could not be read")]
+    NoTrustedRoots,
+    /// Anything else the check refused, or a server that does not speak TLS.
+    #[error("the certificate was not accepted")]
+    NotAccepted,
 }
 
 fn truncated_sentence(got: u64, expected: Option<u64>) -> String {
@@ -153,14 +210,22 @@ impl DownloadError {
             | Self::Stalled { .. }
             | Self::TooSlow { .. }
             | Self::Truncated { .. }
+            | Self::ClosedWithoutAnswer
+            | Self::NoResume
+            | Self::UnexpectedRange
             | Self::Network(_) => true,
             Self::UnknownHost { .. }
             | Self::Tls { .. }
+            | Self::NoTls { .. }
             | Self::TooManyRedirects { .. }
             | Self::BadRedirect { .. }
+            | Self::InsecureRedirect { .. }
+            | Self::MalformedAnswer
             | Self::Write { .. }
             | Self::DiskFull
-            | Self::ChecksumMismatch { .. } => false,
+            | Self::ChecksumMismatch { .. }
+            | Self::Startup { .. }
+            | Self::Stopped => false,
         }
     }
 

@@ -1,10 +1,12 @@
 //! SHA-256 of each download, computed on the CPU pool *while* the bytes stream in — the
 //! tutorial's lesson that CPU-bound work belongs on its own pool, without re-reading a file
 //! afterwards. Each item's chunks queue in order; one pool task at a time drains them, so no
-//! pool thread ever blocks and a slow hash only slows its own download (bounded queue).
+//! pool thread ever blocks and a slow hash only slows its own download (bounded queue). The
+//! downloads wait for room, and for the digest, without blocking their event loop.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -54,10 +56,11 @@ impl Queue {
 #[derive(Default)]
 struct State {
     queue: Mutex<Queue>,
-    changed: Condvar,
-    /// Wakes a download waiting asynchronously for room in the queue.
+    /// Wakes a download waiting for room in the queue, or for the digest.
     room: tokio::sync::Notify,
     hasher: Mutex<Sha256>,
+    /// Bytes accepted so far (queued or hashed).
+    len: AtomicU64,
 }
 
 impl State {
@@ -77,7 +80,6 @@ impl State {
                 if next.is_none() {
                     queue.draining = false;
                 }
-                self.changed.notify_all();
                 self.room.notify_waiters();
                 match next {
                     Some(chunk) => chunk,
@@ -124,20 +126,55 @@ impl StreamHasher {
         self.state.is_some()
     }
 
-    /// Queues a copy of `bytes` for hashing; waits only if this item's queue is full.
-    pub fn push(&self, bytes: &[u8]) {
-        if self.is_on() {
-            self.push_bytes(Bytes::copy_from_slice(bytes));
-        }
+    /// How many bytes this hasher has been given.
+    pub fn len(&self) -> u64 {
+        self.state
+            .as_ref()
+            .map_or(0, |state| state.len.load(Ordering::Relaxed))
     }
 
-    /// Queues `bytes` (shared, not copied) for hashing; waits only if this item's queue is
-    /// full.
-    pub fn push_bytes(&self, bytes: Bytes) {
+    /// Whether no byte has been given yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Queues `bytes` (shared, not copied) for hashing after the bytes given before; waits,
+    /// without blocking the thread that other downloads share, only while this item's queue
+    /// is full.
+    pub async fn push(&self, bytes: Bytes) {
         let Some(state) = &self.state else {
             return;
         };
-        let mut queue = state.queue();
+        loop {
+            let mut room = std::pin::pin!(state.room.notified());
+            room.as_mut().enable();
+            // The queue lock is held from the check to the insert: no other push or drain can
+            // reorder the bytes in between.
+            let accepted = {
+                let mut queue = state.queue();
+                (!queue.is_full_for(bytes.len()))
+                    .then(|| Self::enqueue(state, &mut queue, bytes.clone()))
+            };
+            match accepted {
+                Some(start_drain) => {
+                    if start_drain {
+                        let state = Arc::clone(state);
+                        match cpu_pool() {
+                            Some(pool) => pool.spawn(move || state.drain()),
+                            None => state.drain(),
+                        }
+                    }
+                    return;
+                }
+                None => room.await,
+            }
+        }
+    }
+
+    /// Adds `bytes` to a queue that has room: small chunks are hashed at once when nothing is
+    /// pending, others are queued; true if a drain must be started for them.
+    fn enqueue(state: &State, queue: &mut MutexGuard<'_, Queue>, bytes: Bytes) -> bool {
+        state.len.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         if bytes.len() <= INLINE_MAX && !queue.draining && queue.chunks.is_empty() {
             // In order: nothing is pending, and the queue lock keeps a drain from starting.
             state
@@ -145,54 +182,72 @@ impl StreamHasher {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .update(bytes);
-            return;
-        }
-        while queue.is_full_for(bytes.len()) {
-            queue = state.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
+            return false;
         }
         queue.bytes += bytes.len();
         queue.chunks.push_back(bytes);
-        if !queue.draining {
-            queue.draining = true;
-            drop(queue);
-            let state = Arc::clone(state);
-            match cpu_pool() {
-                Some(pool) => pool.spawn(move || state.drain()),
-                None => state.drain(),
-            }
-        }
+        let start_drain = !queue.draining;
+        queue.draining = true;
+        start_drain
     }
 
-    /// Queues `bytes` like [`Self::push_bytes`], but waits for room without blocking the
-    /// thread, which other downloads share.
-    pub async fn push_async(&self, bytes: Bytes) {
-        let Some(state) = &self.state else {
-            return;
-        };
-        loop {
-            let mut room = std::pin::pin!(state.room.notified());
-            room.as_mut().enable();
-            if !state.queue().is_full_for(bytes.len()) {
-                // Only this item's download pushes, and the hasher only takes chunks out: the
-                // room seen here is still there.
-                self.push_bytes(bytes);
-                return;
-            }
-            room.await;
+    /// Hashes the bytes of `file` from what this hasher has seen up to `upto`: the start of a
+    /// partial file that an earlier run wrote, before the download continues it.
+    pub async fn catch_up(&self, file: &std::fs::File, upto: u64) -> std::io::Result<()> {
+        if !self.is_on() {
+            return Ok(());
         }
+        const BLOCK: u64 = 256 * 1024;
+        while self.len() < upto {
+            let at = self.len();
+            let mut buf = vec![0; (upto - at).min(BLOCK) as usize];
+            read_exact_at(file, &mut buf, at)?;
+            self.push(Bytes::from(buf)).await;
+        }
+        Ok(())
     }
 
     /// Waits for the queued bytes and returns the digest in lower-case hex (`None` when
     /// switched off).
-    pub fn finish(&self) -> Option<String> {
+    pub async fn finish(&self) -> Option<String> {
         let state = self.state.as_ref()?;
-        let mut queue = state.queue();
-        while queue.draining || !queue.chunks.is_empty() {
-            queue = state.changed.wait(queue).unwrap_or_else(|e| e.into_inner());
+        loop {
+            let mut room = std::pin::pin!(state.room.notified());
+            room.as_mut().enable();
+            {
+                let queue = state.queue();
+                if !queue.draining && queue.chunks.is_empty() {
+                    break;
+                }
+            }
+            room.await;
         }
-        drop(queue);
         let hasher = state.hasher.lock().unwrap_or_else(|e| e.into_inner());
         Some(to_hex(&hasher.clone().finalize()))
+    }
+}
+
+/// Reads exactly `buf.len()` bytes of `file` at `offset`, without moving its position.
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buf[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
     }
 }
 
@@ -216,34 +271,60 @@ fn to_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
     #[test]
     fn streamed_hash_equals_the_hash_of_the_whole() {
         let data: Vec<u8> = (0..1_000_000u32).map(|i| (i * 7 + i / 13) as u8).collect();
         let hasher = StreamHasher::new();
-        // Mixed sizes: small chunks may be hashed inline, large ones on the pool.
-        for (i, chunk) in data.chunks(65_536).enumerate() {
-            let (a, b) = chunk.split_at(if i % 3 == 0 { 1000 } else { 0 });
-            hasher.push(a);
-            hasher.push(b);
-        }
+        block_on(async {
+            // Mixed sizes: small chunks may be hashed inline, large ones on the pool.
+            for (i, chunk) in data.chunks(65_536).enumerate() {
+                let (a, b) = chunk.split_at(if i % 3 == 0 { 1000 } else { 0 });
+                hasher.push(Bytes::copy_from_slice(a)).await;
+                hasher.push(Bytes::copy_from_slice(b)).await;
+            }
+        });
         let expected: String = Sha256::digest(&data)
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_eq!(sha256_hex(&data), expected);
-        assert_eq!(hasher.finish(), Some(expected));
+        assert_eq!(hasher.len(), data.len() as u64);
+        assert_eq!(block_on(hasher.finish()), Some(expected));
         assert_eq!(
-            StreamHasher::new().finish().as_deref(),
+            block_on(StreamHasher::new().finish()).as_deref(),
             Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         );
     }
 
     #[test]
+    fn catching_up_hashes_the_start_of_a_file_once() {
+        use std::io::Write;
+        let data: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&data).unwrap();
+        let hasher = StreamHasher::new();
+        block_on(async {
+            hasher.push(Bytes::copy_from_slice(&data[..1000])).await;
+            hasher.catch_up(&file, 600_000).await.unwrap();
+            hasher.catch_up(&file, 600_000).await.unwrap();
+            hasher.push(Bytes::copy_from_slice(&data[600_000..])).await;
+        });
+        assert_eq!(block_on(hasher.finish()), Some(sha256_hex(&data)));
+    }
+
+    #[test]
     fn a_switched_off_hasher_has_no_digest() {
         let hasher = StreamHasher::off();
-        hasher.push(b"abc");
-        hasher.push_bytes(Bytes::from_static(&[7; 100_000]));
+        block_on(hasher.push(Bytes::from_static(&[7; 100_000])));
         assert!(!hasher.is_on());
-        assert_eq!(hasher.finish(), None);
+        assert_eq!(hasher.len(), 0);
+        assert_eq!(block_on(hasher.finish()), None);
     }
 }

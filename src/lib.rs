@@ -5,10 +5,14 @@
 #![warn(missing_docs)]
 
 pub mod error;
-pub mod fetch;
+mod fetch;
 pub mod format;
 pub mod hash;
+pub mod model;
 pub mod names;
+pub mod net;
+pub mod options;
+pub mod redact;
 pub mod report;
 pub mod resume;
 pub mod run;
@@ -16,26 +20,29 @@ pub mod stats;
 pub mod urls;
 
 pub use error::{DownloadError, LineError};
-pub use run::{Event, EventSink, ItemRecord, Job, Mode, Outcome, RunConfig, RunHandle, start_run};
+pub use model::{Event, EventSink, ItemRecord, Job, Mode, Outcome, OutcomeKind};
+pub use options::RunConfig;
+pub use run::{RunHandle, start_run};
 pub use urls::{ParsedList, RejectedLine, UrlEntry, parse_list};
 
 /// Tunes the C allocator for many download threads; call once at the start of `main`.
 ///
-/// Each download thread allocates its own network buffers; glibc would give every thread its own
-/// arena, each keeping freed buffers cached, so memory grew with the worker count (26 MiB
-/// instead of 15 MiB peak on the mixed benchmark). Two arenas are enough for two cores. (A
-/// fixed 128 KiB mmap threshold saved a further 5 MiB but made the bulk benchmark 45 % slower.)
+/// glibc gives every thread that allocates its own arena, each keeping freed network buffers
+/// cached, so memory would grow with the worker count. The downloads run on at most one
+/// thread per core (plus the hashing pool, one per core), so one arena per core serves them
+/// without contention.
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator parameters; it is called before other threads
-    // start.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+    {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only changes allocator parameters; it is called before other threads
+        // start.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
     }
 }
 
 /// The User-Agent every request carries, naming Downpour and its version.
 pub const USER_AGENT: &str = concat!("Downpour/", env!("CARGO_PKG_VERSION"));
-
-/// The most workers (downloads at once) a run may use.
-pub const MAX_WORKERS: usize = 64;

@@ -4,22 +4,14 @@
 
 mod gui;
 
-use gui::{DownpourApp, args};
+use gui::DownpourApp;
+use gui::args::Launch;
 
 fn main() -> eframe::Result {
     downpour::tune_allocator();
-    let launch = match args::parse(std::env::args().skip(1)) {
-        Ok(launch) => launch,
-        Err(message) => {
-            eprintln!("downpour: {message}");
-            eprintln!(
-                "Usage: downpour [LIST.txt] [--out DIR] [--mode sequential|submit|map] [--workers N] [--start]"
-            );
-            std::process::exit(2);
-        }
-    };
+    let launch = Launch::from_args(std::env::args()).unwrap_or_else(|err| err.exit());
     // The first download should not wait for the trusted certificates to be read.
-    downpour::fetch::prepare_tls();
+    downpour::net::prepare_tls();
     // Read before the window opens: no file I/O on the UI thread.
     let mut list_text = String::new();
     for path in &launch.lists {
@@ -56,15 +48,7 @@ fn main() -> eframe::Result {
                 app.settings.url_text = list_text;
                 app.reparse();
             }
-            if let Some(out) = &launch.out {
-                app.settings.folder = out.display().to_string();
-            }
-            if let Some(mode) = launch.mode {
-                app.settings.mode = mode;
-            }
-            if let Some(workers) = launch.workers {
-                app.settings.workers = workers;
-            }
+            launch.apply(&mut app.settings);
             if launch.start {
                 if matches!(
                     gui::check_folder(&app.folder()),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::run::{ItemRecord, Mode};
+use crate::model::{ItemRecord, Mode};
 
 /// One item's row of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,7 +48,7 @@ impl From<&ItemRecord> for ItemReport {
             first_byte_ms: record.first_byte_ms,
             finished_ms: record.finished_ms,
             reported_ms: record.reported_ms,
-            status: record.outcome.status(),
+            status: record.outcome.kind().as_str(),
             error: record.outcome.error().map(ToString::to_string),
             retries: record.retries,
             sha256: record.sha256.clone(),

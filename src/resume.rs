@@ -4,13 +4,11 @@
 //! a new run in the same folder picks the note up by URL and asks only for the missing bytes.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::hash::StreamHasher;
 use crate::names::part_path;
 
 /// The suffix of the note kept beside a `.part` file, after `.part`.
@@ -135,30 +133,6 @@ impl Leftovers {
         }
         Some(list.remove(0))
     }
-}
-
-/// Feeds the first `len` bytes of `part` to `hasher`, so that a resumed file's SHA-256 covers
-/// the bytes of the earlier run too.
-pub fn hash_prefix(part: &Path, len: u64, hasher: &StreamHasher) -> std::io::Result<()> {
-    let file = std::fs::File::open(part)?;
-    let mut reader = file.take(len);
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut seen = 0u64;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.push(&buf[..n]);
-        seen += n as u64;
-    }
-    if seen < len {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "the partial file is shorter than expected",
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,28 +1,7 @@
 //! The numbers behind the charts — worker lanes, completion order, run comparison and the
 //! ideal time — as pure functions of run records, so they are tested without a window.
 
-use crate::run::{ItemRecord, Mode, Outcome};
-
-/// How a bar is drawn: by outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BarKind {
-    /// Completed.
-    Done,
-    /// Failed.
-    Failed,
-    /// Cancelled.
-    Cancelled,
-}
-
-impl From<&Outcome> for BarKind {
-    fn from(outcome: &Outcome) -> Self {
-        match outcome {
-            Outcome::Done => BarKind::Done,
-            Outcome::Failed(_) => BarKind::Failed,
-            Outcome::Cancelled => BarKind::Cancelled,
-        }
-    }
-}
+use crate::model::{ItemRecord, Mode, Outcome, OutcomeKind};
 
 /// One download on the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +15,7 @@ pub struct Bar {
     /// When it ended.
     pub end: f64,
     /// Its outcome.
-    pub kind: BarKind,
+    pub kind: OutcomeKind,
 }
 
 /// One worker's row of the timeline.
@@ -58,7 +37,7 @@ pub fn lanes(records: &[ItemRecord]) -> Vec<Lane> {
             start: secs(record.started_ms),
             first_byte: record.first_byte_ms.map(secs),
             end: secs(record.finished_ms.max(record.started_ms)),
-            kind: BarKind::from(&record.outcome),
+            kind: record.outcome.kind(),
         };
         match lanes.iter_mut().find(|l| l.worker == record.worker) {
             Some(lane) => lane.bars.push(bar),
@@ -230,7 +209,7 @@ mod tests {
         let lanes = lanes(&records);
         assert_eq!(lanes.len(), 2);
         assert_eq!(lanes[0].worker, 1);
-        assert_eq!(lanes[0].bars[0].kind, BarKind::Failed);
+        assert_eq!(lanes[0].bars[0].kind, OutcomeKind::Failed);
         assert_eq!(
             lanes[1].bars.iter().map(|b| b.index).collect::<Vec<_>>(),
             [2, 3]

@@ -140,7 +140,8 @@ fn exit_status_tells_failures_and_bad_usage() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("--workers must be a number from 1 to 64")
+        String::from_utf8_lossy(&output.stderr)
+            .contains("'--workers <N>': must be a number from 1 to 64")
     );
 
     let output = cli()

@@ -12,7 +12,7 @@ use downpour::{Event, EventSink, Mode, Outcome, start_run};
 #[test]
 fn saves_exact_bytes_in_every_mode() {
     let server = TestServer::start();
-    for mode in Mode::ALL {
+    for &mode in Mode::all() {
         let dir = tempfile::tempdir().unwrap();
         let sizes = [0usize, 1, 1000, 300_000, 1_048_577];
         let lines: Vec<String> = sizes
@@ -284,7 +284,7 @@ fn every_item_ends_exactly_once() {
             }
         })
         .collect();
-    for mode in Mode::ALL {
+    for &mode in Mode::all() {
         let done = run(jobs(&lines), config(mode, 6, dir.path()));
         let mut seen: Vec<usize> = done.order();
         seen.sort();

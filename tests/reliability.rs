@@ -100,7 +100,7 @@ fn checksums_are_checked_and_a_mismatch_is_kept_aside() {
 #[test]
 fn fault_injection_every_file_completes_in_every_mode() {
     let server = TestServer::start();
-    for mode in Mode::ALL {
+    for &mode in Mode::all() {
         let dir = tempfile::tempdir().unwrap();
         let lines: Vec<String> = (1..=200)
             .map(|i| server.url(&format!("f{i}.dat?size={}&reset_pct=30", 20_000 + i * 97)))

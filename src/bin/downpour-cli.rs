@@ -6,181 +6,103 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
 
+use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
+use downpour::options::RunArgs;
 use downpour::report::Report;
-use downpour::{Event, EventSink, ItemRecord, Job, Mode, Outcome, RunConfig, format, parse_list};
+use downpour::{Event, EventSink, ItemRecord, Job, Outcome, format, parse_list};
 
 /// How long events gather between two passes of the event loop.
 const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
 
-const USAGE: &str = "\
-Usage: downpour-cli [OPTIONS] [URL]...
-
-Downloads every URL (given as arguments or in a list file) into a folder.
-
-Options:
-  -i, --input FILE     read the URL list from FILE ('-' = stdin)
-  -o, --out DIR        save folder (default: your Downloads folder)
-  -m, --mode MODE      sequential | submit | map   (default: submit)
-  -j, --workers N      downloads at once, 1..=64 (default 8; sequential uses 1)
-  -r, --retries N      retries of a failed download, 0..=20 (default 3)
-      --no-checksum    skip the SHA-256 of each file (lines with sha256: are still checked)
-      --json FILE      write the run report as JSON
-  -h, --help           show this help
-  -V, --version        show the version
-
-Exit status: 0 all done, 1 some failed, 2 bad usage or no valid URL.";
-
-struct Options {
-    inputs: Vec<String>,
+/// Downloads every URL (given as arguments or in a list file) into a folder, printing one
+/// line per file in the order the mode reports them, then the total time.
+#[derive(Debug, Parser)]
+#[command(
+    name = "downpour-cli",
+    version,
+    after_help = "Exit status: 0 all done, 1 some failed, 2 bad usage, no valid URL, or a list \
+                  file, save folder or report file that cannot be used (the message says which)."
+)]
+struct Cli {
+    /// Links to download
+    #[arg(value_name = "URL")]
     urls: Vec<String>,
-    out: Option<PathBuf>,
-    mode: Mode,
-    workers: usize,
-    retries: u32,
-    checksums: bool,
+    /// Read the links from FILE ('-' = standard input); may be given more than once
+    #[arg(short, long, value_name = "FILE")]
+    input: Vec<String>,
+    #[command(flatten)]
+    run: RunArgs,
+    /// Write the run report as JSON
+    #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-}
-
-/// Why the CLI stops before downloading (exit status 2).
-enum Failure {
-    /// The command line is wrong: worth pointing at `--help`.
-    Usage(String),
-    /// A file or folder named on it cannot be used.
-    Setup(String),
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Self::Setup(message)
-    }
+    /// Print the shell completions for SHELL and exit
+    #[arg(long, value_name = "SHELL")]
+    completions: Option<clap_complete::Shell>,
 }
 
 fn main() -> ExitCode {
     downpour::tune_allocator();
-    match real_main() {
+    let cli = Cli::parse();
+    if let Some(shell) = cli.completions {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "downpour-cli",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
+    match run(&cli) {
         Ok(code) => code,
-        Err(Failure::Usage(message)) => {
-            eprintln!("downpour-cli: {message}");
-            eprintln!("Try 'downpour-cli --help' for more information.");
-            ExitCode::from(2)
-        }
-        Err(Failure::Setup(message)) => {
+        Err(message) => {
             eprintln!("downpour-cli: {message}");
             ExitCode::from(2)
         }
     }
 }
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
-    let mut options = Options {
-        inputs: Vec::new(),
-        urls: Vec::new(),
-        out: None,
-        mode: Mode::Submit,
-        workers: 8,
-        retries: 3,
-        checksums: true,
-        json: None,
-    };
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            "-V" | "--version" => {
-                println!("downpour-cli {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
-            }
-            "-i" | "--input" => options.inputs.push(value("--input")?),
-            "-o" | "--out" => options.out = Some(PathBuf::from(value("--out")?)),
-            "-m" | "--mode" => {
-                let text = value("--mode")?;
-                options.mode = Mode::parse(&text).ok_or_else(|| {
-                    format!("unknown mode '{text}': use sequential, submit or map")
-                })?;
-            }
-            "-j" | "--workers" => {
-                let text = value("--workers")?;
-                options.workers = text
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=downpour::MAX_WORKERS).contains(n))
-                    .ok_or_else(|| {
-                        format!("--workers must be a number from 1 to 64, not '{text}'")
-                    })?;
-            }
-            "-r" | "--retries" => {
-                let text = value("--retries")?;
-                options.retries = text.parse().ok().filter(|n| *n <= 20).ok_or_else(|| {
-                    format!("--retries must be a number from 0 to 20, not '{text}'")
-                })?;
-            }
-            "--no-checksum" => options.checksums = false,
-            "--json" => options.json = Some(PathBuf::from(value("--json")?)),
-            "--" => options.urls.extend(args.by_ref()),
-            other if other.starts_with('-') && other.len() > 1 => {
-                return Err(format!("unknown option '{other}'"));
-            }
-            _ => options.urls.push(arg),
-        }
-    }
-    Ok(Some(options))
-}
-
-fn read_input(source: &str) -> Result<String, String> {
-    let bytes = if source == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|err| {
-            format!(
-                "cannot read the list from standard input: {}",
-                describe_io(&err)
-            )
-        })?;
-        buf
-    } else {
-        std::fs::read(source)
-            .map_err(|err| format!("cannot read the list file {source}: {}", describe_io(&err)))?
-    };
-    // A list saved in another encoding still yields its ASCII URLs.
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn real_main() -> Result<ExitCode, Failure> {
-    let Some(options) = parse_args(std::env::args().skip(1)).map_err(Failure::Usage)? else {
-        return Ok(ExitCode::SUCCESS);
-    };
+/// The links of every `--input` and of the arguments, as one text.
+fn read_links(cli: &Cli) -> Result<String, String> {
     let mut text = String::new();
-    for input in &options.inputs {
-        text.push_str(&read_input(input)?);
+    for source in &cli.input {
+        let bytes = if source == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map_err(|err| {
+                format!(
+                    "cannot read the list from standard input: {}",
+                    describe_io(&err)
+                )
+            })?;
+            buf
+        } else {
+            std::fs::read(source).map_err(|err| {
+                format!("cannot read the list file {source}: {}", describe_io(&err))
+            })?
+        };
+        // A list saved in another encoding still yields its ASCII URLs.
+        text.push_str(&String::from_utf8_lossy(&bytes));
         text.push('\n');
     }
-    for url in &options.urls {
+    for url in &cli.urls {
         text.push_str(url);
         text.push('\n');
     }
-    let list = parse_list(&text);
+    Ok(text)
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let list = parse_list(&read_links(cli)?);
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
     }
     if list.entries.is_empty() {
-        return Err(Failure::Usage(
-            "no valid URL to download (give URLs as arguments or with --input)".into(),
-        ));
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "no valid URL to download (give URLs as arguments or with --input)",
+            )
+            .exit();
     }
     if list
         .entries
@@ -188,28 +110,69 @@ fn real_main() -> Result<ExitCode, Failure> {
         .any(|entry| entry.url.scheme() == "https")
     {
         // Reads the trusted certificates while the folder is checked and the run starts.
-        downpour::fetch::prepare_tls();
+        downpour::net::prepare_tls();
     }
-    let out = options
+    let out = cli
+        .run
         .out
         .clone()
-        .unwrap_or_else(downpour::run::default_download_dir);
+        .unwrap_or_else(downpour::options::default_download_dir);
     std::fs::create_dir_all(&out)
         .and_then(|()| downpour::names::probe_writable(&out))
         .map_err(|err| format!("cannot save into {}: {}", out.display(), describe_io(&err)))?;
 
-    let mut config = RunConfig::new(options.mode, options.workers, &out);
-    config.retries = options.retries;
-    config.checksums = options.checksums;
+    let config = cli.run.config(out);
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
-    let total = jobs.len();
     let (tx, rx) = mpsc::channel();
+    let total = jobs.len();
     let handle = downpour::start_run(jobs, config, EventSink::new(tx));
+    let finished = follow(&rx, total);
+    handle.join();
+    let retries: u32 = finished.records.iter().map(|r| r.retries).sum();
+    if retries > 0 {
+        println!("retries: {retries}");
+    }
+    println!("total time: {}", format::seconds(finished.elapsed_ms));
 
+    if let Some(path) = &cli.json {
+        let report = Report::new(
+            cli.run.mode,
+            finished.workers,
+            finished.elapsed_ms,
+            &finished.records,
+        );
+        std::fs::write(path, report.to_json()).map_err(|err| {
+            format!(
+                "cannot write the report {}: {}",
+                path.display(),
+                describe_io(&err)
+            )
+        })?;
+    }
+    let all_done = finished.records.iter().all(|r| r.outcome == Outcome::Done);
+    Ok(if all_done {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// What a run reported, in reported order.
+struct Finished {
+    records: Vec<ItemRecord>,
+    elapsed_ms: u64,
+    workers: usize,
+}
+
+/// Prints each result line as the run reports it, with a progress bar on a terminal, until
+/// the run finishes.
+fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
     let mut bar = ProgressBar::new(total, std::io::stderr().is_terminal());
-    let mut records: Vec<ItemRecord> = Vec::with_capacity(total);
-    let mut elapsed_ms = 0;
-    let mut workers = 1;
+    let mut run = Finished {
+        records: Vec::with_capacity(total),
+        elapsed_ms: 0,
+        workers: 1,
+    };
     let stdout = std::io::stdout();
     // Block for the first event, then let the rest gather for a tick: one wake-up per tick
     // instead of one per event when items finish by the thousand.
@@ -220,11 +183,11 @@ fn real_main() -> Result<ExitCode, Failure> {
         let Ok(first) = rx.recv() else { break };
         for event in std::iter::once(first).chain(rx.try_iter()) {
             match event {
-                Event::RunStarted { workers: n, .. } => workers = n,
+                Event::RunStarted { workers, .. } => run.workers = workers,
                 Event::ItemReported(record) => {
                     item_line(&mut lines, &record);
                     bar.item_done(&record);
-                    records.push(record);
+                    run.records.push(record);
                 }
                 Event::Progress { index, bytes } => bar.progress(index, bytes),
                 Event::Retrying {
@@ -236,8 +199,8 @@ fn real_main() -> Result<ExitCode, Failure> {
                     bar.clear();
                     eprintln!("#{index} {}", format::retrying(attempt, of, reason));
                 }
-                Event::RunFinished { elapsed_ms: ms } => {
-                    elapsed_ms = ms;
+                Event::RunFinished { elapsed_ms } => {
+                    run.elapsed_ms = elapsed_ms;
                     finished = true;
                 }
                 Event::ItemStarted { .. } | Event::ItemResponded { .. } => {}
@@ -251,34 +214,12 @@ fn real_main() -> Result<ExitCode, Failure> {
         bar.draw();
         // Ticks only while more items remain than run at once: the last ones are taken as
         // they come, so the run ends when its last item does, not up to a tick later.
-        if !finished && total.saturating_sub(records.len()) > workers {
+        if !finished && total.saturating_sub(run.records.len()) > run.workers {
             std::thread::sleep(EVENT_TICK);
         }
     }
     bar.clear();
-    handle.join();
-    let retries: u32 = records.iter().map(|r| r.retries).sum();
-    if retries > 0 {
-        println!("retries: {retries}");
-    }
-    println!("total time: {}", format::seconds(elapsed_ms));
-
-    if let Some(path) = &options.json {
-        let report = Report::new(options.mode, workers, elapsed_ms, &records);
-        std::fs::write(path, report.to_json()).map_err(|err| {
-            format!(
-                "cannot write the report {}: {}",
-                path.display(),
-                describe_io(&err)
-            )
-        })?;
-    }
-    let all_done = records.iter().all(|r| r.outcome == Outcome::Done);
-    Ok(if all_done {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    run
 }
 
 /// Adds `#4 done  photo.png  64.0 KiB  0.21 s  worker 2` or `#5 failed  the server answered

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use downpour::options;
 use downpour::{
     Event, EventSink, Job, Mode, ParsedList, RunConfig, RunHandle, parse_list, start_run,
 };
@@ -44,6 +45,8 @@ pub struct Settings {
     pub retries: u32,
     /// Whether every file's SHA-256 is computed.
     pub checksums: bool,
+    /// Whether redirects from https:// to http:// are followed.
+    pub allow_insecure_redirects: bool,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
 }
@@ -52,13 +55,25 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             url_text: String::new(),
-            folder: downpour::run::default_download_dir().display().to_string(),
-            mode: Mode::Submit,
-            workers: 8,
-            retries: 3,
-            checksums: true,
+            folder: options::default_download_dir().display().to_string(),
+            mode: options::MODE,
+            workers: options::WORKERS.default,
+            retries: options::RETRIES.default as u32,
+            checksums: options::CHECKSUMS,
+            allow_insecure_redirects: false,
             language: None,
         }
+    }
+}
+
+impl Settings {
+    /// The run these settings ask for, saving into `folder`.
+    pub fn config(&self, folder: PathBuf) -> RunConfig {
+        let mut config = RunConfig::new(self.mode, self.workers, folder);
+        config.retries = self.retries;
+        config.checksums = self.checksums;
+        config.allow_insecure_redirects = self.allow_insecure_redirects;
+        config
     }
 }
 
@@ -187,9 +202,9 @@ impl DownpourApp {
         }
     }
 
-    /// The save folder as a path.
+    /// The save folder as a path (`~` is the home folder; empty text is no folder).
     pub fn folder(&self) -> PathBuf {
-        PathBuf::from(self.settings.folder.trim())
+        options::folder_from_text(&self.settings.folder).unwrap_or_default()
     }
 
     /// Starts downloading every valid link. Returns false (with `folder_problem` set) when the
@@ -235,9 +250,7 @@ impl DownpourApp {
         let folder = self.folder();
         self.folder_problem = None;
         self.notice = None;
-        let mut config = RunConfig::new(self.settings.mode, self.settings.workers, &folder);
-        config.retries = self.settings.retries;
-        config.checksums = self.settings.checksums;
+        let config = self.settings.config(folder);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use downpour::{Event, ItemRecord, Job, Mode, Outcome, names};
+use downpour::{Event, ItemRecord, Job, Mode, Outcome, OutcomeKind, names};
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,8 +97,8 @@ impl Row {
 pub struct ResultLine {
     /// The item.
     pub index: usize,
-    /// The outcome's status word.
-    pub outcome: &'static str,
+    /// How the item ended.
+    pub outcome: OutcomeKind,
     /// File name or error sentence.
     pub detail: String,
     /// Seconds the item took.
@@ -320,7 +320,7 @@ impl RunView {
         }
         self.results.push(ResultLine {
             index: record.index,
-            outcome: record.outcome.status(),
+            outcome: record.outcome.kind(),
             detail: match &record.outcome {
                 Outcome::Failed(err) => err.to_string(),
                 _ => name,

@@ -224,6 +224,7 @@ fn charts_tab_snapshot() {
         retries: 3,
         checksums: true,
         language: Some(super::i18n::Lang::En),
+        ..Settings::default()
     });
     app.view = Some(finished_view(Mode::Submit, 4, &submit_records()));
     app.history = history();

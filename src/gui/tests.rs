@@ -364,6 +364,7 @@ fn settings_survive_a_restart() {
         retries: 5,
         checksums: false,
         language: Some(super::i18n::Lang::Zh),
+        ..Settings::default()
     });
     let mut storage = MemoryStorage::default();
     app.save(&mut storage);

@@ -7,10 +7,11 @@ use egui_plot::{
     Bar, BarChart, GridInput, GridMark, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine,
 };
 
-use super::charts::{self, BarKind};
+use super::charts;
 use super::i18n::Lang;
 use super::model::{Row, RowStatus, RunView};
 use super::{DownpourApp, FolderProblem, Tab, UiMessage, open_in_file_manager};
+use downpour::OutcomeKind;
 
 /// Okabe–Ito colours: distinguishable with colour-blindness, legible on light and dark.
 const BLUE: Color32 = Color32::from_rgb(0, 114, 178);
@@ -228,7 +229,7 @@ impl DownpourApp {
         ui.add_space(8.0);
         ui.heading(t.mode_heading);
         ui.add_enabled_ui(!running, |ui| {
-            for mode in Mode::ALL {
+            for &mode in Mode::all() {
                 ui.radio_value(&mut self.settings.mode, mode, lang.mode_label(mode))
                     .on_hover_text(lang.mode_tooltip(mode));
                 ui.indent(mode.as_str(), |ui| {
@@ -240,7 +241,10 @@ impl DownpourApp {
                 let label = ui.label(t.workers);
                 ui.add_enabled(
                     !sequential,
-                    egui::Slider::new(&mut self.settings.workers, 1..=downpour::MAX_WORKERS),
+                    egui::Slider::new(
+                        &mut self.settings.workers,
+                        downpour::options::WORKERS.range(),
+                    ),
                 )
                 .on_hover_text(t.workers_tip)
                 .on_disabled_hover_text(t.workers_sequential)
@@ -448,7 +452,7 @@ impl DownpourApp {
             .auto_shrink(false)
             .show_rows(ui, ROW_HEIGHT, view.results.len(), |ui, range| {
                 for line in &view.results[range] {
-                    let color = if line.outcome == "done" {
+                    let color = if line.outcome == OutcomeKind::Done {
                         ui.visuals().text_color()
                     } else {
                         ORANGE
@@ -600,12 +604,12 @@ impl DownpourApp {
     }
 }
 
-fn status_word(lang: Lang, outcome: &str) -> &'static str {
+fn status_word(lang: Lang, outcome: OutcomeKind) -> &'static str {
     let t = lang.t();
     match outcome {
-        "done" => t.status_done,
-        "failed" => t.status_failed,
-        _ => t.status_cancelled,
+        OutcomeKind::Done => t.status_done,
+        OutcomeKind::Failed => t.status_failed,
+        OutcomeKind::Cancelled => t.status_cancelled,
     }
 }
 
@@ -700,11 +704,11 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, widths: &[f32; 7]) -> bool {
     response.double_clicked() && row.status == RowStatus::Done && row.path.is_some()
 }
 
-fn kind_style(kind: BarKind) -> (Color32, f64, &'static str) {
+fn kind_style(kind: OutcomeKind) -> (Color32, f64, &'static str) {
     match kind {
-        BarKind::Done => (BLUE, 0.7, "done"),
-        BarKind::Failed => (ORANGE, 0.45, "failed"),
-        BarKind::Cancelled => (GREY, 0.25, "cancelled"),
+        OutcomeKind::Done => (BLUE, 0.7, "done"),
+        OutcomeKind::Failed => (ORANGE, 0.45, "failed"),
+        OutcomeKind::Cancelled => (GREY, 0.25, "cancelled"),
     }
 }
 
@@ -749,9 +753,9 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
                 );
             }
             let slot = match bar.kind {
-                BarKind::Done => 0,
-                BarKind::Failed => 1,
-                BarKind::Cancelled => 2,
+                OutcomeKind::Done => 0,
+                OutcomeKind::Failed => 1,
+                OutcomeKind::Cancelled => 2,
             };
             bars.groups[slot].push(
                 Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
@@ -857,7 +861,7 @@ pub(super) fn timeline_ui(
             // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
             plot.bar_chart(
                 BarChart::new("waiting for first byte", waiting)
-                    .color(kind_style(BarKind::Done).0.gamma_multiply(WAITING_FADE))
+                    .color(kind_style(OutcomeKind::Done).0.gamma_multiply(WAITING_FADE))
                     .horizontal(),
             );
             plot.bar_chart(
@@ -866,8 +870,13 @@ pub(super) fn timeline_ui(
                     .horizontal(),
             );
             for (slot, bars) in groups.into_iter().enumerate() {
-                let (color, _, word) =
-                    kind_style([BarKind::Done, BarKind::Failed, BarKind::Cancelled][slot]);
+                let (color, _, word) = kind_style(
+                    [
+                        OutcomeKind::Done,
+                        OutcomeKind::Failed,
+                        OutcomeKind::Cancelled,
+                    ][slot],
+                );
                 plot.bar_chart(BarChart::new(word, bars).color(color).horizontal());
             }
             plot.vline(VLine::new(format!("total {total:.2} s"), total).color(GREY));

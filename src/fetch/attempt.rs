@@ -1,0 +1,282 @@
+//! One attempt at an item: the request (asking for the rest of a partial file when the server
+//! can send the same version), the checks of the answer, the choice of where its bytes go, and
+//! the body streamed there in bounded chunks.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use reqwest::header::{
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+};
+use reqwest::{Response, StatusCode};
+
+use super::{Item, Stop};
+use crate::error::DownloadError;
+use crate::hash::StreamHasher;
+use crate::model::Event;
+use crate::names;
+use crate::net::classify;
+
+/// Once this much of a file has arrived, a resume note is written so that a later run can
+/// continue it; smaller downloads are quicker to fetch again than to keep track of.
+const NOTE_AFTER: u64 = 1024 * 1024;
+
+/// Files up to this size (by Content-Length) are written to a file without a name, which gets
+/// its name when complete: such a file arrives in a moment and is never resumed (it stays
+/// under [`NOTE_AFTER`]), so a `.part` name would only cost a second directory operation.
+const UNNAMED_UP_TO: u64 = 256 * 1024;
+
+/// Fewer bytes than this in a whole stall-timeout window (30 s by default, so about 34 B/s)
+/// is a trickle, not a download: the attempt fails and is retried like a stall.
+const MIN_BYTES_PER_WINDOW: u64 = 1024;
+
+impl Item<'_> {
+    /// One request and its answer, streamed into the staging.
+    pub(super) async fn attempt(&mut self) -> Result<(), Stop> {
+        let resume_from = self.resume_point();
+        let mut response = self.request(resume_from).await?;
+        self.first_byte_ms = Some(self.ctx.now_ms());
+        let resumed = self.check_answer(&response, resume_from)?;
+        self.read_version(&response, resumed, resume_from);
+        let path = self.prepare(&response, resumed, resume_from).await?;
+        self.stream_body(&mut response, &path).await?;
+        if self.ctx.cancel.is_cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Where a request continues the staged bytes: their length when the server can send
+    /// the rest of the same version, else 0 (a `.part` file as long as the whole file, or
+    /// longer, starts over too).
+    fn resume_point(&self) -> u64 {
+        if !self.remote.resumable() {
+            return 0;
+        }
+        let staged = self.staging.len();
+        match self.remote.total {
+            Some(total) if staged >= total => 0,
+            _ => staged,
+        }
+    }
+
+    /// Sends the request: for the whole file, or from `resume_from` of the same version.
+    async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
+        let ctx = self.ctx;
+        let mut request = ctx.client.get(self.job.url.clone());
+        if resume_from > 0
+            && let Some(validator) = &self.remote.validator
+        {
+            request = request
+                .header(RANGE, format!("bytes={resume_from}-"))
+                .header(IF_RANGE, validator.as_str());
+        }
+        ctx.or_cancel(request.send())
+            .await?
+            .map_err(|err| classify::request_error(&err, &self.job.url, ctx.config).into())
+    }
+
+    /// Refuses error answers and ranges not asked for; true when the answer continues the
+    /// staged bytes.
+    fn check_answer(&mut self, response: &Response, resume_from: u64) -> Result<bool, Stop> {
+        let status = response.status();
+        if status == StatusCode::RANGE_NOT_SATISFIABLE && resume_from > 0 {
+            // The file on the server is shorter now: the next attempt starts over.
+            self.forget_version();
+            return Err(DownloadError::NoResume.into());
+        }
+        if !status.is_success() {
+            return Err(Stop::Failed(
+                DownloadError::Status {
+                    code: status.as_u16(),
+                    reason: status.canonical_reason().unwrap_or("error").to_owned(),
+                },
+                classify::retry_after(response),
+            ));
+        }
+        let resumed = resume_from > 0
+            && status == StatusCode::PARTIAL_CONTENT
+            && content_range_start(response) == Some(resume_from);
+        if status == StatusCode::PARTIAL_CONTENT && !resumed {
+            self.forget_version();
+            return Err(DownloadError::UnexpectedRange.into());
+        }
+        Ok(resumed)
+    }
+
+    /// Forgets the version of the staged bytes, so that the next attempt asks for the whole
+    /// file.
+    fn forget_version(&mut self) {
+        self.remote.validator = None;
+        if let Some(path) = &self.path {
+            self.staging.forget_note(path);
+        }
+    }
+
+    /// Takes the size and version from the answer's headers; a fresh body restarts the count
+    /// and the checksum.
+    fn read_version(&mut self, response: &Response, resumed: bool, resume_from: u64) {
+        let headers = response.headers();
+        self.remote.ranges = resumed
+            || headers
+                .get(ACCEPT_RANGES)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"bytes"));
+        self.remote.validator = headers
+            .get(ETAG)
+            .filter(|v| !v.as_bytes().starts_with(b"W/"))
+            .or_else(|| headers.get(LAST_MODIFIED))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if resumed {
+            self.bytes = resume_from;
+            self.remote.total = response.content_length().map(|rest| rest + resume_from);
+        } else {
+            self.bytes = 0;
+            self.remote.total = response.content_length();
+            self.hasher = if self.hasher.is_on() {
+                StreamHasher::new()
+            } else {
+                StreamHasher::off()
+            };
+        }
+    }
+
+    /// Chooses where this answer's bytes go — continuing the `.part` file, or a new staging
+    /// under a reserved name — and announces the item's name and size. Returns the final
+    /// path.
+    async fn prepare(
+        &mut self,
+        response: &Response,
+        resumed: bool,
+        resume_from: u64,
+    ) -> Result<PathBuf, Stop> {
+        let ctx = self.ctx;
+        let mut path = match &self.path {
+            Some(path) => path.clone(),
+            None => ctx.names.reserve(&suggested_name(response, &self.job.url)),
+        };
+        let prepared = if resumed {
+            self.staging.continue_at(resume_from)
+        } else {
+            let small = self
+                .remote
+                .total
+                .is_some_and(|total| total <= UNNAMED_UP_TO);
+            self.staging.start_over(ctx, &mut path, small)
+        };
+        self.path = Some(path.clone());
+        prepared.map_err(|err| DownloadError::from_io(&self.staging.shown(&path), &err))?;
+        ctx.events.send(Event::ItemResponded {
+            index: self.job.index,
+            path: path.clone(),
+            total: self.remote.total,
+            resumed_from: if resumed { resume_from } else { 0 },
+        });
+        if resumed && let Some(file) = self.staging.file() {
+            // The SHA-256 covers the whole file: first the bytes an earlier run saved.
+            self.hasher
+                .catch_up(file, resume_from)
+                .await
+                .map_err(|err| DownloadError::from_io(&names::part_path(&path), &err))?;
+        }
+        Ok(path)
+    }
+
+    /// Streams the body into the staging chunk by chunk, writing a resume note once enough
+    /// has arrived and announcing progress.
+    async fn stream_body(&mut self, response: &mut Response, path: &Path) -> Result<(), Stop> {
+        let ctx = self.ctx;
+        let shown = self.staging.shown(path);
+        let mut last_event = Instant::now();
+        let mut window = (Instant::now(), self.bytes);
+        // Each chunk is what one read of the socket gave (bounded by hyper's read buffer), so
+        // memory does not grow with the file size.
+        while let Some(chunk) = ctx
+            .or_cancel(response.chunk())
+            .await?
+            .map_err(|err| classify::read_error(&err, self.bytes, self.remote.total, ctx.config))?
+        {
+            let file = self.staging.file().ok_or(DownloadError::Stopped)?;
+            file.write_all(&chunk)
+                .map_err(|err| DownloadError::from_io(&shown, &err))?;
+            self.bytes += chunk.len() as u64;
+            self.hasher.push(chunk).await;
+            self.note_when_due(path);
+            if window.0.elapsed() >= ctx.config.stall_timeout {
+                let got = self.bytes - window.1;
+                if got < MIN_BYTES_PER_WINDOW {
+                    return Err(DownloadError::TooSlow {
+                        bytes: got,
+                        secs: classify::whole_secs(ctx.config.stall_timeout),
+                    }
+                    .into());
+                }
+                window = (Instant::now(), self.bytes);
+            }
+            if last_event.elapsed() >= ctx.config.progress_interval {
+                last_event = Instant::now();
+                self.send_progress();
+            }
+        }
+        if let Some(total) = self.remote.total
+            && self.bytes < total
+        {
+            return Err(DownloadError::Truncated {
+                got: self.bytes,
+                expected: Some(total),
+            }
+            .into());
+        }
+        self.send_progress();
+        Ok(())
+    }
+
+    /// Writes the resume note once [`NOTE_AFTER`] bytes of a resumable version are staged.
+    fn note_when_due(&mut self, path: &Path) {
+        if self.staging.is_noted() || self.bytes < NOTE_AFTER || !self.remote.ranges {
+            return;
+        }
+        if let Some(validator) = &self.remote.validator {
+            // Kept on disk: without the password, which a later run's list gives again.
+            let url = crate::redact::without_password(&self.job.url);
+            self.staging
+                .note(path, url.as_str(), validator, self.remote.total);
+        }
+    }
+
+    fn send_progress(&self) {
+        self.ctx.events.send(Event::Progress {
+            index: self.job.index,
+            bytes: self.bytes,
+        });
+    }
+}
+
+/// The first byte position of a 206 answer's Content-Range.
+fn content_range_start(response: &Response) -> Option<u64> {
+    let value = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
+    let range = value.strip_prefix("bytes ")?;
+    range.split('-').next()?.trim().parse().ok()
+}
+
+/// The name for the file: Content-Disposition first, else the final URL (after redirects),
+/// else the URL as listed.
+fn suggested_name(response: &Response, listed: &url::Url) -> String {
+    response
+        .headers()
+        .get(CONTENT_DISPOSITION)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .and_then(|value| names::from_content_disposition(&value))
+        .unwrap_or_else(|| {
+            let url = response.url();
+            if url
+                .path_segments()
+                .is_some_and(|mut s| s.any(|s| !s.is_empty()))
+            {
+                names::from_url(url)
+            } else {
+                names::from_url(listed)
+            }
+        })
+}

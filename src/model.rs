@@ -1,0 +1,347 @@
+//! The engine's data model — modes, jobs, outcomes, item records and the one event enum —
+//! shared by the scheduler (`run`), the downloads (`fetch`) and every front end, so that none
+//! of them has to import another to speak about an item.
+
+use std::path::PathBuf;
+use std::sync::{Arc, mpsc};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::DownloadError;
+use crate::urls::UrlEntry;
+
+/// How a batch is run. Every behaviour that depends on the mode is an exhaustive `match` in
+/// the methods below, so a new mode does not compile until each one is decided.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One download at a time, in input order.
+    Sequential,
+    /// N workers; each result is reported the moment it finishes (like `as_completed`).
+    #[default]
+    Submit,
+    /// N workers; results are reported strictly in input order (like `executor.map`).
+    Map,
+}
+
+/// The order in which a mode reports results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOrder {
+    /// Each result as soon as its item ends.
+    Completion,
+    /// Result k only after results 1..k-1.
+    Input,
+}
+
+impl Mode {
+    /// Every mode, in the order they are presented (derived, so it cannot miss one).
+    pub fn all() -> &'static [Mode] {
+        <Mode as clap::ValueEnum>::value_variants()
+    }
+
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Submit => "submit",
+            Mode::Map => "map",
+        }
+    }
+
+    /// Parses a command-line name (`sequential`, `submit` or `map`), ignoring case.
+    pub fn parse(text: &str) -> Option<Mode> {
+        Mode::all()
+            .iter()
+            .copied()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The order in which this mode reports results.
+    pub fn report_order(self) -> ReportOrder {
+        match self {
+            Mode::Sequential | Mode::Map => ReportOrder::Input,
+            Mode::Submit => ReportOrder::Completion,
+        }
+    }
+
+    /// How many downloads run at once when the person asked for `requested`.
+    pub fn workers(self, requested: usize) -> usize {
+        match self {
+            Mode::Sequential => 1,
+            Mode::Submit | Mode::Map => crate::options::WORKERS.clamp(requested),
+        }
+    }
+}
+
+/// One URL to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The item's 1-based index in its list.
+    pub index: usize,
+    /// The address (it may hold a password: show it only through [`crate::redact`]).
+    pub url: Url,
+    /// The expected SHA-256 (lower-case hex), if known.
+    pub sha256: Option<String>,
+}
+
+impl From<&UrlEntry> for Job {
+    fn from(entry: &UrlEntry) -> Self {
+        Self {
+            index: entry.index,
+            url: entry.url.clone(),
+            sha256: entry.sha256.clone(),
+        }
+    }
+}
+
+/// How an item ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The file is complete under its final name.
+    Done,
+    /// The item failed; the error says why.
+    Failed(DownloadError),
+    /// The run was cancelled before the item completed.
+    Cancelled,
+}
+
+/// The kind of an [`Outcome`] without its details: the one vocabulary of rows, results, chart
+/// bars and legends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutcomeKind {
+    /// Complete.
+    Done,
+    /// Failed.
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl OutcomeKind {
+    /// Every kind, in the order charts and summaries list them.
+    pub const ALL: [OutcomeKind; 3] = [
+        OutcomeKind::Done,
+        OutcomeKind::Failed,
+        OutcomeKind::Cancelled,
+    ];
+
+    /// `done`, `failed` or `cancelled`: the word in the CLI's lines and the reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Done => "done",
+            OutcomeKind::Failed => "failed",
+            OutcomeKind::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the item's file is there.
+    pub fn is_success(self) -> bool {
+        match self {
+            OutcomeKind::Done => true,
+            OutcomeKind::Failed | OutcomeKind::Cancelled => false,
+        }
+    }
+}
+
+impl Outcome {
+    /// What kind of end this is.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Done => OutcomeKind::Done,
+            Outcome::Failed(_) => OutcomeKind::Failed,
+            Outcome::Cancelled => OutcomeKind::Cancelled,
+        }
+    }
+
+    /// The error, if the item failed.
+    pub fn error(&self) -> Option<&DownloadError> {
+        match self {
+            Outcome::Failed(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// Everything recorded about one item. Times are milliseconds since the run began.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    /// The item's 1-based index.
+    pub index: usize,
+    /// The address as it may be shown (any password replaced by `***`).
+    pub url: String,
+    /// Where the file was (or would have been) saved.
+    pub path: Option<PathBuf>,
+    /// Bytes written.
+    pub bytes: u64,
+    /// The announced size, when the server gave one.
+    pub total: Option<u64>,
+    /// The 1-based worker that ran it (0 if it never started).
+    pub worker: usize,
+    /// When a worker picked it up.
+    pub started_ms: u64,
+    /// When the answer's headers arrived.
+    pub first_byte_ms: Option<u64>,
+    /// When the download ended.
+    pub finished_ms: u64,
+    /// When the run reported it (later than `finished_ms` when map mode held it back).
+    pub reported_ms: u64,
+    /// How many times it was retried.
+    pub retries: u32,
+    /// The SHA-256 of the complete file (lower-case hex), once computed.
+    pub sha256: Option<String>,
+    /// Done, failed or cancelled.
+    pub outcome: Outcome,
+}
+
+impl ItemRecord {
+    /// A record for an item that never ran (or was abandoned), ending at `at_ms`.
+    pub fn unstarted(job: &Job, outcome: Outcome, at_ms: u64) -> Self {
+        Self {
+            index: job.index,
+            url: crate::redact::url(&job.url),
+            path: None,
+            bytes: 0,
+            total: None,
+            worker: 0,
+            started_ms: at_ms,
+            first_byte_ms: None,
+            finished_ms: at_ms,
+            reported_ms: at_ms,
+            retries: 0,
+            sha256: None,
+            outcome,
+        }
+    }
+
+    /// The saved file's name, for display (empty if it never got one).
+    pub fn file_name(&self) -> String {
+        self.path
+            .as_deref()
+            .map(crate::names::display_name)
+            .unwrap_or_default()
+    }
+
+    /// How long the download took, in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        self.finished_ms.saturating_sub(self.started_ms)
+    }
+}
+
+/// What the engine tells the window or the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The run began.
+    RunStarted {
+        /// Number of items.
+        total: usize,
+        /// The mode.
+        mode: Mode,
+        /// Workers (downloads at once) in use.
+        workers: usize,
+    },
+    /// A worker picked up an item.
+    ItemStarted {
+        /// The item.
+        index: usize,
+        /// The 1-based worker.
+        worker: usize,
+        /// Milliseconds since the run began.
+        at_ms: u64,
+    },
+    /// The server answered; the file's name and size are known.
+    ItemResponded {
+        /// The item.
+        index: usize,
+        /// The final path reserved for the file.
+        path: PathBuf,
+        /// The announced size.
+        total: Option<u64>,
+        /// Bytes already on disk that this answer continues (a resumed `.part` file), else 0;
+        /// they count as done but not toward the speed.
+        resumed_from: u64,
+    },
+    /// Bytes arrived (at most one event per item per `progress_interval`).
+    Progress {
+        /// The item.
+        index: usize,
+        /// Bytes written so far.
+        bytes: u64,
+    },
+    /// A transient failure; the item will be tried again.
+    Retrying {
+        /// The item.
+        index: usize,
+        /// Which retry comes next (1-based).
+        attempt: u32,
+        /// The retry limit.
+        of: u32,
+        /// What went wrong.
+        reason: DownloadError,
+    },
+    /// The item ended and is reported, in the order the mode dictates.
+    ItemReported(ItemRecord),
+    /// Every item has been reported.
+    RunFinished {
+        /// Milliseconds from start to the last report.
+        elapsed_ms: u64,
+    },
+}
+
+/// Where events go: a channel plus an optional waker (a GUI's `request_repaint`).
+#[derive(Clone)]
+pub struct EventSink {
+    tx: mpsc::Sender<Event>,
+    waker: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl EventSink {
+    /// A sink that sends into `tx`.
+    pub fn new(tx: mpsc::Sender<Event>) -> Self {
+        Self { tx, waker: None }
+    }
+
+    /// Also calls `waker` after every event.
+    pub fn with_waker(mut self, waker: impl Fn() + Send + Sync + 'static) -> Self {
+        self.waker = Some(Arc::new(waker));
+        self
+    }
+
+    /// Sends one event and wakes the receiver. A closed receiver is not an error: nobody is
+    /// listening any more.
+    pub fn send(&self, event: Event) {
+        if self.tx.send(event).is_ok()
+            && let Some(wake) = &self.waker
+        {
+            wake();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mode_is_listed_and_parsed_by_its_name() {
+        assert_eq!(Mode::all(), [Mode::Sequential, Mode::Submit, Mode::Map]);
+        for &mode in Mode::all() {
+            assert_eq!(Mode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(Mode::parse(" MAP "), Some(Mode::Map));
+        assert_eq!(Mode::parse("fast"), None);
+    }
+
+    #[test]
+    fn modes_decide_order_and_workers() {
+        assert_eq!(Mode::Submit.report_order(), ReportOrder::Completion);
+        assert_eq!(Mode::Map.report_order(), ReportOrder::Input);
+        assert_eq!(Mode::Sequential.report_order(), ReportOrder::Input);
+        assert_eq!(Mode::Sequential.workers(8), 1);
+        assert_eq!(Mode::Map.workers(8), 8);
+        assert_eq!(Mode::Submit.workers(1000), crate::options::WORKERS.max);
+        assert_eq!(Mode::Submit.workers(0), 1);
+    }
+}

@@ -1,0 +1,206 @@
+//! Every setting of a run — its default, its limits and its command-line flag — defined once,
+//! so the window, the CLI, its `--help` and the README cannot disagree.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::model::Mode;
+
+/// A whole-number setting with its default and inclusive limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// The value when nobody chose one.
+    pub default: usize,
+    /// The least value accepted.
+    pub min: usize,
+    /// The largest value accepted.
+    pub max: usize,
+}
+
+impl Limit {
+    /// `value` brought within the limits.
+    pub fn clamp(self, value: usize) -> usize {
+        value.clamp(self.min, self.max)
+    }
+
+    /// The limits as a range, e.g. for a slider.
+    pub fn range(self) -> std::ops::RangeInclusive<usize> {
+        self.min..=self.max
+    }
+
+    /// Parses `text` as a value within the limits; the error is the second half of a
+    /// sentence, e.g. `must be a number from 1 to 64, not 'x'`.
+    pub fn parse(self, text: &str) -> Result<usize, String> {
+        text.trim()
+            .parse()
+            .ok()
+            .filter(|n| self.range().contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "must be a number from {} to {}, not '{text}'",
+                    self.min, self.max
+                )
+            })
+    }
+}
+
+/// The mode when nobody chose one.
+pub const MODE: Mode = Mode::Submit;
+
+/// Workers: how many downloads run at once.
+pub const WORKERS: Limit = Limit {
+    default: 8,
+    min: 1,
+    max: 64,
+};
+
+/// Retries of a download that failed for a passing reason.
+pub const RETRIES: Limit = Limit {
+    default: 3,
+    min: 0,
+    max: 20,
+};
+
+/// Whether every file's SHA-256 is computed when nobody chose.
+pub const CHECKSUMS: bool = true;
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// How items are scheduled and reported.
+    pub mode: Mode,
+    /// Workers asked for (the mode decides how many run: see [`RunConfig::effective_workers`]).
+    pub workers: usize,
+    /// The folder files are saved into.
+    pub out_dir: PathBuf,
+    /// How many times a transient failure is retried.
+    pub retries: u32,
+    /// Longest wait for a TCP connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for the answer or for the next bytes of the body.
+    pub stall_timeout: Duration,
+    /// Least time between two progress events of one item.
+    pub progress_interval: Duration,
+    /// First pause before a retry; doubled each time, with jitter.
+    pub retry_backoff: Duration,
+    /// Whether every file's SHA-256 is computed (items with an expected checksum are always
+    /// checked).
+    pub checksums: bool,
+    /// Whether a redirect from an https:// address to an http:// one is followed.
+    pub allow_insecure_redirects: bool,
+}
+
+impl RunConfig {
+    /// A configuration with Downpour's defaults.
+    pub fn new(mode: Mode, workers: usize, out_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            mode,
+            workers,
+            out_dir: out_dir.into(),
+            retries: RETRIES.default as u32,
+            connect_timeout: Duration::from_secs(15),
+            stall_timeout: Duration::from_secs(30),
+            progress_interval: Duration::from_millis(100),
+            retry_backoff: Duration::from_millis(500),
+            checksums: CHECKSUMS,
+            allow_insecure_redirects: false,
+        }
+    }
+
+    /// The number of workers (downloads at once) this run really uses.
+    pub fn effective_workers(&self) -> usize {
+        self.mode.workers(self.workers)
+    }
+}
+
+/// The settings both programs take on their command line, with the defaults above. The CLI
+/// uses them as they are; the window applies only those given on its command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Save folder; ~ means your home folder [default: your Downloads folder]
+    #[arg(short, long, value_name = "DIR", value_parser = |s: &str| folder_from_text(s))]
+    pub out: Option<PathBuf>,
+    /// How to download: one at a time, results as they finish, or results in list order
+    #[arg(short, long, value_enum, default_value_t = MODE)]
+    pub mode: Mode,
+    /// Downloads at once, 1 to 64 (sequential uses 1)
+    #[arg(short = 'j', long, value_name = "N", default_value_t = WORKERS.default,
+          value_parser = |s: &str| WORKERS.parse(s))]
+    pub workers: usize,
+    /// Retries of a download that failed for a passing reason, 0 to 20
+    #[arg(short, long, value_name = "N", default_value_t = RETRIES.default,
+          value_parser = |s: &str| RETRIES.parse(s))]
+    pub retries: usize,
+    /// Skip the SHA-256 of each file (links given with sha256: are still checked)
+    #[arg(long)]
+    pub no_checksum: bool,
+    /// Follow redirects from https:// to http:// addresses (refused by default)
+    #[arg(long)]
+    pub allow_insecure_redirects: bool,
+}
+
+impl RunArgs {
+    /// The run these arguments ask for, saving into `out_dir`.
+    pub fn config(&self, out_dir: PathBuf) -> RunConfig {
+        let mut config = RunConfig::new(self.mode, self.workers, out_dir);
+        config.retries = self.retries as u32;
+        config.checksums = !self.no_checksum;
+        config.allow_insecure_redirects = self.allow_insecure_redirects;
+        config
+    }
+}
+
+/// A save folder as a person types it: surrounding spaces dropped, `~` and `~/…` meaning the
+/// home folder. Empty text is not a folder; the error is the second half of a sentence.
+pub fn folder_from_text(text: &str) -> Result<PathBuf, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("needs a folder, not an empty value".to_owned());
+    }
+    let home = || dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+    Ok(match text.strip_prefix('~') {
+        Some("") => home(),
+        Some(rest) if rest.starts_with(['/', std::path::MAIN_SEPARATOR]) => {
+            home().join(rest.trim_start_matches(['/', std::path::MAIN_SEPARATOR]))
+        }
+        _ => PathBuf::from(text),
+    })
+}
+
+/// The user's Downloads folder, else `~/Downloads`, else the current folder.
+pub fn default_download_dir() -> PathBuf {
+    dirs::download_dir()
+        .or_else(|| dirs::home_dir().map(|home| home.join("Downloads")))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_parse_and_clamp() {
+        assert_eq!(WORKERS.parse("16"), Ok(16));
+        assert_eq!(
+            WORKERS.parse("65"),
+            Err("must be a number from 1 to 64, not '65'".to_owned())
+        );
+        assert_eq!(RETRIES.parse("0"), Ok(0));
+        assert!(RETRIES.parse("-1").is_err());
+        assert_eq!(WORKERS.clamp(0), 1);
+        assert_eq!(WORKERS.clamp(100), 64);
+    }
+
+    #[test]
+    fn folders_read_as_typed_with_home_expanded() {
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(folder_from_text(" ~ "), Ok(home.clone()));
+        assert_eq!(
+            folder_from_text("~/Downloads/x"),
+            Ok(home.join("Downloads/x"))
+        );
+        assert_eq!(folder_from_text("/tmp/~x"), Ok(PathBuf::from("/tmp/~x")));
+        assert_eq!(folder_from_text("~other"), Ok(PathBuf::from("~other")));
+        assert!(folder_from_text("  ").is_err());
+    }
+}
