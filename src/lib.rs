@@ -16,6 +16,7 @@ pub mod redact;
 pub mod report;
 pub mod resume;
 pub mod run;
+pub mod safe_fs;
 pub mod stats;
 pub mod urls;
 

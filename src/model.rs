@@ -104,8 +104,9 @@ pub enum Outcome {
     Done,
     /// The item failed; the error says why.
     Failed(DownloadError),
-    /// The run was cancelled before the item completed.
-    Cancelled,
+    /// The item was stopped before it completed: by the person (`None`), or because another
+    /// item met a failure that every download would meet (a full disk).
+    Cancelled(Option<DownloadError>),
 }
 
 /// The kind of an [`Outcome`] without its details: the one vocabulary of rows, results, chart
@@ -152,15 +153,15 @@ impl Outcome {
         match self {
             Outcome::Done => OutcomeKind::Done,
             Outcome::Failed(_) => OutcomeKind::Failed,
-            Outcome::Cancelled => OutcomeKind::Cancelled,
+            Outcome::Cancelled(_) => OutcomeKind::Cancelled,
         }
     }
 
-    /// The error, if the item failed.
+    /// The error, if the item failed, or why it was cancelled if not by the person.
     pub fn error(&self) -> Option<&DownloadError> {
         match self {
-            Outcome::Failed(err) => Some(err),
-            _ => None,
+            Outcome::Failed(err) | Outcome::Cancelled(Some(err)) => Some(err),
+            Outcome::Done | Outcome::Cancelled(None) => None,
         }
     }
 }

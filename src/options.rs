@@ -88,6 +88,9 @@ pub struct RunConfig {
     pub checksums: bool,
     /// Whether a redirect from an https:// address to an http:// one is followed.
     pub allow_insecure_redirects: bool,
+    /// Downpour's own data folder, where the resume records of unfinished downloads are kept
+    /// (never in the save folder); `None` keeps none.
+    pub state_dir: Option<PathBuf>,
 }
 
 impl RunConfig {
@@ -104,6 +107,7 @@ impl RunConfig {
             retry_backoff: Duration::from_millis(500),
             checksums: CHECKSUMS,
             allow_insecure_redirects: false,
+            state_dir: default_state_dir(),
         }
     }
 
@@ -165,6 +169,12 @@ pub fn folder_from_text(text: &str) -> Result<PathBuf, String> {
         }
         _ => PathBuf::from(text),
     })
+}
+
+/// Downpour's own data folder: `~/.local/share/downpour` on Linux (`$XDG_DATA_HOME`), the
+/// local application data folder on Windows and macOS.
+pub fn default_state_dir() -> Option<PathBuf> {
+    dirs::data_local_dir().map(|dir| dir.join("downpour"))
 }
 
 /// The user's Downloads folder, else `~/Downloads`, else the current folder.

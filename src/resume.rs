@@ -1,33 +1,44 @@
-//! Lets a later run continue the `.part` files that a cancel, a failure or a crash left
-//! behind, instead of downloading them again: beside each resumable `.part` file a small
-//! `.part.resume` note records the URL and the server's validator (ETag or Last-Modified), and
-//! a new run in the same folder picks the note up by URL and asks only for the missing bytes.
+//! Lets a later run continue the `.part` files that a cancel, a lost connection or a crash
+//! left behind, instead of downloading them again. What a `.part` file holds — the URL (never
+//! its password), the server's version (ETag or Last-Modified) and how many of its bytes are
+//! sure — is recorded in Downpour's own data folder, never in the save folder: a server names
+//! files only in the save folder, so it cannot write or plant this state. Each record is bound
+//! to the identity of the `.part` file it describes (device and inode), so a file that another
+//! program, or anyone, put under that name is never continued.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use crate::names::part_path;
+use crate::safe_fs::{self, Identity};
 
-/// The suffix of the note kept beside a `.part` file, after `.part`.
-const NOTE_SUFFIX: &str = ".resume";
+/// The folder inside the data folder that holds the records.
+const RECORDS: &str = "resume";
 
-/// What a note records; enough to ask the server for the rest of the same version.
+/// What a record says about one `.part` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Note {
-    /// The URL as listed (before redirects), which is how a new run finds the note.
-    url: String,
-    /// The final file name the `.part` file was downloading to, inside the same folder.
+struct Record {
+    /// The save folder (canonical).
+    folder: PathBuf,
+    /// The final file name the `.part` file is downloading to, inside that folder.
     name: String,
+    /// The URL as listed, without its password: how a new run finds the record.
+    url: String,
     /// The strong ETag or the Last-Modified date of the version in the `.part` file.
     validator: String,
     /// The full size, if the server said.
     total: Option<u64>,
+    /// Which file the record describes.
+    identity: Identity,
+    /// How long it was when the record was saved: it can only have grown since.
+    len: u64,
 }
 
-/// An unfinished download found in the save folder.
+/// An unfinished download found for a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leftover {
     /// The final path the download was going to; its data is in `part_path(path)`.
@@ -36,40 +47,159 @@ pub struct Leftover {
     pub validator: String,
     /// The full size, if known.
     pub total: Option<u64>,
+    /// The file's identity, checked again when it is opened.
+    pub identity: Identity,
 }
 
-/// The note that belongs to `part`.
-pub fn note_path(part: &Path) -> PathBuf {
-    let mut name = part.file_name().unwrap_or_default().to_os_string();
-    name.push(NOTE_SUFFIX);
-    part.with_file_name(name)
+/// What is known of a `.part` file's download, for [`ResumeStore::save`].
+#[derive(Debug, Clone, Copy)]
+pub struct PartState<'a> {
+    /// The final path the download goes to.
+    pub path: &'a Path,
+    /// The URL without its password.
+    pub url: &'a str,
+    /// The version of the bytes.
+    pub validator: &'a str,
+    /// The full size, if known.
+    pub total: Option<u64>,
+    /// Bytes of the `.part` file written so far.
+    pub len: u64,
 }
 
-/// Records that `path`'s `.part` file holds the start of `url` at version `validator`.
-/// Best effort: without a note the download still works, it just cannot resume in a later
-/// run. A note torn by a crash is not valid JSON and is ignored.
-pub fn write_note(path: &Path, url: &str, validator: &str, total: Option<u64>) {
-    let note = Note {
-        url: url.to_owned(),
-        name: crate::names::display_name(path),
-        validator: validator.to_owned(),
-        total,
-    };
-    if let Ok(text) = serde_json::to_vec(&note) {
-        let _ = std::fs::write(note_path(&part_path(path)), text);
+/// The resume records of one save folder, in Downpour's data folder.
+#[derive(Debug)]
+pub struct ResumeStore {
+    /// `<data>/resume`; `None` when there is no data folder (resume then works only within
+    /// a run).
+    records: Option<PathBuf>,
+    /// The save folder, canonical.
+    folder: PathBuf,
+}
+
+impl ResumeStore {
+    /// The store for downloads into `folder`, with records under `data_dir` (created, readable
+    /// by the user only).
+    pub fn open(data_dir: Option<&Path>, folder: &Path) -> Self {
+        let records = data_dir
+            .map(|dir| dir.join(RECORDS))
+            .filter(|dir| create_private_dir(dir).is_ok());
+        Self {
+            records,
+            folder: std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned()),
+        }
+    }
+
+    /// Where the record of `path`'s `.part` file lives.
+    fn record_path(&self, path: &Path) -> Option<PathBuf> {
+        let records = self.records.as_ref()?;
+        let mut key = self.folder.as_os_str().to_string_lossy().into_owned();
+        key.push('\0');
+        key.push_str(&crate::names::display_name(path));
+        let digest = crate::hash::sha256_hex(key.as_bytes());
+        Some(records.join(format!("{}.json", &digest[..32])))
+    }
+
+    /// Records that `file`, the `.part` file of `state.path`, holds the first `state.len`
+    /// bytes of `state.url` at version `state.validator`. Best effort: without a record the
+    /// download still works, it just cannot continue in a later run.
+    pub fn save(&self, file: &File, state: PartState<'_>) {
+        let (Some(record_path), Ok(identity)) =
+            (self.record_path(state.path), Identity::of_file(file))
+        else {
+            return;
+        };
+        let record = Record {
+            folder: self.folder.clone(),
+            name: crate::names::display_name(state.path),
+            url: state.url.to_owned(),
+            validator: state.validator.to_owned(),
+            total: state.total,
+            identity,
+            len: state.len,
+        };
+        if let Ok(text) = serde_json::to_vec(&record) {
+            let _ = safe_fs::write_atomically(&record_path, &text, true);
+        }
+    }
+
+    /// Forgets the record of `path`'s `.part` file.
+    pub fn forget(&self, path: &Path) {
+        if let Some(record_path) = self.record_path(path) {
+            let _ = std::fs::remove_file(record_path);
+        }
+    }
+
+    /// The unfinished downloads of this folder whose `.part` file is still the one recorded.
+    /// Records whose file is gone or is another file are removed.
+    pub fn leftovers(&self) -> Leftovers {
+        let mut by_url: HashMap<String, Vec<Leftover>> = HashMap::new();
+        let Some(entries) = self
+            .records
+            .as_ref()
+            .and_then(|d| std::fs::read_dir(d).ok())
+        else {
+            return Leftovers::default();
+        };
+        for entry in entries.flatten() {
+            let file = entry.path();
+            let Some(record) = read_record(&file) else {
+                continue;
+            };
+            if record.folder != self.folder {
+                if !record.folder.exists() {
+                    // A save folder that is gone keeps nothing to continue.
+                    let _ = std::fs::remove_file(&file);
+                }
+                continue;
+            }
+            let path = self.folder.join(&record.name);
+            // The recorded name must be the one the record is filed under: nothing elsewhere.
+            if self.record_path(&path).as_ref() != Some(&file) || !matches_part(&path, &record) {
+                let _ = std::fs::remove_file(&file);
+                continue;
+            }
+            by_url.entry(record.url).or_default().push(Leftover {
+                path,
+                validator: record.validator,
+                total: record.total,
+                identity: record.identity,
+            });
+        }
+        for list in by_url.values_mut() {
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        Leftovers {
+            by_url: Mutex::new(by_url),
+        }
     }
 }
 
-/// Removes `path`'s `.part` file and its note.
-pub fn discard(path: &Path) {
-    let part = part_path(path);
-    let _ = std::fs::remove_file(note_path(&part));
-    let _ = std::fs::remove_file(part);
+/// A record file, if it is one.
+fn read_record(file: &Path) -> Option<Record> {
+    if file.extension().is_none_or(|e| e != "json") {
+        return None;
+    }
+    serde_json::from_slice(&std::fs::read(file).ok()?).ok()
 }
 
-/// Removes only the note of `path` (after the `.part` file became the finished file).
-pub fn forget(path: &Path) {
-    let _ = std::fs::remove_file(note_path(&part_path(path)));
+/// Whether the `.part` file of `path` is the regular file the record describes, at least as
+/// long as it was then.
+fn matches_part(path: &Path, record: &Record) -> bool {
+    std::fs::symlink_metadata(part_path(path)).is_ok_and(|meta| {
+        meta.is_file() && Identity::of(&meta) == record.identity && meta.len() >= record.len
+    })
+}
+
+/// Creates `dir` (and its parents) readable by the user only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// The unfinished downloads of one save folder, by URL; each is handed out once.
@@ -79,51 +209,6 @@ pub struct Leftovers {
 }
 
 impl Leftovers {
-    /// Reads every note in `dir` whose `.part` file still exists. Notes without their `.part`
-    /// file are stale and removed; unreadable ones are ignored.
-    pub fn scan(dir: &Path) -> Self {
-        let mut by_url: HashMap<String, Vec<Leftover>> = HashMap::new();
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Self::default();
-        };
-        for entry in entries.flatten() {
-            let file_name = entry.file_name();
-            let Some(name) = file_name.to_str() else {
-                continue;
-            };
-            if !name.ends_with(".part.resume") {
-                continue;
-            }
-            let note_file = entry.path();
-            let note: Option<Note> = std::fs::read(&note_file)
-                .ok()
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-            let Some(note) = note else {
-                continue;
-            };
-            // The recorded name must be the one this note sits beside: never a path elsewhere.
-            if format!("{}.part.resume", note.name) != name {
-                continue;
-            }
-            let path = dir.join(&note.name);
-            if !part_path(&path).is_file() {
-                let _ = std::fs::remove_file(&note_file);
-                continue;
-            }
-            by_url.entry(note.url).or_default().push(Leftover {
-                path,
-                validator: note.validator,
-                total: note.total,
-            });
-        }
-        for list in by_url.values_mut() {
-            list.sort_by(|a, b| a.path.cmp(&b.path));
-        }
-        Self {
-            by_url: Mutex::new(by_url),
-        }
-    }
-
     /// Takes the first unfinished download of `url`, if any is left.
     pub fn take(&self, url: &str) -> Option<Leftover> {
         let mut by_url = self.by_url.lock().unwrap_or_else(|e| e.into_inner());
@@ -135,40 +220,106 @@ impl Leftovers {
     }
 }
 
+/// Opens the `.part` file of a leftover, refusing a link and any file that is not the one
+/// recorded. All its bytes are kept: only the download that created it has written to it,
+/// including after its last record (before a crash, say).
+pub fn open_leftover(left: &Leftover) -> Option<File> {
+    let file = safe_fs::open_existing(&part_path(&left.path)).ok()?;
+    (Identity::of_file(&file).ok()? == left.identity).then_some(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn notes_are_found_by_url_once_each_and_stale_ones_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.bin");
-        let b = dir.path().join("a (1).bin");
-        let gone = dir.path().join("gone.bin");
-        for path in [&a, &b] {
-            std::fs::write(part_path(path), b"abc").unwrap();
-            write_note(path, "http://h/a.bin", "\"v1\"", Some(10));
-        }
-        write_note(&gone, "http://h/gone.bin", "\"v1\"", None);
-        // A note that names a file elsewhere is not trusted.
-        std::fs::write(
-            dir.path().join("evil.part.resume"),
-            br#"{"url":"http://h/e","name":"../e","validator":"x","total":null}"#,
-        )
-        .unwrap();
+    fn part_with(path: &Path, bytes: &[u8]) -> File {
+        let mut file = safe_fs::create_new(&part_path(path), false).unwrap();
+        std::io::Write::write_all(&mut file, bytes).unwrap();
+        file
+    }
 
-        let leftovers = Leftovers::scan(dir.path());
+    fn state<'a>(path: &'a Path, url: &'a str, len: u64) -> PartState<'a> {
+        PartState {
+            path,
+            url,
+            validator: "\"v1\"",
+            total: Some(10),
+            len,
+        }
+    }
+
+    #[test]
+    fn records_are_found_by_url_once_each_and_only_for_their_own_file() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResumeStore::open(Some(data.path()), dir.path());
+        let folder = std::fs::canonicalize(dir.path()).unwrap();
+        let a = folder.join("a.bin");
+        let b = folder.join("a (1).bin");
+        let gone = folder.join("gone.bin");
+        let swapped = folder.join("swapped.bin");
+        for path in [&a, &b, &gone, &swapped] {
+            let file = part_with(path, b"abcdef");
+            store.save(&file, state(path, "http://h/a.bin", 4));
+        }
+        std::fs::remove_file(part_path(&gone)).unwrap();
+        // Another file under a recorded name is not the one recorded.
+        std::fs::remove_file(part_path(&swapped)).unwrap();
+        std::fs::write(part_path(&swapped), "planted").unwrap();
+
+        let leftovers = store.leftovers();
         let first = leftovers.take("http://h/a.bin").unwrap();
         assert_eq!(first.path, b, "sorted by path: 'a (1).bin' < 'a.bin'");
-        assert_eq!(first.validator, "\"v1\"");
-        assert_eq!(first.total, Some(10));
+        assert_eq!(
+            (first.validator.as_str(), first.total),
+            ("\"v1\"", Some(10))
+        );
+        let file = open_leftover(&first).unwrap();
+        assert_eq!(
+            file.metadata().unwrap().len(),
+            6,
+            "bytes after the record are kept"
+        );
         assert_eq!(leftovers.take("http://h/a.bin").unwrap().path, a);
         assert_eq!(leftovers.take("http://h/a.bin"), None);
-        assert_eq!(leftovers.take("http://h/gone.bin"), None);
-        assert_eq!(leftovers.take("http://h/e"), None);
-        assert!(!note_path(&part_path(&gone)).exists(), "stale note removed");
+        assert_eq!(
+            std::fs::read_dir(data.path().join(RECORDS))
+                .unwrap()
+                .count(),
+            2,
+            "the records of the gone and the swapped file are removed"
+        );
+        // Another folder's store sees none of them.
+        let other = tempfile::tempdir().unwrap();
+        let elsewhere = ResumeStore::open(Some(data.path()), other.path());
+        assert_eq!(elsewhere.leftovers().take("http://h/a.bin"), None);
+    }
 
-        discard(&a);
-        assert!(!part_path(&a).exists() && !note_path(&part_path(&a)).exists());
+    #[cfg(unix)]
+    #[test]
+    fn records_are_private_and_a_linked_part_is_never_opened() {
+        use std::os::unix::fs::PermissionsExt;
+        let data = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = ResumeStore::open(Some(data.path()), dir.path());
+        let path = std::fs::canonicalize(dir.path()).unwrap().join("x.bin");
+        let file = part_with(&path, b"abc");
+        store.save(&file, state(&path, "http://h/x", 3));
+        let records = data.path().join(RECORDS);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&records), 0o700);
+        let record = std::fs::read_dir(&records)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(mode(&record.path()), 0o600);
+        let left = store.leftovers().take("http://h/x").unwrap();
+        // The .part name now is a link to the very same file: still refused.
+        let keep = dir.path().join("keep");
+        std::fs::hard_link(part_path(&path), &keep).unwrap();
+        std::fs::remove_file(part_path(&path)).unwrap();
+        std::os::unix::fs::symlink(&keep, part_path(&path)).unwrap();
+        assert!(open_leftover(&left).is_none());
     }
 }

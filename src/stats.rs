@@ -204,7 +204,7 @@ mod tests {
             record(2, 2, 0, 300, Outcome::Done),
             record(1, 1, 0, 500, failed),
             record(3, 2, 300, 400, Outcome::Done),
-            record(4, 0, 450, 450, Outcome::Cancelled),
+            record(4, 0, 450, 450, Outcome::Cancelled(None)),
         ];
         let lanes = lanes(&records);
         assert_eq!(lanes.len(), 2);
@@ -224,7 +224,7 @@ mod tests {
         let records = vec![
             record(1, 1, 0, 900, Outcome::Done),
             record(2, 2, 0, 500, Outcome::Done),
-            record(3, 3, 0, 300, Outcome::Cancelled),
+            record(3, 3, 0, 300, Outcome::Cancelled(None)),
             record(4, 4, 0, 100, Outcome::Done),
         ];
         let points = order_points(&records);

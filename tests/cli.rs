@@ -6,7 +6,9 @@ use std::process::Command;
 use crate::util::server::{TestServer, body_for};
 
 fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_downpour-cli"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_downpour-cli"));
+    command.env("XDG_DATA_HOME", crate::util::cli_data_home());
+    command
 }
 
 fn index_order(stdout: &str) -> Vec<usize> {
@@ -255,7 +257,11 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
     // Like a crash or a power cut: no chance to clean up.
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(dir.path().join("disk.img.part.resume").exists());
+    assert_eq!(
+        crate::util::files_in(dir.path()),
+        ["disk.img.part"],
+        "the resume record is kept in Downpour's data folder, not in the save folder"
+    );
 
     let output = cli()
         .args(["-r", "0", "-o"])

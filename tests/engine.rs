@@ -333,7 +333,7 @@ fn cancel_stops_quickly_and_leaves_no_final_partial_file() {
     assert!(
         done.reported
             .iter()
-            .all(|r| r.outcome == Outcome::Cancelled),
+            .all(|r| r.outcome == Outcome::Cancelled(None)),
         "{:?}",
         done.order()
     );

@@ -13,6 +13,7 @@ use crate::util::server::TestServer;
 )]
 fn cli_peak_rss_kib(url: &str, dir: &std::path::Path) -> u64 {
     let child = Command::new(env!("CARGO_BIN_EXE_downpour-cli"))
+        .env("XDG_DATA_HOME", crate::util::cli_data_home())
         .args(["-j", "2", "-r", "0", "-o"])
         .arg(dir)
         .arg(url)

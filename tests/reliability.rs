@@ -156,7 +156,7 @@ fn cancel_during_heavy_retrying_stops_within_a_second() {
     assert!(
         done.reported
             .iter()
-            .all(|r| r.outcome == Outcome::Cancelled)
+            .all(|r| r.outcome == Outcome::Cancelled(None))
     );
     assert!(files_in(dir.path()).is_empty());
 }
@@ -260,12 +260,12 @@ fn a_cancelled_download_resumes_in_the_next_run() {
     let line = server.url(&format!("big.iso?size={size}&stall_first=2097152"));
     assert_eq!(
         cancel_once_partial(&line, dir.path(), "big.iso", 2_097_152),
-        Outcome::Cancelled
+        Outcome::Cancelled(None)
     );
     assert_eq!(
         files_in(dir.path()),
-        ["big.iso.part", "big.iso.part.resume"],
-        "a cancelled download keeps its part and a note for the next run"
+        ["big.iso.part"],
+        "a cancelled download keeps its part for the next run (its record is kept elsewhere)"
     );
 
     let done = run(jobs(&[line]), config(Mode::Submit, 1, dir.path()));

@@ -118,7 +118,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         .clone()
         .unwrap_or_else(downpour::options::default_download_dir);
     std::fs::create_dir_all(&out)
-        .and_then(|()| downpour::names::probe_writable(&out))
+        .and_then(|()| downpour::safe_fs::probe_writable(&out))
         .map_err(|err| format!("cannot save into {}: {}", out.display(), describe_io(&err)))?;
 
     let config = cli.run.config(out);
@@ -238,7 +238,10 @@ fn item_line(lines: &mut String, record: &ItemRecord) {
             record.worker
         ),
         Outcome::Failed(err) => writeln!(lines, "#{index} failed  {err}  {}", record.url),
-        Outcome::Cancelled => writeln!(lines, "#{index} cancelled  {}", record.url),
+        Outcome::Cancelled(None) => writeln!(lines, "#{index} cancelled  {}", record.url),
+        Outcome::Cancelled(Some(why)) => {
+            writeln!(lines, "#{index} cancelled: {why}  {}", record.url)
+        }
     };
 }
 

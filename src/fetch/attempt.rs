@@ -11,20 +11,20 @@ use reqwest::header::{
 };
 use reqwest::{Response, StatusCode};
 
-use super::{Item, Stop};
+use super::{Item, Stop, part_state};
 use crate::error::DownloadError;
 use crate::hash::StreamHasher;
 use crate::model::Event;
 use crate::names;
 use crate::net::classify;
 
-/// Once this much of a file has arrived, a resume note is written so that a later run can
+/// Once this much of a file has arrived, a resume record is saved so that a later run can
 /// continue it; smaller downloads are quicker to fetch again than to keep track of.
-const NOTE_AFTER: u64 = 1024 * 1024;
+const RECORD_AFTER: u64 = 1024 * 1024;
 
 /// Files up to this size (by Content-Length) are written to a file without a name, which gets
 /// its name when complete: such a file arrives in a moment and is never resumed (it stays
-/// under [`NOTE_AFTER`]), so a `.part` name would only cost a second directory operation.
+/// under [`RECORD_AFTER`]), so a `.part` name would only cost a second directory operation.
 const UNNAMED_UP_TO: u64 = 256 * 1024;
 
 /// Fewer bytes than this in a whole stall-timeout window (30 s by default, so about 34 B/s)
@@ -110,7 +110,7 @@ impl Item<'_> {
     fn forget_version(&mut self) {
         self.remote.validator = None;
         if let Some(path) = &self.path {
-            self.staging.forget_note(path);
+            self.staging.forget_record(self.ctx, path);
         }
     }
 
@@ -202,7 +202,7 @@ impl Item<'_> {
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
             self.bytes += chunk.len() as u64;
             self.hasher.push(chunk).await;
-            self.note_when_due(path);
+            self.record_when_due(path);
             if window.0.elapsed() >= ctx.config.stall_timeout {
                 let got = self.bytes - window.1;
                 if got < MIN_BYTES_PER_WINDOW {
@@ -232,16 +232,14 @@ impl Item<'_> {
         Ok(())
     }
 
-    /// Writes the resume note once [`NOTE_AFTER`] bytes of a resumable version are staged.
-    fn note_when_due(&mut self, path: &Path) {
-        if self.staging.is_noted() || self.bytes < NOTE_AFTER || !self.remote.ranges {
+    /// Saves the resume record once [`RECORD_AFTER`] bytes of a version the server can
+    /// continue are staged, and keeps it up to date as the file grows.
+    fn record_when_due(&mut self, path: &Path) {
+        if self.bytes < RECORD_AFTER {
             return;
         }
-        if let Some(validator) = &self.remote.validator {
-            // Kept on disk: without the password, which a later run's list gives again.
-            let url = crate::redact::without_password(&self.job.url);
-            self.staging
-                .note(path, url.as_str(), validator, self.remote.total);
+        if let Some(state) = part_state(&self.remote, &self.kept_url, self.bytes, path) {
+            self.staging.record(self.ctx, state);
         }
     }
 

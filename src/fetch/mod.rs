@@ -5,7 +5,8 @@
 mod attempt;
 mod staging;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -16,7 +17,7 @@ use crate::hash::StreamHasher;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::names::NameBook;
 use crate::options::RunConfig;
-use crate::resume::Leftovers;
+use crate::resume::{Leftovers, PartState, ResumeStore};
 
 use staging::Staging;
 
@@ -28,6 +29,8 @@ pub(crate) struct ItemContext<'a> {
     pub(crate) names: &'a NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     pub(crate) leftovers: &'a Leftovers,
+    /// Where the resume records of `.part` files are kept.
+    pub(crate) resume: &'a ResumeStore,
     /// Small downloads may go to a file without a name (see [`crate::names::create_unnamed`]).
     pub(crate) unnamed_files: bool,
     /// Where events go.
@@ -36,6 +39,8 @@ pub(crate) struct ItemContext<'a> {
     pub(crate) t0: Instant,
     /// Cancelled when the item must stop.
     pub(crate) cancel: &'a CancellationToken,
+    /// Why the run stopped, when it was not the person's choice.
+    pub(crate) stopped_by: &'a OnceLock<DownloadError>,
     /// This thread's HTTP client.
     pub(crate) client: &'a Client,
 }
@@ -44,6 +49,11 @@ impl ItemContext<'_> {
     /// Milliseconds since the run began.
     pub(crate) fn now_ms(&self) -> u64 {
         self.t0.elapsed().as_millis() as u64
+    }
+
+    /// How an item that was stopped ends.
+    pub(crate) fn cancelled(&self) -> Outcome {
+        Outcome::Cancelled(self.stopped_by.get().cloned())
     }
 
     /// Runs `work` unless the item is cancelled first.
@@ -99,12 +109,15 @@ struct Item<'a> {
     /// The SHA-256 of the file's bytes so far.
     hasher: StreamHasher,
     first_byte_ms: Option<u64>,
+    /// The URL as resume records keep it: without its password, which a later run's list
+    /// gives again.
+    kept_url: String,
 }
 
 /// Downloads one job to the end — done, failed or cancelled — and returns its record.
 pub(crate) async fn run_item(ctx: &ItemContext<'_>, job: &Job, worker: usize) -> ItemRecord {
     if ctx.cancel.is_cancelled() {
-        return ItemRecord::unstarted(job, Outcome::Cancelled, ctx.now_ms());
+        return ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms());
     }
     let started_ms = ctx.now_ms();
     ctx.events.send(Event::ItemStarted {
@@ -149,6 +162,7 @@ impl<'a> Item<'a> {
             bytes: 0,
             hasher,
             first_byte_ms: None,
+            kept_url: crate::redact::without_password(&job.url).into(),
         };
         item.take_leftover();
         item
@@ -157,14 +171,13 @@ impl<'a> Item<'a> {
     /// Takes over the partial file an earlier run left for this URL, if any: the first
     /// attempt then asks the server for the rest of the same version.
     fn take_leftover(&mut self) {
-        let url = crate::redact::without_password(&self.job.url);
-        let Some(left) = self.ctx.leftovers.take(url.as_str()) else {
+        let Some(left) = self.ctx.leftovers.take(&self.kept_url) else {
             return;
         };
         if !self.ctx.names.claim(&left.path) {
             return;
         }
-        match Staging::adopt(&left.path) {
+        match Staging::adopt(&left) {
             Some(staging) => {
                 self.staging = staging;
                 self.remote = Remote {
@@ -186,7 +199,7 @@ impl<'a> Item<'a> {
         loop {
             let (err, retry_after) = match self.attempt().await {
                 Ok(()) => return (Outcome::Done, retries),
-                Err(Stop::Cancelled) => return (Outcome::Cancelled, retries),
+                Err(Stop::Cancelled) => return (self.ctx.cancelled(), retries),
                 Err(Stop::Failed(err, retry_after)) => (err, retry_after),
             };
             if !err.is_transient() || retries >= config.retries {
@@ -201,7 +214,7 @@ impl<'a> Item<'a> {
             });
             let pause = retry_after.unwrap_or_else(|| backoff(config, retries, self.job));
             if self.ctx.or_cancel(tokio::time::sleep(pause)).await.is_err() {
-                return (Outcome::Cancelled, retries);
+                return (self.ctx.cancelled(), retries);
             }
         }
     }
@@ -219,13 +232,33 @@ impl<'a> Item<'a> {
             return;
         }
         let resumable = match &record.outcome {
-            Outcome::Cancelled => true,
+            Outcome::Cancelled(_) => true,
             Outcome::Failed(err) => err.is_transient(),
             Outcome::Done => false,
         };
-        staging.abandon(&path, resumable);
+        let keep =
+            part_state(&self.remote, &self.kept_url, self.bytes, &path).filter(|_| resumable);
+        staging.abandon(self.ctx, &path, keep);
         self.ctx.names.release(&path);
     }
+}
+
+/// What a resume record of the `.part` file of `path` says, holding `len` bytes of `url` at
+/// the server's version `remote`: `None` unless the server can continue that version.
+fn part_state<'p>(
+    remote: &'p Remote,
+    url: &'p str,
+    len: u64,
+    path: &'p Path,
+) -> Option<PartState<'p>> {
+    let validator = remote.validator.as_deref()?;
+    remote.resumable().then_some(PartState {
+        path,
+        url,
+        validator,
+        total: remote.total,
+        len,
+    })
 }
 
 /// Exponential backoff with jitter: `backoff × 2^(n-1)`, ±25 %, at most a minute.

@@ -5,12 +5,18 @@
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::ItemContext;
 use crate::error::DownloadError;
 use crate::model::{ItemRecord, Outcome};
-use crate::names::{self, part_path};
-use crate::resume;
+use crate::names::part_path;
+use crate::resume::{Leftover, PartState};
+use crate::safe_fs;
+
+/// How often the resume record of a growing `.part` file is brought up to date, so that after
+/// a crash at most this much of the download is fetched again.
+const RECORD_EVERY: Duration = Duration::from_secs(1);
 
 /// Where an item's bytes are until the file is complete.
 pub(super) enum Staging {
@@ -18,20 +24,22 @@ pub(super) enum Staging {
     Fresh,
     /// A small download's body, in a file that has no name until it is complete.
     Unnamed(File),
-    /// `<name>.part`, which this item created or took over from an earlier run; `noted` when
-    /// a resume note beside it records the version it holds.
-    Part { file: File, noted: bool },
+    /// `<name>.part`, which this item created or took over from an earlier run; `recorded`
+    /// is when a resume record of its version was last saved, if one was.
+    Part {
+        file: File,
+        recorded: Option<Instant>,
+    },
 }
 
 impl Staging {
-    /// The `.part` file an earlier run left for `path`, whose resume note this item now holds.
-    pub(super) fn adopt(path: &Path) -> Option<Staging> {
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(part_path(path))
-            .ok()?;
-        Some(Staging::Part { file, noted: true })
+    /// The `.part` file an earlier run left, if it is still the file its record describes.
+    pub(super) fn adopt(left: &Leftover) -> Option<Staging> {
+        let file = crate::resume::open_leftover(left)?;
+        Some(Staging::Part {
+            file,
+            recorded: Some(Instant::now()),
+        })
     }
 
     /// How many bytes are staged: what a resumed request continues from.
@@ -78,9 +86,9 @@ impl Staging {
         path: &mut PathBuf,
         small: bool,
     ) -> std::io::Result<()> {
-        if let Staging::Part { file, noted } = self {
-            if std::mem::take(noted) {
-                resume::forget(path);
+        if let Staging::Part { file, recorded } = self {
+            if recorded.take().is_some() {
+                ctx.resume.forget(path);
             }
             file.set_len(0)?;
             file.seek(SeekFrom::Start(0))?;
@@ -88,38 +96,35 @@ impl Staging {
         }
         *self = Staging::Fresh;
         if small && ctx.unnamed_files {
-            *self = Staging::Unnamed(names::create_unnamed(ctx.names.dir())?);
+            *self = Staging::Unnamed(safe_fs::create_unnamed(ctx.names.dir())?);
             return Ok(());
         }
         let (free, created) = ctx.names.create_part(path);
         *path = free;
         *self = Staging::Part {
             file: created?,
-            noted: false,
+            recorded: None,
         };
         Ok(())
     }
 
-    /// Whether a resume note records what the `.part` file holds.
-    pub(super) fn is_noted(&self) -> bool {
-        matches!(self, Staging::Part { noted: true, .. })
-    }
-
-    /// Records, beside the `.part` file of `path`, that it holds the start of `url` at
-    /// `validator`, so that a later run can continue it.
-    pub(super) fn note(&mut self, path: &Path, url: &str, validator: &str, total: Option<u64>) {
-        if let Staging::Part { noted, .. } = self {
-            resume::write_note(path, url, validator, total);
-            *noted = true;
+    /// Saves the resume record of the `.part` file — at once the first time, then at most
+    /// every [`RECORD_EVERY`] — so that a later run can continue it.
+    pub(super) fn record(&mut self, ctx: &ItemContext<'_>, state: PartState<'_>) {
+        if let Staging::Part { file, recorded } = self
+            && recorded.is_none_or(|at| at.elapsed() >= RECORD_EVERY)
+        {
+            ctx.resume.save(file, state);
+            *recorded = Some(Instant::now());
         }
     }
 
-    /// Forgets the resume note: the `.part` file no longer holds the version it records.
-    pub(super) fn forget_note(&mut self, path: &Path) {
-        if let Staging::Part { noted, .. } = self
-            && std::mem::take(noted)
+    /// Forgets the resume record: the `.part` file no longer holds the version it records.
+    pub(super) fn forget_record(&mut self, ctx: &ItemContext<'_>, path: &Path) {
+        if let Staging::Part { recorded, .. } = self
+            && recorded.take().is_some()
         {
-            resume::forget(path);
+            ctx.resume.forget(path);
         }
     }
 
@@ -134,14 +139,13 @@ impl Staging {
         actual: Option<String>,
         expected: Option<&str>,
     ) {
-        self.forget_note(path);
+        self.forget_record(ctx, path);
         record.sha256.clone_from(&actual);
         if let Some(expected) = expected
             && let Some(actual) = actual
             && !expected.eq_ignore_ascii_case(&actual)
         {
-            let name = names::display_name(path);
-            let corrupt = ctx.names.reserve(&format!("{name}.corrupt"));
+            let corrupt = ctx.names.reserve_corrupt(path);
             ctx.names.release(path);
             record.path = self.name_as(ctx, path, &corrupt).ok();
             record.outcome = Outcome::Failed(DownloadError::ChecksumMismatch {
@@ -151,8 +155,8 @@ impl Staging {
             return;
         }
         if ctx.cancel.is_cancelled() {
-            record.outcome = Outcome::Cancelled;
-            self.abandon(path, false);
+            record.outcome = ctx.cancelled();
+            self.abandon(ctx, path, None);
             ctx.names.release(path);
             return;
         }
@@ -160,7 +164,7 @@ impl Staging {
             Ok(saved) => record.path = Some(saved),
             Err(err) => {
                 record.outcome = Outcome::Failed(DownloadError::from_io(path, &err));
-                self.abandon(path, false);
+                self.abandon(ctx, path, None);
                 ctx.names.release(path);
             }
         }
@@ -175,20 +179,27 @@ impl Staging {
         target: &Path,
     ) -> std::io::Result<PathBuf> {
         match self {
-            Staging::Part { .. } => ctx.names.finalize(&part_path(path), target),
-            Staging::Unnamed(file) => ctx.names.link_unnamed(file, target),
+            Staging::Part { file, .. } => ctx.names.name_file(file, Some(&part_path(path)), target),
+            Staging::Unnamed(file) => ctx.names.name_file(file, None, target),
             Staging::Fresh => Err(std::io::ErrorKind::NotFound.into()),
         }
     }
 
-    /// Ends an unfinished item: a `.part` file with a resume note stays for a later run when
-    /// `resumable`, anything else partial is removed (a file without a name is freed when it
-    /// closes).
-    pub(super) fn abandon(self, path: &Path, resumable: bool) {
-        if let Staging::Part { noted, .. } = self
-            && !(resumable && noted)
-        {
-            resume::discard(path);
+    /// Ends an unfinished item: a recorded `.part` file stays for a later run when `keep`
+    /// gives its final state (its record brought up to date); anything else partial is
+    /// removed (a file without a name is freed when it closes).
+    pub(super) fn abandon(self, ctx: &ItemContext<'_>, path: &Path, keep: Option<PartState<'_>>) {
+        let Staging::Part { file, recorded } = self else {
+            return;
+        };
+        match keep {
+            Some(state) if recorded.is_some() => ctx.resume.save(&file, state),
+            _ => {
+                if recorded.is_some() {
+                    ctx.resume.forget(path);
+                }
+                let _ = safe_fs::remove_if_same(&part_path(path), &file);
+            }
         }
     }
 }

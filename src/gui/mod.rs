@@ -441,20 +441,13 @@ impl DownpourApp {
 
 /// Writes `bytes` as a new file named like `name` in `folder` (`name (1).ext` if taken).
 fn save_new_file(folder: &Path, name: &str, bytes: &[u8]) -> UiMessage {
-    let book = downpour::names::NameBook::new(folder);
-    let path = book.reserve(name);
-    let part = downpour::names::part_path(&path);
-    let written = std::fs::write(&part, bytes).and_then(|()| book.finalize(&part, &path));
-    match written {
+    match downpour::names::save_new_file(folder, name, bytes) {
         Ok(saved) => UiMessage::Notice(format!("Saved {}", saved.display())),
-        Err(err) => {
-            let _ = std::fs::remove_file(&part);
-            UiMessage::Notice(format!(
-                "Could not save in {}: {}.",
-                folder.display(),
-                downpour::error::describe_io(&err)
-            ))
-        }
+        Err(err) => UiMessage::Notice(format!(
+            "Could not save in {}: {}.",
+            folder.display(),
+            downpour::error::describe_io(&err)
+        )),
     }
 }
 
@@ -478,7 +471,7 @@ pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
         }
         Ok(_) => {}
     }
-    downpour::names::probe_writable(folder)
+    downpour::safe_fs::probe_writable(folder)
         .map_err(|err| FolderProblem::Unusable(folder_sentence(folder, &err)))
 }
 

@@ -301,7 +301,7 @@ impl RunView {
             row.status = match record.outcome {
                 Outcome::Done => RowStatus::Done,
                 Outcome::Failed(_) => RowStatus::Failed,
-                Outcome::Cancelled => RowStatus::Cancelled,
+                Outcome::Cancelled(_) => RowStatus::Cancelled,
             };
             row.message = record.outcome.error().map(ToString::to_string);
             row.hash.clone_from(&record.sha256);
@@ -316,7 +316,7 @@ impl RunView {
         match &record.outcome {
             Outcome::Done => self.done += 1,
             Outcome::Failed(_) => self.failed += 1,
-            Outcome::Cancelled => self.cancelled += 1,
+            Outcome::Cancelled(_) => self.cancelled += 1,
         }
         self.results.push(ResultLine {
             index: record.index,

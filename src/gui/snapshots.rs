@@ -66,7 +66,7 @@ fn submit_records() -> Vec<ItemRecord> {
         item(7, 3, [700, 760, 1400], Outcome::Done),
         item(8, 4, [750, 820, 1300], Outcome::Done),
         item(9, 1, [900, 950, 1700], Outcome::Done),
-        item(10, 2, [1000, 1100, 1900], Outcome::Cancelled),
+        item(10, 2, [1000, 1100, 1900], Outcome::Cancelled(None)),
     ];
     records.sort_by_key(|r| r.finished_ms);
     records

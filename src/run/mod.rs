@@ -7,7 +7,7 @@ mod order;
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -18,7 +18,7 @@ use crate::fetch::{self, ItemContext};
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::names::NameBook;
 use crate::options::RunConfig;
-use crate::resume::Leftovers;
+use crate::resume::{Leftovers, ResumeStore};
 
 use dispatch::Dispatch;
 use order::Reporting;
@@ -75,6 +75,10 @@ struct Work {
     names: NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     leftovers: Leftovers,
+    /// Where the resume records of `.part` files are kept.
+    resume: ResumeStore,
+    /// Why the run stopped, when it was not the person's choice.
+    stopped_by: OnceLock<DownloadError>,
     /// Whether small downloads can go to a file without a name (see
     /// [`crate::names::create_unnamed`]).
     unnamed_files: bool,
@@ -94,7 +98,8 @@ impl Work {
     /// Takes the ended item at `position` and reports what the mode releases.
     fn finish(&self, position: usize, record: ItemRecord) {
         if record.outcome == Outcome::Failed(DownloadError::DiskFull) {
-            // Every other download would hit the same wall: stop the run cleanly.
+            // Every other download would hit the same wall: stop the run, saying why.
+            let _ = self.stopped_by.set(DownloadError::DiskFull);
             self.cancel.cancel();
         }
         self.reporting.push(position, record, |mut record| {
@@ -116,6 +121,8 @@ impl Work {
             config: &self.config,
             names: &self.names,
             leftovers: &self.leftovers,
+            resume: &self.resume,
+            stopped_by: &self.stopped_by,
             unnamed_files: self.unnamed_files,
             events: &self.sink,
             t0: self.t0,
@@ -142,10 +149,13 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Cancel
     );
     // One list, shared by the workers and the reporter: no job is copied.
     let jobs: Arc<[Job]> = jobs.into();
+    let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
     let work = Arc::new(Work {
         names: NameBook::listed(config.out_dir.clone()),
-        leftovers: Leftovers::scan(&config.out_dir),
-        unnamed_files: crate::names::unnamed_files_work(&config.out_dir),
+        leftovers: resume.leftovers(),
+        resume,
+        stopped_by: OnceLock::new(),
+        unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
         dispatch: Dispatch::new(jobs.len(), workers, threads),
         reporting: Reporting::new(Arc::clone(&jobs), config.mode.report_order()),
         jobs,

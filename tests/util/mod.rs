@@ -67,6 +67,12 @@ pub fn wait_for_bytes(rx: &mpsc::Receiver<Event>, at_least: u64) {
     }
 }
 
+/// The data folder (`XDG_DATA_HOME`) of the CLI runs of the tests, beside the tests' other
+/// temporary files: their resume records, never the person's own.
+pub fn cli_data_home() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-data")
+}
+
 /// Jobs from URL lines.
 pub fn jobs(lines: &[String]) -> Vec<Job> {
     let list = parse_list(&lines.join("\n"));
@@ -77,6 +83,8 @@ pub fn jobs(lines: &[String]) -> Vec<Job> {
 /// A config with short timeouts and no retries, for tests.
 pub fn config(mode: downpour::Mode, workers: usize, dir: &std::path::Path) -> RunConfig {
     let mut config = RunConfig::new(mode, workers, dir);
+    // Resume records of the tests' folders, beside the tests' other temporary files.
+    config.state_dir = Some(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("state"));
     config.retries = 0;
     config.stall_timeout = Duration::from_secs(2);
     config.connect_timeout = Duration::from_secs(2);

@@ -60,7 +60,8 @@ impl IsolatedNetwork {
         let mut command = Command::new("nsenter");
         command
             .arg(format!("--net={}", self.ns_path()))
-            .arg(env!("CARGO_BIN_EXE_downpour-cli"));
+            .arg(env!("CARGO_BIN_EXE_downpour-cli"))
+            .env("XDG_DATA_HOME", super::cli_data_home());
         command
     }
 }
