@@ -8,6 +8,7 @@ pub mod error;
 mod fetch;
 pub mod format;
 pub mod hash;
+pub mod listfile;
 pub mod model;
 pub mod names;
 pub mod net;
@@ -19,7 +20,8 @@ pub mod run;
 pub mod stats;
 pub mod urls;
 
-pub use error::{DownloadError, LineError};
+pub use error::{DownloadError, LineError, ListError};
+pub use listfile::{MAX_LIST_BYTES, decode_list, read_list, read_list_file};
 pub use model::{Event, EventSink, ItemRecord, Job, Mode, Outcome, OutcomeKind};
 pub use options::RunConfig;
 pub use run::{RunHandle, start_run};
