@@ -27,6 +27,9 @@ pub enum LineError {
     /// The `sha256:` checksum after the address is not 64 hexadecimal digits.
     #[error("the checksum after the address must be sha256: followed by 64 hexadecimal digits")]
     BadChecksum,
+    /// A row of a CSV or TSV table (not its header) has no http:// or https:// link in any cell.
+    #[error("no cell of this row holds an http:// or https:// link")]
+    NoLinkInRow,
 }
 
 /// Why a list file (or standard input) given as a list of links cannot be read. `Display` is the

@@ -18,6 +18,7 @@ pub mod report;
 pub mod resume;
 pub mod run;
 pub mod stats;
+mod textlinks;
 pub mod urls;
 
 pub use error::{DownloadError, LineError, ListError};
