@@ -243,17 +243,26 @@ fn entity(text: &str) -> Option<(char, usize)> {
     Some((c, semicolon + 1))
 }
 
-/// Whether `text` is an HTML document: it starts (after white space) with a doctype or an
-/// `<html>`, `<head>`, `<body>` or `<meta>` tag. Saved pages, browser bookmark exports and
-/// clipboard HTML all do; a list that merely mentions a tag does not.
-pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head = text.trim_start().as_bytes();
+/// Whether `line` opens an HTML document: it starts with a doctype or an `<html>`, `<head>`,
+/// `<body>` or `<meta>` tag. Saved pages, browser bookmark exports and clipboard HTML all do; a
+/// list that merely mentions a tag in its notes does not.
+pub(crate) fn opens_html(line: &str) -> bool {
     ["<!doctype", "<html", "<head", "<body", "<meta"]
         .iter()
-        .any(|tag| {
-            head.get(..tag.len())
-                .is_some_and(|start| start.eq_ignore_ascii_case(tag.as_bytes()))
-        })
+        .any(|tag| starts_with_ignore_case(line, tag))
+}
+
+/// Whether `line` closes an HTML document (holds `</html>`).
+pub(crate) fn closes_html(line: &str) -> bool {
+    line.as_bytes()
+        .windows(6)
+        .any(|window| window.eq_ignore_ascii_case(b"</html"))
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// The cells of one CSV or TSV row split at `delimiter`. A cell may be quoted (`"a, b"`), with
@@ -432,12 +441,14 @@ mod tests {
 
     #[test]
     fn html_is_recognised_by_its_start() {
-        assert!(looks_like_html("\n  <!DOCTYPE html><html>"));
-        assert!(looks_like_html("<!DOCTYPE NETSCAPE-Bookmark-file-1>"));
-        assert!(looks_like_html("<HTML><body>"));
-        assert!(looks_like_html("<meta charset='utf-8'><a href=…>"));
-        assert!(!looks_like_html("https://x.example/a\n<html> is a tag\n"));
-        assert!(!looks_like_html("<a href=\"https://x.example/a\">a</a>"));
+        assert!(opens_html("<!DOCTYPE html><html>"));
+        assert!(opens_html("<!DOCTYPE NETSCAPE-Bookmark-file-1>"));
+        assert!(opens_html("<HTML><body>"));
+        assert!(opens_html("<meta charset='utf-8'><a href=…>"));
+        assert!(!opens_html("notes: <html> is a tag"));
+        assert!(!opens_html("<a href=\"https://x.example/a\">a</a>"));
+        assert!(closes_html("</body></HTML>"));
+        assert!(!closes_html("<html>"));
     }
 
     #[test]

@@ -82,8 +82,8 @@ impl ParsedList {
 /// `https://x/a.zip  my notes`, markdown, an `<a href>`) yields each link, without the
 /// punctuation around it; a `sha256:<hex>` at its end belongs to its last link. When the lines
 /// form a CSV or TSV table, every cell holding a link yields it, and a first row without links
-/// is its header. An HTML document (starting with a doctype or `<html>`) yields the `href` and
-/// `src` links of its tags, each once.
+/// is its header. An HTML document (from a line starting with a doctype or `<html>` to
+/// `</html>`) yields the `href` and `src` links of its tags, each once.
 ///
 /// A line without any link is rejected with its reason, as a typo in a list of links should be
 /// shown. Text that is not a list is different: a page of prose with a few links would
@@ -94,31 +94,41 @@ impl ParsedList {
 /// or is one word with a `/`), which is still rejected with its reason.
 pub fn parse_list(text: &str) -> ParsedList {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let shape = Shape::of(text);
+    let table = table_delimiter(text);
     let mut sums: Vec<(String, String)> = Vec::new();
     let mut readings = Vec::new();
+    let mut html = false;
+    let mut prose = table.is_some();
     let mut first_row = true;
     for (number, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        let reading = if line.is_empty() {
+        if line.is_empty() {
             continue;
-        } else if shape == Shape::Html {
+        }
+        // An HTML document runs from its opening line to `</html>`, so that a saved page
+        // pasted or dropped after other links is still read as a page.
+        html = html || textlinks::opens_html(line);
+        let reading = if html {
+            html = !textlinks::closes_html(line);
             read_html_line(line)
         } else if line.starts_with('#') {
             continue;
         } else if let Some(sum) = checksum_line(line) {
             sums.push(sum);
             continue;
-        } else if let Shape::Table(delimiter) = shape {
+        } else if let Some(delimiter) = table {
             let reading = read_table_row(line, delimiter, first_row);
             first_row = false;
             reading
         } else {
-            read_text_line(line)
+            let reading = read_text_line(line);
+            prose |=
+                matches!(&reading, Reading::Links(links, _) if links.iter().any(|l| l.inside_text));
+            reading
         };
         readings.push((number + 1, line, reading));
     }
-    let mut list = assemble(readings, shape);
+    let mut list = assemble(readings, prose);
     if !sums.is_empty() {
         for entry in list.entries.iter_mut().filter(|e| e.sha256.is_none()) {
             let name = crate::names::from_url(&entry.url);
@@ -131,30 +141,15 @@ pub fn parse_list(text: &str) -> ParsedList {
     list
 }
 
-/// How the text as a whole reads, which decides how its lines are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// Lines of links, notes or prose.
-    Lines,
-    /// A CSV or TSV table with this delimiter.
-    Table(char),
-    /// An HTML document.
-    Html,
-}
-
-impl Shape {
-    fn of(text: &str) -> Self {
-        if textlinks::looks_like_html(text) {
-            return Shape::Html;
-        }
-        let rows: Vec<&str> = text
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .take(200)
-            .collect();
-        textlinks::table_delimiter(&rows).map_or(Shape::Lines, Shape::Table)
-    }
+/// The delimiter when the text's lines (blank lines and comments aside) form a CSV or TSV table.
+fn table_delimiter(text: &str) -> Option<char> {
+    let rows: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .take(200)
+        .collect();
+    textlinks::table_delimiter(&rows)
 }
 
 /// A link taken from a line.
@@ -163,6 +158,8 @@ struct Link {
     sha256: Option<String>,
     /// Taken from among other text, not from a line holding just the link.
     inside_text: bool,
+    /// A link of an HTML document, taken once however often the page repeats it.
+    once: bool,
 }
 
 /// What one line yields, before the whole text is known.
@@ -181,13 +178,9 @@ enum Reading {
     Header,
 }
 
-/// Puts the lines' readings together: the lines without links are judged here, once it is known
-/// whether the text is a list, prose or markup.
-fn assemble(readings: Vec<(usize, &str, Reading)>, shape: Shape) -> ParsedList {
-    let prose = shape != Shape::Lines
-        || readings.iter().any(|(_, _, reading)| {
-            matches!(reading, Reading::Links(links, _) if links.iter().any(|l| l.inside_text))
-        });
+/// Puts the lines' readings together. Lines without links are judged here, once it is known
+/// whether the text reads as prose (`prose`: a table, or some line with links among words).
+fn assemble(readings: Vec<(usize, &str, Reading)>, prose: bool) -> ParsedList {
     let mut list = ParsedList::default();
     let mut seen = HashSet::new();
     for (line, text, reading) in readings {
@@ -195,7 +188,7 @@ fn assemble(readings: Vec<(usize, &str, Reading)>, shape: Shape) -> ParsedList {
             Reading::Links(links, broken) => {
                 for link in links {
                     // A page that links a file twice (a picture and its caption) means it once.
-                    if shape == Shape::Html && !seen.insert(link.url.as_str().to_owned()) {
+                    if link.once && !seen.insert(link.url.as_str().to_owned()) {
                         continue;
                     }
                     list.push(line, link);
@@ -214,6 +207,7 @@ fn assemble(readings: Vec<(usize, &str, Reading)>, shape: Shape) -> ParsedList {
                         url,
                         sha256,
                         inside_text: false,
+                        once: false,
                     },
                 ),
                 Err(reason) => list.reject(line, text, reason),
@@ -257,13 +251,20 @@ fn read_text_line(line: &str) -> Reading {
     Reading::Links(links, broken)
 }
 
-/// Reads a line of an HTML document: only its `href` and `src` links count.
+/// Reads a line of an HTML document: its `href` and `src` links count, and a line that is
+/// nothing but a link (text in a `<pre>`, say), not the address text in its prose or scripts.
 fn read_html_line(line: &str) -> Reading {
-    let found = textlinks::find_links(line, true);
+    let mut found = textlinks::find_links(line, true);
     if found.is_empty() {
-        return Reading::Markup;
+        found = textlinks::find_links(line, false);
+        if found.len() != 1 || trim_quotes(line) != found[0].text {
+            return Reading::Markup;
+        }
     }
-    let (links, broken) = parse_found(found, true);
+    let (mut links, broken) = parse_found(found, true);
+    for link in &mut links {
+        link.once = true;
+    }
     Reading::Links(links, broken)
 }
 
@@ -298,6 +299,7 @@ fn parse_found(found: Vec<Found>, inside_text: bool) -> (Vec<Link>, Option<LineE
                 url,
                 sha256: None,
                 inside_text,
+                once: false,
             }),
             Err(reason) => {
                 broken.get_or_insert(reason);
@@ -639,6 +641,38 @@ mod tests {
         assert_eq!(list.from_text, 3);
         assert!(list.rejected.is_empty(), "{:?}", list.rejected);
         assert_eq!(list.ignored, 8);
+    }
+
+    #[test]
+    fn a_page_after_other_links_is_read_as_a_page_up_to_its_end() {
+        let list = parse_list(
+            "https://x.example/kept.zip\n\
+             <!DOCTYPE html>\n\
+             <p>Files</p>\n\
+             <a href=\"https://x.example/a.zip\">a</a> <a href=\"https://x.example/a.zip\">again</a>\n\
+             <pre>\n\
+             https://x.example/pre.zip\n\
+             </pre></body></html>\n\
+             https://x.example/after.zip\n\
+             not a link\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/kept.zip",
+                "https://x.example/a.zip",
+                "https://x.example/pre.zip",
+                "https://x.example/after.zip"
+            ]
+        );
+        assert_eq!(list.from_text, 2);
+        assert_eq!(list.ignored, 4, "the page's lines without links");
+        assert_eq!(
+            list.rejected.len(),
+            1,
+            "the plain list around it is still a list"
+        );
+        assert_eq!(list.rejected[0].line, 9);
     }
 
     #[test]
