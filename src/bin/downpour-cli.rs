@@ -1,7 +1,7 @@
 //! `downpour-cli`: the headless face of the engine, for scripts and for comparing the three
 //! modes from a terminal, the way the tutorial that inspired Downpour prints its results.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -62,26 +62,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// The links of every `--input` and of the arguments, as one text.
+/// The links of every `--input` and of the arguments, as one text. A list that cannot be used
+/// (unreadable, too large, not text) is one sentence naming it.
 fn read_links(cli: &Cli) -> Result<String, String> {
     let mut text = String::new();
     for source in &cli.input {
-        let bytes = if source == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|err| {
-                format!(
-                    "cannot read the list from standard input: {}",
-                    describe_io(&err)
-                )
-            })?;
-            buf
+        let list = if source == "-" {
+            downpour::read_list(std::io::stdin().lock(), "standard input")
         } else {
-            std::fs::read(source).map_err(|err| {
-                format!("cannot read the list file {source}: {}", describe_io(&err))
-            })?
+            downpour::read_list_file(std::path::Path::new(source))
         };
-        // A list saved in another encoding still yields its ASCII URLs.
-        text.push_str(&String::from_utf8_lossy(&bytes));
+        text.push_str(&list.map_err(|err| err.to_string())?);
         text.push('\n');
     }
     for url in &cli.urls {
