@@ -87,6 +87,18 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
     }
+    if list.from_text > 0 {
+        eprintln!(
+            "{} taken from inside text",
+            count(list.from_text, "link", "links")
+        );
+    }
+    if list.ignored > 0 {
+        eprintln!(
+            "{} without a link passed over as prose or markup",
+            count(list.ignored, "line", "lines")
+        );
+    }
     if list.entries.is_empty() {
         Cli::command()
             .error(
@@ -211,6 +223,11 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
     }
     bar.clear();
     run
+}
+
+/// `1 link`, `3 links`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Adds `#4 done  photo.png  64.0 KiB  0.21 s  worker 2` or `#5 failed  the server answered

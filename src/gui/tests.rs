@@ -655,3 +655,15 @@ fn a_dropped_file_that_is_not_text_is_refused_and_a_notepad_page_is_read() {
     );
     harness.get_by_label("3 URLs ready");
 }
+
+#[test]
+fn the_summary_says_how_many_links_came_from_inside_text() {
+    let mut harness = harness(Settings::default());
+    paste_links(
+        &mut harness,
+        "My downloads\n- https://example.com/a.zip (fast mirror)\nhttps://example.com/b.zip\n",
+    );
+    harness.get_by_label("2 URLs ready");
+    harness
+        .get_by_label("1 link was taken from inside text · 1 line without a link was passed over");
+}
