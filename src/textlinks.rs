@@ -145,13 +145,21 @@ fn bare_end(line: &str, start: usize, scheme: usize) -> usize {
 
 /// `link` without the punctuation that belongs to the sentence around it.
 pub(crate) fn trim_trailing(mut link: &str) -> &str {
+    // Brackets counted once: a link ending in thousands of `)` stays linear.
+    let count = |c: char| link.matches(c).count();
+    let mut open = [count('('), count('['), count('{')];
+    let mut close = [count(')'), count(']'), count('}')];
     while let Some(last) = link.chars().next_back() {
-        let count = |c: char| link.matches(c).count();
         let drop = match last {
-            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '(' | '[' | '{' => true,
-            ')' => count('(') < count(')'),
-            ']' => count('[') < count(']'),
-            '}' => count('{') < count('}'),
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' => true,
+            '(' | '[' | '{' => {
+                open[bracket(last)] -= 1;
+                true
+            }
+            ')' | ']' | '}' if open[bracket(last)] < close[bracket(last)] => {
+                close[bracket(last)] -= 1;
+                true
+            }
             _ => false,
         };
         if !drop {
@@ -160,6 +168,15 @@ pub(crate) fn trim_trailing(mut link: &str) -> &str {
         link = &link[..link.len() - last.len_utf8()];
     }
     link
+}
+
+/// The kind of a bracket: 0 round, 1 square, 2 curly.
+fn bracket(c: char) -> usize {
+    match c {
+        '(' | ')' => 0,
+        '[' | ']' => 1,
+        _ => 2,
+    }
 }
 
 /// Whether the text between two links is markup only: something, but no letter or digit.
@@ -371,6 +388,14 @@ mod tests {
             links("HTTPS://X.EXAMPLE/A and xhttps://not.a.link/ and https:// alone"),
             ["HTTPS://X.EXAMPLE/A"]
         );
+    }
+
+    #[test]
+    fn a_link_ending_in_many_brackets_is_trimmed_in_linear_time() {
+        let line = format!("https://x.example/a{}", ")".repeat(1_000_000));
+        assert_eq!(links(&line), ["https://x.example/a"]);
+        let line = format!("https://x.example/(a{}", ")".repeat(1_000_000));
+        assert_eq!(links(&line), ["https://x.example/(a)"]);
     }
 
     #[test]
