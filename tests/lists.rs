@@ -13,7 +13,12 @@ fn cli() -> Command {
 
 /// Runs the CLI on the list file `list`, saving into `out`.
 fn run_list(list: &Path, out: &Path) -> Output {
-    cli()
+    run_on_list(cli(), list, out)
+}
+
+/// Runs `command` (the CLI, however it is started) on the list file `list`, saving into `out`.
+fn run_on_list(mut command: Command, list: &Path, out: &Path) -> Output {
+    command
         .args(["-r", "0", "-i"])
         .arg(list)
         .arg("-o")
@@ -228,14 +233,7 @@ fn a_binary_list_is_refused_before_any_connection_or_lookup() {
     if traced.is_none() {
         eprintln!("strace is not installed: the system-call check is skipped");
     }
-    let mut command = traced.unwrap_or_else(|| net.cli());
-    let output = command
-        .args(["-r", "0", "-i"])
-        .arg(&list)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = run_on_list(traced.unwrap_or_else(|| net.cli()), &list, &out);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stdout));
     assert_eq!(
         text(&output.stderr),
@@ -266,15 +264,9 @@ fn a_binary_list_is_refused_before_any_connection_or_lookup() {
 
     // The check sees a lookup when there is one: a text list naming an unknown host makes the
     // CLI ask for it (and the question cannot leave the namespace).
-    if let Some(mut command) = net.traced_cli(&trace) {
+    if let Some(command) = net.traced_cli(&trace) {
         std::fs::write(&list, "http://no-such-host.invalid/file.zip\n").unwrap();
-        let output = command
-            .args(["-r", "0", "-i"])
-            .arg(&list)
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let output = run_on_list(command, &list, &out);
         assert_eq!(output.status.code(), Some(1));
         assert!(!network_calls(&trace).is_empty(), "strace saw the lookup");
     }
