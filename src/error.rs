@@ -27,6 +27,48 @@ pub enum LineError {
     /// The `sha256:` checksum after the address is not 64 hexadecimal digits.
     #[error("the checksum after the address must be sha256: followed by 64 hexadecimal digits")]
     BadChecksum,
+    /// A row of a CSV or TSV table (not its header) has no http:// or https:// link in any cell.
+    #[error("no cell of this row holds an http:// or https:// link")]
+    NoLinkInRow,
+}
+
+/// Why a list file (or standard input) given as a list of links cannot be read. `Display` is the
+/// sentence shown to the person; the fields keep the data so that a front end can word it in
+/// another language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListError {
+    /// The file could not be opened or read.
+    #[error("{name} cannot be read: {reason}")]
+    Unreadable {
+        /// The file as the person named it, e.g. `links.txt` or `standard input`.
+        name: String,
+        /// A short lower-case reason from [`describe_io`], e.g. `permission denied`.
+        reason: String,
+    },
+    /// The file is larger than any list of links would be.
+    #[error("{name} is larger than {}, too large for a list of links", size_limit(*.limit))]
+    TooLarge {
+        /// The file as the person named it.
+        name: String,
+        /// The largest list read, in bytes.
+        limit: u64,
+    },
+    /// The file is not text: an image, an archive, a program or other binary data.
+    #[error("{name} is not a text file")]
+    NotText {
+        /// The file as the person named it.
+        name: String,
+    },
+}
+
+/// A size limit as people say it: `64 MiB` for a whole number of MiB, else as `format::bytes`.
+fn size_limit(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format::bytes(bytes)
+    }
 }
 
 /// Why one download did not complete. `Display` is the sentence shown to the person.
@@ -301,6 +343,36 @@ mod tests {
         let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         let e = DownloadError::from_io(std::path::Path::new("/path"), &io);
         assert_eq!(e.to_string(), "cannot write to /path: permission denied");
+    }
+
+    #[test]
+    fn list_sentences_name_the_file() {
+        let e = ListError::NotText {
+            name: "photo.jpg".into(),
+        };
+        assert_eq!(e.to_string(), "photo.jpg is not a text file");
+        let e = ListError::TooLarge {
+            name: "huge.txt".into(),
+            limit: 64 * 1024 * 1024,
+        };
+        assert_eq!(
+            e.to_string(),
+            "huge.txt is larger than 64 MiB, too large for a list of links"
+        );
+        let e = ListError::TooLarge {
+            name: "odd.txt".into(),
+            limit: 1536,
+        };
+        assert_eq!(
+            e.to_string(),
+            "odd.txt is larger than 1.5 KiB, too large for a list of links"
+        );
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = ListError::Unreadable {
+            name: "links.txt".into(),
+            reason: describe_io(&io),
+        };
+        assert_eq!(e.to_string(), "links.txt cannot be read: permission denied");
     }
 
     #[test]

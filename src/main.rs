@@ -14,13 +14,17 @@ fn main() -> eframe::Result {
     downpour::net::prepare_tls();
     // Read before the window opens: no file I/O on the UI thread.
     let mut list_text = String::new();
+    let mut list_problem = None;
     for path in &launch.lists {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                list_text.push_str(&String::from_utf8_lossy(&bytes));
+        match downpour::read_list_file(path) {
+            Ok(text) => {
+                list_text.push_str(&text);
                 list_text.push('\n');
             }
-            Err(err) => eprintln!("downpour: cannot read {}: {err}", path.display()),
+            Err(err) => {
+                eprintln!("downpour: {err}");
+                list_problem.get_or_insert(format!("{err}."));
+            }
         }
     }
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
@@ -44,12 +48,16 @@ fn main() -> eframe::Result {
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts);
             let mut app = DownpourApp::from_storage(cc.storage);
-            if !launch.lists.is_empty() {
+            // Only a list that was read replaces the links box; a refused one leaves it as it was.
+            if !list_text.is_empty() {
                 app.settings.url_text = list_text;
                 app.reparse();
             }
             launch.apply(&mut app.settings);
-            if launch.start {
+            // A refused list is shown, and --start waits for the person to see it.
+            let refused = list_problem.is_some();
+            app.notice = list_problem;
+            if launch.start && !refused {
                 if matches!(
                     gui::check_folder(&app.folder()),
                     Err(gui::FolderProblem::Missing(_))

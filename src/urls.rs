@@ -1,16 +1,21 @@
 //! Turns the text a person pasted (or a list file) into the URLs to download, keeping every
-//! rejected line with its line number and a reason, so nothing is silently dropped.
+//! rejected line with its line number and a reason, so nothing is silently dropped. Lists come
+//! as people really keep them: one link a line, notes with links among the words, markdown, CSV
+//! and TSV tables, whole HTML pages; `textlinks` finds the links inside such text.
+
+use std::collections::HashSet;
 
 use url::Url;
 
 use crate::error::LineError;
+use crate::textlinks::{self, Found};
 
-/// One accepted line of the list.
+/// One accepted link of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlEntry {
     /// 1-based position among the valid URLs: the item's index in a run.
     pub index: usize,
-    /// 1-based line number in the text.
+    /// 1-based line number in the text (a line may hold several links).
     pub line: usize,
     /// The address to download (`https://` added when the line had no scheme).
     pub url: Url,
@@ -32,44 +37,98 @@ pub struct RejectedLine {
 /// The result of reading a URL list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedList {
-    /// The URLs to download, in input order.
+    /// The URLs to download, in the order they appear.
     pub entries: Vec<UrlEntry>,
-    /// The lines that were neither URLs, blank lines nor `#` comments.
+    /// The lines that could not be used, each with its reason.
     pub rejected: Vec<RejectedLine>,
+    /// How many of `entries` were taken from inside other text (a sentence, a markdown or HTML
+    /// link, a cell of a table) rather than from a line holding just the link, so that the
+    /// window can tell the person.
+    pub from_text: usize,
+    /// Lines without a link that were passed over as prose or markup instead of being
+    /// rejected one by one (see [`parse_list`]); counted so that none goes unseen.
+    pub ignored: usize,
 }
 
-/// Reads a URL list: one URL per line; blank lines and `#` comments are ignored; surrounding
-/// spaces, quotes and angle brackets are trimmed; `example.com/a.zip` becomes
-/// `https://example.com/a.zip`; an optional `sha256:<hex>` may follow the URL. Lines in the
-/// `SHA256SUMS` format (`<hex>  <file name>`) give the expected hash of the URL whose name
-/// matches. Duplicated URLs are kept, once per line.
+impl ParsedList {
+    fn push(&mut self, line: usize, link: Link) {
+        self.from_text += usize::from(link.inside_text);
+        self.entries.push(UrlEntry {
+            index: self.entries.len() + 1,
+            line,
+            url: link.url,
+            sha256: link.sha256,
+        });
+    }
+
+    fn reject(&mut self, line: usize, text: &str, reason: LineError) {
+        self.rejected.push(RejectedLine {
+            line,
+            text: shorten(text, 120),
+            reason,
+        });
+    }
+}
+
+/// Reads a URL list into the links to download, in the order they appear, numbered 1..n.
+///
+/// A line holding one address: blank lines and `#` comments are skipped; surrounding spaces,
+/// quotes and angle brackets are trimmed; `example.com/a.zip` becomes
+/// `https://example.com/a.zip`; an optional `sha256:<hex>` may follow. Lines in the `SHA256SUMS`
+/// format (`<hex>  <file name>`) give the expected hash of the URL whose name matches.
+/// Duplicated URLs are kept, once per line.
+///
+/// A line holding `http://` or `https://` links among other words (`- https://x/a.zip`,
+/// `https://x/a.zip  my notes`, markdown, an `<a href>`) yields each link, without the
+/// punctuation around it; a `sha256:<hex>` at its end belongs to its last link. When the lines
+/// form a CSV or TSV table, every cell holding a link yields it, and a first row without links
+/// is its header. An HTML document (from a line starting with a doctype or `<html>` to
+/// `</html>`) yields the `href` and `src` links of its tags, each once.
+///
+/// A line without any link is rejected with its reason, as a typo in a list of links should be
+/// shown. Text that is not a list is different: a page of prose with a few links would
+/// otherwise bury one real mistake under dozens of "not a web address" lines, and every line of
+/// an HTML document without a link is markup. So in an HTML document, and in text where some
+/// line holds a link among words (notes, a copied web page), a line without a link is only
+/// counted in [`ParsedList::ignored`] unless it looks like an attempted address (it holds `://`,
+/// or is one word with a `/`), which is still rejected with its reason.
 pub fn parse_list(text: &str) -> ParsedList {
-    let mut list = ParsedList::default();
-    let mut sums: Vec<(String, String)> = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let table = table_delimiter(text);
+    let mut sums: Vec<(String, String)> = Vec::new();
+    let mut readings = Vec::new();
+    let mut html = false;
+    let mut prose = table.is_some();
+    let mut first_row = true;
     for (number, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
+        if line.is_empty() {
             continue;
         }
-        if let Some(sum) = checksum_line(line) {
+        // An HTML document runs from its opening line to `</html>`, so that a saved page
+        // pasted or dropped after other links is still read as a page.
+        html = html || textlinks::opens_html(line);
+        let reading = if html {
+            html = !textlinks::closes_html(line);
+            read_html_line(line)
+        } else if line.starts_with('#') {
+            continue;
+        } else if let Some(sum) = checksum_line(line) {
             sums.push(sum);
             continue;
-        }
-        match parse_line(line) {
-            Ok((url, sha256)) => list.entries.push(UrlEntry {
-                index: list.entries.len() + 1,
-                line: number + 1,
-                url,
-                sha256,
-            }),
-            Err(reason) => list.rejected.push(RejectedLine {
-                line: number + 1,
-                text: shorten(line, 120),
-                reason,
-            }),
-        }
+        } else if let Some(delimiter) = table {
+            let reading = read_table_row(line, delimiter, first_row);
+            first_row = false;
+            reading
+        } else {
+            let reading = read_text_line(line);
+            prose |=
+                matches!(&reading, Reading::Links(links, _) if links.iter().any(|l| l.inside_text));
+            reading
+        };
+        readings.push((number + 1, line, reading));
     }
+    let mut list = assemble(readings, prose);
     if !sums.is_empty() {
         for entry in list.entries.iter_mut().filter(|e| e.sha256.is_none()) {
             let name = crate::names::from_url(&entry.url);
@@ -82,6 +141,188 @@ pub fn parse_list(text: &str) -> ParsedList {
     list
 }
 
+/// The delimiter when the text's lines (blank lines and comments aside) form a CSV or TSV table.
+fn table_delimiter(text: &str) -> Option<char> {
+    let rows: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .take(200)
+        .collect();
+    textlinks::table_delimiter(&rows)
+}
+
+/// A link taken from a line.
+struct Link {
+    url: Url,
+    sha256: Option<String>,
+    /// Taken from among other text, not from a line holding just the link.
+    inside_text: bool,
+    /// A link of an HTML document, taken once however often the page repeats it.
+    once: bool,
+}
+
+/// What one line yields, before the whole text is known.
+enum Reading {
+    /// The links in the line, and why a link-like part of it is not an address, if one is not.
+    Links(Vec<Link>, Option<LineError>),
+    /// No http(s) link: the line read as one address, as every line of a plain list is.
+    Address {
+        result: Result<(Url, Option<String>), LineError>,
+        /// Whether it looks like an attempted address rather than prose (see [`parse_list`]).
+        looks_like_address: bool,
+    },
+    /// A line of an HTML document without a link.
+    Markup,
+    /// The header row of a table.
+    Header,
+}
+
+/// Puts the lines' readings together. Lines without links are judged here, once it is known
+/// whether the text reads as prose (`prose`: a table, or some line with links among words).
+fn assemble(readings: Vec<(usize, &str, Reading)>, prose: bool) -> ParsedList {
+    let mut list = ParsedList::default();
+    let mut seen = HashSet::new();
+    for (line, text, reading) in readings {
+        match reading {
+            Reading::Links(links, broken) => {
+                for link in links {
+                    // A page that links a file twice (a picture and its caption) means it once.
+                    if link.once && !seen.insert(link.url.as_str().to_owned()) {
+                        continue;
+                    }
+                    list.push(line, link);
+                }
+                if let Some(reason) = broken {
+                    list.reject(line, text, reason);
+                }
+            }
+            Reading::Address {
+                result,
+                looks_like_address,
+            } if !prose || looks_like_address => match result {
+                Ok((url, sha256)) => list.push(
+                    line,
+                    Link {
+                        url,
+                        sha256,
+                        inside_text: false,
+                        once: false,
+                    },
+                ),
+                Err(reason) => list.reject(line, text, reason),
+            },
+            Reading::Address { .. } | Reading::Markup => list.ignored += 1,
+            Reading::Header => {}
+        }
+    }
+    list
+}
+
+/// Reads a line of a list, notes or prose.
+fn read_text_line(line: &str) -> Reading {
+    let (body, sha256) = match split_checksum(line) {
+        Ok(split) => split,
+        Err(reason) => return Reading::Links(Vec::new(), Some(reason)),
+    };
+    let found = textlinks::find_links(body, false);
+    if found.is_empty() {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        // Among words, the one with `://` is the address the line is about (`Mirror at
+        // ftp://…` is explained by its `ftp:`); otherwise the whole line is one address.
+        let address = match words.iter().find(|word| word.contains("://")) {
+            Some(word) if words.len() > 1 => trim_quotes(textlinks::trim_trailing(
+                word.trim_start_matches(['(', '[']),
+            )),
+            _ => trim_quotes(&words.join(" ")),
+        };
+        let looks_like_address =
+            address.contains("://") || (words.len() == 1 && address.contains('/'));
+        return Reading::Address {
+            result: parse_address(&address).map(|url| (url, sha256)),
+            looks_like_address,
+        };
+    }
+    let plain = found.len() == 1 && trim_quotes(body) == found[0].text;
+    let (mut links, broken) = parse_found(found, !plain);
+    if let Some(last) = links.last_mut() {
+        last.sha256 = sha256;
+    }
+    Reading::Links(links, broken)
+}
+
+/// Reads a line of an HTML document: its `href` and `src` links count, and a line that is
+/// nothing but a link (text in a `<pre>`, say), not the address text in its prose or scripts.
+fn read_html_line(line: &str) -> Reading {
+    let mut found = textlinks::find_links(line, true);
+    if found.is_empty() {
+        found = textlinks::find_links(line, false);
+        if found.len() != 1 || trim_quotes(line) != found[0].text {
+            return Reading::Markup;
+        }
+    }
+    let (mut links, broken) = parse_found(found, true);
+    for link in &mut links {
+        link.once = true;
+    }
+    Reading::Links(links, broken)
+}
+
+/// Reads a row of a CSV or TSV table: every cell's links. A row of one cell reads as a line.
+fn read_table_row(row: &str, delimiter: char, first: bool) -> Reading {
+    let cells = textlinks::split_cells(row, delimiter);
+    if cells.len() < 2 {
+        return read_text_line(row);
+    }
+    let found: Vec<Found> = cells
+        .iter()
+        .flat_map(|cell| textlinks::find_links(cell.trim(), false))
+        .collect();
+    if found.is_empty() {
+        return if first {
+            Reading::Header
+        } else {
+            Reading::Links(Vec::new(), Some(LineError::NoLinkInRow))
+        };
+    }
+    let (links, broken) = parse_found(found, true);
+    Reading::Links(links, broken)
+}
+
+/// Parses the links found in a line; the first that is not a valid address gives the reason.
+fn parse_found(found: Vec<Found>, inside_text: bool) -> (Vec<Link>, Option<LineError>) {
+    let mut links = Vec::with_capacity(found.len());
+    let mut broken = None;
+    for link in found {
+        match parse_address(&link.text) {
+            Ok(url) => links.push(Link {
+                url,
+                sha256: None,
+                inside_text,
+                once: false,
+            }),
+            Err(reason) => {
+                broken.get_or_insert(reason);
+            }
+        }
+    }
+    (links, broken)
+}
+
+/// Splits a trailing `sha256:<hex>` word off `line` (which must hold something before it).
+fn split_checksum(line: &str) -> Result<(&str, Option<String>), LineError> {
+    let Some((body, last)) = line.rsplit_once(char::is_whitespace) else {
+        return Ok((line, None));
+    };
+    let Some(hex) = strip_prefix_ignore_case(last, "sha256:") else {
+        return Ok((line, None));
+    };
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(LineError::BadChecksum);
+    }
+    Ok((body.trim_end(), Some(hex.to_ascii_lowercase())))
+}
+
 /// A `SHA256SUMS` line: 64 hex digits, white space, an optional `*`, a file name.
 fn checksum_line(line: &str) -> Option<(String, String)> {
     let (hex, rest) = line.split_once(char::is_whitespace)?;
@@ -90,23 +331,6 @@ fn checksum_line(line: &str) -> Option<(String, String)> {
     }
     let name = rest.trim_start().trim_start_matches('*').trim();
     (!name.is_empty()).then(|| (hex.to_ascii_lowercase(), name.to_owned()))
-}
-
-fn parse_line(line: &str) -> Result<(Url, Option<String>), LineError> {
-    let mut tokens: Vec<&str> = line.split_whitespace().collect();
-    let mut sha256 = None;
-    if tokens.len() > 1
-        && let Some(last) = tokens.last()
-        && let Some(hex) = strip_prefix_ignore_case(last, "sha256:")
-    {
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(LineError::BadChecksum);
-        }
-        sha256 = Some(hex.to_ascii_lowercase());
-        tokens.pop();
-    }
-    let address = trim_quotes(&tokens.join(" "));
-    Ok((parse_address(&address)?, sha256))
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -274,5 +498,238 @@ mod tests {
             Some(&*hex.to_lowercase())
         );
         assert_eq!(list.rejected[0].reason, LineError::BadChecksum);
+    }
+
+    fn urls(list: &ParsedList) -> Vec<&str> {
+        list.entries.iter().map(|e| e.url.as_str()).collect()
+    }
+
+    fn lines(list: &ParsedList) -> Vec<usize> {
+        list.entries.iter().map(|e| e.line).collect()
+    }
+
+    #[test]
+    fn links_among_words_are_taken_and_counted() {
+        let list = parse_list(
+            "https://x.example/plain.zip\n\
+             - https://x.example/a.zip\n\
+             https://x.example/b.zip  my notes\n\
+             1. https://x.example/c.zip (mirror)\n\
+             [the d file](https://x.example/d.zip), ![](https://x.example/e.png)\n\
+             <a href=\"https://x.example/f.zip?a=1&amp;b=2\">Download</a>\n\
+             <https://x.example/plain2.zip>\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/plain.zip",
+                "https://x.example/a.zip",
+                "https://x.example/b.zip",
+                "https://x.example/c.zip",
+                "https://x.example/d.zip",
+                "https://x.example/e.png",
+                "https://x.example/f.zip?a=1&b=2",
+                "https://x.example/plain2.zip",
+            ]
+        );
+        assert_eq!(lines(&list), [1, 2, 3, 4, 5, 5, 6, 7]);
+        let indices: Vec<usize> = list.entries.iter().map(|e| e.index).collect();
+        assert_eq!(indices, [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(list.from_text, 6, "the two plain lines do not count");
+        assert!(list.rejected.is_empty());
+        assert_eq!(list.ignored, 0);
+    }
+
+    #[test]
+    fn a_checksum_after_several_links_belongs_to_the_last() {
+        let hex = "c".repeat(64);
+        let list = parse_list(&format!(
+            "mirrors: https://a.example/f.iso https://b.example/f.iso sha256:{hex}\n"
+        ));
+        assert_eq!(list.entries[0].sha256, None);
+        assert_eq!(list.entries[1].sha256.as_deref(), Some(&*hex));
+        assert_eq!(list.from_text, 2);
+    }
+
+    #[test]
+    fn prose_lines_are_ignored_but_attempted_addresses_explained() {
+        let list = parse_list(
+            "Downloads\n\
+             Get the latest release here: https://x.example/y.zip.\n\
+             Older versions (see https://x.example/old/) are archived.\n\
+             htps://x.example/typo.zip\n\
+             example/no-server.zip\n\
+             Mirror at ftp://x.example/f.zip too\n\
+             www.x.example/page\n\
+             Done.\n\
+             Contact us\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/y.zip",
+                "https://x.example/old/",
+                "https://www.x.example/page"
+            ]
+        );
+        let rejected: Vec<usize> = list.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(rejected, [4, 5, 6]);
+        assert_eq!(
+            list.rejected[0].reason,
+            LineError::UnsupportedScheme {
+                scheme: "htps".into()
+            }
+        );
+        assert_eq!(
+            list.rejected[2].reason,
+            LineError::UnsupportedScheme {
+                scheme: "ftp".into()
+            }
+        );
+        assert_eq!(list.ignored, 3, "Downloads, Done. and Contact us");
+        assert_eq!(list.from_text, 2);
+    }
+
+    #[test]
+    fn a_plain_list_still_explains_every_line_without_a_link() {
+        let list = parse_list("https://x.example/a\nnot a link\nDone.\n");
+        assert_eq!(list.rejected.len(), 1);
+        assert_eq!(list.rejected[0].line, 2);
+        assert_eq!(list.ignored, 0);
+        // As before: a word with a dot reads as a server name.
+        assert_eq!(list.entries[1].url.as_str(), "https://done./");
+    }
+
+    #[test]
+    fn links_that_are_not_addresses_are_explained() {
+        let list = parse_list("see http://[::1 and https://ok.example/a\n");
+        assert_eq!(urls(&list), ["https://ok.example/a"]);
+        assert_eq!(list.rejected.len(), 1);
+        assert!(
+            list.rejected[0]
+                .reason
+                .to_string()
+                .starts_with("this is not a web address"),
+            "{:?}",
+            list.rejected[0]
+        );
+    }
+
+    #[test]
+    fn an_html_document_gives_its_href_and_src_links_once() {
+        let html = "<!DOCTYPE html>\n\
+             <html><head><link rel=\"stylesheet\" href=\"https://x.example/style.css\">\n\
+             <title>Files</title></head>\n\
+             <body>\n\
+             <p>All our files, as of today:</p>\n\
+             <a href=\"https://x.example/a.zip?x=1&amp;y=2\">a.zip</a>\n\
+             <a href=\"/relative/b.zip\">b</a> <a href=\"mailto:me@x.example\">mail</a>\n\
+             <img src=\"https://x.example/pic.png\"><a href=\"https://x.example/pic.png\">pic</a>\n\
+             <p>Also at https://x.example/text-only.zip</p>\n\
+             <script>fetch(\"https://x.example/tracker\")</script>\n\
+             </body></html>\n";
+        let list = parse_list(html);
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/style.css",
+                "https://x.example/a.zip?x=1&y=2",
+                "https://x.example/pic.png",
+            ]
+        );
+        assert_eq!(lines(&list), [2, 6, 8]);
+        assert_eq!(list.from_text, 3);
+        assert!(list.rejected.is_empty(), "{:?}", list.rejected);
+        assert_eq!(list.ignored, 8);
+    }
+
+    #[test]
+    fn a_page_after_other_links_is_read_as_a_page_up_to_its_end() {
+        let list = parse_list(
+            "https://x.example/kept.zip\n\
+             <!DOCTYPE html>\n\
+             <p>Files</p>\n\
+             <a href=\"https://x.example/a.zip\">a</a> <a href=\"https://x.example/a.zip\">again</a>\n\
+             <pre>\n\
+             https://x.example/pre.zip\n\
+             </pre></body></html>\n\
+             https://x.example/after.zip\n\
+             not a link\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/kept.zip",
+                "https://x.example/a.zip",
+                "https://x.example/pre.zip",
+                "https://x.example/after.zip"
+            ]
+        );
+        assert_eq!(list.from_text, 2);
+        assert_eq!(list.ignored, 4, "the page's lines without links");
+        assert_eq!(
+            list.rejected.len(),
+            1,
+            "the plain list around it is still a list"
+        );
+        assert_eq!(list.rejected[0].line, 9);
+    }
+
+    #[test]
+    fn every_cell_with_a_link_of_a_csv_is_taken_and_its_header_is_no_error() {
+        let list = parse_list(
+            "name,url,size\n\
+             \"Report, final\",https://x.example/report.pdf,1200\n\
+             \"Two\",\"https://x.example/a.zip https://x.example/b.zip\",3\n\
+             pic,\"https://img.example/w_3,h_2/c.jpg\",https://x.example/d.png\n\
+             no link,,0\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/report.pdf",
+                "https://x.example/a.zip",
+                "https://x.example/b.zip",
+                "https://img.example/w_3,h_2/c.jpg",
+                "https://x.example/d.png",
+            ]
+        );
+        assert_eq!(lines(&list), [2, 3, 3, 4, 4]);
+        assert_eq!(list.from_text, 5);
+        assert_eq!(list.rejected.len(), 1);
+        assert_eq!(list.rejected[0].line, 5);
+        assert_eq!(list.rejected[0].reason, LineError::NoLinkInRow);
+    }
+
+    #[test]
+    fn tsv_and_semicolon_tables_are_read() {
+        let tsv = parse_list(
+            "Name\tLink\tNote\nA\thttps://x.example/a\tfirst\nB\thttps://x.example/b\t\n",
+        );
+        assert_eq!(urls(&tsv), ["https://x.example/a", "https://x.example/b"]);
+        assert!(tsv.rejected.is_empty());
+        let excel = parse_list(
+            "Datei;Adresse\nBericht, final;https://x.example/r.pdf\nBild;https://x.example/p.png\n",
+        );
+        assert_eq!(
+            urls(&excel),
+            ["https://x.example/r.pdf", "https://x.example/p.png"]
+        );
+        assert!(excel.rejected.is_empty());
+    }
+
+    #[test]
+    fn links_with_commas_one_a_line_are_not_a_table() {
+        let list = parse_list(
+            "https://img.example/w_300,h_200/a.jpg\nhttps://img.example/w_300,h_200/b.jpg\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "https://img.example/w_300,h_200/a.jpg",
+                "https://img.example/w_300,h_200/b.jpg"
+            ]
+        );
+        assert_eq!(list.from_text, 0);
     }
 }

@@ -1,11 +1,12 @@
-//! Property tests: for any input, the URL-list parser never panics and numbers its items
-//! 1..n, and a sanitized file name is never empty, never a path, never reserved, and always
-//! stays inside the save folder.
+//! Property tests: for any input (any text, or any bytes given as a list file), the list reader
+//! and the URL-list parser never panic and number their items 1..n, and a sanitized file name
+//! is never empty, never a path, never reserved, and always stays inside the save folder.
+//! Everything here runs in this process: nothing is downloaded or looked up.
 
 use std::path::Path;
 
 use downpour::names::{MAX_NAME_BYTES, RESERVED_NAMES, sanitize};
-use downpour::parse_list;
+use downpour::{ParsedList, decode_list, parse_list};
 use proptest::prelude::*;
 
 fn hostile_name() -> impl Strategy<Value = String> {
@@ -37,13 +38,27 @@ proptest! {
 
     #[test]
     fn any_list_parses_without_panic(text in any::<String>()) {
-        let list = parse_list(&text);
-        for (i, entry) in list.entries.iter().enumerate() {
-            prop_assert_eq!(entry.index, i + 1);
-            prop_assert!(matches!(entry.url.scheme(), "http" | "https"));
+        check_list(&parse_list(&text), &text)?;
+    }
+
+    #[test]
+    fn any_list_of_links_among_words_parses_without_panic(text in list_like_text()) {
+        check_list(&parse_list(&text), &text)?;
+    }
+
+    #[test]
+    fn any_bytes_given_as_a_list_are_read_or_refused_without_panic(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..2048),
+            list_like_text().prop_map(String::into_bytes),
+            list_like_text().prop_map(|t| t.encode_utf16().flat_map(u16::to_le_bytes).collect()),
+        ],
+        bom in prop_oneof![Just(&b""[..]), Just(&b"\xEF\xBB\xBF"[..]), Just(&b"\xFF\xFE"[..]), Just(&b"\xFE\xFF"[..])],
+    ) {
+        let bytes = [bom, &bytes[..]].concat();
+        if let Ok(text) = decode_list(&bytes, "list.txt") {
+            check_list(&parse_list(&text), &text)?;
         }
-        let lines = text.lines().count();
-        prop_assert!(list.entries.len() + list.rejected.len() <= lines);
     }
 
     #[test]
@@ -52,6 +67,43 @@ proptest! {
         prop_assert_eq!(list.entries.len(), 1);
         prop_assert_eq!(list.entries[0].url.host_str(), Some(host.as_str()));
     }
+}
+
+/// Text made of the pieces lists are made of: links, words, punctuation, markup, cells.
+fn list_like_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("https://".to_owned()),
+        Just("http://".to_owned()),
+        Just("<a href=\"".to_owned()),
+        Just("\">".to_owned()),
+        Just("](".to_owned()),
+        Just("&amp;".to_owned()),
+        Just("sha256:".to_owned()),
+        "[a-z0-9.]{1,12}",
+        "[ \t\n,;:()\\[\\]<>\"'#/.?!*|&=-]{1,3}",
+        any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+/// What holds for any parsed list: items numbered 1..n in line order, http(s) only, and every
+/// line number within the text.
+fn check_list(list: &ParsedList, text: &str) -> Result<(), TestCaseError> {
+    let lines = text.lines().count();
+    let mut last_line = 0;
+    for (i, entry) in list.entries.iter().enumerate() {
+        prop_assert_eq!(entry.index, i + 1);
+        prop_assert!(matches!(entry.url.scheme(), "http" | "https"));
+        prop_assert!(entry.line >= last_line && entry.line <= lines);
+        last_line = entry.line;
+    }
+    prop_assert!(list.from_text <= list.entries.len());
+    let mut used: Vec<usize> = list.entries.iter().map(|e| e.line).collect();
+    used.extend(list.rejected.iter().map(|r| r.line));
+    used.sort_unstable();
+    used.dedup();
+    prop_assert!(used.len() + list.ignored <= lines);
+    Ok(())
 }
 
 #[test]

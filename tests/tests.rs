@@ -6,6 +6,7 @@ mod util;
 
 mod cli;
 mod engine;
+mod lists;
 mod memory;
 mod properties;
 mod reliability;

@@ -1,7 +1,7 @@
 //! `downpour-cli`: the headless face of the engine, for scripts and for comparing the three
 //! modes from a terminal, the way the tutorial that inspired Downpour prints its results.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -62,26 +62,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// The links of every `--input` and of the arguments, as one text.
+/// The links of every `--input` and of the arguments, as one text. A list that cannot be used
+/// (unreadable, too large, not text) is one sentence naming it.
 fn read_links(cli: &Cli) -> Result<String, String> {
     let mut text = String::new();
     for source in &cli.input {
-        let bytes = if source == "-" {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|err| {
-                format!(
-                    "cannot read the list from standard input: {}",
-                    describe_io(&err)
-                )
-            })?;
-            buf
+        let list = if source == "-" {
+            downpour::read_list(std::io::stdin().lock(), "standard input")
         } else {
-            std::fs::read(source).map_err(|err| {
-                format!("cannot read the list file {source}: {}", describe_io(&err))
-            })?
+            downpour::read_list_file(std::path::Path::new(source))
         };
-        // A list saved in another encoding still yields its ASCII URLs.
-        text.push_str(&String::from_utf8_lossy(&bytes));
+        text.push_str(&list.map_err(|err| err.to_string())?);
         text.push('\n');
     }
     for url in &cli.urls {
@@ -95,6 +86,18 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let list = parse_list(&read_links(cli)?);
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
+    }
+    if list.from_text > 0 {
+        eprintln!(
+            "{} taken from inside text",
+            count(list.from_text, "link", "links")
+        );
+    }
+    if list.ignored > 0 {
+        eprintln!(
+            "{} without a link passed over as prose or markup",
+            count(list.ignored, "line", "lines")
+        );
     }
     if list.entries.is_empty() {
         Cli::command()
@@ -220,6 +223,11 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
     }
     bar.clear();
     run
+}
+
+/// `1 link`, `3 links`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Adds `#4 done  photo.png  64.0 KiB  0.21 s  worker 2` or `#5 failed  the server answered

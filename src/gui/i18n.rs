@@ -55,6 +55,27 @@ impl Lang {
         }
     }
 
+    /// `3 links were taken from inside text · 5 lines without links were passed over`, or
+    /// `None` when the list is plain links.
+    pub fn links_from_text(self, taken: usize, passed_over: usize) -> Option<String> {
+        let taken = (taken > 0).then(|| match self {
+            Lang::En => format!(
+                "{taken} {} taken from inside text",
+                plural(taken, "link was", "links were")
+            ),
+            Lang::Zh => format!("{taken} 个链接取自文字之中"),
+        });
+        let passed = (passed_over > 0).then(|| match self {
+            Lang::En if passed_over == 1 => "1 line without a link was passed over".to_owned(),
+            Lang::En => format!("{passed_over} lines without links were passed over"),
+            Lang::Zh => format!("{passed_over} 行没有链接，已略过"),
+        });
+        match (taken, passed) {
+            (Some(a), Some(b)) => Some(format!("{a} · {b}")),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// The heading of the list of rejected lines.
     pub fn lines_not_understood(self, n: usize) -> String {
         match self {

@@ -357,23 +357,17 @@ impl DownpourApp {
     }
 }
 
-/// Reads list files into one text; a file that cannot be read gives a notice instead.
+/// Reads list files into one text; a file that cannot be used as a list (unreadable, too
+/// large, not text) gives a notice with its sentence instead.
 pub fn read_lists(paths: Vec<PathBuf>) -> UiMessage {
     let mut text = String::new();
     for path in paths {
-        match std::fs::read(&path) {
-            // A list saved in another encoding still yields its ASCII links.
-            Ok(bytes) => {
-                text.push_str(&String::from_utf8_lossy(&bytes));
+        match downpour::read_list_file(&path) {
+            Ok(list) => {
+                text.push_str(&list);
                 text.push('\n');
             }
-            Err(err) => {
-                return UiMessage::Notice(format!(
-                    "Could not read {}: {}.",
-                    path.display(),
-                    downpour::error::describe_io(&err)
-                ));
-            }
+            Err(err) => return UiMessage::Notice(format!("{err}.")),
         }
     }
     UiMessage::AddLinks(text)

@@ -577,3 +577,93 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
         "nothing partial is left"
     );
 }
+
+/// A file dropped on the window from the file manager.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|err| err.to_string())
+    }
+}
+
+/// The person drops `path` on the window.
+fn drop_file(harness: &mut Harness<'_, DownpourApp>, path: &std::path::Path) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.to_owned())));
+    harness.step();
+}
+
+#[test]
+fn a_dropped_file_that_is_not_text_is_refused_and_a_notepad_page_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, "https://example.com/kept.zip");
+
+    let photo = dir.path().join("photo.jpg");
+    let mut jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".to_vec();
+    jpeg.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    std::fs::write(&photo, jpeg).unwrap();
+    drop_file(&mut harness, &photo);
+    let sentence = format!("{} is not a text file.", photo.display());
+    step_until(&mut harness, "the notice names the file", |h| {
+        h.state().notice.as_deref() == Some(sentence.as_str())
+    });
+    harness.run_steps(2);
+    harness.get_by_label(&sentence);
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/kept.zip"
+    );
+
+    // A page saved by Notepad as "Unicode": UTF-16 LE with a BOM.
+    let page = "<!DOCTYPE html>\r\n<p>Files</p>\r\n<a href=\"https://example.com/a.zip\">a</a>\r\n\
+                <a href=\"https://example.com/b.zip?x=1&amp;y=2\">b</a>\r\n";
+    let utf16: Vec<u8> = [0xFEFFu16]
+        .into_iter()
+        .chain(page.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let saved = dir.path().join("links.html");
+    std::fs::write(&saved, utf16).unwrap();
+    drop_file(&mut harness, &saved);
+    step_until(&mut harness, "the page's links are added", |h| {
+        h.state().list.entries.len() == 3
+    });
+    harness.run_steps(2);
+    let urls: Vec<&str> = harness
+        .state()
+        .list
+        .entries
+        .iter()
+        .map(|e| e.url.as_str())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://example.com/kept.zip",
+            "https://example.com/a.zip",
+            "https://example.com/b.zip?x=1&y=2"
+        ]
+    );
+    harness.get_by_label("3 URLs ready");
+}
+
+#[test]
+fn the_summary_says_how_many_links_came_from_inside_text() {
+    let mut harness = harness(Settings::default());
+    paste_links(
+        &mut harness,
+        "My downloads\n- https://example.com/a.zip (fast mirror)\nhttps://example.com/b.zip\n",
+    );
+    harness.get_by_label("2 URLs ready");
+    harness
+        .get_by_label("1 link was taken from inside text · 1 line without a link was passed over");
+}

@@ -132,6 +132,9 @@ impl DownpourApp {
             };
             ui.label(RichText::new(counts).color(color));
         });
+        if let Some(summary) = lang.links_from_text(self.list.from_text, self.list.ignored) {
+            ui.label(RichText::new(summary).weak().small());
+        }
         if !self.list.rejected.is_empty() {
             egui::CollapsingHeader::new(lang.lines_not_understood(self.list.rejected.len()))
                 .id_salt("bad_lines")
@@ -156,7 +159,10 @@ impl DownpourApp {
             if import.clicked() {
                 self.spawn_helper(&ctx, || {
                     let paths = rfd::FileDialog::new()
-                        .add_filter("Link lists", &["txt", "csv", "list"])
+                        .add_filter(
+                            "Link lists",
+                            &["txt", "csv", "tsv", "list", "md", "html", "htm"],
+                        )
                         .pick_files()?;
                     Some(super::read_lists(paths))
                 });

@@ -66,6 +66,25 @@ impl IsolatedNetwork {
     }
 }
 
+impl IsolatedNetwork {
+    /// The CLI run inside the namespace under `strace`, which writes every network system call
+    /// of the CLI and its threads (`socket`, `connect`, `sendto`, …) to `trace`; `None` when
+    /// strace is not installed.
+    pub fn traced_cli(&self, trace: &std::path::Path) -> Option<Command> {
+        let strace = Command::new("strace").arg("-V").output();
+        if !strace.is_ok_and(|out| out.status.success()) {
+            return None;
+        }
+        let mut command = Command::new("nsenter");
+        command
+            .arg(format!("--net={}", self.ns_path()))
+            .args(["strace", "-f", "-qq", "-e", "trace=%network", "-o"])
+            .arg(trace)
+            .arg(env!("CARGO_BIN_EXE_downpour-cli"));
+        Some(command)
+    }
+}
+
 impl Drop for IsolatedNetwork {
     fn drop(&mut self) {
         let _ = self.holder.kill();
