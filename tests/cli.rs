@@ -204,7 +204,10 @@ fn a_full_disk_fails_the_item_removes_its_part_and_stops_the_rest() {
         stdout.contains("#2 failed  the disk is full — free some space and retry"),
         "{stdout}"
     );
-    assert!(stdout.contains("#3 cancelled"), "{stdout}");
+    assert!(
+        stdout.contains("#3 cancelled: the disk is full — free some space and retry"),
+        "every item stopped by the full disk says so: {stdout}"
+    );
     assert_eq!(
         crate::util::files_in(dir.path()),
         ["small.bin"],
@@ -294,6 +297,7 @@ fn an_unresolvable_host_is_named_and_the_other_links_still_download() {
         .arg(server.url("before.bin?size=5000"))
         .arg("http://no-such-host.invalid/file.zip")
         .arg(server.url("after.bin?size=7000"))
+        .arg("http://bücher.invalid/katalog.pdf")
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -305,7 +309,15 @@ fn an_unresolvable_host_is_named_and_the_other_links_still_download() {
         ),
         "{stdout}"
     );
-    assert_eq!(index_order(&stdout), [1, 2, 3]);
+    // An internationalized host name reads as written, not as its xn-- form.
+    assert!(
+        stdout.contains(
+            "#4 failed  could not find the server bücher.invalid — check the address and your \
+             connection  http://bücher.invalid/katalog.pdf"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(index_order(&stdout), [1, 2, 3, 4]);
     assert!(std::fs::read(dir.path().join("before.bin")).unwrap() == body_for("before.bin", 5000));
     assert!(std::fs::read(dir.path().join("after.bin")).unwrap() == body_for("after.bin", 7000));
     assert_eq!(

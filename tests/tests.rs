@@ -10,3 +10,4 @@ mod lists;
 mod memory;
 mod properties;
 mod reliability;
+mod trust;

@@ -4,7 +4,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
@@ -22,7 +23,8 @@ const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
     name = "downpour-cli",
     version,
     after_help = "Exit status: 0 all done, 1 some failed, 2 bad usage, no valid URL, or a list \
-                  file, save folder or report file that cannot be used (the message says which)."
+                  file, save folder or report file that cannot be used (the message says \
+                  which), 130 cancelled with Ctrl+C."
 )]
 struct Cli {
     /// Links to download
@@ -129,6 +131,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();
     let handle = downpour::start_run(jobs, config, EventSink::new(tx));
+    let interrupted = cancel_on_ctrl_c(&handle);
     let finished = follow(&rx, total);
     handle.join();
     let retries: u32 = finished.records.iter().map(|r| r.retries).sum();
@@ -144,20 +147,44 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             finished.elapsed_ms,
             &finished.records,
         );
-        std::fs::write(path, report.to_json()).map_err(|err| {
-            format!(
-                "cannot write the report {}: {}",
-                path.display(),
-                describe_io(&err)
-            )
-        })?;
+        // The file named is replaced whole — a link there is replaced, never written through.
+        downpour::safe_fs::write_atomically(path, report.to_json().as_bytes(), false).map_err(
+            |err| {
+                format!(
+                    "cannot write the report {}: {}",
+                    path.display(),
+                    describe_io(&err)
+                )
+            },
+        )?;
     }
     let all_done = finished.records.iter().all(|r| r.outcome == Outcome::Done);
-    Ok(if all_done {
+    Ok(if interrupted.load(Ordering::SeqCst) {
+        ExitCode::from(130)
+    } else if all_done {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Makes the first Ctrl+C cancel the run as the window's Cancel does — unfinished files are
+/// kept to be continued, and the summary and report are still written — and a second one
+/// quit at once. The flag says whether it was pressed.
+fn cancel_on_ctrl_c(handle: &downpour::RunHandle) -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let (flag, canceller) = (Arc::clone(&interrupted), handle.canceller());
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("\ncancelling — unfinished files are kept; press Ctrl+C again to quit at once");
+        canceller.cancel();
+    });
+    if let Err(err) = installed {
+        eprintln!("downpour-cli: Ctrl+C will quit at once ({err})");
+    }
+    interrupted
 }
 
 /// What a run reported, in reported order.

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use reqwest::header::{
-    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, RANGE,
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, LOCATION,
+    RANGE,
 };
 use reqwest::{Response, StatusCode};
 
@@ -85,6 +86,16 @@ impl Item<'_> {
             // The file on the server is shorter now: the next attempt starts over.
             self.forget_version();
             return Err(DownloadError::NoResume.into());
+        }
+        if status.is_redirection()
+            && let Some(location) = response.headers().get(LOCATION)
+        {
+            // A redirect the client did not follow: one to somewhere that is not a web
+            // address (`file:`, `mailto:`…), which the HTTP layer cannot even take as a URL.
+            return Err(DownloadError::BadRedirect {
+                target: redirect_target(response.url(), location.as_bytes()),
+            }
+            .into());
         }
         if !status.is_success() {
             return Err(Stop::Failed(
@@ -248,6 +259,16 @@ impl Item<'_> {
             index: self.job.index,
             bytes: self.bytes,
         });
+    }
+}
+
+/// Where a redirect pointed, as it may be shown: the Location resolved against the address
+/// that answered (any password hidden), or its text when it is no address at all.
+fn redirect_target(base: &url::Url, location: &[u8]) -> String {
+    let text = String::from_utf8_lossy(location);
+    match base.join(text.trim()) {
+        Ok(url) => crate::redact::url(&url),
+        Err(_) => text.chars().filter(|c| !c.is_control()).take(200).collect(),
     }
 }
 

@@ -96,8 +96,9 @@ fn split_extension(name: &str) -> (&str, &str) {
     name.split_at(dot)
 }
 
-/// The file name a Content-Disposition header asks for: `filename*` (RFC 5987, percent-encoded
-/// UTF-8) wins over `filename`. The result is not yet sanitized.
+/// The file name a Content-Disposition header asks for: `filename*` (RFC 5987: a charset,
+/// UTF-8 or ISO-8859-1, and percent-encoded bytes) wins over `filename`. The result is not yet
+/// sanitized.
 pub fn from_content_disposition(header: &str) -> Option<String> {
     let mut plain = None;
     for param in split_params(header) {
@@ -107,10 +108,9 @@ pub fn from_content_disposition(header: &str) -> Option<String> {
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
         if key == "filename*" {
-            let encoded = value.splitn(3, '\'').nth(2).unwrap_or(value);
-            let decoded = percent_decode_str(encoded.trim_matches('"')).decode_utf8_lossy();
+            let decoded = decode_ext_value(value);
             if !decoded.trim().is_empty() {
-                return Some(decoded.into_owned());
+                return Some(decoded);
             }
         } else if key == "filename" {
             let unquoted = value
@@ -124,6 +124,23 @@ pub fn from_content_disposition(header: &str) -> Option<String> {
         }
     }
     plain
+}
+
+/// Decodes an RFC 5987 `charset'language'value`: the percent-encoded bytes read in the charset
+/// named, UTF-8 or ISO-8859-1 (any other: UTF-8 when the bytes are UTF-8, else ISO-8859-1).
+fn decode_ext_value(value: &str) -> String {
+    let mut parts = value.trim_matches('"').splitn(3, '\'');
+    let (charset, encoded) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(charset), Some(_language), Some(encoded)) => (charset, encoded),
+        _ => ("utf-8", value.trim_matches('"')),
+    };
+    let bytes: Vec<u8> = percent_decode_str(encoded).collect();
+    let latin1 = |bytes: &[u8]| bytes.iter().copied().map(char::from).collect::<String>();
+    match charset.to_ascii_lowercase().as_str() {
+        "iso-8859-1" | "latin1" | "latin-1" => latin1(&bytes),
+        "utf-8" | "utf8" => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::from_utf8(bytes.clone()).unwrap_or_else(|_| latin1(&bytes)),
+    }
 }
 
 /// Splits header parameters on `;` outside double quotes.
@@ -271,6 +288,14 @@ mod tests {
             Some("report.pdf")
         );
         assert_eq!(from_content_disposition("inline"), None);
+        assert_eq!(
+            from_content_disposition("attachment; filename*=ISO-8859-1''caf%E9.txt").as_deref(),
+            Some("café.txt")
+        );
+        assert_eq!(
+            from_content_disposition("attachment; filename*=utf-8'fr'caf%C3%A9.txt").as_deref(),
+            Some("café.txt")
+        );
     }
 
     #[test]

@@ -35,6 +35,11 @@ impl RunHandle {
         self.cancel.cancel();
     }
 
+    /// Something another thread (a signal handler, say) can cancel the run with.
+    pub fn canceller(&self) -> Canceller {
+        Canceller(self.cancel.clone())
+    }
+
     /// Whether cancel was asked for.
     pub fn is_cancelling(&self) -> bool {
         self.cancel.is_cancelled()
@@ -50,6 +55,17 @@ impl RunHandle {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Cancels a run from anywhere: a clone of its token.
+#[derive(Clone)]
+pub struct Canceller(CancellationToken);
+
+impl Canceller {
+    /// Stops every download of the run at once, as [`RunHandle::cancel`].
+    pub fn cancel(&self) {
+        self.0.cancel();
     }
 }
 

@@ -11,6 +11,14 @@
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
 //! `norange=1` ignores Range. `If-Range` with another ETag gets the whole new version.
+//! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
+//! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
+//! header; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
+
+/// The password the `auth` knob expects (kept out of the URLs' query strings, so that a test
+/// can look for it everywhere Downpour writes).
+pub const PASSWORD: &str = "s3cret";
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -118,6 +126,7 @@ struct Request {
     query: HashMap<String, String>,
     range_start: Option<u64>,
     if_range: Option<String>,
+    authorization: Option<String>,
     close: bool,
 }
 
@@ -129,6 +138,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let target = line.split_whitespace().nth(1)?.to_owned();
     let mut range_start = None;
     let mut if_range = None;
+    let mut authorization = None;
     let mut close = false;
     loop {
         let mut header = String::new();
@@ -149,6 +159,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
                     .and_then(|v| v.parse().ok())
             }
             "if-range" => if_range = Some(value.to_owned()),
+            "authorization" => authorization = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
             _ => {}
         }
@@ -164,6 +175,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         query,
         range_start,
         if_range,
+        authorization,
         close,
     })
 }
@@ -234,8 +246,22 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     if let Some(ms) = num("delay") {
         thread::sleep(Duration::from_millis(ms));
     }
+    let expected = format!("Basic {}", base64(format!("ann:{PASSWORD}").as_bytes()));
+    if q("auth").is_some() && req.authorization.as_deref() != Some(&expected) {
+        let challenge = ("WWW-Authenticate", "Basic realm=\"test\"".to_owned());
+        return write_text(out, "401 Unauthorized", &[challenge], "who are you?");
+    }
+    if q("badheader").is_some() {
+        // A control character in a header value: not HTTP.
+        let bad = ("X-Note", "a\u{1}b".to_owned());
+        return write_text(out, "200 OK", &[bad], "never read");
+    }
     if q("loop").is_some() {
         let location = format!("{}?loop=1", req.path);
+        return write_head(out, "302 Found", &[("Location", location)], Some(0));
+    }
+    if q("secret_redirect").is_some() {
+        let location = "ftp://bob:hunter2@example.com/f".to_owned();
         return write_head(out, "302 Found", &[("Location", location)], Some(0));
     }
     if let Some(target) = q("redirect") {
@@ -252,6 +278,7 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     }
     if let Some(code) = num("status").filter(|c| *c != 200) {
         let line = match code {
+            401 => "401 Unauthorized",
             403 => "403 Forbidden",
             404 => "404 Not Found",
             410 => "410 Gone",
@@ -368,6 +395,23 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     keep
 }
 
+/// Standard base64 with padding (for the Basic authorization the `auth` knob expects).
+fn base64(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| n << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(DIGITS[(n >> (18 - 6 * k) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 fn next_random(stats: &Stats) -> u64 {
     let mut x = stats.rng.load(Ordering::SeqCst);
     x ^= x << 13;
@@ -401,8 +445,18 @@ fn write_text(out: &mut TcpStream, status: &str, headers: &[(&str, String)], bod
 }
 
 /// An HTTPS server on 127.0.0.1 whose certificate is self-signed (`tests/data/`, valid for
-/// 127.0.0.1): a real TLS handshake that a browser would refuse too. Returns its port.
+/// 127.0.0.1): a real TLS handshake that a browser would refuse too. It answers every request
+/// with six bytes. Returns its port.
 pub fn self_signed_https_server() -> u16 {
+    https_server_answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret".to_owned(),
+    )
+}
+
+/// The self-signed HTTPS server of [`self_signed_https_server`], answering every request with
+/// `answer` (a whole HTTP response). A client that trusts `tests/data/self-signed-cert.pem`
+/// (as `SSL_CERT_FILE`) talks to it like to any server.
+pub fn https_server_answering(answer: String) -> u16 {
     use std::io::{Read, Write};
     use std::sync::Arc;
     let cert = rustls::pki_types::CertificateDer::from(
@@ -430,9 +484,9 @@ pub fn self_signed_https_server() -> u16 {
             let mut request = [0u8; 1024];
             // Only a client that accepted the certificate gets this far.
             if tls.read(&mut request).is_ok() {
-                let _ = tls.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret",
-                );
+                let _ = tls.write_all(answer.as_bytes());
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
             }
         }
     });
