@@ -19,10 +19,12 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 # Libraries the window opens with dlopen, not linked (so dpkg-shlibdeps cannot find them), by
 # Debian/Ubuntu package. Found by running the packaged window under Xvfb with LD_DEBUG=files
 # ("dynamically loaded by …/downpour"); packaging/check.sh repeats that on every CI run and
-# fails if one it loads is in neither Depends nor Recommends. Wayland's (libwayland-*, from
-# winit's and wgpu's Wayland support) were read from the wayland-sys crate, as no compositor
-# runs in CI. eframe 0.37 draws with wgpu: Vulkan when libvulkan1 and a driver are there, else
-# OpenGL ES through libEGL, whose driver (Mesa's or a vendor's) is the system's business.
+# fails if one it loads is in neither Depends nor Recommends. Wayland's were seen once by hand
+# under Weston's headless back end (libwayland-client, libwayland-egl; with no seat there,
+# libwayland-cursor and libxkbcommon, which winit opens for a pointer and a keyboard, were read
+# from the wayland-sys and xkbcommon-dl crates); CI runs no compositor. eframe 0.37 draws with
+# wgpu: Vulkan when libvulkan1 and a driver are there, else OpenGL ES through libEGL, whose
+# driver (Mesa's or a vendor's) is the system's business.
 RUNTIME_DEPENDS=(
   libx11-6 libx11-xcb1 libxcb1 libxcursor1 libxi6            # X11 windows, cursors, input
   libxkbcommon0 libxkbcommon-x11-0                           # keyboard layouts
