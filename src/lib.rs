@@ -6,8 +6,10 @@
 
 pub mod error;
 mod fetch;
+pub mod finished;
 pub mod format;
 pub mod hash;
+pub mod limit;
 pub mod listfile;
 pub mod model;
 pub mod names;

@@ -107,6 +107,9 @@ pub enum Outcome {
     /// The item was stopped before it completed: by the person (`None`), or because another
     /// item met a failure that every download would meet (a full disk).
     Cancelled(Option<DownloadError>),
+    /// The folder already holds this file (the one this URL saved before, or one of that name
+    /// and the size the server announces): nothing was downloaded. It counts as success.
+    Skipped,
 }
 
 /// The kind of an [`Outcome`] without its details: the one vocabulary of rows, results, chart
@@ -119,12 +122,15 @@ pub enum OutcomeKind {
     Failed,
     /// Cancelled.
     Cancelled,
+    /// Already there.
+    Skipped,
 }
 
 impl OutcomeKind {
     /// Every kind, in the order charts and summaries list them.
-    pub const ALL: [OutcomeKind; 3] = [
+    pub const ALL: [OutcomeKind; 4] = [
         OutcomeKind::Done,
+        OutcomeKind::Skipped,
         OutcomeKind::Failed,
         OutcomeKind::Cancelled,
     ];
@@ -135,13 +141,14 @@ impl OutcomeKind {
             OutcomeKind::Done => "done",
             OutcomeKind::Failed => "failed",
             OutcomeKind::Cancelled => "cancelled",
+            OutcomeKind::Skipped => "skipped",
         }
     }
 
     /// Whether the item's file is there.
     pub fn is_success(self) -> bool {
         match self {
-            OutcomeKind::Done => true,
+            OutcomeKind::Done | OutcomeKind::Skipped => true,
             OutcomeKind::Failed | OutcomeKind::Cancelled => false,
         }
     }
@@ -154,6 +161,7 @@ impl Outcome {
             Outcome::Done => OutcomeKind::Done,
             Outcome::Failed(_) => OutcomeKind::Failed,
             Outcome::Cancelled(_) => OutcomeKind::Cancelled,
+            Outcome::Skipped => OutcomeKind::Skipped,
         }
     }
 
@@ -161,7 +169,7 @@ impl Outcome {
     pub fn error(&self) -> Option<&DownloadError> {
         match self {
             Outcome::Failed(err) | Outcome::Cancelled(Some(err)) => Some(err),
-            Outcome::Done | Outcome::Cancelled(None) => None,
+            Outcome::Done | Outcome::Skipped | Outcome::Cancelled(None) => None,
         }
     }
 }
@@ -270,6 +278,19 @@ pub enum Event {
         index: usize,
         /// Bytes written so far.
         bytes: u64,
+    },
+    /// The person paused the item: its download stopped, and its partial file waits to be
+    /// continued. It is not reported: it ends later, when resumed, or cancelled.
+    ItemPaused {
+        /// The item.
+        index: usize,
+        /// Bytes of it kept.
+        bytes: u64,
+    },
+    /// A paused item waits for a worker again.
+    ItemResumed {
+        /// The item.
+        index: usize,
     },
     /// A transient failure; the item will be tried again.
     Retrying {

@@ -64,6 +64,28 @@ pub const RETRIES: Limit = Limit {
 /// Whether every file's SHA-256 is computed when nobody chose.
 pub const CHECKSUMS: bool = true;
 
+/// What to do when the folder already holds a file the list asks for.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Existing {
+    /// Skip it: the file this link saved before, or one of that name and the size the server
+    /// announces, counts as done
+    #[default]
+    Skip,
+    /// Download it again under a new name, `name (1).ext`
+    KeepBoth,
+}
+
 /// Settings of one run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -88,9 +110,13 @@ pub struct RunConfig {
     pub checksums: bool,
     /// Whether a redirect from an https:// address to an http:// one is followed.
     pub allow_insecure_redirects: bool,
-    /// Downpour's own data folder, where the resume records of unfinished downloads are kept
-    /// (never in the save folder); `None` keeps none.
+    /// Downpour's own data folder, where the resume records of unfinished downloads and the
+    /// log of finished ones are kept (never in the save folder); `None` keeps none.
     pub state_dir: Option<PathBuf>,
+    /// What happens to a file the folder already holds.
+    pub existing: Existing,
+    /// The speed limit of the whole run in bytes per second, if any.
+    pub rate_limit: Option<u64>,
 }
 
 impl RunConfig {
@@ -108,6 +134,8 @@ impl RunConfig {
             checksums: CHECKSUMS,
             allow_insecure_redirects: false,
             state_dir: default_state_dir(),
+            existing: Existing::default(),
+            rate_limit: None,
         }
     }
 
@@ -141,6 +169,13 @@ pub struct RunArgs {
     /// Follow redirects from https:// to http:// addresses (refused by default)
     #[arg(long)]
     pub allow_insecure_redirects: bool,
+    /// What to do with a file the folder already holds
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = Existing::default())]
+    pub existing: Existing,
+    /// Limit the whole run's speed, e.g. 500K or 2M (bytes per second; 0 for none)
+    #[arg(long, value_name = "RATE",
+          value_parser = |s: &str| crate::limit::parse_rate(s).map(|r| r.unwrap_or(0)))]
+    pub limit_rate: Option<u64>,
 }
 
 impl RunArgs {
@@ -150,6 +185,8 @@ impl RunArgs {
         config.retries = self.retries as u32;
         config.checksums = !self.no_checksum;
         config.allow_insecure_redirects = self.allow_insecure_redirects;
+        config.existing = self.existing;
+        config.rate_limit = self.limit_rate.filter(|&rate| rate > 0);
         config
     }
 }

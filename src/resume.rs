@@ -191,7 +191,7 @@ fn matches_part(path: &Path, record: &Record) -> bool {
 }
 
 /// Creates `dir` (and its parents) readable by the user only.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -5,6 +5,7 @@
 mod util;
 
 mod cli;
+mod control;
 mod engine;
 mod lists;
 mod memory;

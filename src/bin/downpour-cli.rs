@@ -2,7 +2,7 @@
 //! modes from a terminal, the way the tutorial that inspired Downpour prints its results.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -11,7 +11,7 @@ use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
 use downpour::options::RunArgs;
 use downpour::report::Report;
-use downpour::{Event, EventSink, ItemRecord, Job, Outcome, format, parse_list};
+use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format, parse_list};
 
 /// How long events gather between two passes of the event loop.
 const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -85,6 +85,48 @@ fn read_links(cli: &Cli) -> Result<String, String> {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let list = links(cli)?;
+    if list
+        .entries
+        .iter()
+        .any(|entry| entry.url.scheme() == "https")
+    {
+        // Reads the trusted certificates while the folder is checked and the run starts.
+        downpour::net::prepare_tls();
+    }
+    let out = save_folder(cli)?;
+    let config = cli.run.config(out);
+    let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
+    let (tx, rx) = mpsc::channel();
+    let total = jobs.len();
+    let handle = downpour::start_run(jobs, config, EventSink::new(tx));
+    let interrupted = cancel_on_ctrl_c(&handle);
+    let finished = follow(&rx, total);
+    handle.join();
+    let retries: u32 = finished.records.iter().map(|r| r.retries).sum();
+    if retries > 0 {
+        println!("retries: {retries}");
+    }
+    println!("total time: {}", format::seconds(finished.elapsed_ms));
+    if let Some(path) = &cli.json {
+        write_report(path, cli, &finished)?;
+    }
+    let all_done = finished
+        .records
+        .iter()
+        .all(|r| r.outcome.kind().is_success());
+    Ok(if interrupted.load(Ordering::SeqCst) {
+        ExitCode::from(130)
+    } else if all_done {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The links to download, with every line that was not one explained on stderr; no link at
+/// all is a usage error.
+fn links(cli: &Cli) -> Result<ParsedList, String> {
     let list = parse_list(&read_links(cli)?);
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
@@ -109,14 +151,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             )
             .exit();
     }
-    if list
-        .entries
-        .iter()
-        .any(|entry| entry.url.scheme() == "https")
-    {
-        // Reads the trusted certificates while the folder is checked and the run starts.
-        downpour::net::prepare_tls();
-    }
+    Ok(list)
+}
+
+/// The save folder, created if missing and checked to be writable before anything starts.
+fn save_folder(cli: &Cli) -> Result<PathBuf, String> {
     let out = cli
         .run
         .out
@@ -125,46 +164,24 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     std::fs::create_dir_all(&out)
         .and_then(|()| downpour::safe_fs::probe_writable(&out))
         .map_err(|err| format!("cannot save into {}: {}", out.display(), describe_io(&err)))?;
+    Ok(out)
+}
 
-    let config = cli.run.config(out);
-    let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
-    let (tx, rx) = mpsc::channel();
-    let total = jobs.len();
-    let handle = downpour::start_run(jobs, config, EventSink::new(tx));
-    let interrupted = cancel_on_ctrl_c(&handle);
-    let finished = follow(&rx, total);
-    handle.join();
-    let retries: u32 = finished.records.iter().map(|r| r.retries).sum();
-    if retries > 0 {
-        println!("retries: {retries}");
-    }
-    println!("total time: {}", format::seconds(finished.elapsed_ms));
-
-    if let Some(path) = &cli.json {
-        let report = Report::new(
-            cli.run.mode,
-            finished.workers,
-            finished.elapsed_ms,
-            &finished.records,
-        );
-        // The file named is replaced whole — a link there is replaced, never written through.
-        downpour::safe_fs::write_atomically(path, report.to_json().as_bytes(), false).map_err(
-            |err| {
-                format!(
-                    "cannot write the report {}: {}",
-                    path.display(),
-                    describe_io(&err)
-                )
-            },
-        )?;
-    }
-    let all_done = finished.records.iter().all(|r| r.outcome == Outcome::Done);
-    Ok(if interrupted.load(Ordering::SeqCst) {
-        ExitCode::from(130)
-    } else if all_done {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+/// Writes the run report as JSON to `path`, replacing the file named whole — a link there is
+/// replaced, never written through.
+fn write_report(path: &Path, cli: &Cli, finished: &Finished) -> Result<(), String> {
+    let report = Report::new(
+        cli.run.mode,
+        finished.workers,
+        finished.elapsed_ms,
+        &finished.records,
+    );
+    downpour::safe_fs::write_atomically(path, report.to_json().as_bytes(), false).map_err(|err| {
+        format!(
+            "cannot write the report {}: {}",
+            path.display(),
+            describe_io(&err)
+        )
     })
 }
 
@@ -233,7 +250,10 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                     run.elapsed_ms = elapsed_ms;
                     finished = true;
                 }
-                Event::ItemStarted { .. } | Event::ItemResponded { .. } => {}
+                Event::ItemStarted { .. }
+                | Event::ItemResponded { .. }
+                | Event::ItemPaused { .. }
+                | Event::ItemResumed { .. } => {}
             }
         }
         if !lines.is_empty() {
@@ -273,6 +293,11 @@ fn item_line(lines: &mut String, record: &ItemRecord) {
             record.worker
         ),
         Outcome::Failed(err) => writeln!(lines, "#{index} failed  {err}  {}", record.url),
+        Outcome::Skipped => writeln!(
+            lines,
+            "#{index} skipped  already there  {}",
+            record.file_name()
+        ),
         Outcome::Cancelled(None) => writeln!(lines, "#{index} cancelled  {}", record.url),
         Outcome::Cancelled(Some(why)) => {
             writeln!(lines, "#{index} cancelled: {why}  {}", record.url)

@@ -18,6 +18,7 @@ use crate::hash::StreamHasher;
 use crate::model::Event;
 use crate::names;
 use crate::net::classify;
+use crate::options::Existing;
 
 /// Once this much of a file has arrived, a resume record is saved so that a later run can
 /// continue it; smaller downloads are quicker to fetch again than to keep track of.
@@ -37,7 +38,7 @@ impl Item<'_> {
     pub(super) async fn attempt(&mut self) -> Result<(), Stop> {
         let resume_from = self.resume_point();
         let mut response = self.request(resume_from).await?;
-        self.first_byte_ms = Some(self.ctx.now_ms());
+        self.state.first_byte_ms = Some(self.ctx.now_ms());
         let resumed = self.check_answer(&response, resume_from)?;
         self.read_version(&response, resumed, resume_from);
         let path = self.prepare(&response, resumed, resume_from).await?;
@@ -52,11 +53,11 @@ impl Item<'_> {
     /// the rest of the same version, else 0 (a `.part` file as long as the whole file, or
     /// longer, starts over too).
     fn resume_point(&self) -> u64 {
-        if !self.remote.resumable() {
+        if !self.state.remote.resumable() {
             return 0;
         }
-        let staged = self.staging.len();
-        match self.remote.total {
+        let staged = self.state.staging.len();
+        match self.state.remote.total {
             Some(total) if staged >= total => 0,
             _ => staged,
         }
@@ -65,9 +66,10 @@ impl Item<'_> {
     /// Sends the request: for the whole file, or from `resume_from` of the same version.
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
-        let mut request = ctx.client.get(self.job.url.clone());
+        let client = ctx.client.ok_or(DownloadError::Stopped)?;
+        let mut request = client.get(self.job.url.clone());
         if resume_from > 0
-            && let Some(validator) = &self.remote.validator
+            && let Some(validator) = &self.state.remote.validator
         {
             request = request
                 .header(RANGE, format!("bytes={resume_from}-"))
@@ -119,9 +121,9 @@ impl Item<'_> {
     /// Forgets the version of the staged bytes, so that the next attempt asks for the whole
     /// file.
     fn forget_version(&mut self) {
-        self.remote.validator = None;
-        if let Some(path) = &self.path {
-            self.staging.forget_record(self.ctx, path);
+        self.state.remote.validator = None;
+        if let Some(path) = &self.state.path {
+            self.state.staging.forget_record(self.ctx, path);
         }
     }
 
@@ -129,23 +131,23 @@ impl Item<'_> {
     /// and the checksum.
     fn read_version(&mut self, response: &Response, resumed: bool, resume_from: u64) {
         let headers = response.headers();
-        self.remote.ranges = resumed
+        self.state.remote.ranges = resumed
             || headers
                 .get(ACCEPT_RANGES)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"bytes"));
-        self.remote.validator = headers
+        self.state.remote.validator = headers
             .get(ETAG)
             .filter(|v| !v.as_bytes().starts_with(b"W/"))
             .or_else(|| headers.get(LAST_MODIFIED))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         if resumed {
-            self.bytes = resume_from;
-            self.remote.total = response.content_length().map(|rest| rest + resume_from);
+            self.state.bytes = resume_from;
+            self.state.remote.total = response.content_length().map(|rest| rest + resume_from);
         } else {
-            self.bytes = 0;
-            self.remote.total = response.content_length();
-            self.hasher = if self.hasher.is_on() {
+            self.state.bytes = 0;
+            self.state.remote.total = response.content_length();
+            self.state.hasher = if self.state.hasher.is_on() {
                 StreamHasher::new()
             } else {
                 StreamHasher::off()
@@ -163,30 +165,38 @@ impl Item<'_> {
         resume_from: u64,
     ) -> Result<PathBuf, Stop> {
         let ctx = self.ctx;
-        let mut path = match &self.path {
+        let mut path = match &self.state.path {
             Some(path) => path.clone(),
-            None => ctx.names.reserve(&suggested_name(response, &self.job.url)),
+            None => {
+                let wanted = suggested_name(response, &self.job.url);
+                if let Some(there) = self.already_there(&wanted, resumed) {
+                    return Err(Stop::Skipped(there));
+                }
+                ctx.names.reserve(&wanted)
+            }
         };
         let prepared = if resumed {
-            self.staging.continue_at(resume_from)
+            self.state.staging.continue_at(resume_from)
         } else {
             let small = self
+                .state
                 .remote
                 .total
                 .is_some_and(|total| total <= UNNAMED_UP_TO);
-            self.staging.start_over(ctx, &mut path, small)
+            self.state.staging.start_over(ctx, &mut path, small)
         };
-        self.path = Some(path.clone());
-        prepared.map_err(|err| DownloadError::from_io(&self.staging.shown(&path), &err))?;
+        self.state.path = Some(path.clone());
+        prepared.map_err(|err| DownloadError::from_io(&self.state.staging.shown(&path), &err))?;
         ctx.events.send(Event::ItemResponded {
             index: self.job.index,
             path: path.clone(),
-            total: self.remote.total,
+            total: self.state.remote.total,
             resumed_from: if resumed { resume_from } else { 0 },
         });
-        if resumed && let Some(file) = self.staging.file() {
+        if resumed && let Some(file) = self.state.staging.file() {
             // The SHA-256 covers the whole file: first the bytes an earlier run saved.
-            self.hasher
+            self.state
+                .hasher
                 .catch_up(file, resume_from)
                 .await
                 .map_err(|err| DownloadError::from_io(&names::part_path(&path), &err))?;
@@ -198,24 +208,26 @@ impl Item<'_> {
     /// has arrived and announcing progress.
     async fn stream_body(&mut self, response: &mut Response, path: &Path) -> Result<(), Stop> {
         let ctx = self.ctx;
-        let shown = self.staging.shown(path);
+        let shown = self.state.staging.shown(path);
         let mut last_event = Instant::now();
-        let mut window = (Instant::now(), self.bytes);
+        let mut window = (Instant::now(), self.state.bytes);
         // Each chunk is what one read of the socket gave (bounded by hyper's read buffer), so
         // memory does not grow with the file size.
-        while let Some(chunk) = ctx
-            .or_cancel(response.chunk())
-            .await?
-            .map_err(|err| classify::read_error(&err, self.bytes, self.remote.total, ctx.config))?
-        {
-            let file = self.staging.file().ok_or(DownloadError::Stopped)?;
+        while let Some(chunk) = ctx.or_cancel(response.chunk()).await?.map_err(|err| {
+            classify::read_error(&err, self.state.bytes, self.state.remote.total, ctx.config)
+        })? {
+            let file = self.state.staging.file().ok_or(DownloadError::Stopped)?;
             file.write_all(&chunk)
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
-            self.bytes += chunk.len() as u64;
-            self.hasher.push(chunk).await;
+            self.state.bytes += chunk.len() as u64;
+            let wait = ctx.limit.charge(chunk.len() as u64);
+            self.state.hasher.push(chunk).await;
             self.record_when_due(path);
+            if !wait.is_zero() {
+                ctx.or_cancel(tokio::time::sleep(wait)).await?;
+            }
             if window.0.elapsed() >= ctx.config.stall_timeout {
-                let got = self.bytes - window.1;
+                let got = self.state.bytes - window.1;
                 if got < MIN_BYTES_PER_WINDOW {
                     return Err(DownloadError::TooSlow {
                         bytes: got,
@@ -223,18 +235,18 @@ impl Item<'_> {
                     }
                     .into());
                 }
-                window = (Instant::now(), self.bytes);
+                window = (Instant::now(), self.state.bytes);
             }
             if last_event.elapsed() >= ctx.config.progress_interval {
                 last_event = Instant::now();
                 self.send_progress();
             }
         }
-        if let Some(total) = self.remote.total
-            && self.bytes < total
+        if let Some(total) = self.state.remote.total
+            && self.state.bytes < total
         {
             return Err(DownloadError::Truncated {
-                got: self.bytes,
+                got: self.state.bytes,
                 expected: Some(total),
             }
             .into());
@@ -246,18 +258,39 @@ impl Item<'_> {
     /// Saves the resume record once [`RECORD_AFTER`] bytes of a version the server can
     /// continue are staged, and keeps it up to date as the file grows.
     fn record_when_due(&mut self, path: &Path) {
-        if self.bytes < RECORD_AFTER {
+        if self.state.bytes < RECORD_AFTER {
             return;
         }
-        if let Some(state) = part_state(&self.remote, &self.kept_url, self.bytes, path) {
-            self.staging.record(self.ctx, state);
+        if let Some(state) = part_state(
+            &self.state.remote,
+            &self.state.kept_url,
+            self.state.bytes,
+            path,
+        ) {
+            self.state.staging.record(self.ctx, state);
         }
+    }
+
+    /// The file of the name the server suggests, when the folder already holds one of the
+    /// size it announces and the person chose to skip such files.
+    fn already_there(&self, wanted: &str, resumed: bool) -> Option<PathBuf> {
+        let total = self.state.remote.total?;
+        if resumed || self.ctx.config.existing != Existing::Skip {
+            return None;
+        }
+        let name = names::sanitize(wanted);
+        // A file this run saved (the same link twice in a list) is not "already there".
+        if self.ctx.names.is_taken(&name) {
+            return None;
+        }
+        let there = self.ctx.names.dir().join(name);
+        crate::finished::same_size_file(&there, total).then_some(there)
     }
 
     fn send_progress(&self) {
         self.ctx.events.send(Event::Progress {
             index: self.job.index,
-            bytes: self.bytes,
+            bytes: self.state.bytes,
         });
     }
 }

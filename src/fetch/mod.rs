@@ -7,16 +7,19 @@ mod staging;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::DownloadError;
+use crate::finished::{FinishedFile, FinishedLog};
 use crate::hash::StreamHasher;
+use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::names::NameBook;
-use crate::options::RunConfig;
+use crate::options::{Existing, RunConfig};
 use crate::resume::{Leftovers, PartState, ResumeStore};
 
 use staging::Staging;
@@ -31,18 +34,27 @@ pub(crate) struct ItemContext<'a> {
     pub(crate) leftovers: &'a Leftovers,
     /// Where the resume records of `.part` files are kept.
     pub(crate) resume: &'a ResumeStore,
-    /// Small downloads may go to a file without a name (see [`crate::names::create_unnamed`]).
+    /// What the folder already received, and where finished downloads are logged.
+    pub(crate) finished: &'a FinishedLog,
+    /// The run's speed limit.
+    pub(crate) limit: &'a RateLimit,
+    /// Small downloads may go to a file without a name (see
+    /// [`crate::safe_fs::create_unnamed`]).
     pub(crate) unnamed_files: bool,
     /// Where events go.
     pub(crate) events: &'a EventSink,
     /// When the run began: event times count from here.
     pub(crate) t0: Instant,
-    /// Cancelled when the item must stop.
+    /// Cancelled when the item must stop: for a pause, a cancel of the item or of the run.
     pub(crate) cancel: &'a CancellationToken,
+    /// Set when the stop is a pause: the item then waits to be resumed instead of ending.
+    pub(crate) pausing: &'a AtomicBool,
+    /// Cancelled when the whole run stops.
+    pub(crate) run: &'a CancellationToken,
     /// Why the run stopped, when it was not the person's choice.
     pub(crate) stopped_by: &'a OnceLock<DownloadError>,
-    /// This thread's HTTP client.
-    pub(crate) client: &'a Client,
+    /// This thread's HTTP client (`None` where items are only ended, never downloaded).
+    pub(crate) client: Option<&'a Client>,
 }
 
 impl ItemContext<'_> {
@@ -56,7 +68,12 @@ impl ItemContext<'_> {
         Outcome::Cancelled(self.stopped_by.get().cloned())
     }
 
-    /// Runs `work` unless the item is cancelled first.
+    /// Whether the item was stopped to be paused (and the run goes on).
+    fn is_pause(&self) -> bool {
+        self.pausing.load(Ordering::SeqCst) && !self.run.is_cancelled()
+    }
+
+    /// Runs `work` unless the item is stopped first.
     async fn or_cancel<T>(&self, work: impl Future<Output = T>) -> Result<T, Stop> {
         self.cancel
             .run_until_cancelled(work)
@@ -67,7 +84,10 @@ impl ItemContext<'_> {
 
 /// Why an attempt stopped short.
 enum Stop {
+    /// Stopped from outside: a pause or a cancel.
     Cancelled,
+    /// The folder already holds the file, here.
+    Skipped(PathBuf),
     /// A failure, and how long the server asked us to wait before trying again.
     Failed(DownloadError, Option<Duration>),
 }
@@ -100,6 +120,12 @@ impl Remote {
 struct Item<'a> {
     ctx: &'a ItemContext<'a>,
     job: &'a Job,
+    state: Parked,
+}
+
+/// An item's own state across attempts — kept while it is paused, so that resuming it
+/// continues its `.part` file, its checksum and its name.
+pub(crate) struct Parked {
     /// The final name reserved for the file, once the server has answered.
     path: Option<PathBuf>,
     staging: Staging,
@@ -112,41 +138,91 @@ struct Item<'a> {
     /// The URL as resume records keep it: without its password, which a later run's list
     /// gives again.
     kept_url: String,
+    retries: u32,
+    started_ms: u64,
 }
 
-/// Downloads one job to the end — done, failed or cancelled — and returns its record.
-pub(crate) async fn run_item(ctx: &ItemContext<'_>, job: &Job, worker: usize) -> ItemRecord {
-    if ctx.cancel.is_cancelled() {
-        return ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms());
+impl Parked {
+    /// Bytes of the file kept.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
     }
-    let started_ms = ctx.now_ms();
-    ctx.events.send(Event::ItemStarted {
-        index: job.index,
-        worker,
-        at_ms: started_ms,
-    });
-    let mut item = Item::new(ctx, job);
-    let (outcome, retries) = item.attempts().await;
-    let mut record = ItemRecord {
-        index: job.index,
-        url: crate::redact::url(&job.url),
-        path: item.path.clone(),
-        bytes: item.bytes,
-        total: item.remote.total,
-        worker,
-        started_ms,
-        first_byte_ms: item.first_byte_ms,
-        finished_ms: ctx.now_ms(),
-        reported_ms: 0,
-        retries,
-        sha256: None,
-        outcome,
+}
+
+/// How an item's turn on a worker ended.
+pub(crate) enum Turn {
+    /// For good: done, failed, cancelled or skipped.
+    Ended(ItemRecord),
+    /// Paused: its state waits to be resumed (or ended, if the run stops first).
+    Paused(Parked),
+}
+
+/// Downloads one job — from the start, or from where it was paused — until it ends or is
+/// paused again.
+pub(crate) async fn run_item(
+    ctx: &ItemContext<'_>,
+    job: &Job,
+    worker: usize,
+    parked: Option<Parked>,
+) -> Turn {
+    let mut item = match parked {
+        Some(state) => Item { ctx, job, state },
+        None if ctx.cancel.is_cancelled() => {
+            return Turn::Ended(ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms()));
+        }
+        None => Item::new(ctx, job),
     };
+    if !ctx.cancel.is_cancelled() {
+        ctx.events.send(Event::ItemStarted {
+            index: job.index,
+            worker,
+            at_ms: ctx.now_ms(),
+        });
+    }
+    let outcome = item.attempts().await;
+    if matches!(outcome, Outcome::Cancelled(_)) && ctx.is_pause() {
+        return Turn::Paused(item.state);
+    }
+    let mut record = item.record(outcome, worker);
     item.end(&mut record).await;
+    Turn::Ended(record)
+}
+
+/// Ends a paused item that will not be resumed (the person cancelled it): its partial file is
+/// kept to be continued by a later run, as after a cancel.
+pub(crate) fn end_parked(
+    ctx: &ItemContext<'_>,
+    job: &Job,
+    worker: usize,
+    state: Parked,
+) -> ItemRecord {
+    let mut item = Item { ctx, job, state };
+    let record = item.record(ctx.cancelled(), worker);
+    item.abandon(&record);
     record
 }
 
 impl<'a> Item<'a> {
+    /// The item's record as it ends with `outcome` on `worker`.
+    fn record(&self, outcome: Outcome, worker: usize) -> ItemRecord {
+        let state = &self.state;
+        ItemRecord {
+            index: self.job.index,
+            url: crate::redact::url(&self.job.url),
+            path: state.path.clone(),
+            bytes: state.bytes,
+            total: state.remote.total,
+            worker,
+            started_ms: state.started_ms,
+            first_byte_ms: state.first_byte_ms,
+            finished_ms: self.ctx.now_ms(),
+            reported_ms: 0,
+            retries: state.retries,
+            sha256: None,
+            outcome,
+        }
+    }
+
     fn new(ctx: &'a ItemContext<'a>, job: &'a Job) -> Self {
         let hasher = if ctx.config.checksums || job.sha256.is_some() {
             StreamHasher::new()
@@ -156,13 +232,17 @@ impl<'a> Item<'a> {
         let mut item = Self {
             ctx,
             job,
-            path: None,
-            staging: Staging::Fresh,
-            remote: Remote::default(),
-            bytes: 0,
-            hasher,
-            first_byte_ms: None,
-            kept_url: crate::redact::without_password(&job.url).into(),
+            state: Parked {
+                path: None,
+                staging: Staging::Fresh,
+                remote: Remote::default(),
+                bytes: 0,
+                hasher,
+                first_byte_ms: None,
+                kept_url: crate::redact::without_password(&job.url).into(),
+                retries: 0,
+                started_ms: ctx.now_ms(),
+            },
         };
         item.take_leftover();
         item
@@ -171,7 +251,7 @@ impl<'a> Item<'a> {
     /// Takes over the partial file an earlier run left for this URL, if any: the first
     /// attempt then asks the server for the rest of the same version.
     fn take_leftover(&mut self) {
-        let Some(left) = self.ctx.leftovers.take(&self.kept_url) else {
+        let Some(left) = self.ctx.leftovers.take(&self.state.kept_url) else {
             return;
         };
         if !self.ctx.names.claim(&left.path) {
@@ -179,42 +259,53 @@ impl<'a> Item<'a> {
         }
         match Staging::adopt(&left) {
             Some(staging) => {
-                self.staging = staging;
-                self.remote = Remote {
+                self.state.staging = staging;
+                self.state.remote = Remote {
                     total: left.total,
                     validator: Some(left.validator),
                     ranges: true,
                 };
-                self.path = Some(left.path);
+                self.state.path = Some(left.path);
             }
             None => self.ctx.names.release(&left.path),
         }
     }
 
-    /// Tries until done, cancelled, a final failure or the last retry; returns the outcome
-    /// and how many retries it took.
-    async fn attempts(&mut self) -> (Outcome, u32) {
+    /// Tries until done, stopped, skipped, a final failure or the last retry.
+    async fn attempts(&mut self) -> Outcome {
         let config = self.ctx.config;
-        let mut retries = 0;
+        if self.state.path.is_none()
+            && config.existing == Existing::Skip
+            && let Some(path) = self.ctx.finished.already_there(&self.state.kept_url)
+        {
+            // The file this link saved before is still there: nothing to ask the server.
+            self.state.path = Some(path);
+            return Outcome::Skipped;
+        }
         loop {
             let (err, retry_after) = match self.attempt().await {
-                Ok(()) => return (Outcome::Done, retries),
-                Err(Stop::Cancelled) => return (self.ctx.cancelled(), retries),
+                Ok(()) => return Outcome::Done,
+                Err(Stop::Cancelled) => return self.ctx.cancelled(),
+                Err(Stop::Skipped(path)) => {
+                    self.state.path = Some(path);
+                    return Outcome::Skipped;
+                }
                 Err(Stop::Failed(err, retry_after)) => (err, retry_after),
             };
-            if !err.is_transient() || retries >= config.retries {
-                return (Outcome::Failed(err), retries);
+            if !err.is_transient() || self.state.retries >= config.retries {
+                return Outcome::Failed(err);
             }
-            retries += 1;
+            self.state.retries += 1;
             self.ctx.events.send(Event::Retrying {
                 index: self.job.index,
-                attempt: retries,
+                attempt: self.state.retries,
                 of: config.retries,
                 reason: err,
             });
-            let pause = retry_after.unwrap_or_else(|| backoff(config, retries, self.job));
+            let pause =
+                retry_after.unwrap_or_else(|| backoff(config, self.state.retries, self.job));
             if self.ctx.or_cancel(tokio::time::sleep(pause)).await.is_err() {
-                return (self.ctx.cancelled(), retries);
+                return self.ctx.cancelled();
             }
         }
     }
@@ -222,24 +313,66 @@ impl<'a> Item<'a> {
     /// Ends the item: a complete body is checked and named; anything partial is kept for a
     /// later run when it can be continued, else removed.
     async fn end(&mut self, record: &mut ItemRecord) {
-        let staging = std::mem::replace(&mut self.staging, Staging::Fresh);
-        let Some(path) = self.path.clone() else {
+        if record.outcome != Outcome::Done {
+            self.abandon(record);
+            return;
+        }
+        let staging = std::mem::replace(&mut self.state.staging, Staging::Fresh);
+        let Some(path) = self.state.path.clone() else {
             return;
         };
+        let digest = self.state.hasher.finish().await;
+        staging.finish(self.ctx, record, &path, digest, self.job.sha256.as_deref());
         if record.outcome == Outcome::Done {
-            let digest = self.hasher.finish().await;
-            staging.finish(self.ctx, record, &path, digest, self.job.sha256.as_deref());
+            self.log_finished(record);
+        }
+    }
+
+    /// Ends an unfinished item: its partial file is kept for a later run when it can be
+    /// continued, else removed.
+    fn abandon(&mut self, record: &ItemRecord) {
+        let staging = std::mem::replace(&mut self.state.staging, Staging::Fresh);
+        let Some(path) = self.state.path.clone() else {
+            return;
+        };
+        if record.outcome == Outcome::Skipped {
+            // The path names the file that was already there: it is not this item's.
             return;
         }
         let resumable = match &record.outcome {
             Outcome::Cancelled(_) => true,
             Outcome::Failed(err) => err.is_transient(),
-            Outcome::Done => false,
+            Outcome::Done | Outcome::Skipped => false,
         };
-        let keep =
-            part_state(&self.remote, &self.kept_url, self.bytes, &path).filter(|_| resumable);
+        let keep = part_state(
+            &self.state.remote,
+            &self.state.kept_url,
+            self.state.bytes,
+            &path,
+        )
+        .filter(|_| resumable);
         staging.abandon(self.ctx, &path, keep);
         self.ctx.names.release(&path);
+    }
+}
+
+impl Item<'_> {
+    /// Notes the finished file in the folder's log, so that the next run of this link skips it.
+    fn log_finished(&self, record: &ItemRecord) {
+        let Some(path) = &record.path else {
+            return;
+        };
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return;
+        };
+        self.ctx.finished.add(&FinishedFile {
+            url: self.state.kept_url.clone(),
+            name: crate::names::display_name(path),
+            size: meta.len(),
+            validator: self.state.remote.validator.clone(),
+            sha256: record.sha256.clone(),
+            identity: crate::safe_fs::Identity::of(&meta),
+        });
     }
 }
 

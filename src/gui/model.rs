@@ -262,6 +262,7 @@ impl RunView {
                 }
             }
             Event::ItemReported(record) => self.report(record),
+            Event::ItemPaused { .. } | Event::ItemResumed { .. } => {}
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;
@@ -299,7 +300,7 @@ impl RunView {
                 row.path = Some(path.clone());
             }
             row.status = match record.outcome {
-                Outcome::Done => RowStatus::Done,
+                Outcome::Done | Outcome::Skipped => RowStatus::Done,
                 Outcome::Failed(_) => RowStatus::Failed,
                 Outcome::Cancelled(_) => RowStatus::Cancelled,
             };
@@ -314,7 +315,7 @@ impl RunView {
             .map(|r| r.name.clone())
             .unwrap_or_default();
         match &record.outcome {
-            Outcome::Done => self.done += 1,
+            Outcome::Done | Outcome::Skipped => self.done += 1,
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Cancelled(_) => self.cancelled += 1,
         }

@@ -616,6 +616,7 @@ fn status_word(lang: Lang, outcome: OutcomeKind) -> &'static str {
         OutcomeKind::Done => t.status_done,
         OutcomeKind::Failed => t.status_failed,
         OutcomeKind::Cancelled => t.status_cancelled,
+        OutcomeKind::Skipped => t.status_done,
     }
 }
 
@@ -715,6 +716,7 @@ fn kind_style(kind: OutcomeKind) -> (Color32, f64, &'static str) {
         OutcomeKind::Done => (BLUE, 0.7, "done"),
         OutcomeKind::Failed => (ORANGE, 0.45, "failed"),
         OutcomeKind::Cancelled => (GREY, 0.25, "cancelled"),
+        OutcomeKind::Skipped => (SKY, 0.25, "skipped"),
     }
 }
 
@@ -759,7 +761,7 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
                 );
             }
             let slot = match bar.kind {
-                OutcomeKind::Done => 0,
+                OutcomeKind::Done | OutcomeKind::Skipped => 0,
                 OutcomeKind::Failed => 1,
                 OutcomeKind::Cancelled => 2,
             };

@@ -128,6 +128,12 @@ impl NameBook {
         taken.insert(name.to_string_lossy().to_lowercase())
     }
 
+    /// Whether this batch has handed out `name` (in any case).
+    pub fn is_taken(&self, name: &str) -> bool {
+        let taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        taken.contains(&name.to_lowercase())
+    }
+
     /// Gives back a reservation made by [`NameBook::reserve`] that will not be used.
     pub fn release(&self, path: &Path) {
         if let Some(name) = path.file_name() {

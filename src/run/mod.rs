@@ -1,109 +1,73 @@
 //! The three ways to run a batch — sequential, threaded-submit and threaded-map — with N
 //! workers on a rayon pool of named event-loop threads, reporting through one event enum on a
 //! channel so that the window and the CLI see every item start, progress and end exactly once.
+//! While it runs, the person can pause, resume, cancel, move and add items (see [`RunHandle`]).
 
-mod dispatch;
+mod control;
 mod order;
+mod queue;
 
 use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, mpsc};
 use std::time::Instant;
 
-use tokio_util::sync::CancellationToken;
-
 use crate::error::DownloadError;
-use crate::fetch::{self, ItemContext};
+use crate::fetch::{self, ItemContext, Turn};
+use crate::finished::FinishedLog;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::names::NameBook;
 use crate::options::RunConfig;
 use crate::resume::{Leftovers, ResumeStore};
 
-use dispatch::Dispatch;
-use order::Reporting;
+pub use control::RunHandle;
+pub use queue::Move;
 
-/// A running batch.
-pub struct RunHandle {
-    cancel: CancellationToken,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl RunHandle {
-    /// Stops every download at once; unfinished items end as cancelled.
-    pub fn cancel(&self) {
-        self.cancel.cancel();
-    }
-
-    /// Something another thread (a signal handler, say) can cancel the run with.
-    pub fn canceller(&self) -> Canceller {
-        Canceller(self.cancel.clone())
-    }
-
-    /// Whether cancel was asked for.
-    pub fn is_cancelling(&self) -> bool {
-        self.cancel.is_cancelled()
-    }
-
-    /// Whether the run has reported everything.
-    pub fn is_finished(&self) -> bool {
-        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
-    }
-
-    /// Waits for the run to finish.
-    pub fn join(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Cancels a run from anywhere: a clone of its token.
-#[derive(Clone)]
-pub struct Canceller(CancellationToken);
-
-impl Canceller {
-    /// Stops every download of the run at once, as [`RunHandle::cancel`].
-    pub fn cancel(&self) {
-        self.0.cancel();
-    }
-}
+use control::{Control, Message};
 
 /// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
-/// `sink`; every job is reported exactly once, then `RunFinished` is sent.
+/// `sink`; every job is reported exactly once (jobs added meanwhile too), then `RunFinished`
+/// is sent.
 pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandle {
-    let cancel = CancellationToken::new();
-    let token = cancel.clone();
+    let workers = config.effective_workers();
+    // The N workers are slots spread over a few threads, each an event loop that runs its
+    // slots' downloads together: a thread per download spent most of its time switching.
+    let threads = workers.min(
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1),
+    );
+    let (messages, inbox) = mpsc::channel();
+    let control = Arc::new(Control::new(
+        jobs,
+        &config,
+        sink.clone(),
+        [workers, threads],
+        messages,
+    ));
+    let shared = Arc::clone(&control);
     let spawned = std::thread::Builder::new()
         .name("downpour-run".into())
-        .spawn(move || coordinate(jobs, config, sink, token));
-    RunHandle {
-        cancel,
-        // The OS refused a thread: nothing can run, which `is_finished` reports at once.
-        thread: spawned.ok(),
-    }
+        .spawn(move || coordinate(shared, config, sink, threads, &inbox));
+    RunHandle::new(control, spawned.ok())
 }
 
-/// What a run's threads share: its settings and folder, its list, who gets the next item,
-/// and the order of reports.
+/// What a run's threads share: the control of the list, and the save folder's books.
 struct Work {
+    control: Arc<Control>,
     config: RunConfig,
     names: NameBook,
     /// Unfinished downloads that earlier runs left in the save folder.
     leftovers: Leftovers,
     /// Where the resume records of `.part` files are kept.
     resume: ResumeStore,
-    /// Why the run stopped, when it was not the person's choice.
-    stopped_by: OnceLock<DownloadError>,
+    /// What the save folder already received.
+    finished: FinishedLog,
     /// Whether small downloads can go to a file without a name (see
-    /// [`crate::names::create_unnamed`]).
+    /// [`crate::safe_fs::create_unnamed`]).
     unnamed_files: bool,
-    cancel: CancellationToken,
     sink: EventSink,
     t0: Instant,
-    jobs: Arc<[Job]>,
-    dispatch: Dispatch,
-    reporting: Reporting,
 }
 
 impl Work {
@@ -115,68 +79,89 @@ impl Work {
     fn finish(&self, position: usize, record: ItemRecord) {
         if record.outcome == Outcome::Failed(DownloadError::DiskFull) {
             // Every other download would hit the same wall: stop the run, saying why.
-            let _ = self.stopped_by.set(DownloadError::DiskFull);
-            self.cancel.cancel();
+            let _ = self.control.stopped_by.set(DownloadError::DiskFull);
+            self.control.cancel_all();
         }
-        self.reporting.push(position, record, |mut record| {
-            record.reported_ms = self.now_ms();
-            self.sink.send(Event::ItemReported(record));
-        });
+        self.control.finish(position, record);
     }
 
     /// Ends the item at `position` that never ran, as failed with `error`.
     fn fail(&self, position: usize, error: DownloadError) {
-        let record =
-            ItemRecord::unstarted(&self.jobs[position], Outcome::Failed(error), self.now_ms());
+        let job = self.control.job(position);
+        let record = ItemRecord::unstarted(&job, Outcome::Failed(error), self.now_ms());
         self.finish(position, record);
     }
 
     /// The narrow view of the run that one item's download gets.
-    fn item_context<'a>(&'a self, client: &'a reqwest::Client) -> ItemContext<'a> {
+    fn item_context<'a>(
+        &'a self,
+        stop: &'a control::ItemStop,
+        client: Option<&'a reqwest::Client>,
+    ) -> ItemContext<'a> {
         ItemContext {
             config: &self.config,
             names: &self.names,
             leftovers: &self.leftovers,
             resume: &self.resume,
-            stopped_by: &self.stopped_by,
+            finished: &self.finished,
+            limit: &self.control.limit,
             unnamed_files: self.unnamed_files,
             events: &self.sink,
             t0: self.t0,
-            cancel: &self.cancel,
+            cancel: &stop.token,
+            pausing: &stop.pausing,
+            run: &self.control.cancel,
+            stopped_by: &self.control.stopped_by,
             client,
         }
     }
+
+    /// Downloads the item at `position` on `worker` until it ends or is paused.
+    async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
+        let (job, stop, parked) = self.control.take_turn(position);
+        let ctx = self.item_context(&stop, Some(client));
+        match fetch::run_item(&ctx, &job, worker, parked).await {
+            Turn::Ended(record) => self.finish(position, record),
+            Turn::Paused(state) => self.control.park(position, state),
+        }
+    }
+
+    /// Ends a paused item that the person cancelled, on the coordinator's thread.
+    fn end_paused(&self, position: usize) {
+        let (job, stop, parked) = self.control.take_turn(position);
+        let record = match parked {
+            Some(state) => {
+                let ctx = self.item_context(&stop, None);
+                fetch::end_parked(&ctx, &job, 0, state)
+            }
+            None => ItemRecord::unstarted(&job, Outcome::Cancelled(None), self.now_ms()),
+        };
+        self.finish(position, record);
+    }
 }
 
-fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: CancellationToken) {
-    let t0 = Instant::now();
-    let workers = config.effective_workers();
+fn coordinate(
+    control: Arc<Control>,
+    config: RunConfig,
+    sink: EventSink,
+    threads: usize,
+    inbox: &mpsc::Receiver<Message>,
+) {
+    let t0 = control.t0();
     sink.send(Event::RunStarted {
-        total: jobs.len(),
+        total: control.len(),
         mode: config.mode,
-        workers,
+        workers: config.effective_workers(),
     });
-    // The N workers are slots spread over a few threads, each an event loop that runs its
-    // slots' downloads together: a thread per download spent most of its time switching.
-    let threads = workers.min(
-        std::thread::available_parallelism()
-            .map(usize::from)
-            .unwrap_or(1),
-    );
-    // One list, shared by the workers and the reporter: no job is copied.
-    let jobs: Arc<[Job]> = jobs.into();
     let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
     let work = Arc::new(Work {
         names: NameBook::listed(config.out_dir.clone()),
         leftovers: resume.leftovers(),
         resume,
-        stopped_by: OnceLock::new(),
+        finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
         unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
-        dispatch: Dispatch::new(jobs.len(), workers, threads),
-        reporting: Reporting::new(Arc::clone(&jobs), config.mode.report_order()),
-        jobs,
+        control,
         config,
-        cancel,
         sink,
         t0,
     });
@@ -196,13 +181,20 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Cancel
             let error = DownloadError::Startup {
                 reason: err.to_string(),
             };
-            for position in 0..work.jobs.len() {
+            for position in 0..work.control.len() {
                 work.fail(position, error.clone());
             }
         }
     }
-    // The workers report by themselves, cancelled items too; this thread waits for the last.
-    work.reporting.wait_complete();
+    // The workers report by themselves; this thread ends the paused items the person cancels,
+    // and waits for the last report.
+    while !work.control.reporting.is_complete() {
+        match inbox.recv() {
+            Ok(Message::EndPaused(position)) => work.end_paused(position),
+            Ok(Message::Reported) => {}
+            Err(_) => break,
+        }
+    }
     work.sink.send(Event::RunFinished {
         elapsed_ms: work.now_ms(),
     });
@@ -210,15 +202,17 @@ fn coordinate(jobs: Vec<Job>, config: RunConfig, sink: EventSink, cancel: Cancel
 }
 
 /// Runs the downloads of one pool thread's worker slots together on the thread's event loop
-/// until every position of the list has been taken and finished.
+/// until every item of the list has ended.
 fn drive(work: &Arc<Work>, thread: usize) {
-    let slots = work.dispatch.slots_of(thread);
+    let slots = work
+        .control
+        .queue
+        .read(|board| board.queue.slots_of(thread));
     let (runtime, client) = match crate::net::event_loop(&work.config, slots.len()) {
         Ok(machinery) => machinery,
         Err(err) => {
-            // This thread cannot download at all: its share of the list fails with the reason.
-            while let Some(position) = work.dispatch.take_now(thread) {
-                work.dispatch.done(thread);
+            // This thread cannot download at all: what it takes fails with the reason.
+            while let Some(position) = work.control.queue.take_now() {
                 work.fail(position, err.clone());
             }
             return;
@@ -226,18 +220,18 @@ fn drive(work: &Arc<Work>, thread: usize) {
     };
     let tasks = tokio::task::LocalSet::new();
     for worker in slots {
-        // The position a slot is working on, so that a slot that dies still ends its item.
+        // The item a slot is working on, so that a slot that dies still ends its item.
         let current = Rc::new(Cell::new(None));
         let slot = tasks.spawn_local({
             let (work, client, current) = (Arc::clone(work), client.clone(), Rc::clone(&current));
             async move {
-                let ctx = work.item_context(&client);
-                while let Some(position) = work.dispatch.take(thread).await {
+                while let Some(position) = work.control.queue.take(thread).await {
                     current.set(Some(position));
-                    let record = fetch::run_item(&ctx, &work.jobs[position], worker).await;
+                    work.run_turn(position, worker, &client).await;
                     current.set(None);
-                    work.dispatch.done(thread);
-                    work.finish(position, record);
+                    work.control
+                        .queue
+                        .update(|board| board.queue.stopped(thread));
                 }
             }
         });
@@ -246,7 +240,9 @@ fn drive(work: &Arc<Work>, thread: usize) {
             if slot.await.is_err()
                 && let Some(position) = current.get()
             {
-                work.dispatch.done(thread);
+                work.control
+                    .queue
+                    .update(|board| board.queue.stopped(thread));
                 work.fail(position, DownloadError::Stopped);
             }
         });

@@ -103,8 +103,20 @@ pub fn run(jobs: Vec<Job>, config: RunConfig) -> Finished {
 
 /// Collects events until `RunFinished` (panics after a minute).
 pub fn collect(rx: mpsc::Receiver<Event>) -> Finished {
-    let mut events = Vec::new();
-    let mut reported = Vec::new();
+    collect_after(Vec::new(), rx)
+}
+
+/// Collects events until `RunFinished` after the events already `seen` (panics after a
+/// minute).
+pub fn collect_after(seen: Vec<Event>, rx: mpsc::Receiver<Event>) -> Finished {
+    let mut reported: Vec<ItemRecord> = seen
+        .iter()
+        .filter_map(|event| match event {
+            Event::ItemReported(record) => Some(record.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut events = seen;
     loop {
         let event = rx
             .recv_timeout(Duration::from_secs(60))

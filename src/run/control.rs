@@ -1,0 +1,430 @@
+//! The person's hold on a running batch: pause, resume, cancel and move single items, add
+//! links, pause or resume everything, change the speed limit, or cancel the run — all without
+//! blocking: each command changes the shared queue and stops or wakes downloads; anything
+//! that touches files is left to the run's own threads.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::lock;
+use super::order::Reporting;
+use super::queue::{Move, Phase, Queue, QueueState};
+use crate::error::DownloadError;
+use crate::fetch::Parked;
+use crate::limit::RateLimit;
+use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
+use crate::options::RunConfig;
+
+/// What the run's coordinator thread is asked to do.
+pub(crate) enum Message {
+    /// End the paused item at this position (its partial file needs tidying).
+    EndPaused(usize),
+    /// The last item may have been reported.
+    Reported,
+}
+
+/// How one item's download is stopped: a token its tasks await (a child of the run's), and
+/// whether the stop is a pause.
+pub(crate) struct ItemStop {
+    pub(crate) token: CancellationToken,
+    pub(crate) pausing: AtomicBool,
+    /// Resume was asked while the pause was still taking effect.
+    resume_asked: AtomicBool,
+}
+
+impl ItemStop {
+    fn new(run: &CancellationToken) -> Arc<Self> {
+        Arc::new(Self {
+            token: run.child_token(),
+            pausing: AtomicBool::new(false),
+            resume_asked: AtomicBool::new(false),
+        })
+    }
+}
+
+/// What becomes of an item whose download stopped for a pause.
+enum Then {
+    Paused,
+    Resumed,
+    End,
+}
+
+/// One item of the run.
+pub(crate) struct Entry {
+    job: Arc<Job>,
+    stop: Arc<ItemStop>,
+    /// What a paused item keeps to continue later.
+    parked: Option<Parked>,
+}
+
+/// The run's list, queue and order of reports, shared by the handle and the run's threads.
+pub(crate) struct Control {
+    /// Cancelled when the whole run stops.
+    pub(crate) cancel: CancellationToken,
+    /// Why the run stopped, when it was not the person's choice.
+    pub(crate) stopped_by: OnceLock<DownloadError>,
+    pub(crate) queue: Queue<Entry>,
+    pub(crate) reporting: Reporting,
+    pub(crate) limit: RateLimit,
+    /// The position of each item by its index.
+    by_index: Mutex<HashMap<usize, usize>>,
+    messages: mpsc::Sender<Message>,
+    sink: EventSink,
+    t0: Instant,
+}
+
+impl Control {
+    pub(crate) fn new(
+        jobs: Vec<Job>,
+        config: &RunConfig,
+        sink: EventSink,
+        [workers, threads]: [usize; 2],
+        messages: mpsc::Sender<Message>,
+    ) -> Self {
+        let cancel = CancellationToken::new();
+        let total = jobs.len();
+        let by_index = jobs.iter().enumerate().map(|(p, j)| (j.index, p)).collect();
+        let items = jobs
+            .into_iter()
+            .map(|job| Entry::new(job, &cancel))
+            .collect();
+        Self {
+            queue: Queue::new(QueueState::new(total, workers, threads), items),
+            reporting: Reporting::new(total, config.mode.report_order()),
+            limit: RateLimit::new(config.rate_limit),
+            stopped_by: OnceLock::new(),
+            by_index: Mutex::new(by_index),
+            cancel,
+            messages,
+            sink,
+            t0: Instant::now(),
+        }
+    }
+
+    /// When the run began.
+    pub(crate) fn t0(&self) -> Instant {
+        self.t0
+    }
+
+    /// Milliseconds since the run began.
+    pub(crate) fn now_ms(&self) -> u64 {
+        self.t0.elapsed().as_millis() as u64
+    }
+
+    /// The number of items.
+    pub(crate) fn len(&self) -> usize {
+        self.queue.read(|board| board.items.len())
+    }
+
+    /// The job at `position`.
+    pub(crate) fn job(&self, position: usize) -> Arc<Job> {
+        self.queue
+            .read(|board| Arc::clone(&board.items[position].job))
+    }
+
+    /// What a worker needs to download the item at `position`: its job, how it is stopped,
+    /// and what it kept if it was paused.
+    pub(crate) fn take_turn(&self, position: usize) -> (Arc<Job>, Arc<ItemStop>, Option<Parked>) {
+        self.queue.update(|board| {
+            let entry = &mut board.items[position];
+            (
+                Arc::clone(&entry.job),
+                Arc::clone(&entry.stop),
+                entry.parked.take(),
+            )
+        })
+    }
+
+    /// Keeps a paused item's state until it is resumed, and says so. What the person asked
+    /// while the pause took effect wins: a resume sends it back to the queue at once, a
+    /// cancel ends it.
+    pub(crate) fn park(&self, position: usize, state: Parked) {
+        let bytes = state.bytes();
+        let (index, then) = self.queue.update(|board| {
+            let entry = &mut board.items[position];
+            entry.parked = Some(state);
+            board.queue.park(position);
+            let then = if !entry.stop.pausing.load(Ordering::SeqCst) {
+                Then::End
+            } else if entry.stop.resume_asked.load(Ordering::SeqCst) {
+                entry.stop = ItemStop::new(&self.cancel);
+                if board.queue.resume(position) {
+                    Then::Resumed
+                } else {
+                    Then::Paused
+                }
+            } else {
+                Then::Paused
+            };
+            (entry.job.index, then)
+        });
+        match then {
+            Then::End => {
+                let _ = self.messages.send(Message::EndPaused(position));
+            }
+            Then::Paused => self.sink.send(Event::ItemPaused { index, bytes }),
+            Then::Resumed => {
+                self.sink.send(Event::ItemPaused { index, bytes });
+                self.sink.send(Event::ItemResumed { index });
+            }
+        }
+    }
+
+    /// Ends the item at `position` with `record` and reports what the mode releases; wakes
+    /// the coordinator when it may be the last.
+    pub(crate) fn finish(&self, position: usize, record: ItemRecord) {
+        let Some(seq) = self.queue.update(|board| board.queue.end(position)) else {
+            return;
+        };
+        self.reporting.push(seq, record, |mut record| {
+            record.reported_ms = self.now_ms();
+            self.sink.send(Event::ItemReported(record));
+        });
+        if self.reporting.is_complete() {
+            let _ = self.messages.send(Message::Reported);
+        }
+    }
+
+    /// Stops every download at once; paused items go out to be ended.
+    pub(crate) fn cancel_all(&self) {
+        self.cancel.cancel();
+        self.queue.update(|board| board.queue.drain());
+    }
+
+    fn position(&self, index: usize) -> Option<usize> {
+        lock(&self.by_index).get(&index).copied()
+    }
+
+    fn send_resumed(&self, position: usize) {
+        let index = self.job(position).index;
+        self.sink.send(Event::ItemResumed { index });
+    }
+
+    /// Pauses the item at `position`.
+    fn pause(&self, position: usize) {
+        let paused_waiting = self.queue.update(|board| {
+            let stop = &board.items[position].stop;
+            stop.resume_asked.store(false, Ordering::SeqCst);
+            match board.queue.phase(position) {
+                Some(Phase::Running) => {
+                    stop.pausing.store(true, Ordering::SeqCst);
+                    stop.token.cancel();
+                    false
+                }
+                Some(Phase::Waiting) => {
+                    board.queue.pause(position);
+                    true
+                }
+                _ => false,
+            }
+        });
+        if paused_waiting {
+            let index = self.job(position).index;
+            self.sink.send(Event::ItemPaused { index, bytes: 0 });
+        }
+    }
+
+    /// Resumes the item at `position`.
+    fn resume(&self, position: usize) {
+        let resumed = self.queue.update(|board| {
+            let entry = &mut board.items[position];
+            match board.queue.phase(position) {
+                // A pause still taking effect: resume as soon as it has.
+                Some(Phase::Running) => {
+                    entry.stop.resume_asked.store(true, Ordering::SeqCst);
+                    false
+                }
+                Some(Phase::Paused) => {
+                    entry.stop = ItemStop::new(&self.cancel);
+                    board.queue.resume(position)
+                }
+                _ => false,
+            }
+        });
+        if resumed {
+            self.send_resumed(position);
+        }
+    }
+
+    /// Cancels the item at `position`: a running one stops; a waiting or paused one ends now
+    /// (one with a partial file, on the coordinator's thread).
+    fn cancel_item(&self, position: usize) {
+        enum Then {
+            Nothing,
+            EndNow,
+            EndPaused,
+        }
+        let then = self.queue.update(|board| {
+            let entry = &board.items[position];
+            match board.queue.phase(position) {
+                Some(Phase::Running) => {
+                    entry.stop.pausing.store(false, Ordering::SeqCst);
+                    entry.stop.resume_asked.store(false, Ordering::SeqCst);
+                    entry.stop.token.cancel();
+                    Then::Nothing
+                }
+                Some(Phase::Paused) if entry.parked.is_some() => Then::EndPaused,
+                Some(Phase::Waiting | Phase::Paused) => Then::EndNow,
+                Some(Phase::Ended) | None => Then::Nothing,
+            }
+        });
+        match then {
+            Then::EndNow => {
+                let job = self.job(position);
+                let record = ItemRecord::unstarted(&job, Outcome::Cancelled(None), self.now_ms());
+                self.finish(position, record);
+            }
+            Then::EndPaused => {
+                let _ = self.messages.send(Message::EndPaused(position));
+            }
+            Then::Nothing => {}
+        }
+    }
+
+    /// Adds `jobs` at the end of the list; gives them back if the run is over.
+    fn add(&self, jobs: Vec<Job>) -> Result<(), Vec<Job>> {
+        let count = jobs.len();
+        // Everything happens under the board's lock: no worker takes a new item, and no last
+        // report ends the run, before the reports expect it.
+        self.queue.update(|board| {
+            let Some(first) = board.queue.add(count) else {
+                return Err(jobs);
+            };
+            self.reporting.grow(count);
+            let mut by_index = lock(&self.by_index);
+            for (k, job) in jobs.into_iter().enumerate() {
+                by_index.insert(job.index, first + k);
+                board.items.push(Entry::new(job, &self.cancel));
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Entry {
+    fn new(job: Job, run: &CancellationToken) -> Self {
+        Self {
+            job: Arc::new(job),
+            stop: ItemStop::new(run),
+            parked: None,
+        }
+    }
+}
+
+/// A running batch, and the person's hold on it. Items are named by their index.
+pub struct RunHandle {
+    control: Arc<Control>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RunHandle {
+    pub(crate) fn new(control: Arc<Control>, thread: Option<JoinHandle<()>>) -> Self {
+        Self { control, thread }
+    }
+
+    /// Stops every download at once; unfinished items end as cancelled, their partial files
+    /// kept to be continued by a later run.
+    pub fn cancel(&self) {
+        self.control.cancel_all();
+    }
+
+    /// Something another thread (a signal handler, say) can cancel the run with.
+    pub fn canceller(&self) -> Canceller {
+        Canceller(Arc::clone(&self.control))
+    }
+
+    /// Whether cancel was asked for.
+    pub fn is_cancelling(&self) -> bool {
+        self.control.cancel.is_cancelled()
+    }
+
+    /// Whether the run has reported everything.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Pauses an item: a running download stops and keeps its partial file; it continues
+    /// (with a range request) when resumed.
+    pub fn pause(&self, index: usize) {
+        if let Some(position) = self.control.position(index) {
+            self.control.pause(position);
+        }
+    }
+
+    /// Resumes a paused item: it goes to the front of the queue.
+    pub fn resume(&self, index: usize) {
+        if let Some(position) = self.control.position(index) {
+            self.control.resume(position);
+        }
+    }
+
+    /// Cancels one item; the others go on.
+    pub fn cancel_item(&self, index: usize) {
+        if let Some(position) = self.control.position(index) {
+            self.control.cancel_item(position);
+        }
+    }
+
+    /// Moves a waiting item in the queue; false if it is not waiting or cannot move.
+    pub fn move_item(&self, index: usize, to: Move) -> bool {
+        self.control.position(index).is_some_and(|position| {
+            self.control
+                .queue
+                .update(|board| board.queue.move_item(position, to))
+        })
+    }
+
+    /// Pauses every item that is waiting or running.
+    pub fn pause_all(&self) {
+        for position in 0..self.control.len() {
+            self.control.pause(position);
+        }
+    }
+
+    /// Resumes every paused item, in list order.
+    pub fn resume_all(&self) {
+        let paused: Vec<usize> = self.control.queue.read(|board| {
+            (0..board.items.len())
+                .filter(|&p| board.queue.phase(p) == Some(Phase::Paused))
+                .collect()
+        });
+        // Each resumed item goes to the front, so the last one first keeps list order.
+        for position in paused.into_iter().rev() {
+            self.control.resume(position);
+        }
+    }
+
+    /// Adds links to the run, after everything listed before them; gives them back if the run
+    /// has already finished (start a new one then).
+    pub fn add(&self, jobs: Vec<Job>) -> Result<(), Vec<Job>> {
+        self.control.add(jobs)
+    }
+
+    /// Changes the speed limit of the whole run (bytes per second; `None`: none).
+    pub fn set_rate_limit(&self, bytes_per_sec: Option<u64>) {
+        self.control.limit.set(bytes_per_sec);
+    }
+
+    /// Waits for the run to finish.
+    pub fn join(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Cancels a run from anywhere.
+#[derive(Clone)]
+pub struct Canceller(Arc<Control>);
+
+impl Canceller {
+    /// Stops every download of the run at once, as [`RunHandle::cancel`].
+    pub fn cancel(&self) {
+        self.0.cancel_all();
+    }
+}
