@@ -171,6 +171,9 @@ pub enum DownloadError {
     /// A request to continue a partial file was refused (416).
     #[error("the server could not continue the partial file")]
     NoResume,
+    /// Another connection of a file fetched over several got another version of it.
+    #[error("the file changed on the server while it downloaded; it is downloaded again")]
+    FileChanged,
     /// A 206 answer for another part of the file than the one asked for.
     #[error("the server sent an unexpected part of the file")]
     UnexpectedRange,
@@ -255,6 +258,7 @@ impl DownloadError {
             | Self::ClosedWithoutAnswer
             | Self::NoResume
             | Self::UnexpectedRange
+            | Self::FileChanged
             | Self::Network(_) => true,
             Self::UnknownHost { .. }
             | Self::Tls { .. }

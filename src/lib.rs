@@ -20,6 +20,7 @@ pub mod report;
 pub mod resume;
 pub mod run;
 pub mod safe_fs;
+pub mod split;
 pub mod stats;
 mod textlinks;
 pub mod urls;

@@ -67,6 +67,15 @@ impl Mode {
         }
     }
 
+    /// Whether idle workers may help a big file over more connections. Sequential stays one
+    /// connection at a time: it is the baseline the others are compared with.
+    pub fn splits(self) -> bool {
+        match self {
+            Mode::Sequential => false,
+            Mode::Submit | Mode::Map => true,
+        }
+    }
+
     /// How many downloads run at once when the person asked for `requested`.
     pub fn workers(self, requested: usize) -> usize {
         match self {
@@ -201,8 +210,44 @@ pub struct ItemRecord {
     pub retries: u32,
     /// The SHA-256 of the complete file (lower-case hex), once computed.
     pub sha256: Option<String>,
-    /// Done, failed or cancelled.
+    /// Done, failed, cancelled or skipped.
     pub outcome: Outcome,
+    /// When the file was fetched over several connections: who fetched which bytes when
+    /// (empty for a file fetched over one).
+    pub pieces: Vec<Piece>,
+}
+
+/// One connection's share of a file fetched over several. Times are milliseconds since the
+/// run began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    /// The 1-based worker whose connection it was.
+    pub worker: usize,
+    /// The first byte it fetched.
+    pub start: u64,
+    /// One past the last byte it fetched.
+    pub end: u64,
+    /// When it began.
+    pub started_ms: u64,
+    /// When it ended.
+    pub finished_ms: u64,
+}
+
+/// Why a file is fetched over one connection only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OneConnection {
+    /// Sequential mode downloads one thing at a time.
+    Sequential,
+    /// The person set one connection per file.
+    SplitOff,
+    /// The file is too small to be worth splitting.
+    TooSmall,
+    /// The server did not say how big the file is.
+    UnknownSize,
+    /// The server does not send parts of files.
+    NoRanges,
+    /// The server names no version of the file, so parts could mix two versions.
+    NoVersion,
 }
 
 impl ItemRecord {
@@ -222,6 +267,7 @@ impl ItemRecord {
             retries: 0,
             sha256: None,
             outcome,
+            pieces: Vec::new(),
         }
     }
 
@@ -271,6 +317,15 @@ pub enum Event {
         /// Bytes already on disk that this answer continues (a resumed `.part` file), else 0;
         /// they count as done but not toward the speed.
         resumed_from: u64,
+        /// Why the file stays on one connection, if it does.
+        one_connection: Option<OneConnection>,
+    },
+    /// The number of connections fetching a file changed.
+    Connections {
+        /// The item.
+        index: usize,
+        /// Connections now.
+        count: usize,
     },
     /// Bytes arrived (at most one event per item per `progress_interval`).
     Progress {

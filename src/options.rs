@@ -61,6 +61,13 @@ pub const RETRIES: Limit = Limit {
     max: 20,
 };
 
+/// Connections one file may use when idle workers help it (1: never split).
+pub const SPLIT: Limit = Limit {
+    default: 8,
+    min: 1,
+    max: 16,
+};
+
 /// Whether every file's SHA-256 is computed when nobody chose.
 pub const CHECKSUMS: bool = true;
 
@@ -117,6 +124,10 @@ pub struct RunConfig {
     pub existing: Existing,
     /// The speed limit of the whole run in bytes per second, if any.
     pub rate_limit: Option<u64>,
+    /// The most connections one file may use (1: never split).
+    pub split: usize,
+    /// The smallest piece a file is split into.
+    pub min_piece: u64,
 }
 
 impl RunConfig {
@@ -136,6 +147,17 @@ impl RunConfig {
             state_dir: default_state_dir(),
             existing: Existing::default(),
             rate_limit: None,
+            split: SPLIT.default,
+            min_piece: crate::split::MIN_PIECE,
+        }
+    }
+
+    /// The most connections one file may use in this run.
+    pub fn connections_per_file(&self) -> usize {
+        if self.mode.splits() {
+            SPLIT.clamp(self.split).min(self.effective_workers())
+        } else {
+            1
         }
     }
 
@@ -172,6 +194,10 @@ pub struct RunArgs {
     /// What to do with a file the folder already holds
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = Existing::default())]
     pub existing: Existing,
+    /// Connections one big file may use when workers are idle, 1 to 16 (1: never split)
+    #[arg(long, value_name = "N", default_value_t = SPLIT.default,
+          value_parser = |s: &str| SPLIT.parse(s))]
+    pub split: usize,
     /// Limit the whole run's speed, e.g. 500K or 2M (bytes per second; 0 for none)
     #[arg(long, value_name = "RATE",
           value_parser = |s: &str| crate::limit::parse_rate(s).map(|r| r.unwrap_or(0)))]
@@ -187,6 +213,7 @@ impl RunArgs {
         config.allow_insecure_redirects = self.allow_insecure_redirects;
         config.existing = self.existing;
         config.rate_limit = self.limit_rate.filter(|&rate| rate > 0);
+        config.split = self.split;
         config
     }
 }

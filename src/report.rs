@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ItemRecord, Mode};
+use crate::model::{ItemRecord, Mode, Piece};
 
 /// One item's row of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +34,8 @@ pub struct ItemReport {
     pub retries: u32,
     /// The SHA-256 of the saved file, or null.
     pub sha256: Option<String>,
+    /// For a file fetched over several connections: which worker fetched which bytes when.
+    pub pieces: Vec<Piece>,
 }
 
 impl From<&ItemRecord> for ItemReport {
@@ -52,6 +54,7 @@ impl From<&ItemRecord> for ItemReport {
             error: record.outcome.error().map(ToString::to_string),
             retries: record.retries,
             sha256: record.sha256.clone(),
+            pieces: record.pieces.clone(),
         }
     }
 }

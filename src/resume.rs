@@ -36,6 +36,11 @@ struct Record {
     identity: Identity,
     /// How long it was when the record was saved: it can only have grown since.
     len: u64,
+    /// For a file fetched over several connections (its full size from the start): the
+    /// ranges written when the record was saved. Without them the file is written from its
+    /// start and all of it counts.
+    #[serde(default)]
+    ranges: Option<Vec<(u64, u64)>>,
 }
 
 /// An unfinished download found for a URL.
@@ -49,10 +54,12 @@ pub struct Leftover {
     pub total: Option<u64>,
     /// The file's identity, checked again when it is opened.
     pub identity: Identity,
+    /// The ranges written, for a file fetched over several connections.
+    pub ranges: Option<Vec<(u64, u64)>>,
 }
 
 /// What is known of a `.part` file's download, for [`ResumeStore::save`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PartState<'a> {
     /// The final path the download goes to.
     pub path: &'a Path,
@@ -62,8 +69,10 @@ pub struct PartState<'a> {
     pub validator: &'a str,
     /// The full size, if known.
     pub total: Option<u64>,
-    /// Bytes of the `.part` file written so far.
+    /// Bytes of the `.part` file written so far (its length).
     pub len: u64,
+    /// The ranges written, for a file fetched over several connections.
+    pub ranges: Option<Vec<(u64, u64)>>,
 }
 
 /// The resume records of one save folder, in Downpour's data folder.
@@ -116,6 +125,7 @@ impl ResumeStore {
             total: state.total,
             identity,
             len: state.len,
+            ranges: state.ranges,
         };
         if let Ok(text) = serde_json::to_vec(&record) {
             let _ = safe_fs::write_atomically(&record_path, &text, true);
@@ -163,6 +173,7 @@ impl ResumeStore {
                 validator: record.validator,
                 total: record.total,
                 identity: record.identity,
+                ranges: record.ranges,
             });
         }
         for list in by_url.values_mut() {
@@ -245,6 +256,7 @@ mod tests {
             validator: "\"v1\"",
             total: Some(10),
             len,
+            ranges: None,
         }
     }
 

@@ -194,6 +194,7 @@ mod tests {
             retries: 0,
             sha256: None,
             outcome,
+            pieces: Vec::new(),
         }
     }
 

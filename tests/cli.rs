@@ -249,8 +249,9 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let size = 4 * 1024 * 1024;
     let url = server.url(&format!("disk.img?size={size}&stall_first=3000000"));
+    // One connection, so that the stall holds the whole file (split files: control.rs).
     let mut child = cli()
-        .args(["-r", "0", "-o"])
+        .args(["-r", "0", "--split", "1", "-o"])
         .arg(dir.path())
         .arg(&url)
         .stdout(std::process::Stdio::null())
@@ -267,7 +268,7 @@ fn a_run_killed_mid_download_resumes_where_it_stopped() {
     );
 
     let output = cli()
-        .args(["-r", "0", "-o"])
+        .args(["-r", "0", "--split", "1", "-o"])
         .arg(dir.path())
         .arg(&url)
         .output()

@@ -11,4 +11,5 @@ mod lists;
 mod memory;
 mod properties;
 mod reliability;
+mod split;
 mod trust;

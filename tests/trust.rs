@@ -219,7 +219,7 @@ fn ctrl_c_cancels_keeps_the_part_writes_the_report_and_exits_130() {
         .url(&format!("big.iso?size={size}&stall_first=2097152&auth=1"))
         .replacen("http://", &format!("http://ann:{PASSWORD}@"), 1);
     let child = cli(&data)
-        .args(["-r", "0", "-o"])
+        .args(["-r", "0", "--split", "1", "-o"])
         .arg(&out)
         .arg("--json")
         .arg(&json)
@@ -251,7 +251,7 @@ fn ctrl_c_cancels_keeps_the_part_writes_the_report_and_exits_130() {
 
     // The same link again continues where it stopped, the password sent again.
     let output = cli(&data)
-        .args(["-r", "0", "-o"])
+        .args(["-r", "0", "--split", "1", "-o"])
         .arg(&out)
         .arg(&url)
         .output()

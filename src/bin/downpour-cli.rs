@@ -253,7 +253,8 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                 Event::ItemStarted { .. }
                 | Event::ItemResponded { .. }
                 | Event::ItemPaused { .. }
-                | Event::ItemResumed { .. } => {}
+                | Event::ItemResumed { .. }
+                | Event::Connections { .. } => {}
             }
         }
         if !lines.is_empty() {

@@ -12,17 +12,13 @@ use reqwest::header::{
 };
 use reqwest::{Response, StatusCode};
 
-use super::{Item, Stop, part_state};
+use super::{Item, RECORD_AFTER, Stop, part_state};
 use crate::error::DownloadError;
 use crate::hash::StreamHasher;
 use crate::model::Event;
 use crate::names;
 use crate::net::classify;
 use crate::options::Existing;
-
-/// Once this much of a file has arrived, a resume record is saved so that a later run can
-/// continue it; smaller downloads are quicker to fetch again than to keep track of.
-const RECORD_AFTER: u64 = 1024 * 1024;
 
 /// Files up to this size (by Content-Length) are written to a file without a name, which gets
 /// its name when complete: such a file arrives in a moment and is never resumed (it stays
@@ -36,12 +32,18 @@ const MIN_BYTES_PER_WINDOW: u64 = 1024;
 impl Item<'_> {
     /// One request and its answer, streamed into the staging.
     pub(super) async fn attempt(&mut self) -> Result<(), Stop> {
+        if let Some(file) = self.state.split.clone() {
+            return self.continue_split(&file, None).await;
+        }
         let resume_from = self.resume_point();
         let mut response = self.request(resume_from).await?;
         self.state.first_byte_ms = Some(self.ctx.now_ms());
         let resumed = self.check_answer(&response, resume_from)?;
         self.read_version(&response, resumed, resume_from);
         let path = self.prepare(&response, resumed, resume_from).await?;
+        if let Some((file, claim)) = self.open_split(&path) {
+            return self.continue_split(&file, Some((claim, response))).await;
+        }
         self.stream_body(&mut response, &path).await?;
         if self.ctx.cancel.is_cancelled() {
             return Err(Stop::Cancelled);
@@ -187,11 +189,13 @@ impl Item<'_> {
         };
         self.state.path = Some(path.clone());
         prepared.map_err(|err| DownloadError::from_io(&self.state.staging.shown(&path), &err))?;
+        self.state.one_connection = self.one_connection();
         ctx.events.send(Event::ItemResponded {
             index: self.job.index,
             path: path.clone(),
             total: self.state.remote.total,
             resumed_from: if resumed { resume_from } else { 0 },
+            one_connection: self.state.one_connection,
         });
         if resumed && let Some(file) = self.state.staging.file() {
             // The SHA-256 covers the whole file: first the bytes an earlier run saved.
@@ -216,7 +220,7 @@ impl Item<'_> {
         while let Some(chunk) = ctx.or_cancel(response.chunk()).await?.map_err(|err| {
             classify::read_error(&err, self.state.bytes, self.state.remote.total, ctx.config)
         })? {
-            let file = self.state.staging.file().ok_or(DownloadError::Stopped)?;
+            let mut file = self.state.staging.file().ok_or(DownloadError::Stopped)?;
             file.write_all(&chunk)
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
             self.state.bytes += chunk.len() as u64;
@@ -306,7 +310,7 @@ fn redirect_target(base: &url::Url, location: &[u8]) -> String {
 }
 
 /// The first byte position of a 206 answer's Content-Range.
-fn content_range_start(response: &Response) -> Option<u64> {
+pub(super) fn content_range_start(response: &Response) -> Option<u64> {
     let value = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
     let range = value.strip_prefix("bytes ")?;
     range.split('-').next()?.trim().parse().ok()

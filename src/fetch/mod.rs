@@ -3,11 +3,13 @@
 //! asks the server, chooses where its bytes go and streams them there.
 
 mod attempt;
+mod owner;
+mod pieces;
 mod staging;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Client;
@@ -17,12 +19,14 @@ use crate::error::DownloadError;
 use crate::finished::{FinishedFile, FinishedLog};
 use crate::hash::StreamHasher;
 use crate::limit::RateLimit;
-use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
+use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome};
 use crate::names::NameBook;
 use crate::options::{Existing, RunConfig};
 use crate::resume::{Leftovers, PartState, ResumeStore};
 
 use staging::Staging;
+
+pub(crate) use pieces::{HelpDesk, Helpable, SplitFile, help};
 
 /// What one item's download may use of its run.
 pub(crate) struct ItemContext<'a> {
@@ -55,6 +59,8 @@ pub(crate) struct ItemContext<'a> {
     pub(crate) stopped_by: &'a OnceLock<DownloadError>,
     /// This thread's HTTP client (`None` where items are only ended, never downloaded).
     pub(crate) client: Option<&'a Client>,
+    /// Where the item's file is opened to helpers.
+    pub(crate) desk: &'a dyn HelpDesk,
 }
 
 impl ItemContext<'_> {
@@ -81,6 +87,14 @@ impl ItemContext<'_> {
             .ok_or(Stop::Cancelled)
     }
 }
+
+/// Once this much of a file has arrived, a resume record is saved so that a later run can
+/// continue it; smaller downloads are quicker to fetch again than to keep track of.
+const RECORD_AFTER: u64 = 1024 * 1024;
+
+/// How many times a split file may start over (another version, a server that turned out
+/// to ignore ranges) before that counts as a failure to retry.
+const MAX_RESTARTS: u32 = 3;
 
 /// Why an attempt stopped short.
 enum Stop {
@@ -120,7 +134,11 @@ impl Remote {
 struct Item<'a> {
     ctx: &'a ItemContext<'a>,
     job: &'a Job,
+    /// The 1-based worker running it.
+    worker: usize,
     state: Parked,
+    /// Stops the helpers of this turn (a file that starts over).
+    help_stop: Option<CancellationToken>,
 }
 
 /// An item's own state across attempts — kept while it is paused, so that resuming it
@@ -140,6 +158,10 @@ pub(crate) struct Parked {
     kept_url: String,
     retries: u32,
     started_ms: u64,
+    /// The file over several connections, once it is split.
+    split: Option<Arc<SplitFile>>,
+    /// Why the file stays on one connection, once that is known.
+    one_connection: Option<OneConnection>,
 }
 
 impl Parked {
@@ -166,11 +188,17 @@ pub(crate) async fn run_item(
     parked: Option<Parked>,
 ) -> Turn {
     let mut item = match parked {
-        Some(state) => Item { ctx, job, state },
+        Some(state) => Item {
+            ctx,
+            job,
+            worker,
+            state,
+            help_stop: None,
+        },
         None if ctx.cancel.is_cancelled() => {
             return Turn::Ended(ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms()));
         }
-        None => Item::new(ctx, job),
+        None => Item::new(ctx, job, worker),
     };
     if !ctx.cancel.is_cancelled() {
         ctx.events.send(Event::ItemStarted {
@@ -196,7 +224,13 @@ pub(crate) fn end_parked(
     worker: usize,
     state: Parked,
 ) -> ItemRecord {
-    let mut item = Item { ctx, job, state };
+    let mut item = Item {
+        ctx,
+        job,
+        worker,
+        state,
+        help_stop: None,
+    };
     let record = item.record(ctx.cancelled(), worker);
     item.abandon(&record);
     record
@@ -206,6 +240,7 @@ impl<'a> Item<'a> {
     /// The item's record as it ends with `outcome` on `worker`.
     fn record(&self, outcome: Outcome, worker: usize) -> ItemRecord {
         let state = &self.state;
+        let pieces = state.split.as_ref().map(|s| s.pieces()).unwrap_or_default();
         ItemRecord {
             index: self.job.index,
             url: crate::redact::url(&self.job.url),
@@ -220,10 +255,11 @@ impl<'a> Item<'a> {
             retries: state.retries,
             sha256: None,
             outcome,
+            pieces,
         }
     }
 
-    fn new(ctx: &'a ItemContext<'a>, job: &'a Job) -> Self {
+    fn new(ctx: &'a ItemContext<'a>, job: &'a Job, worker: usize) -> Self {
         let hasher = if ctx.config.checksums || job.sha256.is_some() {
             StreamHasher::new()
         } else {
@@ -232,6 +268,8 @@ impl<'a> Item<'a> {
         let mut item = Self {
             ctx,
             job,
+            worker,
+            help_stop: None,
             state: Parked {
                 path: None,
                 staging: Staging::Fresh,
@@ -242,6 +280,8 @@ impl<'a> Item<'a> {
                 kept_url: crate::redact::without_password(&job.url).into(),
                 retries: 0,
                 started_ms: ctx.now_ms(),
+                split: None,
+                one_connection: None,
             },
         };
         item.take_leftover();
@@ -265,10 +305,35 @@ impl<'a> Item<'a> {
                     validator: Some(left.validator),
                     ranges: true,
                 };
-                self.state.path = Some(left.path);
+                self.state.path = Some(left.path.clone());
+                if let (Some(ranges), Some(total)) = (&left.ranges, left.total) {
+                    self.adopt_split(&left.path, total, ranges);
+                }
             }
             None => self.ctx.names.release(&left.path),
         }
+    }
+
+    /// Takes over a file an earlier run fetched over several connections: only the ranges
+    /// it had not written are fetched.
+    fn adopt_split(&mut self, path: &Path, total: u64, ranges: &[(u64, u64)]) {
+        let (Some(file), Some(validator)) = (
+            self.state.staging.shared_file(),
+            self.state.remote.validator.clone(),
+        ) else {
+            return;
+        };
+        let spans = crate::split::Spans::new(total, ranges);
+        self.state.bytes = spans.written();
+        let split = crate::split::Split::new(spans, self.ctx.config.connections_per_file());
+        let of = pieces::SplitFileOf {
+            url: self.job.url.clone(),
+            kept_url: self.state.kept_url.clone(),
+            index: self.job.index,
+            validator,
+            path: path.to_owned(),
+        };
+        self.state.split = Some(Arc::new(SplitFile::new(split, file, of)));
     }
 
     /// Tries until done, stopped, skipped, a final failure or the last retry.
@@ -282,6 +347,7 @@ impl<'a> Item<'a> {
             self.state.path = Some(path);
             return Outcome::Skipped;
         }
+        let mut restarts = 0;
         loop {
             let (err, retry_after) = match self.attempt().await {
                 Ok(()) => return Outcome::Done,
@@ -292,8 +358,17 @@ impl<'a> Item<'a> {
                 }
                 Err(Stop::Failed(err, retry_after)) => (err, retry_after),
             };
+            if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
+                // Not a failure: the file starts over at once, clean.
+                restarts += 1;
+                self.start_over_split().await;
+                continue;
+            }
             if !err.is_transient() || self.state.retries >= config.retries {
                 return Outcome::Failed(err);
+            }
+            if err == DownloadError::FileChanged {
+                self.start_over_split().await;
             }
             self.state.retries += 1;
             self.ctx.events.send(Event::Retrying {
@@ -344,19 +419,30 @@ impl<'a> Item<'a> {
             Outcome::Failed(err) => err.is_transient(),
             Outcome::Done | Outcome::Skipped => false,
         };
-        let keep = part_state(
-            &self.state.remote,
-            &self.state.kept_url,
-            self.state.bytes,
-            &path,
-        )
-        .filter(|_| resumable);
+        let mut staging = staging;
+        if self.state.split.as_ref().is_some_and(|s| s.worth_keeping()) {
+            // Its helpers may have saved a record: it is kept or forgotten with the file.
+            staging.mark_recorded();
+        }
+        let keep = self.part_state(&path).filter(|_| resumable);
         staging.abandon(self.ctx, &path, keep);
         self.ctx.names.release(&path);
     }
 }
 
 impl Item<'_> {
+    /// What a resume record of the `.part` file of `path` says now: for a split file, the
+    /// ranges written in a file of full size.
+    fn part_state<'p>(&'p self, path: &'p Path) -> Option<PartState<'p>> {
+        let state = &self.state;
+        let mut part = part_state(&state.remote, &state.kept_url, state.bytes, path)?;
+        if let Some(split) = &state.split {
+            part.ranges = Some(split.split.with(|s| s.done().to_vec()));
+            part.len = split.split.with(|s| s.total());
+        }
+        Some(part)
+    }
+
     /// Notes the finished file in the folder's log, so that the next run of this link skips it.
     fn log_finished(&self, record: &ItemRecord) {
         let Some(path) = &record.path else {
@@ -391,6 +477,7 @@ fn part_state<'p>(
         validator,
         total: remote.total,
         len,
+        ranges: None,
     })
 }
 

@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::ItemContext;
@@ -27,7 +28,7 @@ pub(super) enum Staging {
     /// `<name>.part`, which this item created or took over from an earlier run; `recorded`
     /// is when a resume record of its version was last saved, if one was.
     Part {
-        file: File,
+        file: Arc<File>,
         recorded: Option<Instant>,
     },
 }
@@ -37,7 +38,7 @@ impl Staging {
     pub(super) fn adopt(left: &Leftover) -> Option<Staging> {
         let file = crate::resume::open_leftover(left)?;
         Some(Staging::Part {
-            file,
+            file: Arc::new(file),
             recorded: Some(Instant::now()),
         })
     }
@@ -51,10 +52,19 @@ impl Staging {
     }
 
     /// The staged file, to write the body into.
-    pub(super) fn file(&mut self) -> Option<&mut File> {
+    pub(super) fn file(&self) -> Option<&File> {
         match self {
-            Staging::Part { file, .. } | Staging::Unnamed(file) => Some(file),
+            Staging::Part { file, .. } => Some(file),
+            Staging::Unnamed(file) => Some(file),
             Staging::Fresh => None,
+        }
+    }
+
+    /// The `.part` file, shared with the connections that help fetch it.
+    pub(super) fn shared_file(&self) -> Option<Arc<File>> {
+        match self {
+            Staging::Part { file, .. } => Some(Arc::clone(file)),
+            Staging::Fresh | Staging::Unnamed(_) => None,
         }
     }
 
@@ -69,7 +79,7 @@ impl Staging {
 
     /// Prepares to append after the first `from` bytes of the `.part` file.
     pub(super) fn continue_at(&mut self, from: u64) -> std::io::Result<()> {
-        let Some(file) = self.file() else {
+        let Some(mut file) = self.file() else {
             return Err(std::io::ErrorKind::NotFound.into());
         };
         file.set_len(from)?;
@@ -91,7 +101,7 @@ impl Staging {
                 ctx.resume.forget(path);
             }
             file.set_len(0)?;
-            file.seek(SeekFrom::Start(0))?;
+            (&**file).seek(SeekFrom::Start(0))?;
             return Ok(());
         }
         *self = Staging::Fresh;
@@ -102,7 +112,7 @@ impl Staging {
         let (free, created) = ctx.names.create_part(path);
         *path = free;
         *self = Staging::Part {
-            file: created?,
+            file: Arc::new(created?),
             recorded: None,
         };
         Ok(())
@@ -115,6 +125,13 @@ impl Staging {
             && recorded.is_none_or(|at| at.elapsed() >= RECORD_EVERY)
         {
             ctx.resume.save(file, state);
+            *recorded = Some(Instant::now());
+        }
+    }
+
+    /// Notes that a resume record of the `.part` file was saved (by its split file).
+    pub(super) fn mark_recorded(&mut self) {
+        if let Staging::Part { recorded, .. } = self {
             *recorded = Some(Instant::now());
         }
     }

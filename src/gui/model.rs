@@ -222,6 +222,7 @@ impl RunView {
                 path,
                 total,
                 resumed_from,
+                ..
             } => {
                 let mut added = 0;
                 let mut dropped = None;
@@ -262,7 +263,7 @@ impl RunView {
                 }
             }
             Event::ItemReported(record) => self.report(record),
-            Event::ItemPaused { .. } | Event::ItemResumed { .. } => {}
+            Event::ItemPaused { .. } | Event::ItemResumed { .. } | Event::Connections { .. } => {}
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;
@@ -360,6 +361,7 @@ mod tests {
                 path: "/tmp/big.iso".into(),
                 total: Some(10_000),
                 resumed_from: 6_000,
+                one_connection: None,
             },
             retrying,
         );

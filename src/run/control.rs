@@ -13,12 +13,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::lock;
 use super::order::Reporting;
-use super::queue::{Move, Phase, Queue, QueueState};
+use super::queue::{Board, Move, Phase, Queue, QueueState};
 use crate::error::DownloadError;
-use crate::fetch::Parked;
+use crate::fetch::{HelpDesk, Helpable, Parked};
 use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::options::RunConfig;
+use crate::split::Claim;
 
 /// What the run's coordinator thread is asked to do.
 pub(crate) enum Message {
@@ -38,6 +39,16 @@ pub(crate) struct ItemStop {
 }
 
 impl ItemStop {
+    /// How a helper of a file is stopped: with the file's helpers (its own token is a child
+    /// of theirs), never paused.
+    pub(crate) fn helper(helpers: &CancellationToken) -> Self {
+        Self {
+            token: helpers.child_token(),
+            pausing: AtomicBool::new(false),
+            resume_asked: AtomicBool::new(false),
+        }
+    }
+
     fn new(run: &CancellationToken) -> Arc<Self> {
         Arc::new(Self {
             token: run.child_token(),
@@ -60,6 +71,8 @@ pub(crate) struct Entry {
     stop: Arc<ItemStop>,
     /// What a paused item keeps to continue later.
     parked: Option<Parked>,
+    /// Its file, while idle workers may help fetch it.
+    help: Option<Arc<Helpable>>,
 }
 
 /// The run's list, queue and order of reports, shared by the handle and the run's threads.
@@ -73,6 +86,10 @@ pub(crate) struct Control {
     pub(crate) limit: RateLimit,
     /// The position of each item by its index.
     by_index: Mutex<HashMap<usize, usize>>,
+    /// The most connections each server took before refusing one more.
+    host_caps: Mutex<HashMap<String, usize>>,
+    /// The most connections one file may use, and its smallest piece.
+    split: (usize, u64),
     messages: mpsc::Sender<Message>,
     sink: EventSink,
     t0: Instant,
@@ -99,6 +116,8 @@ impl Control {
             limit: RateLimit::new(config.rate_limit),
             stopped_by: OnceLock::new(),
             by_index: Mutex::new(by_index),
+            host_caps: Mutex::new(HashMap::new()),
+            split: (config.connections_per_file(), config.min_piece),
             cancel,
             messages,
             sink,
@@ -312,7 +331,74 @@ impl Entry {
             job: Arc::new(job),
             stop: ItemStop::new(run),
             parked: None,
+            help: None,
         }
+    }
+}
+
+impl Control {
+    /// Opens (`Some`) or closes the file of the item at `position` to helpers; closing stops
+    /// the helpers fetching it.
+    pub(crate) fn set_help(&self, position: usize, help: Option<Arc<Helpable>>) {
+        let old = self
+            .queue
+            .update(|board| std::mem::replace(&mut board.items[position].help, help));
+        if let Some(old) = old {
+            old.stop.cancel();
+        }
+    }
+
+    /// The running file with the most bytes left that can take one more connection, and the
+    /// span that connection fetches: the second half of its largest span, or one given back.
+    pub(crate) fn find_help(&self, board: &mut Board<Entry>) -> Option<(usize, Helping)> {
+        let (cap, min_piece) = self.split;
+        if cap < 2 {
+            return None;
+        }
+        let host_caps = lock(&self.host_caps);
+        let mut candidates: Vec<(usize, &Arc<Helpable>)> = board
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(position, entry)| Some((position, entry.help.as_ref()?)))
+            .filter(|(position, help)| {
+                !help.stop.is_cancelled() && board.queue.phase(*position) == Some(Phase::Running)
+            })
+            .collect();
+        candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));
+        candidates.into_iter().find_map(|(position, help)| {
+            let host_cap = host_caps.get(help.file.host()).copied().unwrap_or(cap);
+            let cap = cap.min(host_cap).min(help.file.split.cap());
+            let claim = help.file.split.with(|s| s.claim(cap, min_piece))?;
+            Some((position, (Arc::clone(help), claim)))
+        })
+    }
+
+    /// Remembers how many connections a server took before it refused one more.
+    pub(crate) fn note_host_cap(&self, help: &Helpable) {
+        let cap = help.file.split.cap();
+        let mut caps = lock(&self.host_caps);
+        let known = caps.entry(help.file.host().to_owned()).or_insert(cap);
+        *known = (*known).min(cap);
+    }
+}
+
+/// What a worker helping a file needs: the file, and the span to fetch.
+pub(crate) type Helping = (Arc<Helpable>, Claim);
+
+/// Where an item's first connection opens its file to helpers.
+pub(crate) struct Desk<'a> {
+    pub(crate) control: &'a Control,
+    pub(crate) position: usize,
+}
+
+impl HelpDesk for Desk<'_> {
+    fn open(&self, help: Arc<Helpable>) {
+        self.control.set_help(self.position, Some(help));
+    }
+
+    fn close(&self) {
+        self.control.set_help(self.position, None);
     }
 }
 

@@ -23,7 +23,8 @@ use crate::resume::{Leftovers, ResumeStore};
 pub use control::RunHandle;
 pub use queue::Move;
 
-use control::{Control, Message};
+use control::{Control, Desk, Helping, Message};
+use queue::Work as SlotWork;
 
 /// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
 /// `sink`; every job is reported exactly once (jobs added meanwhile too), then `RunFinished`
@@ -97,6 +98,7 @@ impl Work {
         &'a self,
         stop: &'a control::ItemStop,
         client: Option<&'a reqwest::Client>,
+        desk: &'a Desk<'a>,
     ) -> ItemContext<'a> {
         ItemContext {
             config: &self.config,
@@ -113,25 +115,55 @@ impl Work {
             run: &self.control.cancel,
             stopped_by: &self.control.stopped_by,
             client,
+            desk,
         }
     }
 
     /// Downloads the item at `position` on `worker` until it ends or is paused.
     async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
         let (job, stop, parked) = self.control.take_turn(position);
-        let ctx = self.item_context(&stop, Some(client));
-        match fetch::run_item(&ctx, &job, worker, parked).await {
+        let desk = Desk {
+            control: &self.control,
+            position,
+        };
+        let ctx = self.item_context(&stop, Some(client), &desk);
+        let turn = fetch::run_item(&ctx, &job, worker, parked).await;
+        // The first connection's turn is over: no more helpers (a paused file reopens).
+        self.control.set_help(position, None);
+        match turn {
             Turn::Ended(record) => self.finish(position, record),
             Turn::Paused(state) => self.control.park(position, state),
         }
     }
 
+    /// Fetches one span of the running item at `position` as one more connection.
+    async fn run_help(
+        &self,
+        position: usize,
+        (help, claim): Helping,
+        worker: usize,
+        client: &reqwest::Client,
+    ) {
+        let stop = control::ItemStop::helper(&help.stop);
+        let desk = Desk {
+            control: &self.control,
+            position,
+        };
+        let ctx = self.item_context(&stop, Some(client), &desk);
+        fetch::help(&ctx, &help, claim, worker).await;
+        self.control.note_host_cap(&help);
+    }
+
     /// Ends a paused item that the person cancelled, on the coordinator's thread.
     fn end_paused(&self, position: usize) {
         let (job, stop, parked) = self.control.take_turn(position);
+        let desk = Desk {
+            control: &self.control,
+            position,
+        };
         let record = match parked {
             Some(state) => {
-                let ctx = self.item_context(&stop, None);
+                let ctx = self.item_context(&stop, None, &desk);
                 fetch::end_parked(&ctx, &job, 0, state)
             }
             None => ItemRecord::unstarted(&job, Outcome::Cancelled(None), self.now_ms()),
@@ -225,10 +257,18 @@ fn drive(work: &Arc<Work>, thread: usize) {
         let slot = tasks.spawn_local({
             let (work, client, current) = (Arc::clone(work), client.clone(), Rc::clone(&current));
             async move {
-                while let Some(position) = work.control.queue.take(thread).await {
-                    current.set(Some(position));
-                    work.run_turn(position, worker, &client).await;
-                    current.set(None);
+                let help = |board: &mut _| work.control.find_help(board);
+                while let Some(next) = work.control.queue.take(thread, help).await {
+                    match next {
+                        SlotWork::Item(position) => {
+                            current.set(Some(position));
+                            work.run_turn(position, worker, &client).await;
+                            current.set(None);
+                        }
+                        SlotWork::Help(position, helping) => {
+                            work.run_help(position, helping, worker, &client).await;
+                        }
+                    }
                     work.control
                         .queue
                         .update(|board| board.queue.stopped(thread));

@@ -33,7 +33,15 @@ pub enum Move {
     Top,
 }
 
-/// What a free slot gets.
+/// What a free slot does.
+pub(crate) enum Work<H> {
+    /// Downloads the item at this position.
+    Item(usize),
+    /// Helps the running item at this position, with `H`.
+    Help(usize, H),
+}
+
+/// What a free slot gets from the queue alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Take {
     /// This item: download it (or end it, if the run was cancelled).
@@ -269,23 +277,38 @@ impl<E> Queue<E> {
         look(&lock(&self.board))
     }
 
-    /// The next item for a slot of `thread`, waiting while there is none; `None` once every
-    /// item has ended.
-    pub(crate) async fn take(&self, thread: usize) -> Option<usize> {
+    /// Work for a free slot of `thread` — the next item, else (from `help`) a running item
+    /// to help — waiting while there is none; `None` once every item has ended.
+    pub(crate) async fn take<H>(
+        &self,
+        thread: usize,
+        help: impl Fn(&mut Board<E>) -> Option<(usize, H)>,
+    ) -> Option<Work<H>> {
         loop {
             let mut changed = std::pin::pin!(self.changed.notified());
             changed.as_mut().enable();
             // Not through `update`: waking every slot (this one included) when nothing was
             // taken would spin the slots instead of letting them wait.
-            let take = lock(&self.board).queue.take(thread);
-            match take {
-                Take::Item(position) => {
-                    // Another thread's slot may now take the next one.
-                    self.changed.notify_waiters();
-                    return Some(position);
+            let work = {
+                let mut board = lock(&self.board);
+                match board.queue.take(thread) {
+                    Take::Item(position) => Some(Some(Work::Item(position))),
+                    Take::Done => Some(None),
+                    Take::Wait => help(&mut board).map(|(position, with)| {
+                        board.queue.running[thread] += 1;
+                        Some(Work::Help(position, with))
+                    }),
                 }
-                Take::Done => return None,
-                Take::Wait => changed.await,
+            };
+            match work {
+                Some(work) => {
+                    if work.is_some() {
+                        // Another thread's slot may now take the next one.
+                        self.changed.notify_waiters();
+                    }
+                    return work;
+                }
+                None => changed.await,
             }
         }
     }

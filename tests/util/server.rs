@@ -10,7 +10,10 @@
 //! `cut_first=K` cuts the first K bodies for the path in half; `stall_first=K` makes only the
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
-//! `norange=1` ignores Range. `If-Range` with another ETag gets the whole new version.
+//! `norange=1` ignores Range (and does not offer it); `ignorerange=1` offers it but ignores it. `If-Range` with another ETag gets the whole new version.
+//! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
+//! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
+//! request for the path while N others are in progress.
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
 //! header; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
@@ -34,6 +37,10 @@ pub struct Stats {
     max_in_flight: AtomicUsize,
     requests: Mutex<Vec<String>>,
     per_path: Mutex<HashMap<String, usize>>,
+    /// Requests in progress for each path.
+    path_in_flight: Mutex<HashMap<String, usize>>,
+    /// Requests answered 503 by `maxconn`.
+    refused: AtomicUsize,
     connections: AtomicUsize,
     resets: AtomicUsize,
     rng: AtomicU64,
@@ -95,6 +102,11 @@ impl TestServer {
         self.stats.connections.load(Ordering::SeqCst)
     }
 
+    /// Requests refused by `maxconn`.
+    pub fn refused(&self) -> usize {
+        self.stats.refused.load(Ordering::SeqCst)
+    }
+
     /// Bodies cut short on purpose by `reset_pct`.
     pub fn resets(&self) -> usize {
         self.stats.resets.load(Ordering::SeqCst)
@@ -125,6 +137,8 @@ struct Request {
     path: String,
     query: HashMap<String, String>,
     range_start: Option<u64>,
+    /// The last byte asked for (inclusive), when the range names one.
+    range_end: Option<u64>,
     if_range: Option<String>,
     authorization: Option<String>,
     close: bool,
@@ -137,6 +151,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     }
     let target = line.split_whitespace().nth(1)?.to_owned();
     let mut range_start = None;
+    let mut range_end = None;
     let mut if_range = None;
     let mut authorization = None;
     let mut close = false;
@@ -153,10 +168,12 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         let value = value.trim();
         match name.to_ascii_lowercase().as_str() {
             "range" => {
-                range_start = value
-                    .strip_prefix("bytes=")
-                    .and_then(|v| v.strip_suffix('-'))
-                    .and_then(|v| v.parse().ok())
+                if let Some((start, end)) =
+                    value.strip_prefix("bytes=").and_then(|v| v.split_once('-'))
+                {
+                    range_start = start.parse().ok();
+                    range_end = end.parse().ok();
+                }
             }
             "if-range" => if_range = Some(value.to_owned()),
             "authorization" => authorization = Some(value.to_owned()),
@@ -174,6 +191,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         path: path.to_owned(),
         query,
         range_start,
+        range_end,
         if_range,
         authorization,
         close,
@@ -210,7 +228,19 @@ fn serve_connection(stream: TcpStream, stats: &Stats) {
         let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
         stats.requests.lock().unwrap().push(request_label(&request));
-        let keep = respond(&mut out, &request, stats);
+        let path_active = {
+            let mut map = stats.path_in_flight.lock().unwrap();
+            let count = map.entry(request.path.clone()).or_default();
+            *count += 1;
+            *count
+        };
+        let keep = respond(&mut out, &request, stats, path_active);
+        *stats
+            .path_in_flight
+            .lock()
+            .unwrap()
+            .entry(request.path.clone())
+            .or_default() -= 1;
         stats.in_flight.fetch_sub(1, Ordering::SeqCst);
         if !keep || request.close {
             let _ = out.shutdown(Shutdown::Both);
@@ -223,8 +253,10 @@ fn request_label(request: &Request) -> String {
     let mut keys: Vec<_> = request.query.iter().collect();
     keys.sort();
     let mut query: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    if let Some(start) = request.range_start {
-        query.push(format!("range={start}"));
+    match (request.range_start, request.range_end) {
+        (Some(start), Some(end)) => query.push(format!("range={start}-{end}")),
+        (Some(start), None) => query.push(format!("range={start}")),
+        _ => {}
     }
     if query.is_empty() {
         request.path.clone()
@@ -233,8 +265,9 @@ fn request_label(request: &Request) -> String {
     }
 }
 
-/// Writes the answer; false when the connection must close.
-fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
+/// Writes the answer to a request that is one of `path_active` in progress for its path;
+/// false when the connection must close.
+fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize) -> bool {
     let q = |key: &str| req.query.get(key).cloned();
     let num = |key: &str| q(key).and_then(|v| v.parse::<u64>().ok());
     let seen = {
@@ -245,6 +278,10 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     };
     if let Some(ms) = num("delay") {
         thread::sleep(Duration::from_millis(ms));
+    }
+    if num("maxconn").is_some_and(|n| path_active as u64 > n) {
+        stats.refused.fetch_add(1, Ordering::SeqCst);
+        return write_text(out, "503 Service Unavailable", &[], "too many connections");
     }
     let expected = format!("Basic {}", base64(format!("ann:{PASSWORD}").as_bytes()));
     if q("auth").is_some() && req.authorization.as_deref() != Some(&expected) {
@@ -302,24 +339,37 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
     };
     let etag = format!("\"{}-{}-v{version}\"", req.path.len(), size);
     let start = req.range_start.filter(|s| {
-        *s < size && q("norange").is_none() && req.if_range.as_ref().is_none_or(|v| *v == etag)
+        *s < size
+            && q("norange").is_none()
+            && q("ignorerange").is_none()
+            && req.if_range.as_ref().is_none_or(|v| *v == etag)
     });
-    let mut headers: Vec<(&str, String)> = vec![("Accept-Ranges", "bytes".into()), ("ETag", etag)];
+    let mut headers: Vec<(&str, String)> = vec![("ETag", etag)];
+    if q("norange").is_none() {
+        headers.push(("Accept-Ranges", "bytes".into()));
+    }
     if let Some(cd) = q("cd") {
         headers.push(("Content-Disposition", cd));
     }
+    // The last byte sent, inclusive.
+    let last = match (start, req.range_end) {
+        (Some(_), Some(end)) => end.min(size - 1),
+        _ => size.saturating_sub(1),
+    };
     let (status, from) = match start {
         Some(s) => {
-            headers.push(("Content-Range", format!("bytes {s}-{}/{size}", size - 1)));
+            headers.push(("Content-Range", format!("bytes {s}-{last}/{size}")));
             ("206 Partial Content", s)
         }
         None => ("200 OK", 0),
     };
     let chunked = q("chunked").is_some();
-    let len = size - from;
+    let stop = if size == 0 { 0 } else { last + 1 };
+    let len = stop - from;
     if !write_head(out, status, &headers, (!chunked).then_some(len)) {
         return false;
     }
+    let size = stop;
     let mut send_until = size;
     let mut keep = !chunked;
     if let Some(k) = num("truncate") {
@@ -349,9 +399,12 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
             stats.resets.fetch_add(1, Ordering::SeqCst);
         }
     }
-    let drip = num("drip").map(Duration::from_millis);
+    // A per-connection cap: 16 KiB pieces at the pace of the rate.
+    let capped = num("rate").map(|bps| Duration::from_secs_f64(16_384.0 / bps.max(1) as f64));
+    let drip = num("drip").map(Duration::from_millis).or(capped);
     let piece = match (drip, num("piece")) {
         (Some(_), Some(n)) => n.max(1),
+        (Some(_), None) if capped.is_some() => 16_384,
         (Some(_), None) => 1024,
         (None, _) => 64 * 1024,
     };
@@ -382,11 +435,17 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats) -> bool {
             return false;
         }
         pos += n as u64;
-        if let Some(pause) = drip {
-            thread::sleep(pause);
+        match (num("rate"), drip) {
+            // Paced against the clock, so the cap holds however long writing takes.
+            (Some(bps), _) => {
+                let due =
+                    started + Duration::from_secs_f64((pos - from) as f64 / bps.max(1) as f64);
+                thread::sleep(due.saturating_duration_since(Instant::now()));
+            }
+            (None, Some(pause)) => thread::sleep(pause),
+            (None, None) => {}
         }
     }
-    let _ = started;
     if chunked && send_until == size {
         let _ = out.write_all(b"0\r\n\r\n");
         return true;

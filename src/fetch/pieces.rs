@@ -1,0 +1,409 @@
+//! A big file over several connections: the first connection opens the file to helpers, and a
+//! worker with nothing else to start fetches a span of it with `Range` and `If-Range`, writing
+//! in place. A helper never fails the item: whatever goes wrong gives its span back to the
+//! file's other connections, and a server that refuses one more connection gets one fewer.
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use bytes::Bytes;
+use reqwest::header::{ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
+use reqwest::{Response, StatusCode};
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::ItemContext;
+use crate::error::DownloadError;
+use crate::hash::StreamHasher;
+use crate::model::{Event, Piece};
+use crate::net::classify;
+use crate::split::{Claim, Split};
+
+/// A file fetched over several connections, kept for as long as the item lives (across
+/// retries and pauses).
+pub(crate) struct SplitFile {
+    pub(crate) split: Split,
+    file: Arc<File>,
+    url: Url,
+    index: usize,
+    /// The version every connection asks for (`If-Range`).
+    validator: String,
+    /// The `.part` file, for sentences.
+    shown: PathBuf,
+    /// Helpers fetching now, and a wake-up when one stops.
+    active: AtomicUsize,
+    stopped: tokio::sync::Notify,
+    /// A connection got another version of the file: it must start over.
+    changed: AtomicBool,
+    /// A connection found that the server ignores ranges after all.
+    no_ranges: AtomicBool,
+    /// Who fetched which bytes when.
+    log: Mutex<Vec<Piece>>,
+    /// The final path and the URL without its password, for the resume record.
+    path: PathBuf,
+    kept_url: String,
+    /// When the resume record was last saved.
+    recorded: Mutex<Instant>,
+}
+
+/// Who a split file is: its item's address, index and version, and where it is saved.
+pub(crate) struct SplitFileOf {
+    pub(crate) url: Url,
+    pub(crate) kept_url: String,
+    pub(crate) index: usize,
+    pub(crate) validator: String,
+    /// The final path (the bytes are in its `.part` file).
+    pub(crate) path: PathBuf,
+}
+
+impl SplitFile {
+    pub(crate) fn new(split: Split, file: Arc<File>, of: SplitFileOf) -> Self {
+        Self {
+            split,
+            file,
+            url: of.url,
+            index: of.index,
+            validator: of.validator,
+            shown: crate::names::part_path(&of.path),
+            active: AtomicUsize::new(0),
+            stopped: tokio::sync::Notify::new(),
+            changed: AtomicBool::new(false),
+            no_ranges: AtomicBool::new(false),
+            log: Mutex::new(Vec::new()),
+            path: of.path,
+            kept_url: of.kept_url,
+            recorded: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Hashes, after what `hasher` has seen, the bytes written in order from the start of
+    /// the file.
+    pub(crate) async fn catch_up(&self, hasher: &StreamHasher) -> Result<(), DownloadError> {
+        let prefix = self.split.with(|s| s.written_prefix());
+        hasher
+            .catch_up(&self.file, prefix)
+            .await
+            .map_err(|err| DownloadError::from_io(&self.shown, &err))
+    }
+
+    /// Saves the resume record — the ranges written — now.
+    pub(crate) fn record(&self, ctx: &ItemContext<'_>) {
+        let (total, ranges) = self.split.with(|s| (s.total(), s.done().to_vec()));
+        ctx.resume.save(
+            &self.file,
+            crate::resume::PartState {
+                path: &self.path,
+                url: &self.kept_url,
+                validator: &self.validator,
+                total: Some(total),
+                len: total,
+                ranges: Some(ranges),
+            },
+        );
+        *self.recorded.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+    }
+
+    /// Whether enough is written to keep the file for a later run rather than fetch it again.
+    pub(crate) fn worth_keeping(&self) -> bool {
+        self.split.written.load(Ordering::Relaxed) >= super::RECORD_AFTER
+    }
+
+    /// Saves the resume record if the last one is older than a second (once the file is worth
+    /// keeping), so that after a crash at most that much is fetched again.
+    fn record_if_due(&self, ctx: &ItemContext<'_>) {
+        let due = self
+            .recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
+            >= std::time::Duration::from_secs(1);
+        if due && self.worth_keeping() {
+            self.record(ctx);
+        }
+    }
+
+    /// The server the file comes from (helpers are counted per server).
+    pub(crate) fn host(&self) -> &str {
+        self.url.host_str().unwrap_or_default()
+    }
+
+    /// Whether a connection found another version of the file, or that the server ignores
+    /// ranges: the file must start over.
+    pub(crate) fn must_start_over(&self) -> bool {
+        self.changed.load(Ordering::SeqCst) || self.no_ranges.load(Ordering::SeqCst)
+    }
+
+    /// Whether the server turned out not to send parts of files.
+    pub(crate) fn ignores_ranges(&self) -> bool {
+        self.no_ranges.load(Ordering::SeqCst)
+    }
+
+    /// Who fetched which bytes when, in the order they began.
+    pub(crate) fn pieces(&self) -> Vec<Piece> {
+        let mut pieces = self.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        pieces.sort_by_key(|p| (p.started_ms, p.start));
+        pieces
+    }
+
+    /// Waits until no helper is fetching (after their token was cancelled).
+    pub(crate) async fn helpers_stopped(&self) {
+        loop {
+            let mut stopped = std::pin::pin!(self.stopped.notified());
+            stopped.as_mut().enable();
+            if self.active.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            stopped.await;
+        }
+    }
+
+    fn log(&self, piece: Piece) {
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(piece);
+    }
+
+    fn connections_changed(&self, ctx: &ItemContext<'_>) {
+        let count = self.split.with(|s| s.connections());
+        ctx.events.send(Event::Connections {
+            index: self.index,
+            count,
+        });
+    }
+}
+
+/// A file open to helpers for one turn of its item: cancelled with the item (a pause, a
+/// cancel) or when the file starts over.
+pub(crate) struct Helpable {
+    pub(crate) file: Arc<SplitFile>,
+    pub(crate) stop: CancellationToken,
+}
+
+/// Where an item's first connection announces that its file may be helped, and that it no
+/// longer may.
+pub(crate) trait HelpDesk {
+    /// Helpers may join `help` from now on.
+    fn open(&self, help: Arc<Helpable>);
+    /// No more helpers.
+    fn close(&self);
+}
+
+/// How fetching a span stopped short.
+pub(crate) enum SpanStop {
+    /// Stopped from outside: a pause, a cancel, or the file starting over.
+    Cancelled,
+    /// The server sent another version (or ignores ranges): the file starts over.
+    StartOver,
+    /// A failure, and how long the server asked to wait before trying again.
+    Failed(DownloadError, Option<std::time::Duration>),
+}
+
+impl From<DownloadError> for SpanStop {
+    fn from(err: DownloadError) -> Self {
+        SpanStop::Failed(err, None)
+    }
+}
+
+/// Fetches `claim` of the file as one more connection on `worker`; never fails the item.
+pub(crate) async fn help(ctx: &ItemContext<'_>, help: &Helpable, claim: Claim, worker: usize) {
+    let file = &help.file;
+    file.active.fetch_add(1, Ordering::SeqCst);
+    file.connections_changed(ctx);
+    let started_ms = ctx.now_ms();
+    let mut pos = claim.start;
+    if let Err(stop) = fetch_span(ctx, file, claim, None, &mut pos).await {
+        file.split.give_back(claim.conn);
+        if let SpanStop::Failed(err, _) = &stop
+            && err.is_transient()
+        {
+            // The server refused one more connection, or dropped it: one fewer from now on.
+            file.split.lower_cap();
+        }
+    }
+    file.log(Piece {
+        worker,
+        start: claim.start,
+        end: pos,
+        started_ms,
+        finished_ms: ctx.now_ms(),
+    });
+    file.active.fetch_sub(1, Ordering::SeqCst);
+    file.stopped.notify_waiters();
+    file.connections_changed(ctx);
+}
+
+/// The first connection fetching `claim` of its own file: like a helper, but its failures
+/// are the item's, and bytes that extend the checksum's prefix are hashed as they stream.
+/// With `response`, the answer is already there (the first request, for the whole file).
+pub(crate) async fn fetch_own(
+    ctx: &ItemContext<'_>,
+    file: &SplitFile,
+    claim: Claim,
+    response: Option<Response>,
+    worker: usize,
+    hasher: &StreamHasher,
+) -> Result<(), SpanStop> {
+    let started_ms = ctx.now_ms();
+    let mut pos = claim.start;
+    let result = match response {
+        Some(mut response) => {
+            stream_span(ctx, file, claim, &mut response, Some(hasher), &mut pos).await
+        }
+        None => fetch_span(ctx, file, claim, Some(hasher), &mut pos).await,
+    };
+    if result.is_err() {
+        file.split.give_back(claim.conn);
+    }
+    file.log(Piece {
+        worker,
+        start: claim.start,
+        end: pos,
+        started_ms,
+        finished_ms: ctx.now_ms(),
+    });
+    result
+}
+
+/// Asks for `claim` of the same version and streams it into place; `pos` follows the bytes
+/// written.
+async fn fetch_span(
+    ctx: &ItemContext<'_>,
+    file: &SplitFile,
+    claim: Claim,
+    hasher: Option<&StreamHasher>,
+    pos: &mut u64,
+) -> Result<(), SpanStop> {
+    let client = ctx.client.ok_or(DownloadError::Stopped)?;
+    let request = client
+        .get(file.url.clone())
+        .header(RANGE, format!("bytes={}-{}", claim.start, claim.end - 1))
+        .header(IF_RANGE, file.validator.as_str());
+    let mut response = ctx
+        .cancel
+        .run_until_cancelled(request.send())
+        .await
+        .ok_or(SpanStop::Cancelled)?
+        .map_err(|err| classify::request_error(&err, &file.url, ctx.config))?;
+    check_span_answer(file, &response, claim.start)?;
+    stream_span(ctx, file, claim, &mut response, hasher, pos).await
+}
+
+/// Takes a 206 for the span asked for; anything else stops the span, and another version
+/// (or a server that ignores ranges) starts the file over.
+fn check_span_answer(file: &SplitFile, response: &Response, start: u64) -> Result<(), SpanStop> {
+    let status = response.status();
+    if status == StatusCode::PARTIAL_CONTENT {
+        return if super::attempt::content_range_start(response) == Some(start) {
+            Ok(())
+        } else {
+            Err(DownloadError::UnexpectedRange.into())
+        };
+    }
+    if status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE {
+        // A whole file for a part: the same version means the server ignores ranges, another
+        // means the file changed. Either way nothing of it mixes with what is written.
+        let headers = response.headers();
+        let version = headers
+            .get(ETAG)
+            .or_else(|| headers.get(LAST_MODIFIED))
+            .and_then(|v| v.to_str().ok());
+        if status.is_success() && version == Some(file.validator.as_str()) {
+            file.no_ranges.store(true, Ordering::SeqCst);
+        } else {
+            file.changed.store(true, Ordering::SeqCst);
+        }
+        return Err(SpanStop::StartOver);
+    }
+    Err(SpanStop::Failed(
+        DownloadError::Status {
+            code: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("error").to_owned(),
+        },
+        classify::retry_after(response),
+    ))
+}
+
+/// Writes the body in place from `claim.start`, as far as the span reaches — it shrinks when
+/// a helper takes its second half; `pos` follows the bytes written.
+async fn stream_span(
+    ctx: &ItemContext<'_>,
+    file: &SplitFile,
+    claim: Claim,
+    response: &mut Response,
+    hasher: Option<&StreamHasher>,
+    pos: &mut u64,
+) -> Result<(), SpanStop> {
+    let mut last_event = Instant::now();
+    loop {
+        if file.must_start_over() {
+            return Err(SpanStop::StartOver);
+        }
+        let read = ctx
+            .cancel
+            .run_until_cancelled(response.chunk())
+            .await
+            .ok_or(SpanStop::Cancelled)?;
+        let Some(end) = file.split.with(|s| s.end_of(claim.conn)) else {
+            return Ok(());
+        };
+        let (got, expected) = (*pos - claim.start, Some(end - claim.start));
+        let chunk = match read {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Err(DownloadError::Truncated { got, expected }.into()),
+            Err(err) => return Err(classify::read_error(&err, got, expected, ctx.config).into()),
+        };
+        let take = (chunk.len() as u64).min(end.saturating_sub(*pos));
+        let bytes: Bytes = chunk.slice(..take as usize);
+        write_all_at(&file.file, &bytes, *pos)
+            .map_err(|err| DownloadError::from_io(&file.shown, &err))?;
+        if let Some(hasher) = hasher
+            && hasher.len() == *pos
+        {
+            hasher.push(bytes).await;
+        }
+        *pos += take;
+        let wait = ctx.limit.charge(take);
+        let complete = file.split.wrote(claim.conn, *pos, take);
+        file.record_if_due(ctx);
+        if complete || last_event.elapsed() >= ctx.config.progress_interval {
+            last_event = Instant::now();
+            ctx.events.send(Event::Progress {
+                index: file.index,
+                bytes: file.split.written.load(Ordering::Relaxed),
+            });
+        }
+        if complete {
+            return Ok(());
+        }
+        if !wait.is_zero() {
+            ctx.cancel
+                .run_until_cancelled(tokio::time::sleep(wait))
+                .await
+                .ok_or(SpanStop::Cancelled)?;
+        }
+    }
+}
+
+/// Writes all of `bytes` at `offset`, without moving the file's position.
+fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < bytes.len() {
+            done += std::os::windows::fs::FileExt::seek_write(
+                file,
+                &bytes[done..],
+                offset + done as u64,
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,392 @@
+//! Splitting one big file over several connections, as download managers do behind servers
+//! that cap each connection: the file's bytes are spans, each fetched by one connection, and a
+//! worker with nothing else to start takes the second half of the largest span left. This
+//! module is the bookkeeping — which bytes are written, which span is stolen, when the file is
+//! whole — kept pure so that the scheduling is tested alone.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+/// The smallest piece a span is split into, by default.
+pub const MIN_PIECE: u64 = 1024 * 1024;
+
+/// Pieces start on multiples of this, so that writes stay aligned to pages.
+const ALIGN: u64 = 64 * 1024;
+
+/// Identifies one connection working on a file.
+pub type ConnId = u64;
+
+/// A byte range `[start, end)` of the file, assigned to a connection or waiting for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The first byte not yet written.
+    pub pos: u64,
+    /// One past the last byte this span covers (it shrinks when its second half is stolen).
+    pub end: u64,
+    /// The connection fetching it; `None` when it waits for one (given back).
+    pub owner: Option<ConnId>,
+}
+
+/// What a new connection is to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// The connection's id.
+    pub conn: ConnId,
+    /// The first byte to fetch.
+    pub start: u64,
+    /// One past the last byte, as of now (it may shrink).
+    pub end: u64,
+}
+
+/// Which bytes of a file are written and which connection fetches the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spans {
+    total: u64,
+    /// Completed ranges, sorted and merged.
+    done: Vec<(u64, u64)>,
+    /// Ranges not complete yet, sorted by position.
+    open: Vec<Span>,
+    next_conn: ConnId,
+}
+
+impl Spans {
+    /// A file of `total` bytes of which `done` (sorted ranges) are already written; the rest
+    /// waits for connections.
+    pub fn new(total: u64, done: &[(u64, u64)]) -> Self {
+        let mut spans = Self {
+            total,
+            done: Vec::new(),
+            open: Vec::new(),
+            next_conn: 1,
+        };
+        for &(start, end) in done {
+            spans.add_done(start.min(total), end.min(total));
+        }
+        let mut at = 0;
+        for &(start, end) in &spans.done {
+            if at < start {
+                spans.open.push(Span {
+                    pos: at,
+                    end: start,
+                    owner: None,
+                });
+            }
+            at = end;
+        }
+        if at < total {
+            spans.open.push(Span {
+                pos: at,
+                end: total,
+                owner: None,
+            });
+        }
+        spans
+    }
+
+    /// The file's size.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Whether every byte is written.
+    pub fn is_complete(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// Bytes written so far.
+    pub fn written(&self) -> u64 {
+        let done: u64 = self.done.iter().map(|(s, e)| e - s).sum();
+        done
+    }
+
+    /// Bytes not written yet.
+    pub fn left(&self) -> u64 {
+        self.total - self.written()
+    }
+
+    /// The written ranges, sorted and merged: what a resume record keeps.
+    pub fn done(&self) -> &[(u64, u64)] {
+        &self.done
+    }
+
+    /// Where the written bytes from the start of the file end: what can be hashed in order.
+    pub fn written_prefix(&self) -> u64 {
+        match self.done.first() {
+            Some(&(0, end)) => end,
+            _ => 0,
+        }
+    }
+
+    /// How many connections are fetching.
+    pub fn connections(&self) -> usize {
+        self.open.iter().filter(|s| s.owner.is_some()).count()
+    }
+
+    /// Gives a new connection something to fetch: a span waiting for one, else the second
+    /// half of the span with the most bytes left — if at most `cap` connections would then
+    /// fetch and each half keeps at least `min_piece` bytes. `None` if there is nothing to
+    /// take.
+    pub fn claim(&mut self, cap: usize, min_piece: u64) -> Option<Claim> {
+        if self.connections() >= cap {
+            return None;
+        }
+        if let Some(claim) = self.claim_waiting() {
+            return Some(claim);
+        }
+        let (at, span) = self
+            .open
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, s)| s.end - s.pos)?;
+        let left = span.end - span.pos;
+        if left < min_piece.max(1).saturating_mul(2) {
+            return None;
+        }
+        let mid = (span.pos + left / 2).div_ceil(ALIGN) * ALIGN;
+        let mid = mid.clamp(span.pos + min_piece, span.end - min_piece);
+        let (end, conn) = (span.end, self.next_conn);
+        self.next_conn += 1;
+        self.open[at].end = mid;
+        self.open.insert(
+            at + 1,
+            Span {
+                pos: mid,
+                end,
+                owner: Some(conn),
+            },
+        );
+        Some(Claim {
+            conn,
+            start: mid,
+            end,
+        })
+    }
+
+    /// The first span waiting for a connection (at first, the whole file), without splitting
+    /// any.
+    pub fn claim_waiting(&mut self) -> Option<Claim> {
+        let conn = self.next_conn;
+        let span = self.open.iter_mut().find(|s| s.owner.is_none())?;
+        span.owner = Some(conn);
+        self.next_conn += 1;
+        Some(Claim {
+            conn,
+            start: span.pos,
+            end: span.end,
+        })
+    }
+
+    /// One past the last byte `conn` is to fetch now; `None` once its span is complete or
+    /// given up.
+    pub fn end_of(&self, conn: ConnId) -> Option<u64> {
+        self.open
+            .iter()
+            .find(|s| s.owner == Some(conn))
+            .map(|s| s.end)
+    }
+
+    /// `conn` wrote its bytes up to `pos`; true when its span is now complete.
+    pub fn wrote(&mut self, conn: ConnId, pos: u64) -> bool {
+        let Some(at) = self.open.iter().position(|s| s.owner == Some(conn)) else {
+            return true;
+        };
+        let span = &mut self.open[at];
+        let from = span.pos;
+        span.pos = pos.clamp(span.pos, span.end);
+        let (to, complete) = (span.pos, span.pos >= span.end);
+        if complete {
+            self.open.remove(at);
+        }
+        self.add_done(from, to);
+        complete
+    }
+
+    /// `conn` stops before its span is complete: the rest waits for another connection.
+    pub fn give_back(&mut self, conn: ConnId) {
+        if let Some(span) = self.open.iter_mut().find(|s| s.owner == Some(conn)) {
+            span.owner = None;
+        }
+    }
+
+    /// Every connection stops (a pause, a cancel, a new version): the open spans wait.
+    pub fn release_all(&mut self) {
+        for span in &mut self.open {
+            span.owner = None;
+        }
+    }
+
+    fn add_done(&mut self, start: u64, end: u64) {
+        if start >= end {
+            return;
+        }
+        self.done.push((start, end));
+        self.done.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.done.len());
+        for &(s, e) in &self.done {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        self.done = merged;
+    }
+}
+
+/// One file being fetched over several connections: its spans, shared by the connections on
+/// every worker thread.
+#[derive(Debug)]
+pub struct Split {
+    spans: Mutex<Spans>,
+    /// Bytes written by every connection, for progress.
+    pub written: AtomicU64,
+    /// The most connections this file may have.
+    cap: AtomicUsize,
+    /// Wakes the file's first connection when a span completes or is given back.
+    pub changed: tokio::sync::Notify,
+}
+
+impl Split {
+    /// A split of `spans`, at most `cap` connections.
+    pub fn new(spans: Spans, cap: usize) -> Self {
+        Self {
+            written: AtomicU64::new(spans.written()),
+            spans: Mutex::new(spans),
+            cap: AtomicUsize::new(cap.max(1)),
+            changed: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Works on the spans under their lock.
+    pub fn with<T>(&self, work: impl FnOnce(&mut Spans) -> T) -> T {
+        work(&mut self.spans.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The most connections this file may have now.
+    pub fn cap(&self) -> usize {
+        self.cap.load(Ordering::Relaxed)
+    }
+
+    /// A server refused one more connection: the file keeps one fewer from now on.
+    pub fn lower_cap(&self) -> usize {
+        let now = self.with(|s| s.connections()).max(1);
+        self.cap.fetch_min(now, Ordering::Relaxed);
+        self.cap()
+    }
+
+    /// Records `bytes` more written by `conn` up to `pos`; true when its span is complete.
+    pub fn wrote(&self, conn: ConnId, pos: u64, bytes: u64) -> bool {
+        self.written.fetch_add(bytes, Ordering::Relaxed);
+        let complete = self.with(|s| s.wrote(conn, pos));
+        if complete {
+            self.changed.notify_waiters();
+        }
+        complete
+    }
+
+    /// `conn` stops before its span is complete.
+    pub fn give_back(&self, conn: ConnId) {
+        self.with(|s| s.give_back(conn));
+        self.changed.notify_waiters();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn a_helper_takes_the_second_half_of_the_largest_span() {
+        let mut spans = Spans::new(64 * MIB, &[]);
+        let first = spans.claim_waiting().unwrap();
+        assert_eq!((first.start, first.end), (0, 64 * MIB));
+        assert!(!spans.wrote(first.conn, 4 * MIB));
+        let helper = spans.claim(16, MIB).unwrap();
+        assert_eq!(
+            (helper.start, helper.end),
+            (34 * MIB, 64 * MIB),
+            "half of 60 MiB left"
+        );
+        assert_eq!(spans.end_of(first.conn), Some(34 * MIB));
+        // The next helper splits the larger of the two: the first connection's 30 MiB.
+        assert!(!spans.wrote(helper.conn, 36 * MIB));
+        let third = spans.claim(16, MIB).unwrap();
+        assert_eq!((third.start, third.end), (19 * MIB, 34 * MIB));
+        assert_eq!(spans.connections(), 3);
+    }
+
+    #[test]
+    fn pieces_never_shrink_below_the_minimum_and_the_cap_holds() {
+        let mut spans = Spans::new(3 * MIB, &[]);
+        let first = spans.claim_waiting().unwrap();
+        assert!(
+            spans.claim(8, 2 * MIB).is_none(),
+            "3 MiB cannot give two 2 MiB halves"
+        );
+        let helper = spans.claim(8, MIB).unwrap();
+        assert!(helper.end - helper.start >= MIB);
+        assert!(spans.end_of(first.conn).unwrap() >= MIB);
+        let mut many = Spans::new(100 * MIB, &[]);
+        many.claim_waiting();
+        let second = many.claim(2, MIB).unwrap();
+        assert!(many.claim(2, MIB).is_none(), "two connections at most");
+        many.give_back(second.conn);
+        assert!(
+            many.claim(1, MIB).is_none(),
+            "a span given back waits within the cap too"
+        );
+        assert!(many.claim(2, MIB).is_some());
+        // Small files are never split.
+        let mut small = Spans::new(MIB + 1, &[]);
+        small.claim_waiting();
+        assert!(small.claim(16, MIB).is_none());
+    }
+
+    #[test]
+    fn a_span_given_back_goes_to_the_next_connection_whole() {
+        let mut spans = Spans::new(8 * MIB, &[]);
+        let first = spans.claim_waiting().unwrap();
+        let helper = spans.claim(4, MIB).unwrap();
+        assert!(!spans.wrote(helper.conn, helper.start + MIB));
+        spans.give_back(helper.conn);
+        assert_eq!(spans.connections(), 1);
+        let again = spans.claim(4, MIB).unwrap();
+        assert_eq!((again.start, again.end), (helper.start + MIB, 8 * MIB));
+        assert!(spans.wrote(again.conn, 8 * MIB));
+        assert!(spans.wrote(first.conn, helper.start));
+        assert!(spans.is_complete());
+        assert_eq!(spans.done(), [(0, 8 * MIB)]);
+    }
+
+    #[test]
+    fn the_written_prefix_grows_as_the_first_bytes_complete() {
+        let mut spans = Spans::new(10 * MIB, &[]);
+        let first = spans.claim_waiting().unwrap();
+        let helper = spans.claim(2, MIB).unwrap();
+        spans.wrote(helper.conn, 10 * MIB);
+        assert_eq!(
+            spans.written_prefix(),
+            0,
+            "the end is written, the start not yet"
+        );
+        spans.wrote(first.conn, 2 * MIB);
+        assert_eq!(spans.written_prefix(), 2 * MIB);
+        spans.wrote(first.conn, helper.start);
+        assert_eq!(spans.written_prefix(), 10 * MIB);
+        assert!(spans.is_complete());
+    }
+
+    #[test]
+    fn a_resumed_file_fetches_only_its_missing_ranges() {
+        let mut spans = Spans::new(10 * MIB, &[(0, 2 * MIB), (5 * MIB, 6 * MIB)]);
+        assert_eq!(spans.written(), 3 * MIB);
+        let a = spans.claim_waiting().unwrap();
+        let b = spans.claim_waiting().unwrap();
+        assert_eq!((a.start, a.end), (2 * MIB, 5 * MIB));
+        assert_eq!((b.start, b.end), (6 * MIB, 10 * MIB));
+        assert!(spans.claim_waiting().is_none());
+        spans.release_all();
+        assert_eq!(spans.connections(), 0);
+    }
+}
