@@ -2,9 +2,14 @@
 //! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`.
 
 pub mod args;
+mod charts;
+mod controls;
 pub mod fonts;
 pub mod i18n;
 pub mod model;
+mod results;
+mod style;
+mod table;
 mod view;
 
 #[cfg(all(test, feature = "snapshots"))]
@@ -16,13 +21,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use downpour::options;
 use downpour::{
     Event, EventSink, Job, Mode, ParsedList, RunConfig, RunHandle, parse_list, start_run,
 };
+use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
-pub use downpour::stats as charts;
 use i18n::Lang;
 use model::RunView;
 
@@ -124,7 +128,7 @@ pub struct DownpourApp {
     /// The run being shown (current or last).
     pub view: Option<RunView>,
     /// Summaries of every run of this session, for the comparison chart.
-    pub history: Vec<charts::RunSummary>,
+    pub history: Vec<stats::RunSummary>,
     run: Option<ActiveRun>,
     /// The visible tab.
     pub tab: Tab,
@@ -137,7 +141,7 @@ pub struct DownpourApp {
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
-    chart_state: view::ChartState,
+    charts: charts::Charts,
 }
 
 impl DownpourApp {
@@ -158,7 +162,7 @@ impl DownpourApp {
             helper_tx,
             helper_rx,
             parsed_text: String::new(),
-            chart_state: view::ChartState::default(),
+            charts: charts::Charts::default(),
         };
         app.reparse();
         app
@@ -317,7 +321,7 @@ impl DownpourApp {
             }
         }
         if finished {
-            self.history.push(charts::RunSummary::from_records(
+            self.history.push(stats::RunSummary::from_records(
                 view.mode,
                 view.workers,
                 view.elapsed_ms(),

@@ -1,0 +1,175 @@
+//! The worker timeline: one lane per worker, one bar per download from the moment a worker
+//! took it to its end, the wait for the server's answer faded. It shows how many downloads
+//! ran at once and where the time went.
+
+use std::collections::HashMap;
+
+use downpour::{ItemRecord, OutcomeKind, format, stats};
+use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
+
+use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
+use crate::gui::model::{RowStatus, RunView};
+use crate::gui::style::{GREY, SKY, outcome_color};
+
+/// How much of its colour the waiting part of a bar keeps.
+const WAITING_FADE: f32 = 0.35;
+
+/// The timeline, with its bars cached per run and number of reported items.
+#[derive(Default)]
+pub struct Timeline {
+    cache: Option<(CacheKey, TimelineBars)>,
+}
+
+/// The timeline's bars for the reported items.
+#[derive(Clone, Default)]
+struct TimelineBars {
+    waiting: Vec<Bar>,
+    groups: [Vec<Bar>; 3],
+}
+
+impl Chart for Timeline {
+    fn title(&self) -> &'static str {
+        "Timeline: one lane per worker"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
+        let view = data.view;
+        let TimelineBars { waiting, groups } = self.bars(view);
+        let running = running_bars(view);
+        let total = view.elapsed_ms() as f64 / 1000.0;
+        Plot::new(("timeline", data.reset))
+            .width(size.x)
+            .height(size.y)
+            .legend(Legend::default())
+            .x_axis_label("seconds since start")
+            .x_grid_spacer(|input| nice_grid(input, 8.0, 0.001))
+            .x_axis_formatter(|mark, _| tick_label(mark))
+            .y_axis_label("worker")
+            .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
+            .include_x(0.0)
+            // Room above the top lane for the legend.
+            .include_y(0.0)
+            .include_y(view.workers as f64 + 1.6)
+            .show(ui, |plot| {
+                // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
+                plot.bar_chart(
+                    BarChart::new("waiting for first byte", waiting)
+                        .color(kind_style(OutcomeKind::Done).0.gamma_multiply(WAITING_FADE))
+                        .horizontal(),
+                );
+                plot.bar_chart(
+                    BarChart::new("downloading", running)
+                        .color(SKY.gamma_multiply(0.7))
+                        .horizontal(),
+                );
+                for (slot, bars) in groups.into_iter().enumerate() {
+                    let (color, _, word) = kind_style(
+                        [
+                            OutcomeKind::Done,
+                            OutcomeKind::Failed,
+                            OutcomeKind::Cancelled,
+                        ][slot],
+                    );
+                    plot.bar_chart(BarChart::new(word, bars).color(color).horizontal());
+                }
+                plot.vline(VLine::new(format!("total {total:.2} s"), total).color(GREY));
+            })
+            .response
+    }
+}
+
+impl Timeline {
+    /// The bars of the reported items, rebuilt only when a new item was reported.
+    fn bars(&mut self, view: &RunView) -> TimelineBars {
+        let key = cache_key(view);
+        match &self.cache {
+            Some((cached, bars)) if *cached == key => bars.clone(),
+            _ => {
+                let bars = timeline_bars(view);
+                self.cache = Some((key, bars.clone()));
+                bars
+            }
+        }
+    }
+}
+
+fn kind_style(kind: OutcomeKind) -> (egui::Color32, f64, &'static str) {
+    let (width, word) = match kind {
+        OutcomeKind::Done => (0.7, "done"),
+        OutcomeKind::Failed => (0.45, "failed"),
+        OutcomeKind::Cancelled => (0.25, "cancelled"),
+    };
+    (outcome_color(kind), width, word)
+}
+
+/// Downloads still running grow live, up to now.
+fn running_bars(view: &RunView) -> Vec<Bar> {
+    let now = view.elapsed_ms() as f64 / 1000.0;
+    view.rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Downloading && r.worker > 0)
+        .filter_map(|r| {
+            let start = r.started_ms? as f64 / 1000.0;
+            Some(
+                Bar::new(r.worker as f64, (now - start).max(0.001))
+                    .base_offset(start)
+                    .width(0.7)
+                    .name(format!("#{} {} (downloading)", r.index, r.name)),
+            )
+        })
+        .collect()
+}
+
+fn timeline_bars(view: &RunView) -> TimelineBars {
+    let by_index: HashMap<usize, &ItemRecord> = view.records.iter().map(|r| (r.index, r)).collect();
+    let mut bars = TimelineBars::default();
+    for lane in stats::lanes(&view.records) {
+        for bar in &lane.bars {
+            let (color, width, word) = kind_style(bar.kind);
+            let label = by_index
+                .get(&bar.index)
+                .map_or_else(String::new, |r| bar_label(r, bar, word));
+            let transfer_from = bar.first_byte.unwrap_or(bar.start).min(bar.end);
+            if transfer_from > bar.start {
+                bars.waiting.push(
+                    Bar::new(lane.worker as f64, transfer_from - bar.start)
+                        .base_offset(bar.start)
+                        .width(width)
+                        .fill(color.gamma_multiply(WAITING_FADE))
+                        .name(format!("{label}\n(waiting for the server)")),
+                );
+            }
+            let slot = match bar.kind {
+                OutcomeKind::Done => 0,
+                OutcomeKind::Failed => 1,
+                OutcomeKind::Cancelled => 2,
+            };
+            bars.groups[slot].push(
+                Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
+                    .base_offset(transfer_from)
+                    .width(width)
+                    .fill(color)
+                    .name(label),
+            );
+        }
+    }
+    bars
+}
+
+/// A bar's tooltip: the item, its address, its size and times, and its error.
+fn bar_label(r: &ItemRecord, bar: &stats::Bar, word: &str) -> String {
+    let mut text = format!(
+        "#{} {} ({word})\n{}\n{} · start {:.2} s · end {:.2} s",
+        r.index,
+        r.file_name(),
+        r.url,
+        format::bytes(r.bytes),
+        bar.start,
+        bar.end
+    );
+    if let Some(err) = r.outcome.error() {
+        text.push('\n');
+        text.push_str(&err.to_string());
+    }
+    text
+}

@@ -1,0 +1,111 @@
+//! The Results tab: the order in which the mode reported the files, the total time, one line
+//! per file, and the CSV and JSON exports.
+
+use downpour::{OutcomeKind, format};
+use egui::RichText;
+
+use super::i18n::Lang;
+use super::model::{ResultLine, RunView};
+use super::style::{ORANGE, ROW_HEIGHT};
+use super::{DownpourApp, ExportFormat};
+
+/// How many indexes the order summary names before it ends in "…".
+const SUMMARY_LEN: usize = 40;
+
+impl DownpourApp {
+    /// The reported order, the total time and the result lines.
+    pub(super) fn results_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let t = lang.t();
+        let Some(view) = &self.view else {
+            ui.label(t.no_run_yet);
+            return;
+        };
+        let intro = format!("{} — {}", t.results_intro, lang.mode_label(view.mode));
+        ui.horizontal(|ui| {
+            ui.label(intro);
+            self.export_buttons_ui(ui);
+        });
+        ui.label(RichText::new(order_summary(view)).monospace().strong());
+        if let Some(ms) = view.elapsed_ms {
+            ui.label(RichText::new(format!("{}: {}", t.total_time, format::seconds(ms))).strong());
+        }
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("results")
+            .auto_shrink(false)
+            .show_rows(ui, ROW_HEIGHT, view.results.len(), |ui, range| {
+                for line in &view.results[range] {
+                    result_line_ui(ui, line, lang);
+                }
+            });
+    }
+
+    /// Export CSV and Export JSON, enabled once the run has finished.
+    pub(super) fn export_buttons_ui(&self, ui: &mut egui::Ui) {
+        let finished = self.view.as_ref().is_some_and(RunView::is_finished);
+        let ctx = ui.ctx().clone();
+        if ui
+            .add_enabled(finished, egui::Button::new("Export CSV"))
+            .on_hover_text(
+                "Save one row per file (times, sizes, errors, SHA-256) in the save folder",
+            )
+            .on_disabled_hover_text("Available when the run has finished")
+            .clicked()
+        {
+            self.export(&ctx, ExportFormat::Csv);
+        }
+        if ui
+            .add_enabled(finished, egui::Button::new("Export JSON"))
+            .on_hover_text("Save the run report as JSON in the save folder")
+            .on_disabled_hover_text("Available when the run has finished")
+            .clicked()
+        {
+            self.export(&ctx, ExportFormat::Json);
+        }
+    }
+}
+
+/// The indexes in reported order: `4, 3, 2, 5, 1`.
+fn order_summary(view: &RunView) -> String {
+    let order: Vec<String> = view
+        .results
+        .iter()
+        .take(SUMMARY_LEN)
+        .map(|r| r.index.to_string())
+        .collect();
+    let mut summary = order.join(", ");
+    if view.results.len() > SUMMARY_LEN {
+        summary.push_str(", …");
+    }
+    summary
+}
+
+/// `#4  done  photo4.png  0.21 s`.
+fn result_line_ui(ui: &mut egui::Ui, line: &ResultLine, lang: Lang) {
+    let color = if line.outcome == OutcomeKind::Done {
+        ui.visuals().text_color()
+    } else {
+        ORANGE
+    };
+    ui.label(
+        RichText::new(format!(
+            "#{}  {}  {}  {:.2} s",
+            line.index,
+            status_word(lang, line.outcome),
+            line.detail,
+            line.secs
+        ))
+        .color(color)
+        .monospace(),
+    );
+}
+
+fn status_word(lang: Lang, outcome: OutcomeKind) -> &'static str {
+    let t = lang.t();
+    match outcome {
+        OutcomeKind::Done => t.status_done,
+        OutcomeKind::Failed => t.status_failed,
+        OutcomeKind::Cancelled => t.status_cancelled,
+    }
+}
