@@ -1,7 +1,7 @@
 //! The window's words in English and Simplified Chinese (the language of the tutorial that
 //! inspired Downpour), chosen from the system language and switchable in the window.
 
-use downpour::Mode;
+use downpour::{Mode, OutcomeKind};
 use serde::{Deserialize, Serialize};
 
 /// A language of the interface.
@@ -84,6 +84,17 @@ impl Lang {
         match self {
             Lang::En => downpour::format::retrying(attempt, of, reason),
             Lang::Zh => format!("重试（{attempt}/{of}），原因：{reason}"),
+        }
+    }
+
+    /// The word for how an item ended: the rows, the results, the progress summary and the
+    /// chart legends all say it this way.
+    pub fn outcome(self, kind: OutcomeKind) -> &'static str {
+        let t = self.t();
+        match kind {
+            OutcomeKind::Done => t.status_done,
+            OutcomeKind::Failed => t.status_failed,
+            OutcomeKind::Cancelled => t.status_cancelled,
         }
     }
 

@@ -14,12 +14,8 @@ pub enum RowStatus {
     Queued,
     /// A worker is on it.
     Downloading,
-    /// Complete under its final name.
-    Done,
-    /// Ended with an error.
-    Failed,
-    /// Stopped by Cancel.
-    Cancelled,
+    /// Reported: done, failed or cancelled.
+    Ended(OutcomeKind),
 }
 
 /// One line of the downloads list.
@@ -84,7 +80,7 @@ impl Row {
     /// Fraction complete, when the size is known.
     pub fn fraction(&self) -> Option<f32> {
         match (self.status, self.total) {
-            (RowStatus::Done, _) => Some(1.0),
+            (RowStatus::Ended(OutcomeKind::Done), _) => Some(1.0),
             (_, Some(0)) => None,
             (_, Some(total)) => Some((self.bytes as f64 / total as f64).min(1.0) as f32),
             (_, None) => None,
@@ -298,11 +294,7 @@ impl RunView {
                 row.name = names::display_name(path);
                 row.path = Some(path.clone());
             }
-            row.status = match record.outcome {
-                Outcome::Done => RowStatus::Done,
-                Outcome::Failed(_) => RowStatus::Failed,
-                Outcome::Cancelled => RowStatus::Cancelled,
-            };
+            row.status = RowStatus::Ended(record.outcome.kind());
             row.message = record.outcome.error().map(ToString::to_string);
             row.hash.clone_from(&record.sha256);
         }
@@ -313,10 +305,10 @@ impl RunView {
             .and_then(|&at| self.rows.get(at))
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        match &record.outcome {
-            Outcome::Done => self.done += 1,
-            Outcome::Failed(_) => self.failed += 1,
-            Outcome::Cancelled => self.cancelled += 1,
+        match record.outcome.kind() {
+            OutcomeKind::Done => self.done += 1,
+            OutcomeKind::Failed => self.failed += 1,
+            OutcomeKind::Cancelled => self.cancelled += 1,
         }
         self.results.push(ResultLine {
             index: record.index,
@@ -330,11 +322,20 @@ impl RunView {
         self.records.push(record);
     }
 
+    /// How many reported items ended as `kind`.
+    pub fn count(&self, kind: OutcomeKind) -> usize {
+        match kind {
+            OutcomeKind::Done => self.done,
+            OutcomeKind::Failed => self.failed,
+            OutcomeKind::Cancelled => self.cancelled,
+        }
+    }
+
     /// Rows that failed, as jobs for Retry failed.
     pub fn failed_jobs(&self) -> Vec<Job> {
         self.rows
             .iter()
-            .filter(|r| r.status == RowStatus::Failed)
+            .filter(|r| r.status == RowStatus::Ended(OutcomeKind::Failed))
             .filter_map(Row::job)
             .collect()
     }

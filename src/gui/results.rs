@@ -1,12 +1,12 @@
 //! The Results tab: the order in which the mode reported the files, the total time, one line
 //! per file, and the CSV and JSON exports.
 
-use downpour::{OutcomeKind, format};
+use downpour::format;
 use egui::RichText;
 
 use super::i18n::Lang;
 use super::model::{ResultLine, RunView};
-use super::style::{ORANGE, ROW_HEIGHT};
+use super::style::{ROW_HEIGHT, outcome_text_color};
 use super::{DownpourApp, ExportFormat};
 
 /// How many indexes the order summary names before it ends in "…".
@@ -83,29 +83,16 @@ fn order_summary(view: &RunView) -> String {
 
 /// `#4  done  photo4.png  0.21 s`.
 fn result_line_ui(ui: &mut egui::Ui, line: &ResultLine, lang: Lang) {
-    let color = if line.outcome == OutcomeKind::Done {
-        ui.visuals().text_color()
-    } else {
-        ORANGE
-    };
+    let color = outcome_text_color(line.outcome, ui.visuals());
     ui.label(
         RichText::new(format!(
             "#{}  {}  {}  {:.2} s",
             line.index,
-            status_word(lang, line.outcome),
+            lang.outcome(line.outcome),
             line.detail,
             line.secs
         ))
         .color(color)
         .monospace(),
     );
-}
-
-fn status_word(lang: Lang, outcome: OutcomeKind) -> &'static str {
-    let t = lang.t();
-    match outcome {
-        OutcomeKind::Done => t.status_done,
-        OutcomeKind::Failed => t.status_failed,
-        OutcomeKind::Cancelled => t.status_cancelled,
-    }
 }

@@ -16,11 +16,20 @@ pub const GREY: Color32 = Color32::from_rgb(140, 140, 140);
 /// The height of one line of the downloads list and of the results.
 pub const ROW_HEIGHT: f32 = 22.0;
 
-/// The colour of an outcome in the charts.
+/// The colour of an outcome: its bars and legend in the charts.
 pub fn outcome_color(kind: OutcomeKind) -> Color32 {
     match kind {
         OutcomeKind::Done => BLUE,
         OutcomeKind::Failed => ORANGE,
         OutcomeKind::Cancelled => GREY,
+    }
+}
+
+/// The colour of text about an outcome (a row's status, a result line): a done item reads
+/// as plain text, the others in their outcome's colour.
+pub fn outcome_text_color(kind: OutcomeKind, visuals: &egui::Visuals) -> Color32 {
+    match kind {
+        OutcomeKind::Done => visuals.text_color(),
+        OutcomeKind::Failed | OutcomeKind::Cancelled => outcome_color(kind),
     }
 }

@@ -2,12 +2,12 @@
 //! Only the visible lines are laid out (`ScrollArea::show_rows`), so 10,000 files cost a frame
 //! no more than fifty.
 
-use downpour::format;
+use downpour::{OutcomeKind, format};
 use egui::{RichText, Sense};
 
 use super::i18n::{Lang, Texts};
 use super::model::{Row, RowStatus};
-use super::style::{GREY, ORANGE, ROW_HEIGHT};
+use super::style::{ROW_HEIGHT, outcome_text_color};
 use super::{DownpourApp, open_in_file_manager};
 
 /// The widths of the columns: #, file, status, size, progress, time, worker.
@@ -68,12 +68,11 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
             cell_ui(ui, 0, egui::Label::new(row.index.to_string()));
             name_cell_ui(ui, row);
             let color = match row.status {
-                RowStatus::Failed => ORANGE,
-                RowStatus::Cancelled => GREY,
-                _ => ui.visuals().text_color(),
+                RowStatus::Queued | RowStatus::Downloading => ui.visuals().text_color(),
+                RowStatus::Ended(kind) => outcome_text_color(kind, ui.visuals()),
             };
             // A truncated label shows its whole text on hover by itself.
-            let status = RichText::new(status_text(row, t)).color(color);
+            let status = RichText::new(status_text(row, lang)).color(color);
             cell_ui(ui, 2, egui::Label::new(status).truncate());
             cell_ui(ui, 3, egui::Label::new(size_text(row)));
             progress_cell_ui(ui, row);
@@ -91,12 +90,13 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
         ui.scope_id().with(("row", row.index)),
         Sense::click(),
     );
-    let response = if row.status == RowStatus::Done {
+    let done = row.status == RowStatus::Ended(OutcomeKind::Done);
+    let response = if done {
         response.on_hover_text(t.row_tip)
     } else {
         response
     };
-    response.double_clicked() && row.status == RowStatus::Done && row.path.is_some()
+    response.double_clicked() && done && row.path.is_some()
 }
 
 /// One cell of column `column`.
@@ -132,7 +132,8 @@ fn progress_cell_ui(ui: &mut egui::Ui, row: &Row) {
 }
 
 /// The status word, with the error or the retry note after it.
-fn status_text(row: &Row, t: &Texts) -> String {
+fn status_text(row: &Row, lang: Lang) -> String {
+    let t = lang.t();
     let status = match row.status {
         RowStatus::Queued => t.status_queued,
         RowStatus::Downloading
@@ -141,12 +142,12 @@ fn status_text(row: &Row, t: &Texts) -> String {
             t.status_waiting
         }
         RowStatus::Downloading => t.status_downloading,
-        RowStatus::Done => t.status_done,
-        RowStatus::Failed => t.status_failed,
-        RowStatus::Cancelled => t.status_cancelled,
+        RowStatus::Ended(kind) => lang.outcome(kind),
     };
     match &row.message {
-        Some(message) if row.status != RowStatus::Done => format!("{status}: {message}"),
+        Some(message) if row.status != RowStatus::Ended(OutcomeKind::Done) => {
+            format!("{status}: {message}")
+        }
         _ => status.to_owned(),
     }
 }

@@ -15,7 +15,7 @@ use server::{TestServer, body_for};
 
 use super::model::RowStatus;
 use super::{DownpourApp, Settings, Tab};
-use downpour::Mode;
+use downpour::{Mode, OutcomeKind};
 
 fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
     let mut app = DownpourApp::new(settings);
@@ -144,7 +144,9 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
         let view = app.view.as_ref().unwrap();
         assert_eq!(app.settings.folder, dir.path().display().to_string());
         assert!(
-            view.rows.iter().all(|r| r.status == RowStatus::Done),
+            view.rows
+                .iter()
+                .all(|r| r.status == RowStatus::Ended(OutcomeKind::Done)),
             "{mode:?}"
         );
         let order: Vec<usize> = view.results.iter().map(|r| r.index).collect();
@@ -201,7 +203,7 @@ fn checksums_are_shown_and_can_be_switched_off() {
         run_to_end(&mut harness);
 
         let row = &harness.state().view.as_ref().unwrap().rows[0];
-        assert_eq!(row.status, RowStatus::Done);
+        assert_eq!(row.status, RowStatus::Ended(OutcomeKind::Done));
         assert_eq!(std::fs::read(dir.path().join("sum.bin")).unwrap(), body);
         let expected = on.then(|| downpour::hash::sha256_hex(&body));
         assert_eq!(row.hash, expected);
@@ -232,7 +234,11 @@ fn cancel_mid_run_keeps_nothing_partial() {
     harness.get_by_label("Cancel").click();
     run_to_end(&mut harness);
     let view = harness.state().view.as_ref().unwrap();
-    assert!(view.rows.iter().all(|r| r.status == RowStatus::Cancelled));
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.status == RowStatus::Ended(OutcomeKind::Cancelled))
+    );
     assert_eq!(view.cancelled, 4);
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -255,8 +261,8 @@ fn retry_failed_runs_only_the_failed_items() {
     run_to_end(&mut harness);
     {
         let view = harness.state().view.as_ref().unwrap();
-        assert_eq!(view.rows[0].status, RowStatus::Done);
-        assert_eq!(view.rows[1].status, RowStatus::Failed);
+        assert_eq!(view.rows[0].status, RowStatus::Ended(OutcomeKind::Done));
+        assert_eq!(view.rows[1].status, RowStatus::Ended(OutcomeKind::Failed));
         assert_eq!(
             view.rows[1].message.as_deref(),
             Some("the server answered 503 Service Unavailable")
@@ -268,7 +274,11 @@ fn retry_failed_runs_only_the_failed_items() {
     run_to_end(&mut harness);
     let view = harness.state().view.as_ref().unwrap();
     assert_eq!(view.total, 1, "only the failed item ran again");
-    assert!(view.rows.iter().all(|r| r.status == RowStatus::Done));
+    assert!(
+        view.rows
+            .iter()
+            .all(|r| r.status == RowStatus::Ended(OutcomeKind::Done))
+    );
     assert_eq!(
         std::fs::read(dir.path().join("flaky.txt")).unwrap(),
         body_for("flaky.txt", 200)

@@ -4,7 +4,7 @@
 //! records what the person did; the work itself happens in `DownpourApp`'s methods and on
 //! helper threads.
 
-use downpour::format;
+use downpour::{OutcomeKind, format};
 use egui::{Align, Key, Layout, Modifiers, RichText};
 
 use super::i18n::Lang;
@@ -98,15 +98,11 @@ impl DownpourApp {
                 .desired_width(ui.available_width()),
         );
         if view.failed + view.cancelled > 0 {
-            ui.label(format!(
-                "{} {} · {} {} · {} {}",
-                view.done,
-                t.status_done,
-                view.failed,
-                t.status_failed,
-                view.cancelled,
-                t.status_cancelled
-            ));
+            let counts: Vec<String> = OutcomeKind::ALL
+                .iter()
+                .map(|&kind| format!("{} {}", view.count(kind), lang.outcome(kind)))
+                .collect();
+            ui.label(counts.join(" · "));
         }
     }
 

@@ -8,6 +8,7 @@ use downpour::{ItemRecord, OutcomeKind, format, stats};
 use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
 
 use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
+use crate::gui::i18n::Lang;
 use crate::gui::model::{RowStatus, RunView};
 use crate::gui::style::{GREY, SKY, outcome_color};
 
@@ -20,11 +21,21 @@ pub struct Timeline {
     cache: Option<(CacheKey, TimelineBars)>,
 }
 
-/// The timeline's bars for the reported items.
-#[derive(Clone, Default)]
+/// The timeline's bars for the reported items: the waiting parts, then the rest of each bar
+/// grouped by outcome, in the order of [`OutcomeKind::ALL`].
+#[derive(Clone)]
 struct TimelineBars {
     waiting: Vec<Bar>,
-    groups: [Vec<Bar>; 3],
+    groups: Vec<(OutcomeKind, Vec<Bar>)>,
+}
+
+impl Default for TimelineBars {
+    fn default() -> Self {
+        Self {
+            waiting: Vec::new(),
+            groups: OutcomeKind::ALL.map(|kind| (kind, Vec::new())).into(),
+        }
+    }
 }
 
 impl Chart for Timeline {
@@ -34,6 +45,7 @@ impl Chart for Timeline {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
         let view = data.view;
+        let lang = Lang::En;
         let TimelineBars { waiting, groups } = self.bars(view);
         let running = running_bars(view);
         let total = view.elapsed_ms() as f64 / 1000.0;
@@ -54,7 +66,7 @@ impl Chart for Timeline {
                 // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
                 plot.bar_chart(
                     BarChart::new("waiting for first byte", waiting)
-                        .color(kind_style(OutcomeKind::Done).0.gamma_multiply(WAITING_FADE))
+                        .color(outcome_color(OutcomeKind::Done).gamma_multiply(WAITING_FADE))
                         .horizontal(),
                 );
                 plot.bar_chart(
@@ -62,15 +74,12 @@ impl Chart for Timeline {
                         .color(SKY.gamma_multiply(0.7))
                         .horizontal(),
                 );
-                for (slot, bars) in groups.into_iter().enumerate() {
-                    let (color, _, word) = kind_style(
-                        [
-                            OutcomeKind::Done,
-                            OutcomeKind::Failed,
-                            OutcomeKind::Cancelled,
-                        ][slot],
+                for (kind, bars) in groups {
+                    plot.bar_chart(
+                        BarChart::new(lang.outcome(kind), bars)
+                            .color(outcome_color(kind))
+                            .horizontal(),
                     );
-                    plot.bar_chart(BarChart::new(word, bars).color(color).horizontal());
                 }
                 plot.vline(VLine::new(format!("total {total:.2} s"), total).color(GREY));
             })
@@ -93,13 +102,14 @@ impl Timeline {
     }
 }
 
-fn kind_style(kind: OutcomeKind) -> (egui::Color32, f64, &'static str) {
-    let (width, word) = match kind {
-        OutcomeKind::Done => (0.7, "done"),
-        OutcomeKind::Failed => (0.45, "failed"),
-        OutcomeKind::Cancelled => (0.25, "cancelled"),
-    };
-    (outcome_color(kind), width, word)
+/// How thick a bar of `kind` is: failed and cancelled ones are thinner, so that a lane's
+/// outcomes read apart without their colours.
+fn bar_width(kind: OutcomeKind) -> f64 {
+    match kind {
+        OutcomeKind::Done => 0.7,
+        OutcomeKind::Failed => 0.45,
+        OutcomeKind::Cancelled => 0.25,
+    }
 }
 
 /// Downloads still running grow live, up to now.
@@ -122,13 +132,14 @@ fn running_bars(view: &RunView) -> Vec<Bar> {
 
 fn timeline_bars(view: &RunView) -> TimelineBars {
     let by_index: HashMap<usize, &ItemRecord> = view.records.iter().map(|r| (r.index, r)).collect();
+    let lang = Lang::En;
     let mut bars = TimelineBars::default();
     for lane in stats::lanes(&view.records) {
         for bar in &lane.bars {
-            let (color, width, word) = kind_style(bar.kind);
+            let (color, width) = (outcome_color(bar.kind), bar_width(bar.kind));
             let label = by_index
                 .get(&bar.index)
-                .map_or_else(String::new, |r| bar_label(r, bar, word));
+                .map_or_else(String::new, |r| bar_label(r, bar, lang.outcome(bar.kind)));
             let transfer_from = bar.first_byte.unwrap_or(bar.start).min(bar.end);
             if transfer_from > bar.start {
                 bars.waiting.push(
@@ -139,18 +150,14 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
                         .name(format!("{label}\n(waiting for the server)")),
                 );
             }
-            let slot = match bar.kind {
-                OutcomeKind::Done => 0,
-                OutcomeKind::Failed => 1,
-                OutcomeKind::Cancelled => 2,
-            };
-            bars.groups[slot].push(
-                Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
-                    .base_offset(transfer_from)
-                    .width(width)
-                    .fill(color)
-                    .name(label),
-            );
+            let transfer = Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
+                .base_offset(transfer_from)
+                .width(width)
+                .fill(color)
+                .name(label);
+            if let Some((_, group)) = bars.groups.iter_mut().find(|(kind, _)| *kind == bar.kind) {
+                group.push(transfer);
+            }
         }
     }
     bars
