@@ -88,9 +88,10 @@ impl DownpourApp {
                 .add_enabled(!running, egui::Button::new(t.import))
                 .on_hover_text(t.import_tip);
             if import.clicked() {
-                self.spawn_helper(ui.ctx(), || {
+                let filter = t.link_lists;
+                self.spawn_helper(ui.ctx(), move || {
                     let paths = rfd::FileDialog::new()
-                        .add_filter("Link lists", &["txt", "csv", "list"])
+                        .add_filter(filter, &["txt", "csv", "list"])
                         .pick_files()?;
                     Some(super::read_lists(paths))
                 });

@@ -138,6 +138,8 @@ pub struct DownpourApp {
     pub notice: Option<String>,
     confirm_close: bool,
     quit_when_done: bool,
+    /// The language the window's title was last set in.
+    titled: Option<Lang>,
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
@@ -159,6 +161,7 @@ impl DownpourApp {
             notice: None,
             confirm_close: false,
             quit_when_done: false,
+            titled: None,
             helper_tx,
             helper_rx,
             parsed_text: String::new(),

@@ -43,25 +43,21 @@ impl DownpourApp {
 
     /// Export CSV and Export JSON, enabled once the run has finished.
     pub(super) fn export_buttons_ui(&self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
         let finished = self.view.as_ref().is_some_and(RunView::is_finished);
         let ctx = ui.ctx().clone();
-        if ui
-            .add_enabled(finished, egui::Button::new("Export CSV"))
-            .on_hover_text(
-                "Save one row per file (times, sizes, errors, SHA-256) in the save folder",
-            )
-            .on_disabled_hover_text("Available when the run has finished")
-            .clicked()
-        {
-            self.export(&ctx, ExportFormat::Csv);
-        }
-        if ui
-            .add_enabled(finished, egui::Button::new("Export JSON"))
-            .on_hover_text("Save the run report as JSON in the save folder")
-            .on_disabled_hover_text("Available when the run has finished")
-            .clicked()
-        {
-            self.export(&ctx, ExportFormat::Json);
+        for (format, text, tip) in [
+            (ExportFormat::Csv, t.export_csv, t.export_csv_tip),
+            (ExportFormat::Json, t.export_json, t.export_json_tip),
+        ] {
+            if ui
+                .add_enabled(finished, egui::Button::new(text))
+                .on_hover_text(tip)
+                .on_disabled_hover_text(t.export_when_finished)
+                .clicked()
+            {
+                self.export(&ctx, format);
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ use egui_kittest::wgpu::WgpuTestRenderer;
 use egui_kittest::{Harness, HarnessBuilder};
 
 use super::charts::{Chart, ChartData, CompletionOrder, RunComparison, Timeline};
+use super::i18n::Lang;
 use super::model::RunView;
 use super::{DownpourApp, Settings, Tab};
 use downpour::stats;
@@ -200,6 +201,7 @@ fn single_chart(mut chart: impl Chart + 'static, run: RunView) -> Harness<'stati
             view: &run,
             history: &history,
             reset: 0,
+            lang: Lang::En,
         };
         chart.ui(ui, &data, CHART_SIZE);
     })
@@ -233,7 +235,7 @@ fn charts_tab_snapshot() {
         workers: 4,
         retries: 3,
         checksums: true,
-        language: Some(super::i18n::Lang::En),
+        language: Some(Lang::En),
         ..Settings::default()
     });
     app.view = Some(finished_view(Mode::Submit, 4, &submit_records()));

@@ -14,6 +14,7 @@ impl DownpourApp {
     /// The whole window.
     pub fn window_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.title_ui(&ctx);
         self.shortcuts_ui(&ctx);
         self.close_guard_ui(&ctx);
         self.dropped_files_ui(&ctx);
@@ -36,6 +37,15 @@ impl DownpourApp {
         });
     }
 
+    /// Names the window in its language, once per change of language.
+    fn title_ui(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        if self.titled != Some(lang) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(lang.t().window_title.into()));
+            self.titled = Some(lang);
+        }
+    }
+
     fn shortcuts_ui(&mut self, ctx: &egui::Context) {
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter)) {
             self.start(ctx);
@@ -53,7 +63,7 @@ impl DownpourApp {
                 egui::ComboBox::from_label(t.language)
                     .selected_text(lang.name())
                     .show_ui(ui, |ui| {
-                        for option in [Lang::En, Lang::Zh] {
+                        for option in Lang::ALL {
                             ui.selectable_value(&mut chosen, option, option.name())
                                 .on_hover_text(t.language_tip);
                         }

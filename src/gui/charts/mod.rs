@@ -10,6 +10,7 @@ use egui::RichText;
 use egui_plot::{GridInput, GridMark};
 
 use super::DownpourApp;
+use super::i18n::{Lang, Texts};
 use super::model::RunView;
 use downpour::stats::RunSummary;
 
@@ -25,12 +26,14 @@ pub struct ChartData<'a> {
     pub history: &'a [RunSummary],
     /// Bumped by Reset zoom: part of each plot's id, so a new value forgets zoom and pan.
     pub reset: u64,
+    /// The language of the titles, axes, legends and tooltips.
+    pub lang: Lang,
 }
 
 /// One chart of the Charts tab.
 pub trait Chart {
     /// The heading above the chart, which also names it for screen readers and tests.
-    fn title(&self) -> &'static str;
+    fn title(&self, t: &'static Texts) -> &'static str;
 
     /// Draws the chart at `size` and returns the plot's response.
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response;
@@ -60,20 +63,22 @@ impl Default for Charts {
     }
 }
 
-/// Which run, and how many of its items were reported, a cached chart was built from: a
-/// chart rebuilds its series only when this changes, not every frame.
-pub type CacheKey = (std::time::Instant, usize);
+/// Which run, how many of its items were reported and in which language a cached chart was
+/// built: a chart rebuilds its series only when this changes, not every frame.
+pub type CacheKey = (std::time::Instant, usize, Lang);
 
-/// The cache key of `view` now.
-pub fn cache_key(view: &RunView) -> CacheKey {
-    (view.started, view.records.len())
+/// The cache key of `data` now.
+pub fn cache_key(data: &ChartData<'_>) -> CacheKey {
+    (data.view.started, data.view.records.len(), data.lang)
 }
 
 impl DownpourApp {
     /// Reset zoom, Save chart as PNG, the exports, then every chart under its title.
     pub(super) fn charts_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let t = lang.t();
         if self.view.is_none() {
-            ui.label(self.lang().t().no_run_yet);
+            ui.label(t.no_run_yet);
             return;
         }
         let ctx = ui.ctx().clone();
@@ -81,12 +86,12 @@ impl DownpourApp {
         let mut reset_zoom = false;
         ui.horizontal(|ui| {
             reset_zoom = ui
-                .button("Reset zoom")
-                .on_hover_text("Show the whole of every chart again")
+                .button(t.reset_zoom)
+                .on_hover_text(t.reset_zoom_tip)
                 .clicked();
             save_png = ui
-                .button("Save chart as PNG")
-                .on_hover_text("Save a picture of these charts in the save folder")
+                .button(t.save_png)
+                .on_hover_text(t.save_png_tip)
                 .clicked();
             self.export_buttons_ui(ui);
         });
@@ -108,13 +113,14 @@ impl DownpourApp {
             view,
             history: &self.history,
             reset: self.charts.reset,
+            lang,
         };
         let charts = &mut self.charts.charts;
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
                 for chart in charts.iter_mut() {
-                    let title = ui.label(RichText::new(chart.title()).strong());
+                    let title = ui.label(RichText::new(chart.title(t)).strong());
                     chart.ui(ui, &data, size).labelled_by(title.id);
                 }
             });

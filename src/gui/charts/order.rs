@@ -6,6 +6,7 @@ use downpour::{Mode, stats};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
 use super::{CacheKey, Chart, ChartData, cache_key, nice_grid};
+use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
 /// The completion-order chart, with its points cached per run and number of reported items.
@@ -38,12 +39,13 @@ impl OrderSeries {
 }
 
 impl Chart for CompletionOrder {
-    fn title(&self) -> &'static str {
-        "Completion order: position in the list against order of the result"
+    fn title(&self, t: &'static Texts) -> &'static str {
+        t.order_title
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
-        let key = cache_key(data.view);
+        let t = data.lang.t();
+        let key = cache_key(data);
         if self
             .cache
             .as_ref()
@@ -60,17 +62,20 @@ impl Chart for CompletionOrder {
             .width(size.x)
             .height(size.y)
             .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-            .x_axis_label("position in the list")
+            .x_axis_label(t.order_x)
             .x_grid_spacer(|input| nice_grid(input, 10.0, 1.0))
-            .y_axis_label("order of the result")
+            .y_axis_label(t.order_y)
             .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
             .show(ui, |plot| {
                 plot.line(
-                    Line::new("input order", PlotPoints::from(vec![[1.0, 1.0], [n, n]]))
-                        .color(GREY),
+                    Line::new(
+                        t.legend_input_order,
+                        PlotPoints::from(vec![[1.0, 1.0], [n, n]]),
+                    )
+                    .color(GREY),
                 );
                 plot.points(
-                    Points::new("reported", PlotPoints::Borrowed(&series.reported))
+                    Points::new(t.legend_reported, PlotPoints::Borrowed(&series.reported))
                         .shape(MarkerShape::Circle)
                         .radius(4.0)
                         .color(BLUE)
@@ -78,14 +83,11 @@ impl Chart for CompletionOrder {
                 );
                 if map {
                     plot.points(
-                        Points::new(
-                            "finished downloading",
-                            PlotPoints::Borrowed(&series.finished),
-                        )
-                        .shape(MarkerShape::Diamond)
-                        .radius(4.0)
-                        .color(ORANGE)
-                        .filled(false),
+                        Points::new(t.legend_finished, PlotPoints::Borrowed(&series.finished))
+                            .shape(MarkerShape::Diamond)
+                            .radius(4.0)
+                            .color(ORANGE)
+                            .filled(false),
                     );
                 }
             })

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use downpour::{ItemRecord, OutcomeKind, format, stats};
+use downpour::{ItemRecord, OutcomeKind, stats};
 use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
 
 use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
-use crate::gui::i18n::Lang;
+use crate::gui::i18n::{BarItem, Lang, Texts};
 use crate::gui::model::{RowStatus, RunView};
 use crate::gui::style::{GREY, SKY, outcome_color};
 
@@ -39,24 +39,24 @@ impl Default for TimelineBars {
 }
 
 impl Chart for Timeline {
-    fn title(&self) -> &'static str {
-        "Timeline: one lane per worker"
+    fn title(&self, t: &'static Texts) -> &'static str {
+        t.timeline_title
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
-        let view = data.view;
-        let lang = Lang::En;
-        let TimelineBars { waiting, groups } = self.bars(view);
-        let running = running_bars(view);
+        let (view, lang) = (data.view, data.lang);
+        let t = lang.t();
+        let TimelineBars { waiting, groups } = self.bars(data);
+        let running = running_bars(view, lang);
         let total = view.elapsed_ms() as f64 / 1000.0;
         Plot::new(("timeline", data.reset))
             .width(size.x)
             .height(size.y)
             .legend(Legend::default())
-            .x_axis_label("seconds since start")
+            .x_axis_label(t.timeline_x)
             .x_grid_spacer(|input| nice_grid(input, 8.0, 0.001))
             .x_axis_formatter(|mark, _| tick_label(mark))
-            .y_axis_label("worker")
+            .y_axis_label(t.timeline_y)
             .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
             .include_x(0.0)
             // Room above the top lane for the legend.
@@ -65,12 +65,12 @@ impl Chart for Timeline {
             .show(ui, |plot| {
                 // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
                 plot.bar_chart(
-                    BarChart::new("waiting for first byte", waiting)
+                    BarChart::new(t.legend_waiting, waiting)
                         .color(outcome_color(OutcomeKind::Done).gamma_multiply(WAITING_FADE))
                         .horizontal(),
                 );
                 plot.bar_chart(
-                    BarChart::new("downloading", running)
+                    BarChart::new(t.status_downloading, running)
                         .color(SKY.gamma_multiply(0.7))
                         .horizontal(),
                 );
@@ -81,7 +81,7 @@ impl Chart for Timeline {
                             .horizontal(),
                     );
                 }
-                plot.vline(VLine::new(format!("total {total:.2} s"), total).color(GREY));
+                plot.vline(VLine::new(lang.total_line(total), total).color(GREY));
             })
             .response
     }
@@ -89,12 +89,12 @@ impl Chart for Timeline {
 
 impl Timeline {
     /// The bars of the reported items, rebuilt only when a new item was reported.
-    fn bars(&mut self, view: &RunView) -> TimelineBars {
-        let key = cache_key(view);
+    fn bars(&mut self, data: &ChartData<'_>) -> TimelineBars {
+        let key = cache_key(data);
         match &self.cache {
             Some((cached, bars)) if *cached == key => bars.clone(),
             _ => {
-                let bars = timeline_bars(view);
+                let bars = timeline_bars(data.view, data.lang);
                 self.cache = Some((key, bars.clone()));
                 bars
             }
@@ -113,7 +113,7 @@ fn bar_width(kind: OutcomeKind) -> f64 {
 }
 
 /// Downloads still running grow live, up to now.
-fn running_bars(view: &RunView) -> Vec<Bar> {
+fn running_bars(view: &RunView, lang: Lang) -> Vec<Bar> {
     let now = view.elapsed_ms() as f64 / 1000.0;
     view.rows
         .iter()
@@ -124,22 +124,21 @@ fn running_bars(view: &RunView) -> Vec<Bar> {
                 Bar::new(r.worker as f64, (now - start).max(0.001))
                     .base_offset(start)
                     .width(0.7)
-                    .name(format!("#{} {} (downloading)", r.index, r.name)),
+                    .name(lang.running_tooltip(r.index, &r.name)),
             )
         })
         .collect()
 }
 
-fn timeline_bars(view: &RunView) -> TimelineBars {
+fn timeline_bars(view: &RunView, lang: Lang) -> TimelineBars {
     let by_index: HashMap<usize, &ItemRecord> = view.records.iter().map(|r| (r.index, r)).collect();
-    let lang = Lang::En;
     let mut bars = TimelineBars::default();
     for lane in stats::lanes(&view.records) {
         for bar in &lane.bars {
             let (color, width) = (outcome_color(bar.kind), bar_width(bar.kind));
             let label = by_index
                 .get(&bar.index)
-                .map_or_else(String::new, |r| bar_label(r, bar, lang.outcome(bar.kind)));
+                .map_or_else(String::new, |r| bar_label(r, bar, lang));
             let transfer_from = bar.first_byte.unwrap_or(bar.start).min(bar.end);
             if transfer_from > bar.start {
                 bars.waiting.push(
@@ -147,7 +146,7 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
                         .base_offset(bar.start)
                         .width(width)
                         .fill(color.gamma_multiply(WAITING_FADE))
-                        .name(format!("{label}\n(waiting for the server)")),
+                        .name(format!("{label}\n{}", lang.t().waiting_for_server)),
                 );
             }
             let transfer = Bar::new(lane.worker as f64, (bar.end - transfer_from).max(0.001))
@@ -164,16 +163,16 @@ fn timeline_bars(view: &RunView) -> TimelineBars {
 }
 
 /// A bar's tooltip: the item, its address, its size and times, and its error.
-fn bar_label(r: &ItemRecord, bar: &stats::Bar, word: &str) -> String {
-    let mut text = format!(
-        "#{} {} ({word})\n{}\n{} · start {:.2} s · end {:.2} s",
-        r.index,
-        r.file_name(),
-        r.url,
-        format::bytes(r.bytes),
-        bar.start,
-        bar.end
-    );
+fn bar_label(r: &ItemRecord, bar: &stats::Bar, lang: Lang) -> String {
+    let mut text = lang.bar_tooltip(&BarItem {
+        index: r.index,
+        name: &r.file_name(),
+        outcome: lang.outcome(bar.kind),
+        url: &r.url,
+        bytes: r.bytes,
+        start: bar.start,
+        end: bar.end,
+    });
     if let Some(err) = r.outcome.error() {
         text.push('\n');
         text.push_str(&err.to_string());
