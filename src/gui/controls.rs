@@ -5,7 +5,7 @@ use downpour::Mode;
 use egui::RichText;
 
 use super::style::ORANGE;
-use super::{DownpourApp, FolderProblem, UiMessage, open_in_file_manager};
+use super::{DownpourApp, FolderProblem, Notice, UiMessage, open_in_file_manager};
 
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
@@ -68,7 +68,7 @@ impl DownpourApp {
             .show(ui, |ui| {
                 for bad in rejected.iter().take(SHOWN_BAD_LINES) {
                     ui.label(
-                        RichText::new(lang.bad_line(bad.line, &bad.reason.to_string()))
+                        RichText::new(lang.bad_line(bad.line, &lang.line_error(&bad.reason)))
                             .color(ORANGE),
                     )
                     .on_hover_text(&bad.text);
@@ -128,11 +128,10 @@ impl DownpourApp {
                 .on_hover_text(t.choose_tip)
                 .clicked()
             {
-                let unavailable = t.dialog_unavailable;
                 self.spawn_helper(ui.ctx(), move || {
                     Some(match rfd::FileDialog::new().pick_folder() {
                         Some(path) => UiMessage::Folder(path),
-                        None => UiMessage::Notice(unavailable.to_owned()),
+                        None => UiMessage::Notice(Notice::NoDialog),
                     })
                 });
             }
@@ -146,29 +145,26 @@ impl DownpourApp {
         });
         self.folder_problem_ui(ui);
         if let Some(notice) = &self.notice {
-            ui.label(RichText::new(notice).weak());
+            ui.label(RichText::new(self.lang().notice(notice)).weak());
         }
     }
 
     /// What is wrong with the save folder, with Create it for a missing one.
     fn folder_problem_ui(&mut self, ui: &mut egui::Ui) {
-        let t = self.lang().t();
-        match self.folder_problem.clone() {
-            Some(FolderProblem::Missing(path)) => {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        RichText::new(format!("{} {}", path.display(), t.folder_missing))
-                            .color(ORANGE),
-                    );
-                    if ui.button(t.create_folder).clicked() {
-                        self.create_folder();
-                    }
-                });
-            }
-            Some(FolderProblem::Unusable(sentence)) => {
-                ui.label(RichText::new(sentence).color(ORANGE));
-            }
-            None => {}
+        let lang = self.lang();
+        let Some(problem) = &self.folder_problem else {
+            return;
+        };
+        let sentence = RichText::new(lang.folder_problem(problem)).color(ORANGE);
+        if matches!(problem, FolderProblem::Missing(_)) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(sentence);
+                if ui.button(lang.t().create_folder).clicked() {
+                    self.create_folder();
+                }
+            });
+        } else {
+            ui.label(sentence);
         }
     }
 

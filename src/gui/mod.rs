@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use i18n::Lang;
 use model::RunView;
 pub use tasks::{
-    ExportFormat, FolderProblem, UiMessage, check_folder, open_in_file_manager, read_lists,
+    ExportFormat, FolderProblem, Notice, UiMessage, check_folder, open_in_file_manager, read_lists,
 };
 
 /// How long one frame may spend applying engine events before it yields to drawing.
@@ -119,7 +119,7 @@ pub struct DownpourApp {
     /// A problem with the save folder, shown next to it.
     pub folder_problem: Option<FolderProblem>,
     /// A one-line message for the person (dialog unavailable, file unreadable…).
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     confirm_close: bool,
     quit_when_done: bool,
     /// The language the window's title was last set in.
@@ -288,12 +288,11 @@ impl DownpourApp {
         let (Some(run), Some(view)) = (&self.run, &mut self.view) else {
             return;
         };
-        let lang = self.settings.language.unwrap_or_else(Lang::from_system);
         let deadline = Instant::now() + EVENT_BUDGET;
         let mut finished = false;
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
-            view.apply(event, |a, of, reason| lang.retrying(a, of, reason));
+            view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();
                 break;

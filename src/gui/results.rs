@@ -85,7 +85,10 @@ fn result_line_ui(ui: &mut egui::Ui, line: &ResultLine, lang: Lang) {
             "#{}  {}  {}  {:.2} s",
             line.index,
             lang.outcome(line.outcome),
-            line.detail,
+            match &line.error {
+                Some(err) => lang.download_error(err),
+                None => line.name.clone(),
+            },
             line.secs
         ))
         .color(color)

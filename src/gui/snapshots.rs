@@ -122,9 +122,9 @@ fn finished_view(mode: Mode, workers: usize, records: &[ItemRecord]) -> RunView 
     let mut view = RunView::new(mode, workers, &jobs, Vec::new());
     let elapsed_ms = records.iter().map(|r| r.reported_ms).max().unwrap_or(0);
     for record in records {
-        view.apply(Event::ItemReported(record.clone()), |_, _, _| String::new());
+        view.apply(Event::ItemReported(record.clone()));
     }
-    view.apply(Event::RunFinished { elapsed_ms }, |_, _, _| String::new());
+    view.apply(Event::RunFinished { elapsed_ms });
     view
 }
 

@@ -144,9 +144,9 @@ fn status_text(row: &Row, lang: Lang) -> String {
         RowStatus::Downloading => t.status_downloading,
         RowStatus::Ended(kind) => lang.outcome(kind),
     };
-    match &row.message {
-        Some(message) if row.status != RowStatus::Ended(OutcomeKind::Done) => {
-            format!("{status}: {message}")
+    match &row.note {
+        Some(note) if row.status != RowStatus::Ended(OutcomeKind::Done) => {
+            lang.status_with_note(status, &lang.row_note(note))
         }
         _ => status.to_owned(),
     }

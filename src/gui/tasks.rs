@@ -13,17 +13,71 @@ pub enum UiMessage {
     Folder(PathBuf),
     /// Text to add to the links box (an imported or dropped list).
     AddLinks(String),
-    /// A dialog returned nothing or a file could not be read.
-    Notice(String),
+    /// Something to tell the person: a file saved, a dialog missing, a file unreadable.
+    Notice(Notice),
 }
 
-/// The state of the save folder, checked when the person starts a run or creates it.
+/// A one-line message for the person, kept as data so that it is shown in the language of
+/// the moment (`Lang::notice`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// An export or a picture was saved here.
+    Saved(PathBuf),
+    /// A file could not be written in `folder`.
+    NotSaved {
+        /// The save folder.
+        folder: PathBuf,
+        /// Why.
+        problem: IoProblem,
+    },
+    /// A list file could not be read.
+    NotRead {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        problem: IoProblem,
+    },
+    /// The chart picture could not be encoded.
+    NotEncoded,
+    /// This desktop has no folder dialog.
+    NoDialog,
+}
+
+/// What is wrong with the save folder, found when the person starts a run or creates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FolderProblem {
+    /// The folder field is empty.
+    NotChosen,
     /// The folder does not exist; the window offers to create it.
     Missing(PathBuf),
-    /// It cannot be used; the sentence says why.
-    Unusable(String),
+    /// The path names a file.
+    NotAFolder(PathBuf),
+    /// It cannot be written (or read, or created).
+    Unusable {
+        /// The folder.
+        folder: PathBuf,
+        /// Why.
+        problem: IoProblem,
+    },
+}
+
+/// A file-system error as data: its kind, for the translations, and the engine's English
+/// words for it (which also carry the system's own message for the rarer kinds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IoProblem {
+    /// What kind of error it was.
+    pub kind: std::io::ErrorKind,
+    /// `permission denied`, `the disk is read-only`…
+    pub english: String,
+}
+
+impl From<&std::io::Error> for IoProblem {
+    fn from(err: &std::io::Error) -> Self {
+        Self {
+            kind: err.kind(),
+            english: downpour::error::describe_io(err),
+        }
+    }
 }
 
 impl DownpourApp {
@@ -50,7 +104,7 @@ impl DownpourApp {
         let folder = self.folder();
         self.folder_problem = std::fs::create_dir_all(&folder)
             .err()
-            .map(|err| FolderProblem::Unusable(folder_sentence(&folder, &err)));
+            .map(|err| unusable(&folder, &err));
     }
 
     /// Reads list files (imported or dropped) off the UI thread.
@@ -70,11 +124,10 @@ pub fn read_lists(paths: Vec<PathBuf>) -> UiMessage {
                 text.push('\n');
             }
             Err(err) => {
-                return UiMessage::Notice(format!(
-                    "Could not read {}: {}.",
-                    path.display(),
-                    downpour::error::describe_io(&err)
-                ));
+                return UiMessage::Notice(Notice::NotRead {
+                    problem: IoProblem::from(&err),
+                    path,
+                });
             }
         }
     }
@@ -124,21 +177,27 @@ impl DownpourApp {
                 .name("downpour-png".into())
                 .spawn(move || {
                     let chart = image.region(&area, Some(pixels_per_point));
-                    let [w, h] = chart.size;
-                    let rgba: Vec<u8> = chart.pixels.iter().flat_map(|c| c.to_array()).collect();
-                    let mut png = Vec::new();
-                    let encoded = image::RgbaImage::from_raw(w as u32, h as u32, rgba).map(|img| {
-                        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                    });
-                    let message = match encoded {
-                        Some(Ok(())) => save_new_file(&folder, "downpour-charts.png", &png),
-                        _ => UiMessage::Notice("Could not encode the chart image.".into()),
+                    let message = match encode_png(&chart) {
+                        Some(png) => save_new_file(&folder, "downpour-charts.png", &png),
+                        None => UiMessage::Notice(Notice::NotEncoded),
                     };
                     let _ = tx.send(message);
                     waker.request_repaint();
                 });
         });
     }
+}
+
+/// The picture as PNG bytes, if it can be encoded.
+fn encode_png(picture: &egui::ColorImage) -> Option<Vec<u8>> {
+    let [w, h] = picture.size;
+    let rgba: Vec<u8> = picture.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let image = image::RgbaImage::from_raw(u32::try_from(w).ok()?, u32::try_from(h).ok()?, rgba)?;
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    Some(png)
 }
 
 /// Writes `bytes` as a new file named like `name` in `folder` (`name (1).ext` if taken).
@@ -148,14 +207,13 @@ fn save_new_file(folder: &Path, name: &str, bytes: &[u8]) -> UiMessage {
     let part = downpour::names::part_path(&path);
     let written = std::fs::write(&part, bytes).and_then(|()| book.finalize(&part, &path));
     match written {
-        Ok(saved) => UiMessage::Notice(format!("Saved {}", saved.display())),
+        Ok(saved) => UiMessage::Notice(Notice::Saved(saved)),
         Err(err) => {
             let _ = std::fs::remove_file(&part);
-            UiMessage::Notice(format!(
-                "Could not save in {}: {}.",
-                folder.display(),
-                downpour::error::describe_io(&err)
-            ))
+            UiMessage::Notice(Notice::NotSaved {
+                folder: folder.to_owned(),
+                problem: IoProblem::from(&err),
+            })
         }
     }
 }
@@ -163,33 +221,24 @@ fn save_new_file(folder: &Path, name: &str, bytes: &[u8]) -> UiMessage {
 /// Checks that `folder` exists and can be written, by creating and removing a probe file.
 pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
     if folder.as_os_str().is_empty() {
-        return Err(FolderProblem::Unusable(
-            "Type or choose the folder to save the files in.".into(),
-        ));
+        return Err(FolderProblem::NotChosen);
     }
     match std::fs::metadata(folder) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             return Err(FolderProblem::Missing(folder.to_owned()));
         }
-        Err(err) => return Err(FolderProblem::Unusable(folder_sentence(folder, &err))),
-        Ok(meta) if !meta.is_dir() => {
-            return Err(FolderProblem::Unusable(format!(
-                "{} is a file, not a folder.",
-                folder.display()
-            )));
-        }
+        Err(err) => return Err(unusable(folder, &err)),
+        Ok(meta) if !meta.is_dir() => return Err(FolderProblem::NotAFolder(folder.to_owned())),
         Ok(_) => {}
     }
-    downpour::names::probe_writable(folder)
-        .map_err(|err| FolderProblem::Unusable(folder_sentence(folder, &err)))
+    downpour::names::probe_writable(folder).map_err(|err| unusable(folder, &err))
 }
 
-fn folder_sentence(folder: &Path, err: &std::io::Error) -> String {
-    format!(
-        "Cannot save into {}: {}.",
-        folder.display(),
-        downpour::error::describe_io(err)
-    )
+fn unusable(folder: &Path, err: &std::io::Error) -> FolderProblem {
+    FolderProblem::Unusable {
+        folder: folder.to_owned(),
+        problem: IoProblem::from(err),
+    }
 }
 
 /// Opens `path` in the system's file manager without waiting for it.

@@ -13,6 +13,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use server::{TestServer, body_for};
 
+use super::i18n::Lang;
 use super::model::RowStatus;
 use super::{DownpourApp, Settings, Tab};
 use downpour::{Mode, OutcomeKind};
@@ -264,8 +265,8 @@ fn retry_failed_runs_only_the_failed_items() {
         assert_eq!(view.rows[0].status, RowStatus::Ended(OutcomeKind::Done));
         assert_eq!(view.rows[1].status, RowStatus::Ended(OutcomeKind::Failed));
         assert_eq!(
-            view.rows[1].message.as_deref(),
-            Some("the server answered 503 Service Unavailable")
+            view.rows[1].note.as_ref().map(|n| Lang::En.row_note(n)),
+            Some("the server answered 503 Service Unavailable".to_owned())
         );
     }
     harness.get_by_label_contains("503 Service Unavailable");
@@ -344,6 +345,36 @@ fn chinese_interface_is_one_click_away() {
     harness.run_steps(2);
     harness.get_by_label("要下载的链接");
     harness.get_by_label("多线程（按完成顺序）");
+}
+
+#[test]
+fn errors_are_shown_in_chinese_in_the_chinese_window() {
+    let fonts = super::fonts::font_definitions(&super::fonts::find_fallback_fonts());
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.ctx.set_fonts(fonts);
+    harness.state_mut().settings.language = Some(Lang::Zh);
+    harness.run_steps(2);
+    harness.get_by_label("链接").click();
+    harness.run_steps(2);
+    let links = format!("ftp://old.example/c\n{}", server.url("gone.bin?status=404"));
+    harness.event(egui::Event::Paste(links));
+    harness.run_steps(2);
+    harness.get_by_label("第 1 行：只能下载 http:// 和 https:// 链接，不能下载 ftp:");
+    harness.get_by_label("开始").click();
+    run_to_end(&mut harness);
+    // The failed row, the results and the export's English sentence (it is data).
+    harness.get_by_label("失败：服务器返回 404（未找到）");
+    harness.get_by_label("结果").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("失败  服务器返回 404（未找到）");
+    let view = harness.state().view.as_ref().unwrap();
+    let report = downpour::report::Report::new(view.mode, 1, 0, &view.records).to_csv();
+    assert!(
+        report.contains("the server answered 404 Not Found"),
+        "{report}"
+    );
 }
 
 /// An in-memory `eframe::Storage`, as eframe's file storage behaves.
@@ -446,7 +477,7 @@ fn results_export_as_csv_and_json_without_overwriting() {
         let saved = dir.path().join(file);
         let notice = format!("Saved {}", saved.display());
         step_until(&mut harness, &notice, |h| {
-            h.state().notice.as_deref() == Some(notice.as_str())
+            h.state().notice.as_ref().map(|n| Lang::En.notice(n)) == Some(notice.clone())
         });
     }
     assert_eq!(
@@ -519,21 +550,15 @@ fn frame_time_with_ten_thousand_rows() {
         let view = app.view.as_mut().unwrap();
         for k in 0..16 {
             let index = (n * 16 + k) % 10_000 + 1;
-            view.apply(
-                Event::ItemStarted {
-                    index,
-                    worker: k + 1,
-                    at_ms: n as u64,
-                },
-                |_, _, _| String::new(),
-            );
-            view.apply(
-                Event::Progress {
-                    index,
-                    bytes: 4096 * n as u64,
-                },
-                |_, _, _| String::new(),
-            );
+            view.apply(Event::ItemStarted {
+                index,
+                worker: k + 1,
+                at_ms: n as u64,
+            });
+            view.apply(Event::Progress {
+                index,
+                bytes: 4096 * n as u64,
+            });
         }
         let start = Instant::now();
         frame(&mut app);

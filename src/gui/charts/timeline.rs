@@ -175,7 +175,7 @@ fn bar_label(r: &ItemRecord, bar: &stats::Bar, lang: Lang) -> String {
     });
     if let Some(err) = r.outcome.error() {
         text.push('\n');
-        text.push_str(&err.to_string());
+        text.push_str(&lang.download_error(err));
     }
     text
 }

@@ -22,6 +22,7 @@ pub const EN: Texts = Texts {
     open_folder_tip: "Show the save folder in your file manager",
     folder_missing: "This folder does not exist yet.",
     create_folder: "Create it",
+    folder_not_chosen: "Type or choose the folder to save the files in.",
     mode_heading: "How to download",
     mode_sequential: "Sequential",
     mode_submit: "Threaded (as completed)",
@@ -104,5 +105,6 @@ pub const EN: Texts = Texts {
     close_cancel_and_quit: "Cancel downloads and quit",
     close_keep: "Keep downloading",
     drop_hint: "Drop to add the links",
+    could_not_encode: "Could not encode the chart image.",
     dialog_unavailable: "The folder dialog is not available on this desktop: type or paste the folder's path in the field instead.",
 };

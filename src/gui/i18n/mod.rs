@@ -1,9 +1,11 @@
 //! The window's words in English and Simplified Chinese (the language of the tutorial that
 //! inspired Downpour), chosen from the system language and switchable in the window. Fixed
 //! texts are fields of [`Texts`] (`texts.rs`, one file per language); sentences with numbers
-//! or names in them are `Lang`'s methods (`sentences.rs`).
+//! or names in them are `Lang`'s methods (`sentences.rs`), and so are the engine's errors,
+//! notices and folder problems (`errors.rs`).
 
 mod en;
+mod errors;
 mod sentences;
 mod texts;
 mod zh;

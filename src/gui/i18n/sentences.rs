@@ -35,6 +35,14 @@ impl Lang {
         }
     }
 
+    /// A row's status followed by its note: `failed: the server answered 404 Not Found`.
+    pub fn status_with_note(self, status: &str, note: &str) -> String {
+        match self {
+            Lang::En => format!("{status}: {note}"),
+            Lang::Zh => format!("{status}：{note}"),
+        }
+    }
+
     /// `12/100 files`.
     pub fn files_done(self, done: usize, total: usize) -> String {
         match self {

@@ -40,6 +40,8 @@ pub struct Texts {
     pub folder_missing: &'static str,
     /// The button that creates it.
     pub create_folder: &'static str,
+    /// Asked for when the folder field is empty.
+    pub folder_not_chosen: &'static str,
     /// The heading of the mode section.
     pub mode_heading: &'static str,
     /// The sequential mode's name.
@@ -206,4 +208,6 @@ pub struct Texts {
     pub drop_hint: &'static str,
     /// Said when no folder dialog can be shown.
     pub dialog_unavailable: &'static str,
+    /// Said when the chart picture could not be made.
+    pub could_not_encode: &'static str,
 }

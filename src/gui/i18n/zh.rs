@@ -23,6 +23,7 @@ pub const ZH: Texts = Texts {
     open_folder_tip: "在文件管理器中显示保存文件夹",
     folder_missing: "这个文件夹还不存在。",
     create_folder: "创建",
+    folder_not_chosen: "请输入或选择保存文件的文件夹。",
     mode_heading: "下载方式",
     mode_sequential: "顺序下载",
     mode_submit: "多线程（按完成顺序）",
@@ -105,5 +106,6 @@ pub const ZH: Texts = Texts {
     close_cancel_and_quit: "取消下载并退出",
     close_keep: "继续下载",
     drop_hint: "松开以添加链接",
+    could_not_encode: "无法生成图表图片。",
     dialog_unavailable: "此桌面没有文件夹对话框：请在输入框中输入或粘贴文件夹路径。",
 };
