@@ -5,7 +5,7 @@ use downpour::Mode;
 use egui::RichText;
 
 use super::style::ORANGE;
-use super::{DownpourApp, FolderProblem, Notice, UiMessage, open_in_file_manager};
+use super::{DownpourApp, FolderProblem, Notice, UiMessage};
 
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
@@ -140,7 +140,7 @@ impl DownpourApp {
                 .on_hover_text(t.open_folder_tip)
                 .clicked()
             {
-                open_in_file_manager(&self.folder());
+                self.open_folder(ui.ctx(), self.folder());
             }
         });
         self.folder_problem_ui(ui);
@@ -160,7 +160,7 @@ impl DownpourApp {
             ui.horizontal_wrapped(|ui| {
                 ui.label(sentence);
                 if ui.button(lang.t().create_folder).clicked() {
-                    self.create_folder();
+                    self.create_folder(ui.ctx());
                 }
             });
         } else {

@@ -1,5 +1,6 @@
 //! The desktop window: a thin egui layer over the engine. It turns clicks into runs, drains
-//! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`.
+//! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`:
+//! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
 pub mod args;
 mod charts;
@@ -8,6 +9,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod model;
 mod results;
+mod run;
 mod style;
 mod table;
 mod tasks;
@@ -22,17 +24,13 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use downpour::{
-    Event, EventSink, Job, Mode, ParsedList, RunConfig, RunHandle, parse_list, start_run,
-};
+use downpour::{Event, Mode, ParsedList, RunConfig, RunHandle, parse_list};
 use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
 use i18n::Lang;
 use model::RunView;
-pub use tasks::{
-    ExportFormat, FolderProblem, Notice, UiMessage, check_folder, open_in_file_manager, read_lists,
-};
+pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 
 /// How long one frame may spend applying engine events before it yields to drawing.
 const EVENT_BUDGET: Duration = Duration::from_millis(4);
@@ -124,6 +122,8 @@ pub struct DownpourApp {
     quit_when_done: bool,
     /// The language the window's title was last set in.
     titled: Option<Lang>,
+    /// A run waiting for the check of its folder.
+    pending: Option<run::PendingRun>,
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
@@ -146,6 +146,7 @@ impl DownpourApp {
             confirm_close: false,
             quit_when_done: false,
             titled: None,
+            pending: None,
             helper_tx,
             helper_rx,
             parsed_text: String::new(),
@@ -176,93 +177,9 @@ impl DownpourApp {
         }
     }
 
-    /// Whether a run is going on.
-    pub fn is_running(&self) -> bool {
-        self.view.as_ref().is_some_and(|v| !v.is_finished()) && self.run.is_some()
-    }
-
-    /// Why Start is disabled, if it is.
-    pub fn start_blocker(&self) -> Option<&'static str> {
-        let t = self.lang().t();
-        if self.is_running() {
-            Some(t.running)
-        } else if self.list.entries.is_empty() {
-            Some(t.nothing_to_do)
-        } else {
-            None
-        }
-    }
-
     /// The save folder as a path (`~` is the home folder; empty text is no folder).
     pub fn folder(&self) -> PathBuf {
         options::folder_from_text(&self.settings.folder).unwrap_or_default()
-    }
-
-    /// Starts downloading every valid link. Returns false (with `folder_problem` set) when the
-    /// folder cannot be used.
-    pub fn start(&mut self, ctx: &egui::Context) -> bool {
-        self.reparse();
-        if self.start_blocker().is_some() || !self.folder_is_usable() {
-            return false;
-        }
-        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
-        self.launch(ctx, jobs, Vec::new())
-    }
-
-    /// Downloads the failed items of the last run again, keeping the other rows.
-    pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
-        if self.is_running() {
-            return false;
-        }
-        if !self.folder_is_usable() {
-            return false;
-        }
-        let Some(view) = self.view.take() else {
-            return false;
-        };
-        let jobs = view.failed_jobs();
-        if jobs.is_empty() {
-            self.view = Some(view);
-            return false;
-        }
-        let rows = view.rows;
-        self.launch(ctx, jobs, rows)
-    }
-
-    /// Checks the save folder once, when a run is about to start; a problem is shown next to
-    /// the folder field.
-    fn folder_is_usable(&mut self) -> bool {
-        self.folder_problem = check_folder(&self.folder()).err();
-        self.folder_problem.is_none()
-    }
-
-    /// Starts `jobs` in a folder already checked.
-    fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<model::Row>) -> bool {
-        let folder = self.folder();
-        self.folder_problem = None;
-        self.notice = None;
-        let config = self.settings.config(folder);
-        let workers = config.effective_workers();
-        let (tx, rx) = mpsc::channel();
-        let waker = ctx.clone();
-        let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
-        self.view = Some(RunView::new(self.settings.mode, workers, &jobs, rows));
-        let handle = start_run(jobs, config, sink);
-        self.run = Some(ActiveRun { handle, events: rx });
-        self.tab = Tab::Downloads;
-        true
-    }
-
-    /// Asks the run to stop.
-    pub fn cancel(&mut self) {
-        if let Some(run) = &self.run {
-            run.handle.cancel();
-        }
-    }
-
-    /// Whether Cancel was pressed and the run is winding down.
-    pub fn is_cancelling(&self) -> bool {
-        self.is_running() && self.run.as_ref().is_some_and(|r| r.handle.is_cancelling())
     }
 
     /// Applies what helper threads and the engine sent, spending at most [`EVENT_BUDGET`] on
@@ -283,6 +200,15 @@ impl DownpourApp {
                     self.reparse();
                 }
                 UiMessage::Notice(text) => self.notice = Some(text),
+                UiMessage::FolderChecked { folder, result } => {
+                    self.folder_checked(ctx, folder, result);
+                }
+                UiMessage::FolderCreated { folder, result } => {
+                    // An answer about a folder the person has since changed is moot.
+                    if folder == self.folder() {
+                        self.folder_problem = result.err();
+                    }
+                }
             }
         }
         let (Some(run), Some(view)) = (&self.run, &mut self.view) else {

@@ -5,10 +5,10 @@
 use downpour::{OutcomeKind, format};
 use egui::{RichText, Sense};
 
+use super::DownpourApp;
 use super::i18n::{Lang, Texts};
 use super::model::{Row, RowStatus};
 use super::style::{ROW_HEIGHT, outcome_text_color};
-use super::{DownpourApp, open_in_file_manager};
 
 /// The widths of the columns: #, file, status, size, progress, time, worker.
 const WIDTHS: [f32; 7] = [44.0, 170.0, 210.0, 76.0, 100.0, 56.0, 50.0];
@@ -34,7 +34,10 @@ impl DownpourApp {
                 }
             });
         if let Some(path) = open {
-            open_in_file_manager(path.parent().unwrap_or(&path));
+            let folder = path
+                .parent()
+                .map_or_else(|| path.clone(), ToOwned::to_owned);
+            self.open_folder(ui.ctx(), folder);
         }
     }
 }

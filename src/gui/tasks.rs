@@ -1,6 +1,6 @@
-//! The window's file and process work — dialogs, reading lists, checking and creating the
-//! save folder, saving exports and pictures, opening the file manager — and the messages that
-//! bring the results of helper threads back.
+//! The work the window hands to helper threads — dialogs, reading lists, checking and
+//! creating the save folder, saving exports and pictures, opening the file manager — and the
+//! messages that bring the results back to `poll`. Nothing here runs in `ui`.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,20 @@ pub enum UiMessage {
     AddLinks(String),
     /// Something to tell the person: a file saved, a dialog missing, a file unreadable.
     Notice(Notice),
+    /// The save folder of a run waiting to start was checked.
+    FolderChecked {
+        /// The folder.
+        folder: PathBuf,
+        /// Whether it can be used, or why not.
+        result: Result<(), FolderProblem>,
+    },
+    /// The person asked for the missing save folder to be created.
+    FolderCreated {
+        /// The folder.
+        folder: PathBuf,
+        /// Whether it was created, or why not.
+        result: Result<(), FolderProblem>,
+    },
 }
 
 /// A one-line message for the person, kept as data so that it is shown in the language of
@@ -99,12 +113,21 @@ impl DownpourApp {
             });
     }
 
-    /// Creates the missing save folder.
-    pub fn create_folder(&mut self) {
+    /// Creates the missing save folder on a helper; the answer clears or sets the problem.
+    pub fn create_folder(&self, ctx: &egui::Context) {
         let folder = self.folder();
-        self.folder_problem = std::fs::create_dir_all(&folder)
-            .err()
-            .map(|err| unusable(&folder, &err));
+        self.spawn_helper(ctx, move || {
+            let result = create_folder(&folder);
+            Some(UiMessage::FolderCreated { folder, result })
+        });
+    }
+
+    /// Shows `path` in the system's file manager, started from a helper.
+    pub fn open_folder(&self, ctx: &egui::Context, path: PathBuf) {
+        self.spawn_helper(ctx, move || {
+            open_in_file_manager(&path);
+            None
+        });
     }
 
     /// Reads list files (imported or dropped) off the UI thread.
@@ -234,6 +257,23 @@ pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
     downpour::names::probe_writable(folder).map_err(|err| unusable(folder, &err))
 }
 
+/// Checks `folder` as [`check_folder`] does, first creating it if it is missing and
+/// `create_missing` is set.
+pub fn prepare_folder(folder: &Path, create_missing: bool) -> Result<(), FolderProblem> {
+    match check_folder(folder) {
+        Err(FolderProblem::Missing(_)) if create_missing => {
+            create_folder(folder)?;
+            check_folder(folder)
+        }
+        checked => checked,
+    }
+}
+
+/// Creates `folder` and the folders above it.
+fn create_folder(folder: &Path) -> Result<(), FolderProblem> {
+    std::fs::create_dir_all(folder).map_err(|err| unusable(folder, &err))
+}
+
 fn unusable(folder: &Path, err: &std::io::Error) -> FolderProblem {
     FolderProblem::Unusable {
         folder: folder.to_owned(),
@@ -242,7 +282,7 @@ fn unusable(folder: &Path, err: &std::io::Error) -> FolderProblem {
 }
 
 /// Opens `path` in the system's file manager without waiting for it.
-pub fn open_in_file_manager(path: &Path) {
+fn open_in_file_manager(path: &Path) {
     let program = if cfg!(target_os = "windows") {
         "explorer"
     } else if cfg!(target_os = "macos") {

@@ -82,12 +82,19 @@ fn step_until(
     }
 }
 
-/// Steps frames in real time until the run has finished.
+/// Steps frames in real time until the run has finished: first a frame for the click that
+/// asked for it, then until the folder check has answered and the run it started is over.
 fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
+    harness.step();
     step_until(harness, "the run finishes", |h| {
-        h.state().view.as_ref().is_some_and(|v| v.is_finished())
+        !h.state().is_checking_folder() && h.state().view.as_ref().is_some_and(|v| v.is_finished())
     });
     harness.run_steps(2);
+}
+
+/// Steps frames until the folder check has answered and the run has started.
+fn wait_until_running(harness: &mut Harness<'_, DownpourApp>) {
+    step_until(harness, "the run starts", |h| h.state().is_running());
 }
 
 #[test]
@@ -299,6 +306,10 @@ fn a_missing_folder_is_offered_for_creation() {
     let mut harness = harness(settings_for(&folder));
     paste_links(&mut harness, &server.url("a.bin?size=10"));
     harness.get_by_label("Start").click();
+    harness.step();
+    step_until(&mut harness, "the folder check answers", |h| {
+        !h.state().is_checking_folder()
+    });
     harness.run_steps(2);
     assert!(harness.state().view.is_none(), "nothing started");
     harness.get_by_label(&format!(
@@ -306,6 +317,10 @@ fn a_missing_folder_is_offered_for_creation() {
         folder.display()
     ));
     harness.get_by_label("Create it").click();
+    harness.step();
+    step_until(&mut harness, "the folder is created", |h| {
+        h.state().folder_problem.is_none()
+    });
     harness.run_steps(2);
     assert!(folder.is_dir());
     harness.get_by_label("Start").click();
@@ -315,6 +330,34 @@ fn a_missing_folder_is_offered_for_creation() {
         std::fs::read(folder.join("a.bin")).unwrap(),
         body_for("a.bin", 10)
     );
+}
+
+#[test]
+fn start_waits_for_the_folder_check_and_a_second_start_does_nothing() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, &server.url("once.bin?size=10"));
+    harness.get_by_label("Start").click();
+    // The frame that handled the click asked a helper to check the folder; its answer is
+    // applied at the start of a later frame, so the window is checking now.
+    harness.step();
+    assert!(harness.state().is_checking_folder());
+    assert!(harness.state().view.is_none(), "no run before the answer");
+    assert_eq!(
+        harness.state().start_blocker(),
+        Some("Checking the save folder…")
+    );
+    let ctx = harness.ctx.clone();
+    assert!(
+        !harness.state_mut().start(&ctx),
+        "a second Start does nothing"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    run_to_end(&mut harness);
+    assert_eq!(harness.state().history.len(), 1, "one run");
+    assert_eq!(harness.state().view.as_ref().unwrap().total, 1);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
 
 #[test]
@@ -510,6 +553,7 @@ fn an_idle_window_asks_for_no_repaint() {
     paste_links(&mut harness, &server.url("idle.bin?size=10"));
     harness.get_by_label("Start").click();
     harness.step();
+    wait_until_running(&mut harness);
     assert!(
         harness.ctx.has_requested_repaint(),
         "a running window keeps its clock ticking"
@@ -587,6 +631,7 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
     let mut harness = harness(settings_for(dir.path()));
     start_slow_run(&mut harness, &server, 3);
     harness.step();
+    wait_until_running(&mut harness);
     click_close_button(&mut harness);
     harness.step();
     assert!(close_commands(&harness).contains(&egui::ViewportCommand::CancelClose));

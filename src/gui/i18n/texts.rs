@@ -40,6 +40,8 @@ pub struct Texts {
     pub folder_missing: &'static str,
     /// The button that creates it.
     pub create_folder: &'static str,
+    /// Shown while the save folder is being checked before a run.
+    pub checking_folder: &'static str,
     /// Asked for when the folder field is empty.
     pub folder_not_chosen: &'static str,
     /// The heading of the mode section.
