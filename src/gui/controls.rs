@@ -260,8 +260,15 @@ impl DownpourApp {
             }
         });
         // Always one line, so the buttons do not move when the reason comes or goes.
-        let reason = blocker.filter(|_| !running).unwrap_or_default();
-        ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
+        match blocker.filter(|_| !running) {
+            Some(reason) => {
+                ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
+            }
+            None => {
+                let height = ui.text_style_height(&egui::TextStyle::Body);
+                ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
+            }
+        }
         ui.add_space(2.0);
     }
 }

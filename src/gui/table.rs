@@ -68,7 +68,7 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
     let t = lang.t();
     let response = ui
         .horizontal(|ui| {
-            cell_ui(ui, 0, egui::Label::new(row.index.to_string()));
+            text_cell_ui(ui, 0, row.index.to_string());
             name_cell_ui(ui, row);
             let color = match row.status {
                 RowStatus::Queued | RowStatus::Downloading => ui.visuals().text_color(),
@@ -77,15 +77,15 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
             // A truncated label shows its whole text on hover by itself.
             let status = RichText::new(status_text(row, lang)).color(color);
             cell_ui(ui, 2, egui::Label::new(status).truncate());
-            cell_ui(ui, 3, egui::Label::new(size_text(row)));
-            progress_cell_ui(ui, row);
-            cell_ui(ui, 5, egui::Label::new(time_text(row)));
+            text_cell_ui(ui, 3, size_text(row));
+            progress_cell_ui(ui, row, lang);
+            text_cell_ui(ui, 5, time_text(row));
             let worker = if row.worker > 0 {
                 row.worker.to_string()
             } else {
                 String::new()
             };
-            cell_ui(ui, 6, egui::Label::new(worker));
+            text_cell_ui(ui, 6, worker);
         })
         .response;
     let response = ui.interact(
@@ -93,6 +93,9 @@ fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
         ui.scope_id().with(("row", row.index)),
         Sense::click(),
     );
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Row, true, lang.row_name(row.index, &row.name))
+    });
     let done = row.status == RowStatus::Ended(OutcomeKind::Done);
     let response = if done {
         response.on_hover_text(t.row_tip)
@@ -107,6 +110,15 @@ fn cell_ui(ui: &mut egui::Ui, column: usize, widget: impl egui::Widget) -> egui:
     ui.add_sized([WIDTHS[column], ROW_HEIGHT], widget)
 }
 
+/// A cell of plain text; an empty one is only space, not an empty widget.
+fn text_cell_ui(ui: &mut egui::Ui, column: usize, text: String) {
+    if text.is_empty() {
+        ui.allocate_exact_size(egui::vec2(WIDTHS[column], ROW_HEIGHT), Sense::hover());
+    } else {
+        cell_ui(ui, column, egui::Label::new(text));
+    }
+}
+
 /// The file's name; pointing at it shows its address and its SHA-256.
 fn name_cell_ui(ui: &mut egui::Ui, row: &Row) {
     cell_ui(ui, 1, egui::Label::new(&row.name).truncate()).on_hover_ui(|ui| {
@@ -118,7 +130,7 @@ fn name_cell_ui(ui: &mut egui::Ui, row: &Row) {
 }
 
 /// A progress bar while the file is queued or downloading, or once it is complete.
-fn progress_cell_ui(ui: &mut egui::Ui, row: &Row) {
+fn progress_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
     let width = WIDTHS[4];
     let bar = match (row.fraction(), row.status) {
         (Some(f), _) => Some(egui::ProgressBar::new(f).show_percentage()),
@@ -129,9 +141,12 @@ fn progress_cell_ui(ui: &mut egui::Ui, row: &Row) {
         (None, _) => None,
     };
     match bar {
-        Some(bar) => ui.add_sized([width, ROW_HEIGHT - 4.0], bar.desired_width(width)),
-        None => cell_ui(ui, 4, egui::Label::new("")),
-    };
+        Some(bar) => {
+            ui.add_sized([width, ROW_HEIGHT - 4.0], bar.desired_width(width))
+                .accessible_name(lang.progress_of(&row.name));
+        }
+        None => text_cell_ui(ui, 4, String::new()),
+    }
 }
 
 /// The status word, with the error or the retry note after it.

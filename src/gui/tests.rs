@@ -657,3 +657,51 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
         "nothing partial is left"
     );
 }
+
+/// The widgets of the last frame that nothing names for screen readers (layout containers
+/// and the runs of text inside text fields aside).
+fn unnamed_widgets(harness: &Harness<'_, DownpourApp>) -> Vec<String> {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all_by(|n| {
+            !matches!(
+                n.role(),
+                egui::Role::GenericContainer | egui::Role::Pane | egui::Role::TextRun
+            ) && n.label().unwrap_or_default().is_empty()
+                && n.value().unwrap_or_default().is_empty()
+        })
+        .map(|node| {
+            let node = node.accesskit_node();
+            format!("{:?} at {:?}", node.role(), node.bounding_box())
+        })
+        .collect()
+}
+
+#[test]
+fn every_widget_is_named_for_screen_readers() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.run_steps(2);
+    assert_eq!(
+        unnamed_widgets(&harness),
+        Vec::<String>::new(),
+        "before a run"
+    );
+    paste_links(
+        &mut harness,
+        &[
+            server.url("named.bin?size=10"),
+            server.url("gone?status=404"),
+            "ftp://old.example/c".to_owned(),
+        ]
+        .join("\n"),
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    for tab in ["Downloads", "Results", "Charts"] {
+        harness.get_by_label(tab).click();
+        harness.run_steps(3);
+        assert_eq!(unnamed_widgets(&harness), Vec::<String>::new(), "{tab}");
+    }
+}

@@ -43,6 +43,22 @@ impl Lang {
         }
     }
 
+    /// What names a row of the downloads list for screen readers: `Row 3: photo.jpg`.
+    pub fn row_name(self, index: usize, name: &str) -> String {
+        match self {
+            Lang::En => format!("Row {index}: {name}"),
+            Lang::Zh => format!("第 {index} 行：{name}"),
+        }
+    }
+
+    /// What names a row's progress bar for screen readers: `Progress of photo.jpg`.
+    pub fn progress_of(self, name: &str) -> String {
+        match self {
+            Lang::En => format!("Progress of {name}"),
+            Lang::Zh => format!("{name} 的进度"),
+        }
+    }
+
     /// `12/100 files`.
     pub fn files_done(self, done: usize, total: usize) -> String {
         match self {
