@@ -1,7 +1,6 @@
 //! The Results tab: the order in which the mode reported the files, the total time, one line
 //! per file, and the CSV and JSON exports.
 
-use downpour::format;
 use egui::RichText;
 
 use super::i18n::Lang;
@@ -28,7 +27,7 @@ impl DownpourApp {
         });
         ui.label(RichText::new(order_summary(view)).monospace().strong());
         if let Some(ms) = view.elapsed_ms {
-            ui.label(RichText::new(format!("{}: {}", t.total_time, format::seconds(ms))).strong());
+            ui.label(RichText::new(lang.total_time(ms)).strong());
         }
         ui.separator();
         egui::ScrollArea::vertical()

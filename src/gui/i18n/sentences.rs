@@ -75,6 +75,15 @@ impl Lang {
         }
     }
 
+    /// The run's total time under the results: `total time: 1.234 s`.
+    pub fn total_time(self, ms: u64) -> String {
+        let (label, secs) = (self.t().total_time, format::seconds(ms));
+        match self {
+            Lang::En => format!("{label}: {secs}"),
+            Lang::Zh => format!("{label}：{secs}"),
+        }
+    }
+
     /// The timeline's line at the end of the run: `total 1.90 s`.
     pub fn total_line(self, secs: f64) -> String {
         match self {
