@@ -186,31 +186,41 @@ impl DownpourApp {
     /// engine events; asks for another frame if some are left.
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.helper_rx.try_recv() {
-            match message {
-                UiMessage::Folder(path) => {
-                    self.settings.folder = path.display().to_string();
-                    self.folder_problem = None;
+            self.receive(ctx, message);
+        }
+        self.apply_events(ctx);
+    }
+
+    /// Applies one helper's answer.
+    fn receive(&mut self, ctx: &egui::Context, message: UiMessage) {
+        match message {
+            UiMessage::Folder(path) => {
+                self.settings.folder = path.display().to_string();
+                self.folder_problem = None;
+            }
+            UiMessage::AddLinks(text) => {
+                if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
+                    self.settings.url_text.push('\n');
                 }
-                UiMessage::AddLinks(text) => {
-                    if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n')
-                    {
-                        self.settings.url_text.push('\n');
-                    }
-                    self.settings.url_text.push_str(&text);
-                    self.reparse();
-                }
-                UiMessage::Notice(text) => self.notice = Some(text),
-                UiMessage::FolderChecked { folder, result } => {
-                    self.folder_checked(ctx, folder, result);
-                }
-                UiMessage::FolderCreated { folder, result } => {
-                    // An answer about a folder the person has since changed is moot.
-                    if folder == self.folder() {
-                        self.folder_problem = result.err();
-                    }
+                self.settings.url_text.push_str(&text);
+                self.reparse();
+            }
+            UiMessage::Notice(notice) => self.notice = Some(notice),
+            UiMessage::FolderChecked { folder, result } => {
+                self.folder_checked(ctx, folder, result);
+            }
+            UiMessage::FolderCreated { folder, result } => {
+                // An answer about a folder the person has since changed is moot.
+                if folder == self.folder() {
+                    self.folder_problem = result.err();
                 }
             }
         }
+    }
+
+    /// Applies the engine's events within the time budget; at the end of a run, records it
+    /// for the comparison chart.
+    fn apply_events(&mut self, ctx: &egui::Context) {
         let (Some(run), Some(view)) = (&self.run, &mut self.view) else {
             return;
         };
