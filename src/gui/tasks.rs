@@ -281,7 +281,9 @@ fn unusable(folder: &Path, err: &std::io::Error) -> FolderProblem {
     }
 }
 
-/// Opens `path` in the system's file manager without waiting for it.
+/// Opens `path` in the system's file manager. The opener (`xdg-open`, `open`, `explorer`)
+/// hands over to the file manager and ends; waiting for it here, on a helper, leaves no zombie
+/// process behind.
 fn open_in_file_manager(path: &Path) {
     let program = if cfg!(target_os = "windows") {
         "explorer"
@@ -290,5 +292,7 @@ fn open_in_file_manager(path: &Path) {
     } else {
         "xdg-open"
     };
-    let _ = std::process::Command::new(program).arg(path).spawn();
+    if let Ok(mut opener) = std::process::Command::new(program).arg(path).spawn() {
+        let _ = opener.wait();
+    }
 }
