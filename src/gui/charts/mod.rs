@@ -48,16 +48,19 @@ pub fn all() -> Vec<Box<dyn Chart>> {
     ]
 }
 
+/// The height a chart's title takes in the tab.
+const TITLE_HEIGHT: f32 = 20.0;
+
 /// The charts with their caches, and how often Reset zoom was pressed.
 pub struct Charts {
-    charts: Vec<Box<dyn Chart>>,
+    list: Vec<Box<dyn Chart>>,
     reset: u64,
 }
 
 impl Default for Charts {
     fn default() -> Self {
         Self {
-            charts: all(),
+            list: all(),
             reset: 0,
         }
     }
@@ -98,10 +101,12 @@ impl DownpourApp {
         if reset_zoom {
             self.charts.reset += 1;
         }
-        // Explicit sizes: inside a scroll area the available width is unbounded.
+        // Explicit sizes: inside a scroll area the available width is unbounded. The charts
+        // share the height, with room for a title each.
+        let count = self.charts.list.len().max(1) as f32;
         let size = egui::vec2(
             (ui.available_width() - 16.0).max(200.0),
-            ((ui.available_height() - 60.0) / 3.0).max(140.0),
+            ((ui.available_height() - TITLE_HEIGHT * count) / count).max(140.0),
         );
         if save_png {
             self.save_charts_png(&ctx, ui.available_rect_before_wrap());
@@ -115,7 +120,7 @@ impl DownpourApp {
             reset: self.charts.reset,
             lang,
         };
-        let charts = &mut self.charts.charts;
+        let charts = &mut self.charts.list;
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
