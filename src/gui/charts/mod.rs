@@ -1,10 +1,6 @@
-//! The Charts tab. Each chart is one file holding a type that implements [`Chart`]; [`all`]
-//! lists them in the order they are shown, so a new chart is a new file plus one line there.
-//! The axis helpers that every chart shares live here too.
-
-mod comparison;
-mod order;
-mod timeline;
+//! The Charts tab. Each chart is one file in this folder holding a type that implements
+//! [`Chart`]; the `charts!` list below names them in the order they are shown, so a new chart
+//! is a new file plus one line there. The axis helpers that every chart shares live here too.
 
 use egui::RichText;
 use egui_plot::{GridInput, GridMark};
@@ -13,10 +9,6 @@ use super::DownpourApp;
 use super::i18n::{Lang, Texts};
 use super::model::RunView;
 use downpour::stats::RunSummary;
-
-pub use comparison::RunComparison;
-pub use order::CompletionOrder;
-pub use timeline::Timeline;
 
 /// What a chart is drawn from.
 pub struct ChartData<'a> {
@@ -39,13 +31,25 @@ pub trait Chart {
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response;
 }
 
-/// Every chart of the Charts tab, top to bottom.
-pub fn all() -> Vec<Box<dyn Chart>> {
-    vec![
-        Box::<Timeline>::default(),
-        Box::<CompletionOrder>::default(),
-        Box::<RunComparison>::default(),
-    ]
+/// Declares each chart's file (`file::Type`) and makes [`all`] list them in this order.
+macro_rules! charts {
+    ($($file:ident::$chart:ident),* $(,)?) => {
+        $(
+            mod $file;
+            pub use $file::$chart;
+        )*
+
+        /// Every chart of the Charts tab, top to bottom, each with an empty cache.
+        pub fn all() -> Vec<Box<dyn Chart>> {
+            vec![$(Box::<$chart>::default()),*]
+        }
+    };
+}
+
+charts! {
+    timeline::Timeline,
+    order::CompletionOrder,
+    comparison::RunComparison,
 }
 
 /// The height a chart's title takes in the tab.
