@@ -9,7 +9,8 @@ use super::{CacheKey, Chart, ChartData, cache_key, nice_grid};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
-/// The completion-order chart, with its points cached per run and number of reported items.
+/// The completion-order chart, with its points cached per run and number of reported items
+/// (and language, as every chart cache is keyed).
 #[derive(Default)]
 pub struct CompletionOrder {
     cache: Option<(CacheKey, OrderSeries)>,

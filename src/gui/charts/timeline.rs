@@ -15,7 +15,7 @@ use crate::gui::style::{GREY, SKY, outcome_color};
 /// How much of its colour the waiting part of a bar keeps.
 const WAITING_FADE: f32 = 0.35;
 
-/// The timeline, with its bars cached per run and number of reported items.
+/// The timeline, with its bars cached per run, number of reported items and language.
 #[derive(Default)]
 pub struct Timeline {
     cache: Option<(CacheKey, TimelineBars)>,
