@@ -23,14 +23,14 @@ fn main() -> eframe::Result {
             }
             Err(err) => {
                 eprintln!("downpour: {err}");
-                list_problem.get_or_insert(format!("{err}."));
+                list_problem.get_or_insert(err);
             }
         }
     }
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
 
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("Downpour — batch downloader")
+        .with_title(gui::i18n::Lang::from_system().t().window_title)
         .with_app_id("downpour")
         .with_inner_size([1180.0, 760.0])
         .with_min_inner_size([720.0, 480.0])
@@ -56,15 +56,11 @@ fn main() -> eframe::Result {
             launch.apply(&mut app.settings);
             // A refused list is shown, and --start waits for the person to see it.
             let refused = list_problem.is_some();
-            app.notice = list_problem;
+            app.notice = list_problem.map(gui::Notice::List);
             if launch.start && !refused {
-                if matches!(
-                    gui::check_folder(&app.folder()),
-                    Err(gui::FolderProblem::Missing(_))
-                ) {
-                    app.create_folder();
-                }
-                app.start(&cc.egui_ctx);
+                // As the Start button does: a helper checks the folder (creating it if it is
+                // missing) and the run starts when its answer arrives.
+                app.start_creating_folder(&cc.egui_ctx);
             }
             Ok(Box::new(app))
         }),

@@ -1,10 +1,18 @@
 //! The desktop window: a thin egui layer over the engine. It turns clicks into runs, drains
-//! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`.
+//! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`:
+//! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
 pub mod args;
+mod charts;
+mod controls;
 pub mod fonts;
 pub mod i18n;
 pub mod model;
+mod results;
+mod run;
+mod style;
+mod table;
+mod tasks;
 mod view;
 
 #[cfg(all(test, feature = "snapshots"))]
@@ -12,19 +20,17 @@ mod snapshots;
 #[cfg(test)]
 mod tests;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use downpour::options;
-use downpour::{
-    Event, EventSink, Job, Mode, ParsedList, RunConfig, RunHandle, parse_list, start_run,
-};
+use downpour::{Event, Mode, ParsedList, RunConfig, RunHandle, parse_list};
+use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
-pub use downpour::stats as charts;
 use i18n::Lang;
 use model::RunView;
+pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 
 /// How long one frame may spend applying engine events before it yields to drawing.
 const EVENT_BUDGET: Duration = Duration::from_millis(4);
@@ -89,26 +95,6 @@ pub enum Tab {
     Charts,
 }
 
-/// Messages from helper threads (dialogs, file reads) to the window.
-#[derive(Debug)]
-pub enum UiMessage {
-    /// A folder was picked.
-    Folder(PathBuf),
-    /// Text to add to the links box (an imported or dropped list).
-    AddLinks(String),
-    /// A dialog returned nothing or a file could not be read.
-    Notice(String),
-}
-
-/// The state of the save folder, checked when the person starts a run or creates it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FolderProblem {
-    /// The folder does not exist; the window offers to create it.
-    Missing(PathBuf),
-    /// It cannot be used; the sentence says why.
-    Unusable(String),
-}
-
 /// A run in progress, or the last one.
 pub struct ActiveRun {
     handle: RunHandle,
@@ -124,20 +110,24 @@ pub struct DownpourApp {
     /// The run being shown (current or last).
     pub view: Option<RunView>,
     /// Summaries of every run of this session, for the comparison chart.
-    pub history: Vec<charts::RunSummary>,
+    pub history: Vec<stats::RunSummary>,
     run: Option<ActiveRun>,
     /// The visible tab.
     pub tab: Tab,
     /// A problem with the save folder, shown next to it.
     pub folder_problem: Option<FolderProblem>,
     /// A one-line message for the person (dialog unavailable, file unreadable…).
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     confirm_close: bool,
     quit_when_done: bool,
+    /// The language the window's title was last set in.
+    titled: Option<Lang>,
+    /// A run waiting for the check of its folder.
+    pending: Option<run::PendingRun>,
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
-    chart_state: view::ChartState,
+    charts: charts::Charts,
 }
 
 impl DownpourApp {
@@ -155,10 +145,12 @@ impl DownpourApp {
             notice: None,
             confirm_close: false,
             quit_when_done: false,
+            titled: None,
+            pending: None,
             helper_tx,
             helper_rx,
             parsed_text: String::new(),
-            chart_state: view::ChartState::default(),
+            charts: charts::Charts::default(),
         };
         app.reparse();
         app
@@ -185,139 +177,65 @@ impl DownpourApp {
         }
     }
 
-    /// Whether a run is going on.
-    pub fn is_running(&self) -> bool {
-        self.view.as_ref().is_some_and(|v| !v.is_finished()) && self.run.is_some()
-    }
-
-    /// Why Start is disabled, if it is.
-    pub fn start_blocker(&self) -> Option<&'static str> {
-        let t = self.lang().t();
-        if self.is_running() {
-            Some(t.running)
-        } else if self.list.entries.is_empty() {
-            Some(t.nothing_to_do)
-        } else {
-            None
-        }
-    }
-
     /// The save folder as a path (`~` is the home folder; empty text is no folder).
     pub fn folder(&self) -> PathBuf {
         options::folder_from_text(&self.settings.folder).unwrap_or_default()
-    }
-
-    /// Starts downloading every valid link. Returns false (with `folder_problem` set) when the
-    /// folder cannot be used.
-    pub fn start(&mut self, ctx: &egui::Context) -> bool {
-        self.reparse();
-        if self.start_blocker().is_some() || !self.folder_is_usable() {
-            return false;
-        }
-        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
-        self.launch(ctx, jobs, Vec::new())
-    }
-
-    /// Downloads the failed items of the last run again, keeping the other rows.
-    pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
-        if self.is_running() {
-            return false;
-        }
-        if !self.folder_is_usable() {
-            return false;
-        }
-        let Some(view) = self.view.take() else {
-            return false;
-        };
-        let jobs = view.failed_jobs();
-        if jobs.is_empty() {
-            self.view = Some(view);
-            return false;
-        }
-        let rows = view.rows;
-        self.launch(ctx, jobs, rows)
-    }
-
-    /// Checks the save folder once, when a run is about to start; a problem is shown next to
-    /// the folder field.
-    fn folder_is_usable(&mut self) -> bool {
-        self.folder_problem = check_folder(&self.folder()).err();
-        self.folder_problem.is_none()
-    }
-
-    /// Starts `jobs` in a folder already checked.
-    fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<model::Row>) -> bool {
-        let folder = self.folder();
-        self.folder_problem = None;
-        self.notice = None;
-        let config = self.settings.config(folder);
-        let workers = config.effective_workers();
-        let (tx, rx) = mpsc::channel();
-        let waker = ctx.clone();
-        let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
-        self.view = Some(RunView::new(self.settings.mode, workers, &jobs, rows));
-        let handle = start_run(jobs, config, sink);
-        self.run = Some(ActiveRun { handle, events: rx });
-        self.tab = Tab::Downloads;
-        true
-    }
-
-    /// Asks the run to stop.
-    pub fn cancel(&mut self) {
-        if let Some(run) = &self.run {
-            run.handle.cancel();
-        }
-    }
-
-    /// Whether Cancel was pressed and the run is winding down.
-    pub fn is_cancelling(&self) -> bool {
-        self.is_running() && self.run.as_ref().is_some_and(|r| r.handle.is_cancelling())
-    }
-
-    /// Creates the missing save folder.
-    pub fn create_folder(&mut self) {
-        let folder = self.folder();
-        self.folder_problem = std::fs::create_dir_all(&folder)
-            .err()
-            .map(|err| FolderProblem::Unusable(folder_sentence(&folder, &err)));
     }
 
     /// Applies what helper threads and the engine sent, spending at most [`EVENT_BUDGET`] on
     /// engine events; asks for another frame if some are left.
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.helper_rx.try_recv() {
-            match message {
-                UiMessage::Folder(path) => {
-                    self.settings.folder = path.display().to_string();
-                    self.folder_problem = None;
+            self.receive(ctx, message);
+        }
+        self.apply_events(ctx);
+    }
+
+    /// Applies one helper's answer.
+    fn receive(&mut self, ctx: &egui::Context, message: UiMessage) {
+        match message {
+            UiMessage::Folder(path) => {
+                self.settings.folder = path.display().to_string();
+                self.folder_problem = None;
+            }
+            UiMessage::AddLinks(text) => {
+                if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
+                    self.settings.url_text.push('\n');
                 }
-                UiMessage::AddLinks(text) => {
-                    if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n')
-                    {
-                        self.settings.url_text.push('\n');
-                    }
-                    self.settings.url_text.push_str(&text);
-                    self.reparse();
+                self.settings.url_text.push_str(&text);
+                self.reparse();
+            }
+            UiMessage::Notice(notice) => self.notice = Some(notice),
+            UiMessage::FolderChecked { folder, result } => {
+                self.folder_checked(ctx, folder, result);
+            }
+            UiMessage::FolderCreated { folder, result } => {
+                // An answer about a folder the person has since changed is moot.
+                if folder == self.folder() {
+                    self.folder_problem = result.err();
                 }
-                UiMessage::Notice(text) => self.notice = Some(text),
             }
         }
+    }
+
+    /// Applies the engine's events within the time budget; at the end of a run, records it
+    /// for the comparison chart.
+    fn apply_events(&mut self, ctx: &egui::Context) {
         let (Some(run), Some(view)) = (&self.run, &mut self.view) else {
             return;
         };
-        let lang = self.settings.language.unwrap_or_else(Lang::from_system);
         let deadline = Instant::now() + EVENT_BUDGET;
         let mut finished = false;
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
-            view.apply(event, |a, of, reason| lang.retrying(a, of, reason));
+            view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();
                 break;
             }
         }
         if finished {
-            self.history.push(charts::RunSummary::from_records(
+            self.history.push(stats::RunSummary::from_records(
                 view.mode,
                 view.workers,
                 view.elapsed_ms(),
@@ -332,161 +250,6 @@ impl DownpourApp {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
-
-    /// Starts a helper thread (dialogs, file reads) that reports through `UiMessage`.
-    fn spawn_helper(
-        &self,
-        ctx: &egui::Context,
-        work: impl FnOnce() -> Option<UiMessage> + Send + 'static,
-    ) {
-        let tx = self.helper_tx.clone();
-        let ctx = ctx.clone();
-        let _ = std::thread::Builder::new()
-            .name("downpour-helper".into())
-            .spawn(move || {
-                if let Some(message) = work() {
-                    let _ = tx.send(message);
-                    ctx.request_repaint();
-                }
-            });
-    }
-
-    /// Reads list files (imported or dropped) off the UI thread.
-    pub fn add_list_files(&self, ctx: &egui::Context, paths: Vec<PathBuf>) {
-        self.spawn_helper(ctx, move || Some(read_lists(paths)));
-    }
-}
-
-/// Reads list files into one text; a file that cannot be used as a list (unreadable, too
-/// large, not text) gives a notice with its sentence instead.
-pub fn read_lists(paths: Vec<PathBuf>) -> UiMessage {
-    let mut text = String::new();
-    for path in paths {
-        match downpour::read_list_file(&path) {
-            Ok(list) => {
-                text.push_str(&list);
-                text.push('\n');
-            }
-            Err(err) => return UiMessage::Notice(format!("{err}.")),
-        }
-    }
-    UiMessage::AddLinks(text)
-}
-
-/// What an export writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// One row per item, comma-separated.
-    Csv,
-    /// The CLI's JSON report.
-    Json,
-}
-
-impl DownpourApp {
-    /// Writes the last run's results into the save folder (never over an existing file), off
-    /// the UI thread; the notice says where they went.
-    pub fn export(&self, ctx: &egui::Context, format: ExportFormat) {
-        let Some(view) = &self.view else {
-            return;
-        };
-        let report = downpour::report::Report::new(
-            view.mode,
-            view.workers,
-            view.elapsed_ms(),
-            &view.records,
-        );
-        let folder = self.folder();
-        self.spawn_helper(ctx, move || {
-            let (name, text) = match format {
-                ExportFormat::Csv => ("downpour-results.csv", report.to_csv()),
-                ExportFormat::Json => ("downpour-results.json", report.to_json()),
-            };
-            Some(save_new_file(&folder, name, text.as_bytes()))
-        });
-    }
-
-    /// Saves the chart area as a PNG in the save folder, from the next rendered frame.
-    pub fn save_charts_png(&self, ctx: &egui::Context, area: egui::Rect) {
-        let folder = self.folder();
-        let tx = self.helper_tx.clone();
-        let waker = ctx.clone();
-        let pixels_per_point = ctx.pixels_per_point();
-        ctx.request_screenshot(move |image| {
-            let _ = std::thread::Builder::new()
-                .name("downpour-png".into())
-                .spawn(move || {
-                    let chart = image.region(&area, Some(pixels_per_point));
-                    let [w, h] = chart.size;
-                    let rgba: Vec<u8> = chart.pixels.iter().flat_map(|c| c.to_array()).collect();
-                    let mut png = Vec::new();
-                    let encoded = image::RgbaImage::from_raw(w as u32, h as u32, rgba).map(|img| {
-                        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                    });
-                    let message = match encoded {
-                        Some(Ok(())) => save_new_file(&folder, "downpour-charts.png", &png),
-                        _ => UiMessage::Notice("Could not encode the chart image.".into()),
-                    };
-                    let _ = tx.send(message);
-                    waker.request_repaint();
-                });
-        });
-    }
-}
-
-/// Writes `bytes` as a new file named like `name` in `folder` (`name (1).ext` if taken).
-fn save_new_file(folder: &Path, name: &str, bytes: &[u8]) -> UiMessage {
-    match downpour::names::save_new_file(folder, name, bytes) {
-        Ok(saved) => UiMessage::Notice(format!("Saved {}", saved.display())),
-        Err(err) => UiMessage::Notice(format!(
-            "Could not save in {}: {}.",
-            folder.display(),
-            downpour::error::describe_io(&err)
-        )),
-    }
-}
-
-/// Checks that `folder` exists and can be written, by creating and removing a probe file.
-pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
-    if folder.as_os_str().is_empty() {
-        return Err(FolderProblem::Unusable(
-            "Type or choose the folder to save the files in.".into(),
-        ));
-    }
-    match std::fs::metadata(folder) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(FolderProblem::Missing(folder.to_owned()));
-        }
-        Err(err) => return Err(FolderProblem::Unusable(folder_sentence(folder, &err))),
-        Ok(meta) if !meta.is_dir() => {
-            return Err(FolderProblem::Unusable(format!(
-                "{} is a file, not a folder.",
-                folder.display()
-            )));
-        }
-        Ok(_) => {}
-    }
-    downpour::safe_fs::probe_writable(folder)
-        .map_err(|err| FolderProblem::Unusable(folder_sentence(folder, &err)))
-}
-
-fn folder_sentence(folder: &Path, err: &std::io::Error) -> String {
-    format!(
-        "Cannot save into {}: {}.",
-        folder.display(),
-        downpour::error::describe_io(err)
-    )
-}
-
-/// Opens `path` in the system's file manager without waiting for it.
-pub fn open_in_file_manager(path: &Path) {
-    let program = if cfg!(target_os = "windows") {
-        "explorer"
-    } else if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let _ = std::process::Command::new(program).arg(path).spawn();
 }
 
 impl eframe::App for DownpourApp {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use downpour::{Event, ItemRecord, Job, Mode, Outcome, OutcomeKind, names};
+use downpour::{DownloadError, Event, ItemRecord, Job, Mode, OutcomeKind, names};
 
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +14,25 @@ pub enum RowStatus {
     Queued,
     /// A worker is on it.
     Downloading,
-    /// Complete under its final name.
-    Done,
-    /// Ended with an error.
-    Failed,
-    /// Stopped by Cancel.
-    Cancelled,
+    /// Reported: done, failed or cancelled.
+    Ended(OutcomeKind),
+}
+
+/// What a row says after its status, kept as data so that it is shown in the language of the
+/// moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowNote {
+    /// A transient failure; the item is being tried again.
+    Retrying {
+        /// Which retry this is (1-based).
+        attempt: u32,
+        /// The retry limit.
+        of: u32,
+        /// What went wrong.
+        reason: DownloadError,
+    },
+    /// Why the item failed.
+    Failed(DownloadError),
 }
 
 /// One line of the downloads list.
@@ -47,8 +60,8 @@ pub struct Row {
     pub started_ms: Option<u64>,
     /// When it ended.
     pub finished_ms: Option<u64>,
-    /// The error sentence or the retry note.
-    pub message: Option<String>,
+    /// The error or the retry under way.
+    pub note: Option<RowNote>,
     /// The SHA-256 of the saved file, once computed.
     pub hash: Option<String>,
 }
@@ -67,7 +80,7 @@ impl Row {
             worker: 0,
             started_ms: None,
             finished_ms: None,
-            message: None,
+            note: None,
             hash: None,
         }
     }
@@ -84,7 +97,7 @@ impl Row {
     /// Fraction complete, when the size is known.
     pub fn fraction(&self) -> Option<f32> {
         match (self.status, self.total) {
-            (RowStatus::Done, _) => Some(1.0),
+            (RowStatus::Ended(OutcomeKind::Done), _) => Some(1.0),
             (_, Some(0)) => None,
             (_, Some(total)) => Some((self.bytes as f64 / total as f64).min(1.0) as f32),
             (_, None) => None,
@@ -99,8 +112,10 @@ pub struct ResultLine {
     pub index: usize,
     /// How the item ended.
     pub outcome: OutcomeKind,
-    /// File name or error sentence.
-    pub detail: String,
+    /// The file's name.
+    pub name: String,
+    /// Why it failed, if it did.
+    pub error: Option<DownloadError>,
     /// Seconds the item took.
     pub secs: f64,
 }
@@ -129,6 +144,8 @@ pub struct RunView {
     pub failed: usize,
     /// Cancelled items.
     pub cancelled: usize,
+    /// Items already there.
+    pub skipped: usize,
     /// Bytes received in this run.
     pub bytes: u64,
     /// Bytes announced by the answers seen so far (for the ETA).
@@ -162,6 +179,7 @@ impl RunView {
             done: 0,
             failed: 0,
             cancelled: 0,
+            skipped: 0,
             bytes: 0,
             announced: 0,
             started: Instant::now(),
@@ -203,7 +221,7 @@ impl RunView {
     }
 
     /// Applies one engine event.
-    pub fn apply(&mut self, event: Event, retrying: impl Fn(u32, u32, &str) -> String) {
+    pub fn apply(&mut self, event: Event) {
         match event {
             Event::RunStarted { workers, .. } => self.workers = workers,
             Event::ItemStarted {
@@ -259,7 +277,11 @@ impl RunView {
                 reason,
             } => {
                 if let Some(row) = self.row_mut(index) {
-                    row.message = Some(retrying(attempt, of, &reason.to_string()));
+                    row.note = Some(RowNote::Retrying {
+                        attempt,
+                        of,
+                        reason,
+                    });
                 }
             }
             Event::ItemReported(record) => self.report(record),
@@ -300,12 +322,8 @@ impl RunView {
                 row.name = names::display_name(path);
                 row.path = Some(path.clone());
             }
-            row.status = match record.outcome {
-                Outcome::Done | Outcome::Skipped => RowStatus::Done,
-                Outcome::Failed(_) => RowStatus::Failed,
-                Outcome::Cancelled(_) => RowStatus::Cancelled,
-            };
-            row.message = record.outcome.error().map(ToString::to_string);
+            row.status = RowStatus::Ended(record.outcome.kind());
+            row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
         }
         self.bytes += extra;
@@ -315,28 +333,37 @@ impl RunView {
             .and_then(|&at| self.rows.get(at))
             .map(|r| r.name.clone())
             .unwrap_or_default();
-        match &record.outcome {
-            Outcome::Done | Outcome::Skipped => self.done += 1,
-            Outcome::Failed(_) => self.failed += 1,
-            Outcome::Cancelled(_) => self.cancelled += 1,
+        match record.outcome.kind() {
+            OutcomeKind::Done => self.done += 1,
+            OutcomeKind::Failed => self.failed += 1,
+            OutcomeKind::Cancelled => self.cancelled += 1,
+            OutcomeKind::Skipped => self.skipped += 1,
         }
         self.results.push(ResultLine {
             index: record.index,
             outcome: record.outcome.kind(),
-            detail: match &record.outcome {
-                Outcome::Failed(err) => err.to_string(),
-                _ => name,
-            },
+            name,
+            error: record.outcome.error().cloned(),
             secs,
         });
         self.records.push(record);
+    }
+
+    /// How many reported items ended as `kind`.
+    pub fn count(&self, kind: OutcomeKind) -> usize {
+        match kind {
+            OutcomeKind::Done => self.done,
+            OutcomeKind::Failed => self.failed,
+            OutcomeKind::Cancelled => self.cancelled,
+            OutcomeKind::Skipped => self.skipped,
+        }
     }
 
     /// Rows that failed, as jobs for Retry failed.
     pub fn failed_jobs(&self) -> Vec<Job> {
         self.rows
             .iter()
-            .filter(|r| r.status == RowStatus::Failed)
+            .filter(|r| r.status == RowStatus::Ended(OutcomeKind::Failed))
             .filter_map(Row::job)
             .collect()
     }
@@ -354,28 +381,21 @@ mod tests {
             .map(Job::from)
             .collect();
         let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
-        let retrying = |_: u32, _: u32, _: &str| String::new();
-        view.apply(
-            Event::ItemResponded {
-                index: 1,
-                path: "/tmp/big.iso".into(),
-                total: Some(10_000),
-                resumed_from: 6_000,
-                one_connection: None,
-            },
-            retrying,
-        );
+        view.apply(Event::ItemResponded {
+            index: 1,
+            path: "/tmp/big.iso".into(),
+            total: Some(10_000),
+            resumed_from: 6_000,
+            one_connection: None,
+        });
         assert_eq!(view.bytes, 6_000);
         assert_eq!(view.rows[0].bytes, 6_000);
         // One second later, 1000 more bytes: 1000 B/s, not 7000.
         view.speed_mark.0 -= std::time::Duration::from_secs(1);
-        view.apply(
-            Event::Progress {
-                index: 1,
-                bytes: 7_000,
-            },
-            retrying,
-        );
+        view.apply(Event::Progress {
+            index: 1,
+            bytes: 7_000,
+        });
         assert_eq!(view.bytes, 7_000);
         assert!((900.0..1_100.0).contains(&view.speed), "{}", view.speed);
         // 3000 bytes left at ≈ 1000 B/s (the clock ran a little past the second).

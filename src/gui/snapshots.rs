@@ -12,8 +12,11 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::wgpu::WgpuTestRenderer;
 use egui_kittest::{Harness, HarnessBuilder};
 
+use super::charts::{Chart, ChartData, CompletionOrder, RunComparison, Timeline};
+use super::i18n::Lang;
 use super::model::RunView;
-use super::{DownpourApp, Settings, Tab, charts, view};
+use super::{DownpourApp, Settings, Tab};
+use downpour::stats;
 
 /// The list every run below downloads.
 fn list_text() -> String {
@@ -47,6 +50,7 @@ fn item(
         retries: 0,
         sha256: None,
         outcome,
+        pieces: Vec::new(),
     }
 }
 
@@ -119,14 +123,14 @@ fn finished_view(mode: Mode, workers: usize, records: &[ItemRecord]) -> RunView 
     let mut view = RunView::new(mode, workers, &jobs, Vec::new());
     let elapsed_ms = records.iter().map(|r| r.reported_ms).max().unwrap_or(0);
     for record in records {
-        view.apply(Event::ItemReported(record.clone()), |_, _, _| String::new());
+        view.apply(Event::ItemReported(record.clone()));
     }
-    view.apply(Event::RunFinished { elapsed_ms }, |_, _, _| String::new());
+    view.apply(Event::RunFinished { elapsed_ms });
     view
 }
 
 /// The session's runs for the comparison chart: sequential, then map, then submit.
-fn history() -> Vec<charts::RunSummary> {
+fn history() -> Vec<stats::RunSummary> {
     [
         (Mode::Sequential, 1, sequential_records()),
         (Mode::Map, 4, map_records()),
@@ -135,7 +139,7 @@ fn history() -> Vec<charts::RunSummary> {
     .into_iter()
     .map(|(mode, workers, records)| {
         let view = finished_view(mode, workers, &records);
-        charts::RunSummary::from_records(
+        stats::RunSummary::from_records(
             mode,
             workers,
             view.elapsed_ms(),
@@ -190,27 +194,36 @@ fn chart_harness(mut draw: impl FnMut(&mut egui::Ui) + 'static) -> Harness<'stat
 
 const CHART_SIZE: egui::Vec2 = egui::vec2(930.0, 290.0);
 
+/// A harness that draws `chart` alone, showing `run` after the session's runs.
+fn single_chart(mut chart: impl Chart + 'static, run: RunView) -> Harness<'static> {
+    let history = history();
+    chart_harness(move |ui| {
+        let data = ChartData {
+            view: &run,
+            history: &history,
+            reset: 0,
+            lang: Lang::En,
+        };
+        chart.ui(ui, &data, CHART_SIZE);
+    })
+}
+
 #[test]
 fn timeline_snapshot() {
     let run = finished_view(Mode::Submit, 4, &submit_records());
-    let mut state = view::ChartState::default();
-    let mut harness = chart_harness(move |ui| view::timeline_ui(ui, &run, &mut state, CHART_SIZE));
-    harness.snapshot("charts_timeline");
+    single_chart(Timeline::default(), run).snapshot("charts_timeline");
 }
 
 #[test]
 fn completion_order_snapshot() {
     let run = finished_view(Mode::Map, 4, &map_records());
-    let mut state = view::ChartState::default();
-    let mut harness = chart_harness(move |ui| view::order_ui(ui, &run, &mut state, CHART_SIZE));
-    harness.snapshot("charts_completion_order");
+    single_chart(CompletionOrder::default(), run).snapshot("charts_completion_order");
 }
 
 #[test]
 fn run_comparison_snapshot() {
-    let history = history();
-    let mut harness = chart_harness(move |ui| view::comparison_ui(ui, &history, CHART_SIZE, 0));
-    harness.snapshot("charts_run_comparison");
+    let run = finished_view(Mode::Submit, 4, &submit_records());
+    single_chart(RunComparison, run).snapshot("charts_run_comparison");
 }
 
 /// The whole window on the Charts tab after the three runs, the submit run shown.
@@ -223,7 +236,7 @@ fn charts_tab_snapshot() {
         workers: 4,
         retries: 3,
         checksums: true,
-        language: Some(super::i18n::Lang::En),
+        language: Some(Lang::En),
         ..Settings::default()
     });
     app.view = Some(finished_view(Mode::Submit, 4, &submit_records()));

@@ -1,0 +1,71 @@
+//! The run comparison: the total time of each run of this session beside its ideal time, so
+//! the speedup of the threaded modes over the sequential one can be read off.
+
+use downpour::stats;
+use egui_plot::{Bar, BarChart, Legend, MarkerShape, Plot, PlotPoints, Points};
+
+use super::{Chart, ChartData, nice_grid, tick_label};
+use crate::gui::i18n::Texts;
+use crate::gui::style::{BLUE, ORANGE};
+
+/// The run comparison (a handful of runs: nothing worth caching).
+#[derive(Default)]
+pub struct RunComparison;
+
+impl Chart for RunComparison {
+    fn title(&self, t: &'static Texts) -> &'static str {
+        t.comparison_title
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
+        let (history, lang) = (data.history, data.lang);
+        let t = lang.t();
+        let bars: Vec<Bar> = history
+            .iter()
+            .enumerate()
+            .map(|(i, run)| {
+                Bar::new(i as f64 + 1.0, run.elapsed_ms as f64 / 1000.0)
+                    .width(0.6)
+                    .name(lang.run_tooltip(run, stats::speedup(history, i)))
+            })
+            .collect();
+        let ideal: PlotPoints = history
+            .iter()
+            .enumerate()
+            .filter_map(|(i, run)| Some([i as f64 + 1.0, run.ideal_ms()? as f64 / 1000.0]))
+            .collect();
+        // Each run's tick names its mode and workers: "map ×8".
+        let ticks: Vec<String> = history
+            .iter()
+            .map(|run| lang.run_tick(run.mode, run.workers))
+            .collect();
+        Plot::new(("comparison", data.reset))
+            .width(size.x)
+            .height(size.y)
+            .legend(Legend::default())
+            .x_axis_label(t.comparison_x)
+            .x_axis_formatter(move |mark, _| {
+                let run = mark.value.round();
+                match ticks.get((run as usize).wrapping_sub(1)) {
+                    Some(label) if (mark.value - run).abs() < 1e-6 => label.clone(),
+                    _ => String::new(),
+                }
+            })
+            .y_axis_label(t.comparison_y)
+            .y_grid_spacer(|input| nice_grid(input, 6.0, 0.001))
+            .y_axis_formatter(|mark, _| tick_label(mark))
+            .include_x(0.0)
+            .include_x(history.len() as f64 + 1.0)
+            .include_y(0.0)
+            .show(ui, |plot| {
+                plot.bar_chart(BarChart::new(t.total_time, bars).color(BLUE));
+                plot.points(
+                    Points::new(t.legend_ideal_time, ideal)
+                        .shape(MarkerShape::Diamond)
+                        .radius(6.0)
+                        .color(ORANGE),
+                );
+            })
+            .response
+    }
+}

@@ -1,0 +1,97 @@
+//! The completion order: each item's position in the list against the order its result was
+//! reported. Submit mode scatters; map mode reports in list order, and shows when each
+//! download really finished beside it.
+
+use downpour::{Mode, stats};
+use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+
+use super::{CacheKey, Chart, ChartData, cache_key, nice_grid};
+use crate::gui::i18n::Texts;
+use crate::gui::style::{BLUE, GREY, ORANGE};
+
+/// The completion-order chart, with its points cached per run and number of reported items
+/// (and language, as every chart cache is keyed).
+#[derive(Default)]
+pub struct CompletionOrder {
+    cache: Option<(CacheKey, OrderSeries)>,
+}
+
+/// The chart's points, built once per new report, not every frame.
+#[derive(Default)]
+struct OrderSeries {
+    reported: Vec<PlotPoint>,
+    finished: Vec<PlotPoint>,
+}
+
+impl OrderSeries {
+    fn new(records: &[downpour::ItemRecord]) -> Self {
+        let points = stats::order_points(records);
+        Self {
+            reported: points
+                .iter()
+                .map(|p| PlotPoint::new(p.index as f64, p.reported as f64))
+                .collect(),
+            finished: points
+                .iter()
+                .map(|p| PlotPoint::new(p.index as f64, p.finished as f64))
+                .collect(),
+        }
+    }
+}
+
+impl Chart for CompletionOrder {
+    fn title(&self, t: &'static Texts) -> &'static str {
+        t.order_title
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
+        let t = data.lang.t();
+        let key = cache_key(data);
+        if self
+            .cache
+            .as_ref()
+            .is_some_and(|(cached, _)| *cached != key)
+        {
+            self.cache = None;
+        }
+        let (_, series) = self
+            .cache
+            .get_or_insert_with(|| (key, OrderSeries::new(&data.view.records)));
+        let n = series.reported.len().max(1) as f64;
+        let map = data.view.mode == Mode::Map;
+        Plot::new(("order", data.reset))
+            .width(size.x)
+            .height(size.y)
+            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+            .x_axis_label(t.order_x)
+            .x_grid_spacer(|input| nice_grid(input, 10.0, 1.0))
+            .y_axis_label(t.order_y)
+            .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
+            .show(ui, |plot| {
+                plot.line(
+                    Line::new(
+                        t.legend_input_order,
+                        PlotPoints::from(vec![[1.0, 1.0], [n, n]]),
+                    )
+                    .color(GREY),
+                );
+                plot.points(
+                    Points::new(t.legend_reported, PlotPoints::Borrowed(&series.reported))
+                        .shape(MarkerShape::Circle)
+                        .radius(4.0)
+                        .color(BLUE)
+                        .filled(true),
+                );
+                if map {
+                    plot.points(
+                        Points::new(t.legend_finished, PlotPoints::Borrowed(&series.finished))
+                            .shape(MarkerShape::Diamond)
+                            .radius(4.0)
+                            .color(ORANGE)
+                            .filled(false),
+                    );
+                }
+            })
+            .response
+    }
+}

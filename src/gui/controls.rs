@@ -1,0 +1,277 @@
+//! The left panel: the links box, the save folder, how to download, and the Start, Cancel and
+//! Retry failed actions pinned under them.
+
+use downpour::Mode;
+use egui::RichText;
+
+use super::style::ORANGE;
+use super::{DownpourApp, FolderProblem, Notice, UiMessage};
+
+/// How many rejected lines the list of problems shows at most.
+const SHOWN_BAD_LINES: usize = 200;
+
+impl DownpourApp {
+    /// The scrolling part of the left panel: links, folder and mode.
+    pub(super) fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        self.links_ui(ui);
+        ui.add_space(8.0);
+        self.folder_ui(ui);
+        ui.add_space(8.0);
+        self.mode_ui(ui);
+    }
+
+    /// The links box, how many links it holds, the lines it did not understand, Import and
+    /// Clear.
+    fn links_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let t = lang.t();
+        let running = self.is_running();
+        ui.heading(t.urls_heading);
+        let label = ui.label(t.urls_label);
+        let edit = egui::TextEdit::multiline(&mut self.settings.url_text)
+            .hint_text(t.urls_hint)
+            .desired_rows(12)
+            .desired_width(f32::INFINITY)
+            .code_editor();
+        let response = egui::ScrollArea::vertical()
+            .id_salt("urls")
+            .max_height(260.0)
+            .show(ui, |ui| ui.add_enabled(!running, edit))
+            .inner
+            .labelled_by(label.id);
+        if response.changed() {
+            self.reparse();
+        }
+        ui.horizontal(|ui| {
+            let counts = lang.urls_ready(self.list.entries.len(), self.list.rejected.len());
+            let color = if self.list.rejected.is_empty() {
+                ui.visuals().text_color()
+            } else {
+                ORANGE
+            };
+            ui.label(RichText::new(counts).color(color));
+        });
+        if let Some(summary) = lang.links_from_text(self.list.from_text, self.list.ignored) {
+            ui.label(RichText::new(summary).weak().small());
+        }
+        self.bad_lines_ui(ui);
+        self.list_buttons_ui(ui);
+    }
+
+    /// Every line of the links box that is not a link, with the reason.
+    fn bad_lines_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let rejected = &self.list.rejected;
+        if rejected.is_empty() {
+            return;
+        }
+        egui::CollapsingHeader::new(lang.lines_not_understood(rejected.len()))
+            .id_salt("bad_lines")
+            .default_open(rejected.len() <= 5)
+            .show(ui, |ui| {
+                for bad in rejected.iter().take(SHOWN_BAD_LINES) {
+                    ui.label(
+                        RichText::new(lang.bad_line(bad.line, &lang.line_error(&bad.reason)))
+                            .color(ORANGE),
+                    )
+                    .on_hover_text(&bad.text);
+                }
+                if rejected.len() > SHOWN_BAD_LINES {
+                    ui.label("…");
+                }
+            });
+    }
+
+    /// Import list… and Clear.
+    fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        ui.horizontal(|ui| {
+            let import = ui
+                .add_enabled(!running, egui::Button::new(t.import))
+                .on_hover_text(t.import_tip);
+            if import.clicked() {
+                let filter = t.link_lists;
+                self.spawn_helper(ui.ctx(), move || {
+                    let paths = rfd::FileDialog::new()
+                        .add_filter(filter, &["txt", "csv", "tsv", "list", "md", "html", "htm"])
+                        .pick_files()?;
+                    Some(super::read_lists(paths))
+                });
+            }
+            if ui
+                .add_enabled(!running, egui::Button::new(t.clear))
+                .on_hover_text(t.clear_tip)
+                .clicked()
+            {
+                self.settings.url_text.clear();
+                self.reparse();
+            }
+        });
+    }
+
+    /// The save folder: its field, Choose…, Open folder, and what is wrong with it.
+    fn folder_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        ui.heading(t.save_to);
+        let folder_label = ui.label(t.folder_label);
+        let folder_edit = ui
+            .add_enabled(
+                !running,
+                egui::TextEdit::singleline(&mut self.settings.folder).desired_width(f32::INFINITY),
+            )
+            .labelled_by(folder_label.id);
+        if folder_edit.changed() {
+            self.folder_problem = None;
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!running, egui::Button::new(t.choose))
+                .on_hover_text(t.choose_tip)
+                .clicked()
+            {
+                self.spawn_helper(ui.ctx(), move || {
+                    Some(match rfd::FileDialog::new().pick_folder() {
+                        Some(path) => UiMessage::Folder(path),
+                        None => UiMessage::Notice(Notice::NoDialog),
+                    })
+                });
+            }
+            if ui
+                .button(t.open_folder)
+                .on_hover_text(t.open_folder_tip)
+                .clicked()
+            {
+                self.open_folder(ui.ctx(), self.folder());
+            }
+        });
+        self.folder_problem_ui(ui);
+        if let Some(notice) = &self.notice {
+            ui.label(RichText::new(self.lang().notice(notice)).weak());
+        }
+    }
+
+    /// What is wrong with the save folder, with Create it for a missing one.
+    fn folder_problem_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let Some(problem) = &self.folder_problem else {
+            return;
+        };
+        let sentence = RichText::new(lang.folder_problem(problem)).color(ORANGE);
+        if matches!(problem, FolderProblem::Missing(_)) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(sentence);
+                if ui.button(lang.t().create_folder).clicked() {
+                    self.create_folder(ui.ctx());
+                }
+            });
+        } else {
+            ui.label(sentence);
+        }
+    }
+
+    /// The three modes with their explanations, then workers, retries and checksums.
+    fn mode_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.heading(lang.t().mode_heading);
+        ui.add_enabled_ui(!self.is_running(), |ui| {
+            for &mode in Mode::all() {
+                ui.radio_value(&mut self.settings.mode, mode, lang.mode_label(mode))
+                    .on_hover_text(lang.mode_tooltip(mode));
+                ui.indent(mode.as_str(), |ui| {
+                    ui.label(RichText::new(lang.mode_explain(mode)).weak().small());
+                });
+            }
+            self.settings_ui(ui);
+        });
+    }
+
+    /// Workers, Retries and the checksum switch.
+    fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let sequential = self.settings.mode == Mode::Sequential;
+        ui.horizontal(|ui| {
+            let label = ui.label(t.workers);
+            ui.add_enabled(
+                !sequential,
+                egui::Slider::new(
+                    &mut self.settings.workers,
+                    downpour::options::WORKERS.range(),
+                ),
+            )
+            .on_hover_text(t.workers_tip)
+            .on_disabled_hover_text(t.workers_sequential)
+            .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(t.retries);
+            ui.add(egui::Slider::new(&mut self.settings.retries, 0..=10))
+                .on_hover_text(t.retries_tip)
+                .labelled_by(label.id);
+        });
+        ui.checkbox(&mut self.settings.checksums, t.checksums)
+            .on_hover_text(t.checksums_tip);
+    }
+
+    /// Start, Cancel and Retry failed: pinned under the controls, so they stay in view
+    /// however long the list of problems above them grows.
+    pub(super) fn actions_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        let blocker = self.start_blocker();
+        let ctx = ui.ctx().clone();
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let start = ui
+                .add_enabled(
+                    blocker.is_none(),
+                    egui::Button::new(RichText::new(t.start).strong()),
+                )
+                .on_hover_text(t.start_tip)
+                .on_disabled_hover_text(blocker.unwrap_or_default());
+            if start.clicked() {
+                self.start(&ctx);
+            }
+            let cancel_text = if self.is_cancelling() {
+                t.cancelling
+            } else {
+                t.cancel
+            };
+            if ui
+                .add_enabled(
+                    running && !self.is_cancelling(),
+                    egui::Button::new(cancel_text),
+                )
+                .on_hover_text(t.cancel_tip)
+                .clicked()
+            {
+                self.cancel();
+            }
+            // Retry failed re-runs every failed row, so the last run's count is the rows' count.
+            let failed = self.view.as_ref().map_or(0, |v| v.failed);
+            if failed > 0
+                && ui
+                    .add_enabled(
+                        !running,
+                        egui::Button::new(format!("{} ({failed})", t.retry_failed)),
+                    )
+                    .on_hover_text(t.retry_failed_tip)
+                    .clicked()
+            {
+                self.retry_failed(&ctx);
+            }
+        });
+        // Always one line, so the buttons do not move when the reason comes or goes.
+        match blocker.filter(|_| !running) {
+            Some(reason) => {
+                ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
+            }
+            None => {
+                let height = ui.text_style_height(&egui::TextStyle::Body);
+                ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
+            }
+        }
+        ui.add_space(2.0);
+    }
+}

@@ -1,0 +1,192 @@
+//! The window's sentences with numbers or names in them, one `match` on the language each.
+
+use downpour::format;
+
+use super::Lang;
+
+impl Lang {
+    /// `128 URLs ready · 2 lines not understood`.
+    pub fn urls_ready(self, ready: usize, bad: usize) -> String {
+        match (self, bad) {
+            (Lang::En, 0) => format!("{ready} {} ready", plural(ready, "URL", "URLs")),
+            (Lang::En, _) => format!(
+                "{ready} {} ready · {bad} {} not understood",
+                plural(ready, "URL", "URLs"),
+                plural(bad, "line", "lines")
+            ),
+            (Lang::Zh, 0) => format!("{ready} 个链接就绪"),
+            (Lang::Zh, _) => format!("{ready} 个链接就绪 · {bad} 行无法识别"),
+        }
+    }
+
+    /// `3 links were taken from inside text · 5 lines without links were passed over`, or
+    /// `None` when the list is plain links.
+    pub fn links_from_text(self, taken: usize, passed_over: usize) -> Option<String> {
+        let taken = (taken > 0).then(|| match self {
+            Lang::En => format!(
+                "{taken} {} taken from inside text",
+                plural(taken, "link was", "links were")
+            ),
+            Lang::Zh => format!("{taken} 个链接取自文字之中"),
+        });
+        let passed = (passed_over > 0).then(|| match self {
+            Lang::En if passed_over == 1 => "1 line without a link was passed over".to_owned(),
+            Lang::En => format!("{passed_over} lines without links were passed over"),
+            Lang::Zh => format!("{passed_over} 行没有链接，已略过"),
+        });
+        match (taken, passed) {
+            (Some(a), Some(b)) => Some(format!("{a} · {b}")),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The heading of the list of rejected lines.
+    pub fn lines_not_understood(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Lines not understood ({n})"),
+            Lang::Zh => format!("无法识别的行（{n}）"),
+        }
+    }
+
+    /// `line 4: reason`.
+    pub fn bad_line(self, line: usize, reason: &str) -> String {
+        match self {
+            Lang::En => format!("line {line}: {reason}"),
+            Lang::Zh => format!("第 {line} 行：{reason}"),
+        }
+    }
+
+    /// A row's status followed by its note: `failed: the server answered 404 Not Found`.
+    pub fn status_with_note(self, status: &str, note: &str) -> String {
+        match self {
+            Lang::En => format!("{status}: {note}"),
+            Lang::Zh => format!("{status}：{note}"),
+        }
+    }
+
+    /// What names a row of the downloads list for screen readers: `Row 3: photo.jpg`.
+    pub fn row_name(self, index: usize, name: &str) -> String {
+        match self {
+            Lang::En => format!("Row {index}: {name}"),
+            Lang::Zh => format!("第 {index} 行：{name}"),
+        }
+    }
+
+    /// What names a row's progress bar for screen readers: `Progress of photo.jpg`.
+    pub fn progress_of(self, name: &str) -> String {
+        match self {
+            Lang::En => format!("Progress of {name}"),
+            Lang::Zh => format!("{name} 的进度"),
+        }
+    }
+
+    /// `12/100 files`.
+    pub fn files_done(self, done: usize, total: usize) -> String {
+        match self {
+            Lang::En => format!("{done}/{total} files"),
+            Lang::Zh => format!("{done}/{total} 个文件"),
+        }
+    }
+
+    /// `retrying (2/3) after: reason`.
+    pub fn retrying(self, attempt: u32, of: u32, reason: &str) -> String {
+        match self {
+            Lang::En => format::retrying(attempt, of, reason),
+            Lang::Zh => format!("重试（{attempt}/{of}），原因：{reason}"),
+        }
+    }
+
+    /// The run's total time under the results: `total time: 1.234 s`.
+    pub fn total_time(self, ms: u64) -> String {
+        let (label, secs) = (self.t().total_time, format::seconds(ms));
+        match self {
+            Lang::En => format!("{label}: {secs}"),
+            Lang::Zh => format!("{label}：{secs}"),
+        }
+    }
+
+    /// The timeline's line at the end of the run: `total 1.90 s`.
+    pub fn total_line(self, secs: f64) -> String {
+        match self {
+            Lang::En => format!("total {secs:.2} s"),
+            Lang::Zh => format!("总计 {secs:.2} s"),
+        }
+    }
+
+    /// A timeline bar's tooltip: `#3 photo.jpg (done)`, the address, then the size and times.
+    pub fn bar_tooltip(self, item: &BarItem<'_>) -> String {
+        let BarItem {
+            index,
+            name,
+            outcome,
+            url,
+            bytes,
+            start,
+            end,
+        } = *item;
+        let size = format::bytes(bytes);
+        match self {
+            Lang::En => format!(
+                "#{index} {name} ({outcome})\n{url}\n{size} · start {start:.2} s · end {end:.2} s"
+            ),
+            Lang::Zh => format!(
+                "#{index} {name}（{outcome}）\n{url}\n{size} · 开始 {start:.2} s · 结束 {end:.2} s"
+            ),
+        }
+    }
+
+    /// A running download's tooltip in the timeline: `#3 photo.jpg (downloading)`.
+    pub fn running_tooltip(self, index: usize, name: &str) -> String {
+        let downloading = self.t().status_downloading;
+        match self {
+            Lang::En => format!("#{index} {name} ({downloading})"),
+            Lang::Zh => format!("#{index} {name}（{downloading}）"),
+        }
+    }
+
+    /// A run's name under its bar in the comparison: `map ×8`.
+    pub fn run_tick(self, mode: downpour::Mode, workers: usize) -> String {
+        format!("{} ×{workers}", self.mode_short(mode))
+    }
+
+    /// A run's tooltip in the comparison: `map ×8 · 100 files · 1.234 s · 4.0× the sequential
+    /// time`.
+    pub fn run_tooltip(self, run: &downpour::stats::RunSummary, speedup: Option<f64>) -> String {
+        let tick = self.run_tick(run.mode, run.workers);
+        let (files, secs) = (run.files, format::seconds(run.elapsed_ms));
+        let mut text = match self {
+            Lang::En => format!("{tick} · {files} files · {secs}"),
+            Lang::Zh => format!("{tick} · {files} 个文件 · {secs}"),
+        };
+        if let Some(speedup) = speedup {
+            text.push_str(&match self {
+                Lang::En => format!(" · {speedup:.1}× the sequential time"),
+                Lang::Zh => format!(" · 相对顺序下载的加速比 {speedup:.1}×"),
+            });
+        }
+        text
+    }
+}
+
+/// What a timeline bar's tooltip names.
+#[derive(Debug, Clone, Copy)]
+pub struct BarItem<'a> {
+    /// The item's index.
+    pub index: usize,
+    /// Its file name.
+    pub name: &'a str,
+    /// How it ended, in words.
+    pub outcome: &'a str,
+    /// Its address.
+    pub url: &'a str,
+    /// Bytes written.
+    pub bytes: u64,
+    /// When a worker took it, in seconds since the start.
+    pub start: f64,
+    /// When it ended.
+    pub end: f64,
+}
+
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}

@@ -1,0 +1,219 @@
+//! The fixed texts of the window, one field each, so that a language is one value of
+//! [`Texts`] (`en.rs`, `zh.rs`) and a missing translation does not compile. Texts with numbers
+//! or names in them are sentences built by `Lang`'s methods instead.
+
+/// Every fixed text of the window.
+pub struct Texts {
+    /// The window's title bar.
+    pub window_title: &'static str,
+    /// The line beside the name in the top bar.
+    pub tagline: &'static str,
+    /// The heading of the links box.
+    pub urls_heading: &'static str,
+    /// The grey hint inside the empty links box.
+    pub urls_hint: &'static str,
+    /// The label of the links box.
+    pub urls_label: &'static str,
+    /// The Import list… button.
+    pub import: &'static str,
+    /// Its tooltip.
+    pub import_tip: &'static str,
+    /// The name of the file type in the import dialog.
+    pub link_lists: &'static str,
+    /// The Clear button.
+    pub clear: &'static str,
+    /// Its tooltip.
+    pub clear_tip: &'static str,
+    /// The heading of the folder section.
+    pub save_to: &'static str,
+    /// The label of the folder field.
+    pub folder_label: &'static str,
+    /// The Choose… button.
+    pub choose: &'static str,
+    /// Its tooltip.
+    pub choose_tip: &'static str,
+    /// The Open folder button.
+    pub open_folder: &'static str,
+    /// Its tooltip.
+    pub open_folder_tip: &'static str,
+    /// Said after the path of a folder that does not exist.
+    pub folder_missing: &'static str,
+    /// The button that creates it.
+    pub create_folder: &'static str,
+    /// Shown while the save folder is being checked before a run.
+    pub checking_folder: &'static str,
+    /// Asked for when the folder field is empty.
+    pub folder_not_chosen: &'static str,
+    /// The heading of the mode section.
+    pub mode_heading: &'static str,
+    /// The sequential mode's name.
+    pub mode_sequential: &'static str,
+    /// The submit mode's name.
+    pub mode_submit: &'static str,
+    /// The map mode's name.
+    pub mode_map: &'static str,
+    /// The sequential mode's short name, under a bar of the run comparison.
+    pub mode_sequential_short: &'static str,
+    /// The submit mode's short name.
+    pub mode_submit_short: &'static str,
+    /// The map mode's short name.
+    pub mode_map_short: &'static str,
+    /// What the sequential mode does, under its name.
+    pub mode_sequential_explain: &'static str,
+    /// What the submit mode does.
+    pub mode_submit_explain: &'static str,
+    /// What the map mode does.
+    pub mode_map_explain: &'static str,
+    /// What the person will see in the sequential mode (its tooltip).
+    pub mode_sequential_tip: &'static str,
+    /// What the person will see in the submit mode.
+    pub mode_submit_tip: &'static str,
+    /// What the person will see in the map mode.
+    pub mode_map_tip: &'static str,
+    /// The label of the Workers slider.
+    pub workers: &'static str,
+    /// Its tooltip.
+    pub workers_tip: &'static str,
+    /// Its tooltip while it is disabled (sequential mode).
+    pub workers_sequential: &'static str,
+    /// The label of the Retries slider.
+    pub retries: &'static str,
+    /// Its tooltip.
+    pub retries_tip: &'static str,
+    /// The checksum switch.
+    pub checksums: &'static str,
+    /// Its tooltip.
+    pub checksums_tip: &'static str,
+    /// The Start button.
+    pub start: &'static str,
+    /// Its tooltip.
+    pub start_tip: &'static str,
+    /// The Cancel button.
+    pub cancel: &'static str,
+    /// Its tooltip.
+    pub cancel_tip: &'static str,
+    /// The Cancel button once pressed, while the run winds down.
+    pub cancelling: &'static str,
+    /// The Retry failed button (the count follows it).
+    pub retry_failed: &'static str,
+    /// Its tooltip.
+    pub retry_failed_tip: &'static str,
+    /// Why Start is disabled with no link.
+    pub nothing_to_do: &'static str,
+    /// Why Start is disabled during a run.
+    pub running: &'static str,
+    /// The Downloads tab.
+    pub tab_downloads: &'static str,
+    /// The Results tab.
+    pub tab_results: &'static str,
+    /// The Charts tab.
+    pub tab_charts: &'static str,
+    /// The title of the downloads list's index column.
+    pub col_index: &'static str,
+    /// The file column.
+    pub col_name: &'static str,
+    /// The status column.
+    pub col_status: &'static str,
+    /// The size column.
+    pub col_size: &'static str,
+    /// The progress column.
+    pub col_progress: &'static str,
+    /// The time column.
+    pub col_time: &'static str,
+    /// The worker column.
+    pub col_worker: &'static str,
+    /// A row waiting for a worker.
+    pub status_queued: &'static str,
+    /// A row being downloaded; also the timeline's legend for running downloads.
+    pub status_downloading: &'static str,
+    /// A complete row that map mode holds back until the rows before it are reported.
+    pub status_waiting: &'static str,
+    /// The word for a complete item (see `Lang::outcome`).
+    pub status_done: &'static str,
+    /// The word for a failed item.
+    pub status_failed: &'static str,
+    /// The word for a cancelled item.
+    pub status_cancelled: &'static str,
+    /// The tooltip of a finished row.
+    pub row_tip: &'static str,
+    /// Shown before the first run.
+    pub no_run_yet: &'static str,
+    /// The line above the results (the mode's name follows it).
+    pub results_intro: &'static str,
+    /// Before the run's total time; also the comparison's legend for it.
+    pub total_time: &'static str,
+    /// Before the elapsed time in the progress bar.
+    pub elapsed: &'static str,
+    /// After the time left in the progress bar.
+    pub eta: &'static str,
+    /// The Export CSV button.
+    pub export_csv: &'static str,
+    /// Its tooltip.
+    pub export_csv_tip: &'static str,
+    /// The Export JSON button.
+    pub export_json: &'static str,
+    /// Its tooltip.
+    pub export_json_tip: &'static str,
+    /// The tooltip of the export buttons before the run has finished.
+    pub export_when_finished: &'static str,
+    /// The Reset zoom button.
+    pub reset_zoom: &'static str,
+    /// Its tooltip.
+    pub reset_zoom_tip: &'static str,
+    /// The Save chart as PNG button.
+    pub save_png: &'static str,
+    /// Its tooltip.
+    pub save_png_tip: &'static str,
+    /// The timeline's title.
+    pub timeline_title: &'static str,
+    /// The timeline's horizontal axis.
+    pub timeline_x: &'static str,
+    /// The timeline's vertical axis.
+    pub timeline_y: &'static str,
+    /// The legend of the faded parts of the timeline's bars.
+    pub legend_waiting: &'static str,
+    /// Added to a bar's tooltip on its faded part.
+    pub waiting_for_server: &'static str,
+    /// The completion-order chart's title.
+    pub order_title: &'static str,
+    /// Its horizontal axis.
+    pub order_x: &'static str,
+    /// Its vertical axis.
+    pub order_y: &'static str,
+    /// The legend of its diagonal.
+    pub legend_input_order: &'static str,
+    /// The legend of the order results were reported in.
+    pub legend_reported: &'static str,
+    /// The legend of the order downloads finished in (map mode).
+    pub legend_finished: &'static str,
+    /// The run comparison's title.
+    pub comparison_title: &'static str,
+    /// Its horizontal axis.
+    pub comparison_x: &'static str,
+    /// Its vertical axis.
+    pub comparison_y: &'static str,
+    /// The legend of the ideal times.
+    pub legend_ideal_time: &'static str,
+    /// The label of the language switch.
+    pub language: &'static str,
+    /// Its tooltip.
+    pub language_tip: &'static str,
+    /// The title of the question asked when the window is closed during a run.
+    pub close_title: &'static str,
+    /// The question.
+    pub close_body: &'static str,
+    /// The answer that quits.
+    pub close_cancel_and_quit: &'static str,
+    /// The answer that keeps the window.
+    pub close_keep: &'static str,
+    /// Shown while files are dragged over the window.
+    pub drop_hint: &'static str,
+    /// Said when no folder dialog can be shown.
+    pub dialog_unavailable: &'static str,
+    /// Said when the chart picture could not be made.
+    pub could_not_encode: &'static str,
+    /// The end of a sentence.
+    pub full_stop: &'static str,
+    /// The status of a file that was already in the folder.
+    pub status_skipped: &'static str,
+}

@@ -1,0 +1,158 @@
+//! Starting and stopping runs. Start and Retry failed do no file I/O themselves: they ask a
+//! helper thread to check the save folder (a stat and a probe file) and the run starts when
+//! its answer arrives in `poll`. Meanwhile the window says it is checking, and a second Start
+//! does nothing.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use downpour::{EventSink, Job, start_run};
+
+use super::model::{Row, RunView};
+use super::tasks::prepare_folder;
+use super::{ActiveRun, DownpourApp, FolderProblem, Tab, UiMessage};
+
+/// A run waiting for the helper's answer about its folder.
+pub struct PendingRun {
+    /// The folder being checked.
+    folder: PathBuf,
+    /// What to download.
+    jobs: Vec<Job>,
+    /// Whether the last run's rows stay (Retry failed) or a fresh list starts.
+    keep_rows: bool,
+}
+
+impl DownpourApp {
+    /// Whether a run is going on.
+    pub fn is_running(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| !v.is_finished()) && self.run.is_some()
+    }
+
+    /// Whether a run waits for the check of its folder.
+    pub fn is_checking_folder(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Why Start is disabled, if it is.
+    pub fn start_blocker(&self) -> Option<&'static str> {
+        let t = self.lang().t();
+        if self.is_running() {
+            Some(t.running)
+        } else if self.is_checking_folder() {
+            Some(t.checking_folder)
+        } else if self.list.entries.is_empty() {
+            Some(t.nothing_to_do)
+        } else {
+            None
+        }
+    }
+
+    /// Asks for every valid link to be downloaded once the folder is checked. False when
+    /// Start is disabled (nothing to do, a run going on, a check under way).
+    pub fn start(&mut self, ctx: &egui::Context) -> bool {
+        self.start_with(ctx, false)
+    }
+
+    /// [`Self::start`], creating the save folder first if it is missing (`downpour --start`).
+    pub fn start_creating_folder(&mut self, ctx: &egui::Context) -> bool {
+        self.start_with(ctx, true)
+    }
+
+    fn start_with(&mut self, ctx: &egui::Context, create_missing: bool) -> bool {
+        self.reparse();
+        if self.start_blocker().is_some() {
+            return false;
+        }
+        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        self.check_then_run(ctx, jobs, false, create_missing);
+        true
+    }
+
+    /// Asks for the failed items of the last run to be downloaded again, keeping the other
+    /// rows, once the folder is checked.
+    pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
+        if self.is_running() || self.is_checking_folder() {
+            return false;
+        }
+        let jobs = self
+            .view
+            .as_ref()
+            .map(RunView::failed_jobs)
+            .unwrap_or_default();
+        if jobs.is_empty() {
+            return false;
+        }
+        self.check_then_run(ctx, jobs, true, false);
+        true
+    }
+
+    /// Hands the folder check to a helper; [`Self::folder_checked`] takes the answer.
+    fn check_then_run(
+        &mut self,
+        ctx: &egui::Context,
+        jobs: Vec<Job>,
+        keep_rows: bool,
+        create_missing: bool,
+    ) {
+        let folder = self.folder();
+        self.pending = Some(PendingRun {
+            folder: folder.clone(),
+            jobs,
+            keep_rows,
+        });
+        self.spawn_helper(ctx, move || {
+            let result = prepare_folder(&folder, create_missing);
+            Some(UiMessage::FolderChecked { folder, result })
+        });
+    }
+
+    /// The helper's answer: the waiting run starts, or the problem is shown by the folder.
+    pub(super) fn folder_checked(
+        &mut self,
+        ctx: &egui::Context,
+        folder: PathBuf,
+        result: Result<(), FolderProblem>,
+    ) {
+        let Some(pending) = self.pending.take_if(|p| p.folder == folder) else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                let rows = if pending.keep_rows {
+                    self.view.take().map(|v| v.rows).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                self.launch(ctx, pending.jobs, rows, folder);
+            }
+            Err(problem) => self.folder_problem = Some(problem),
+        }
+    }
+
+    /// Starts `jobs` in `folder`, which was just checked.
+    fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<Row>, folder: PathBuf) {
+        self.folder_problem = None;
+        self.notice = None;
+        let config = self.settings.config(folder);
+        let workers = config.effective_workers();
+        let (tx, rx) = mpsc::channel();
+        let waker = ctx.clone();
+        let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
+        self.view = Some(RunView::new(self.settings.mode, workers, &jobs, rows));
+        let handle = start_run(jobs, config, sink);
+        self.run = Some(ActiveRun { handle, events: rx });
+        self.tab = Tab::Downloads;
+    }
+
+    /// Asks the run to stop.
+    pub fn cancel(&mut self) {
+        if let Some(run) = &self.run {
+            run.handle.cancel();
+        }
+    }
+
+    /// Whether Cancel was pressed and the run is winding down.
+    pub fn is_cancelling(&self) -> bool {
+        self.is_running() && self.run.as_ref().is_some_and(|r| r.handle.is_cancelling())
+    }
+}

@@ -1,0 +1,101 @@
+//! The window driven as a person would — by visible labels, clicks, paste and typing — with
+//! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
+//! files on disk.
+
+mod runs;
+mod window;
+
+// The window tests use only part of the integration tests' server module.
+#[allow(dead_code)]
+#[path = "../../../tests/util/server.rs"]
+mod server;
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use server::{TestServer, body_for};
+
+use super::i18n::Lang;
+use super::model::RowStatus;
+use super::{DownpourApp, Settings, Tab};
+use downpour::{Mode, OutcomeKind};
+
+fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
+    let mut app = DownpourApp::new(settings);
+    app.settings.language = Some(Lang::En);
+    Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut DownpourApp| {
+                app.poll(ui.ctx());
+                app.window_ui(ui);
+            },
+            app,
+        )
+}
+
+fn settings_for(dir: &std::path::Path) -> Settings {
+    Settings {
+        folder: dir.display().to_string(),
+        retries: 0,
+        ..Settings::default()
+    }
+}
+
+/// Pastes `text` into the links box, as a person would.
+fn paste_links(harness: &mut Harness<'_, DownpourApp>, text: &str) {
+    harness.get_by_label("Links").click();
+    harness.run_steps(2);
+    harness.event(egui::Event::Paste(text.to_owned()));
+    harness.run_steps(2);
+}
+
+/// Pastes `count` links that take seconds each (3 MB sent 1 KiB per 5 ms) and presses Start.
+fn start_slow_run(harness: &mut Harness<'_, DownpourApp>, server: &TestServer, count: usize) {
+    let links: Vec<String> = (1..=count)
+        .map(|i| server.url(&format!("slow{i}.bin?size=3000000&drip=5")))
+        .collect();
+    paste_links(harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+}
+
+/// The person clicks the window's close button.
+fn click_close_button(harness: &mut Harness<'_, DownpourApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+}
+
+/// Steps frames in real time until `done` holds (panics after a minute, naming `what`).
+fn step_until(
+    harness: &mut Harness<'_, DownpourApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, DownpourApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Steps frames in real time until the run has finished: first a frame for the click that
+/// asked for it, then until the folder check has answered and the run it started is over.
+fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
+    harness.step();
+    step_until(harness, "the run finishes", |h| {
+        !h.state().is_checking_folder() && h.state().view.as_ref().is_some_and(|v| v.is_finished())
+    });
+    harness.run_steps(2);
+}
+
+/// Steps frames until the folder check has answered and the run has started.
+fn wait_until_running(harness: &mut Harness<'_, DownpourApp>) {
+    step_until(harness, "the run starts", |h| h.state().is_running());
+}

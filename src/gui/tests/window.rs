@@ -1,0 +1,243 @@
+//! What the window shows and keeps: the links box's counts and problems, the Chinese
+//! interface and its error sentences, settings across a restart, 10,000 rows, and names
+//! for screen readers.
+
+use super::*;
+
+#[test]
+fn pasted_links_are_counted_and_bad_lines_explained() {
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("Paste at least one http:// or https:// link to start.");
+    paste_links(
+        &mut harness,
+        "https://example.com/a.zip\n# a comment\nexample.org/b.png\nftp://old.example/c\nnot a link\nhttps://example.com/a.zip\n",
+    );
+    harness.get_by_label("3 URLs ready · 2 lines not understood");
+    harness.get_by_label("line 4: only http:// and https:// links can be downloaded, not ftp:");
+    harness.get_by_label_contains("line 5: this is not a web address");
+    assert_eq!(harness.state().list.entries.len(), 3);
+    assert!(
+        harness
+            .query_by_label("Paste at least one http:// or https:// link to start.")
+            .is_none()
+    );
+}
+
+#[test]
+fn chinese_interface_is_one_click_away() {
+    // Needs a CJK font on the system (CI installs fonts-wqy-microhei); egui has none built in.
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    let mut harness = harness(Settings::default());
+    harness.ctx.set_fonts(fonts);
+    harness.run_steps(2);
+    harness.get_by_label("Language").click();
+    harness.run_steps(2);
+    harness.get_by_label("简体中文").click();
+    harness.run_steps(2);
+    harness.get_by_label("要下载的链接");
+    harness.get_by_label("多线程（按完成顺序）");
+}
+
+#[test]
+fn errors_are_shown_in_chinese_in_the_chinese_window() {
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.ctx.set_fonts(fonts);
+    harness.state_mut().settings.language = Some(Lang::Zh);
+    harness.run_steps(2);
+    harness.get_by_label("链接").click();
+    harness.run_steps(2);
+    let links = format!("ftp://old.example/c\n{}", server.url("gone.bin?status=404"));
+    harness.event(egui::Event::Paste(links));
+    harness.run_steps(2);
+    harness.get_by_label("第 1 行：只能下载 http:// 和 https:// 链接，不能下载 ftp:");
+    harness.get_by_label("开始").click();
+    run_to_end(&mut harness);
+    // The failed row, the results and the export's English sentence (it is data).
+    harness.get_by_label("失败：服务器返回 404（未找到）");
+    harness.get_by_label("结果").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("失败  服务器返回 404（未找到）");
+    let view = harness.state().view.as_ref().unwrap();
+    let report = downpour::report::Report::new(view.mode, 1, 0, &view.records).to_csv();
+    assert!(
+        report.contains("the server answered 404 Not Found"),
+        "{report}"
+    );
+}
+
+/// An in-memory `eframe::Storage`, as eframe's file storage behaves.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn settings_survive_a_restart() {
+    use eframe::{App, Storage};
+    let mut app = DownpourApp::new(Settings {
+        url_text: "https://example.com/x\n".into(),
+        folder: "/data/downloads".into(),
+        mode: Mode::Map,
+        workers: 12,
+        retries: 5,
+        checksums: false,
+        language: Some(Lang::Zh),
+        ..Settings::default()
+    });
+    let mut storage = MemoryStorage::default();
+    app.save(&mut storage);
+    let restored = DownpourApp::from_storage(Some(&storage));
+    assert_eq!(restored.settings, app.settings);
+    assert_eq!(restored.list.entries.len(), 1, "the links are parsed again");
+    // Older or partial settings fill in defaults instead of being thrown away.
+    let mut partial = MemoryStorage::default();
+    partial.set_string(eframe::APP_KEY, "(workers: 3)".into());
+    let restored = DownpourApp::from_storage(Some(&partial));
+    assert_eq!(restored.settings.workers, 3);
+    assert_eq!(restored.settings.mode, Mode::Submit);
+    assert!(
+        restored.settings.checksums,
+        "checksums stay on unless switched off"
+    );
+}
+
+/// An app whose links box and downloads list hold 10,000 items.
+fn app_with_ten_thousand_rows(workers: usize) -> DownpourApp {
+    let links: String = (1..=10_000)
+        .map(|i| format!("https://example.invalid/f{i}.bin\n"))
+        .collect();
+    let mut app = DownpourApp::new(Settings::default());
+    app.settings.url_text = links;
+    app.reparse();
+    let jobs: Vec<downpour::Job> = app.list.entries.iter().map(downpour::Job::from).collect();
+    app.view = Some(crate::gui::model::RunView::new(
+        Mode::Submit,
+        workers,
+        &jobs,
+        Vec::new(),
+    ));
+    app
+}
+
+#[test]
+fn ten_thousand_rows_stay_cheap_per_frame() {
+    let app = app_with_ten_thousand_rows(8);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
+    harness.run_steps(3);
+    // Only the visible rows are laid out: the first row is there, the last is not.
+    harness.get_by_label("f1.bin");
+    assert!(harness.query_by_label("f10000.bin").is_none());
+}
+
+/// Not a pass/fail test: `cargo test --release --bin downpour -- --ignored --nocapture
+/// frame_time` prints the median cost of one frame (egui pass plus tessellation, as eframe
+/// does before painting) with 10,000 rows while progress events arrive.
+#[test]
+#[ignore = "measurement; run on demand"]
+fn frame_time_with_ten_thousand_rows() {
+    use downpour::Event;
+    let mut app = app_with_ten_thousand_rows(16);
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 900.0),
+        )),
+        ..Default::default()
+    };
+    let frame = |app: &mut DownpourApp| {
+        let output = ctx.run_ui(input(), |ui| app.window_ui(ui));
+        ctx.tessellate(output.shapes, output.pixels_per_point).len()
+    };
+    for _ in 0..5 {
+        frame(&mut app);
+    }
+    let mut times = Vec::new();
+    for n in 0..300usize {
+        let view = app.view.as_mut().unwrap();
+        for k in 0..16 {
+            let index = (n * 16 + k) % 10_000 + 1;
+            view.apply(Event::ItemStarted {
+                index,
+                worker: k + 1,
+                at_ms: n as u64,
+            });
+            view.apply(Event::Progress {
+                index,
+                bytes: 4096 * n as u64,
+            });
+        }
+        let start = Instant::now();
+        frame(&mut app);
+        times.push(start.elapsed());
+    }
+    times.sort();
+    println!(
+        "median frame with 10,000 rows: {:?} (p90 {:?})",
+        times[150], times[270]
+    );
+}
+
+/// The widgets of the last frame that nothing names for screen readers (layout containers
+/// and the runs of text inside text fields aside).
+fn unnamed_widgets(harness: &Harness<'_, DownpourApp>) -> Vec<String> {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all_by(|n| {
+            !matches!(
+                n.role(),
+                egui::Role::GenericContainer | egui::Role::Pane | egui::Role::TextRun
+            ) && n.label().unwrap_or_default().is_empty()
+                && n.value().unwrap_or_default().is_empty()
+        })
+        .map(|node| {
+            let node = node.accesskit_node();
+            format!("{:?} at {:?}", node.role(), node.bounding_box())
+        })
+        .collect()
+}
+
+#[test]
+fn every_widget_is_named_for_screen_readers() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.run_steps(2);
+    assert_eq!(
+        unnamed_widgets(&harness),
+        Vec::<String>::new(),
+        "before a run"
+    );
+    paste_links(
+        &mut harness,
+        &[
+            server.url("named.bin?size=10"),
+            server.url("gone?status=404"),
+            "ftp://old.example/c".to_owned(),
+        ]
+        .join("\n"),
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    for tab in ["Downloads", "Results", "Charts"] {
+        harness.get_by_label(tab).click();
+        harness.run_steps(3);
+        assert_eq!(unnamed_widgets(&harness), Vec::<String>::new(), "{tab}");
+    }
+}
