@@ -215,6 +215,8 @@ pub struct ItemRecord {
     /// When the file was fetched over several connections: who fetched which bytes when
     /// (empty for a file fetched over one).
     pub pieces: Vec<Piece>,
+    /// What is odd about the file, if anything.
+    pub warning: Option<Warning>,
 }
 
 /// One connection's share of a file fetched over several. Times are milliseconds since the
@@ -231,6 +233,20 @@ pub struct Piece {
     pub started_ms: u64,
     /// When it ended.
     pub finished_ms: u64,
+}
+
+/// Something about a download worth a word, though it did not fail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Warning {
+    /// The server sent a web page for a name that promises another kind of file: a login
+    /// page or an error page, most likely.
+    #[error(
+        "the server sent a web page, not {name} — the link may need a login or may have expired"
+    )]
+    WebPage {
+        /// The name the file was to have.
+        name: String,
+    },
 }
 
 /// Why a file is fetched over one connection only.
@@ -268,6 +284,7 @@ impl ItemRecord {
             sha256: None,
             outcome,
             pieces: Vec::new(),
+            warning: None,
         }
     }
 
@@ -319,6 +336,8 @@ pub enum Event {
         resumed_from: u64,
         /// Why the file stays on one connection, if it does.
         one_connection: Option<OneConnection>,
+        /// What is odd about the answer, if anything.
+        warning: Option<Warning>,
     },
     /// The number of connections fetching a file changed.
     Connections {

@@ -36,6 +36,8 @@ pub struct ItemReport {
     pub sha256: Option<String>,
     /// For a file fetched over several connections: which worker fetched which bytes when.
     pub pieces: Vec<Piece>,
+    /// What is odd about the file (a web page where a file was expected), or null.
+    pub warning: Option<String>,
 }
 
 impl From<&ItemRecord> for ItemReport {
@@ -55,6 +57,7 @@ impl From<&ItemRecord> for ItemReport {
             retries: record.retries,
             sha256: record.sha256.clone(),
             pieces: record.pieces.clone(),
+            warning: record.warning.as_ref().map(ToString::to_string),
         }
     }
 }

@@ -195,6 +195,7 @@ mod tests {
             sha256: None,
             outcome,
             pieces: Vec::new(),
+            warning: None,
         }
     }
 

@@ -395,3 +395,37 @@ fn transient_failures_are_retried() {
         body_for("flaky.bin", 777)
     );
 }
+
+#[test]
+fn a_web_page_where_a_file_was_expected_is_pointed_out() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        server.url("report.pdf?size=300&html=1"),
+        server.url("index.html?size=300&html=1"),
+        server.url("data.zip?size=300"),
+    ];
+    let done = run(jobs(&lines), config(Mode::Map, 3, dir.path()));
+    assert_eq!(
+        done.item(1)
+            .warning
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(
+            "the server sent a web page, not report.pdf — the link may need a login or may have \
+             expired"
+        )
+    );
+    assert_eq!(done.item(1).outcome, Outcome::Done, "saved all the same");
+    assert_eq!(done.item(2).warning, None, "a page named as a page");
+    assert_eq!(done.item(3).warning, None);
+    assert!(done.events.iter().any(|e| matches!(
+        e,
+        Event::ItemResponded {
+            index: 1,
+            warning: Some(_),
+            ..
+        }
+    )));
+}

@@ -233,6 +233,10 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                 Event::RunStarted { workers, .. } => run.workers = workers,
                 Event::ItemReported(record) => {
                     item_line(&mut lines, &record);
+                    if let Some(warning) = &record.warning {
+                        bar.clear();
+                        eprintln!("#{} warning: {warning}", record.index);
+                    }
                     bar.item_done(&record);
                     run.records.push(record);
                 }

@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use reqwest::header::{
-    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, ETAG, IF_RANGE, LAST_MODIFIED, LOCATION,
-    RANGE,
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_RANGE, LAST_MODIFIED,
+    LOCATION, RANGE,
 };
 use reqwest::{Response, StatusCode};
 
 use super::{Item, RECORD_AFTER, Stop, part_state};
 use crate::error::DownloadError;
 use crate::hash::StreamHasher;
-use crate::model::Event;
+use crate::model::{Event, Warning};
 use crate::names;
 use crate::net::classify;
 use crate::options::Existing;
@@ -190,12 +190,14 @@ impl Item<'_> {
         self.state.path = Some(path.clone());
         prepared.map_err(|err| DownloadError::from_io(&self.state.staging.shown(&path), &err))?;
         self.state.one_connection = self.one_connection();
+        self.state.warning = web_page_for(response, &path);
         ctx.events.send(Event::ItemResponded {
             index: self.job.index,
             path: path.clone(),
             total: self.state.remote.total,
             resumed_from: if resumed { resume_from } else { 0 },
             one_connection: self.state.one_connection,
+            warning: self.state.warning.clone(),
         });
         if resumed && let Some(file) = self.state.staging.file() {
             // The SHA-256 covers the whole file: first the bytes an earlier run saved.
@@ -297,6 +299,28 @@ impl Item<'_> {
             bytes: self.state.bytes,
         });
     }
+}
+
+/// File kinds that are never web pages: an HTML answer for such a name is a login page or an
+/// error page standing in for the file.
+const NOT_PAGES: [&str; 40] = [
+    "zip", "7z", "rar", "gz", "tgz", "bz2", "xz", "zst", "tar", "iso", "img", "dmg", "pkg", "deb",
+    "rpm", "msi", "exe", "apk", "appimage", "jar", "pdf", "epub", "doc", "docx", "xls", "xlsx",
+    "ppt", "pptx", "odt", "mp3", "mp4", "mkv", "avi", "mov", "flac", "wav", "jpg", "jpeg", "png",
+    "bin",
+];
+
+/// The warning for an HTML answer where the name promises another kind of file.
+fn web_page_for(response: &Response, path: &Path) -> Option<Warning> {
+    let html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    (html && NOT_PAGES.contains(&extension.as_str())).then(|| Warning::WebPage {
+        name: names::display_name(path),
+    })
 }
 
 /// Where a redirect pointed, as it may be shown: the Location resolved against the address

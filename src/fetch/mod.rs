@@ -19,7 +19,7 @@ use crate::error::DownloadError;
 use crate::finished::{FinishedFile, FinishedLog};
 use crate::hash::StreamHasher;
 use crate::limit::RateLimit;
-use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome};
+use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome, Warning};
 use crate::names::NameBook;
 use crate::options::{Existing, RunConfig};
 use crate::resume::{Leftovers, PartState, ResumeStore};
@@ -162,6 +162,8 @@ pub(crate) struct Parked {
     split: Option<Arc<SplitFile>>,
     /// Why the file stays on one connection, once that is known.
     one_connection: Option<OneConnection>,
+    /// What is odd about the answer, if anything.
+    warning: Option<Warning>,
 }
 
 impl Parked {
@@ -256,6 +258,7 @@ impl<'a> Item<'a> {
             sha256: None,
             outcome,
             pieces,
+            warning: state.warning.clone(),
         }
     }
 
@@ -282,6 +285,7 @@ impl<'a> Item<'a> {
                 started_ms: ctx.now_ms(),
                 split: None,
                 one_connection: None,
+                warning: None,
             },
         };
         item.take_leftover();

@@ -387,6 +387,7 @@ mod tests {
             total: Some(10_000),
             resumed_from: 6_000,
             one_connection: None,
+            warning: None,
         });
         assert_eq!(view.bytes, 6_000);
         assert_eq!(view.rows[0].bytes, 6_000);

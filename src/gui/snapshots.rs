@@ -51,6 +51,7 @@ fn item(
         sha256: None,
         outcome,
         pieces: Vec::new(),
+        warning: None,
     }
 }
 

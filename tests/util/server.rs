@@ -16,7 +16,7 @@
 //! request for the path while N others are in progress.
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
-//! header; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
+//! header; `html=1` says the body is a web page; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
 
 /// The password the `auth` knob expects (kept out of the URLs' query strings, so that a test
 /// can look for it everywhere Downpour writes).
@@ -350,6 +350,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     }
     if let Some(cd) = q("cd") {
         headers.push(("Content-Disposition", cd));
+    }
+    if q("html").is_some() {
+        headers.push(("Content-Type", "text/html; charset=utf-8".into()));
     }
     // The last byte sent, inclusive.
     let last = match (start, req.range_end) {
