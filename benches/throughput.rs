@@ -12,7 +12,7 @@
 //!   none for sequential or quick)
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
-//!   (latency, mixed, bulk, many-small, sequential)
+//!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, sequential)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -199,6 +199,20 @@ struct Item {
     name: String,
     size: u64,
     delay_ms: u64,
+    /// The server's cap on each connection, in bytes per second.
+    rate: Option<u64>,
+}
+
+/// How a scenario is downloaded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `WORKERS` files at once.
+    Parallel,
+    /// One file at a time.
+    Sequential,
+    /// `WORKERS` connections, big files split over them: Downpour `--split 16`, aria2c
+    /// `-x16 -s16 -k1M` (curl and wget2 cannot split a file and sit these out).
+    Split,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -213,7 +227,7 @@ enum Ideal {
 struct Scenario {
     key: &'static str,
     items: Vec<Item>,
-    sequential: bool,
+    shape: Shape,
     runs: usize,
     ideal: Ideal,
     /// Also time the raw client writing every body to a new file: the floor for small files.
@@ -233,6 +247,9 @@ impl Scenario {
                 if i.delay_ms > 0 {
                     let _ = write!(url, "&delay={}", i.delay_ms);
                 }
+                if let Some(rate) = i.rate {
+                    let _ = write!(url, "&rate={rate}");
+                }
                 url
             })
             .collect()
@@ -245,6 +262,7 @@ fn items(prefix: &str, count: usize, size: u64, delay_ms: u64) -> Vec<Item> {
             name: format!("{prefix}-{i:04}.bin"),
             size,
             delay_ms,
+            rate: None,
         })
         .collect()
 }
@@ -265,16 +283,44 @@ impl Rng {
     }
 }
 
-fn scenarios(settings: &Settings) -> Vec<Scenario> {
-    let q = settings.quick;
-    let runs = settings.runs;
-    let latency_files = if q { 48 } else { 100 };
-    let seq_files = if q { 20 } else { 100 };
-    let latency_delay = 200;
+/// The cap on each connection in the capped scenarios: what many mirrors allow.
+const CAP: u64 = 2 * MIB;
 
-    // Mixed: sizes log-uniform in 10 KiB..20 MiB, delays uniform in 0..=300 ms, fixed seed.
+/// Files behind a per-connection cap: the ideal is all their bytes over `WORKERS` capped
+/// connections.
+fn capped_scenario(key: &'static str, mut items: Vec<Item>) -> Scenario {
+    for item in &mut items {
+        item.rate = Some(CAP);
+    }
+    let bytes: u64 = items.iter().map(|i| i.size).sum();
+    Scenario {
+        key,
+        items,
+        shape: Shape::Split,
+        runs: 3,
+        ideal: Ideal::Formula(Duration::from_secs_f64(
+            bytes as f64 / (WORKERS as u64 * CAP) as f64,
+        )),
+        file_floor: false,
+    }
+}
+
+/// The mixed list with one 64 MiB file last, no cap: splitting should shorten the tail.
+fn long_tail(quick: bool) -> Vec<Item> {
+    let mut items = mixed_items(quick);
+    items.push(Item {
+        name: "tail.bin".into(),
+        size: 64 * MIB,
+        delay_ms: 0,
+        rate: None,
+    });
+    items
+}
+
+/// Mixed: sizes log-uniform in 10 KiB..20 MiB, delays uniform in 0..=300 ms, fixed seed.
+fn mixed_items(quick: bool) -> Vec<Item> {
     let mut rng = Rng(0x5eed_d0e5_0000_0005);
-    let mixed = (1..=if q { 20 } else { 50 })
+    (1..=if quick { 20 } else { 50 })
         .map(|i| {
             let (lo, hi) = ((10 * KIB) as f64, (20 * MIB) as f64);
             let size = (lo * (hi / lo).powf(rng.unit())).round() as u64;
@@ -283,15 +329,26 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
                 name: format!("mixed-{i:04}.bin"),
                 size,
                 delay_ms,
+                rate: None,
             }
         })
-        .collect();
+        .collect()
+}
+
+fn scenarios(settings: &Settings) -> Vec<Scenario> {
+    let q = settings.quick;
+    let runs = settings.runs;
+    let latency_files = if q { 48 } else { 100 };
+    let seq_files = if q { 20 } else { 100 };
+    let latency_delay = 200;
+
+    let mixed = mixed_items(q);
 
     vec![
         Scenario {
             key: "latency",
             items: items("lat", latency_files, 64 * KIB, latency_delay),
-            sequential: false,
+            shape: Shape::Parallel,
             runs,
             ideal: Ideal::Formula(Duration::from_millis(
                 latency_files.div_ceil(WORKERS) as u64 * latency_delay,
@@ -301,7 +358,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
         Scenario {
             key: "mixed",
             items: mixed,
-            sequential: false,
+            shape: Shape::Parallel,
             runs,
             ideal: Ideal::RawLoopback,
             file_floor: false,
@@ -314,7 +371,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
                 if q { 64 } else { 256 } * MIB,
                 0,
             ),
-            sequential: false,
+            shape: Shape::Parallel,
             runs,
             ideal: Ideal::RawLoopback,
             file_floor: false,
@@ -322,15 +379,28 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
         Scenario {
             key: "many-small",
             items: items("small", if q { 400 } else { 2000 }, 4 * KIB, 0),
-            sequential: false,
+            shape: Shape::Parallel,
             runs,
             ideal: Ideal::RawLoopback,
             file_floor: true,
         },
+        capped_scenario("capped-one", items("one", 1, 64 * MIB, 0)),
+        capped_scenario(
+            "capped-few",
+            items("few", if q { 2 } else { 4 }, 32 * MIB, 0),
+        ),
+        Scenario {
+            key: "long-tail",
+            items: long_tail(q),
+            shape: Shape::Split,
+            runs,
+            ideal: Ideal::RawLoopback,
+            file_floor: false,
+        },
         Scenario {
             key: "sequential",
             items: items("seq", seq_files, 64 * KIB, latency_delay),
-            sequential: true,
+            shape: Shape::Sequential,
             runs: 1,
             ideal: Ideal::Formula(Duration::from_millis(seq_files as u64 * latency_delay)),
             file_floor: false,
@@ -359,23 +429,26 @@ impl Tool {
         !matches!(self, Tool::Downpour { .. })
     }
 
-    fn label(self, sequential: bool) -> String {
-        match (self, sequential) {
-            (Tool::Downpour { mode, checksums }, sequential) => {
-                let workers = if sequential {
-                    String::new()
-                } else {
-                    format!(" -j {WORKERS}")
+    fn label(self, shape: Shape) -> String {
+        match (self, shape) {
+            (Tool::Downpour { mode, checksums }, shape) => {
+                let workers = match shape {
+                    Shape::Sequential => String::new(),
+                    Shape::Parallel => format!(" -j {WORKERS}"),
+                    Shape::Split => format!(" -j {WORKERS} --split {WORKERS}"),
                 };
                 let flag = if checksums { "" } else { " --no-checksum" };
                 format!("downpour {mode}{workers}{flag}")
             }
-            (Tool::Curl, false) => format!("curl --parallel-max {WORKERS}"),
-            (Tool::Curl, true) => "curl (one transfer at a time)".into(),
-            (Tool::Wget2, false) => format!("wget2 --max-threads={WORKERS}"),
-            (Tool::Wget2, true) => "wget2 --max-threads=1".into(),
-            (Tool::Aria2c, false) => format!("aria2c -j {WORKERS}"),
-            (Tool::Aria2c, true) => "aria2c -j 1".into(),
+            (Tool::Curl, Shape::Sequential) => "curl (one transfer at a time)".into(),
+            (Tool::Curl, _) => format!("curl --parallel-max {WORKERS}"),
+            (Tool::Wget2, Shape::Sequential) => "wget2 --max-threads=1".into(),
+            (Tool::Wget2, _) => format!("wget2 --max-threads={WORKERS}"),
+            (Tool::Aria2c, Shape::Sequential) => "aria2c -j 1".into(),
+            (Tool::Aria2c, Shape::Parallel) => format!("aria2c -j {WORKERS}"),
+            (Tool::Aria2c, Shape::Split) => {
+                format!("aria2c -x{WORKERS} -s{WORKERS} -k1M -j {WORKERS}")
+            }
         }
     }
 
@@ -391,19 +464,25 @@ impl Tool {
     /// Whether the tool takes part in a scenario: Downpour's modes by scenario, every
     /// installed peer everywhere.
     fn runs_in(self, scenario: &Scenario) -> bool {
+        let sequential = scenario.shape == Shape::Sequential;
         match self {
-            Tool::Downpour { mode, .. } => (mode == "sequential") == scenario.sequential,
-            _ => true,
+            Tool::Downpour { mode, .. } => (mode == "sequential") == sequential,
+            Tool::Curl | Tool::Wget2 => scenario.shape != Shape::Split,
+            Tool::Aria2c => true,
         }
     }
 
-    fn command(self, cli: &Path, lists: &Lists, out: &Path, sequential: bool) -> Command {
+    fn command(self, cli: &Path, lists: &Lists, out: &Path, shape: Shape) -> Command {
+        let sequential = shape == Shape::Sequential;
         let workers = if sequential { 1 } else { WORKERS }.to_string();
         match self {
             Tool::Downpour { mode, checksums } => {
                 let mut cmd = Command::new(cli);
                 cmd.arg("-i").arg(&lists.plain).arg("-o").arg(out);
                 cmd.args(["-m", mode, "-j", &workers]);
+                if shape == Shape::Split {
+                    cmd.args(["--split", &workers]);
+                }
                 if !checksums {
                     cmd.arg("--no-checksum");
                 }
@@ -432,6 +511,10 @@ impl Tool {
             Tool::Aria2c => {
                 let mut cmd = Command::new("aria2c");
                 cmd.args(["-j", &workers, "--quiet", "--file-allocation=none"]);
+                if shape == Shape::Split {
+                    let connections = format!("{WORKERS}");
+                    cmd.args(["-x", &connections, "-s", &connections, "-k", "1M"]);
+                }
                 cmd.args(["--summary-interval=0", "--allow-overwrite=true"]);
                 cmd.arg("-d").arg(out).arg("-i").arg(&lists.plain);
                 cmd
@@ -471,7 +554,11 @@ fn available_tools(settings: &Settings) -> Vec<Tool> {
             eprintln!("skipping {}: not installed", peer.program());
         }
     }
-    tools.retain(|t| settings.wants_tool(&t.label(false)) || settings.wants_tool(&t.label(true)));
+    tools.retain(|t| {
+        [Shape::Parallel, Shape::Sequential, Shape::Split]
+            .iter()
+            .any(|&shape| settings.wants_tool(&t.label(shape)))
+    });
     tools
 }
 
@@ -600,7 +687,7 @@ fn run_once(
     std::fs::create_dir_all(&out).expect("create the output folder");
     let rss_file = work.join("rss.txt");
     let err_file = work.join("stderr.txt");
-    let inner = tool.command(cli, lists, &out, scenario.sequential);
+    let inner = tool.command(cli, lists, &out, scenario.shape);
     let mut cmd = match rss {
         RssProbe::GnuTime => {
             let mut cmd = Command::new("/usr/bin/time");
@@ -923,7 +1010,11 @@ fn run_scenario(
         .tempdir_in(tmp_root)
         .expect("create the scenario temp folder");
     let lists = write_lists(&scenario.urls(server), dir.path());
-    let parallel = if scenario.sequential { 1 } else { WORKERS };
+    let parallel = if scenario.shape == Shape::Sequential {
+        1
+    } else {
+        WORKERS
+    };
 
     let mut rows = Vec::new();
     // Output folders kept until the scenario ends (see below).
@@ -987,7 +1078,7 @@ fn run_scenario(
     let keep_outputs = scenario.total_bytes() <= KEEP_OUTPUTS_MAX;
     let mut measured: Vec<(Tool, Row)> = Vec::new();
     for &tool in tools.iter().filter(|t| t.runs_in(scenario)) {
-        let label = tool.label(scenario.sequential);
+        let label = tool.label(scenario.shape);
         if !settings.wants_tool(&label) {
             continue;
         }
@@ -1009,10 +1100,9 @@ fn run_scenario(
     }
     // The first run after another scenario meets the file system still busy with that
     // scenario's files (write-back, freed blocks): one untimed round absorbs it.
-    let warmup = if scenario.sequential {
-        0
-    } else {
-        settings.warmup
+    let warmup = match scenario.shape {
+        Shape::Sequential => 0,
+        Shape::Parallel | Shape::Split => settings.warmup,
     };
     for round in 0..warmup + scenario.runs {
         let timed = round >= warmup;
