@@ -418,3 +418,20 @@ fn unreadable_trusted_certificates_fail_only_the_https_links() {
         "nothing else saved"
     );
 }
+
+#[test]
+fn the_readme_shows_the_cli_help() {
+    let output = cli().arg("-h").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("<!-- cli-help -->\n```\n")
+        .expect("the README marks the help");
+    let shown = &readme[start + "<!-- cli-help -->\n```\n".len()..];
+    let shown = &shown[..shown.find("```").expect("the help block ends")];
+    assert_eq!(
+        shown, help,
+        "the README's copy of `downpour-cli -h` is out of date"
+    );
+}
