@@ -288,7 +288,7 @@ const CAP: u64 = 2 * MIB;
 
 /// Files behind a per-connection cap: the ideal is all their bytes over `WORKERS` capped
 /// connections.
-fn capped_scenario(key: &'static str, mut items: Vec<Item>) -> Scenario {
+fn capped_scenario(key: &'static str, mut items: Vec<Item>, runs: usize) -> Scenario {
     for item in &mut items {
         item.rate = Some(CAP);
     }
@@ -297,7 +297,7 @@ fn capped_scenario(key: &'static str, mut items: Vec<Item>) -> Scenario {
         key,
         items,
         shape: Shape::Split,
-        runs: 3,
+        runs,
         ideal: Ideal::Formula(Duration::from_secs_f64(
             bytes as f64 / (WORKERS as u64 * CAP) as f64,
         )),
@@ -384,10 +384,11 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             ideal: Ideal::RawLoopback,
             file_floor: true,
         },
-        capped_scenario("capped-one", items("one", 1, 64 * MIB, 0)),
+        capped_scenario("capped-one", items("one", 1, 64 * MIB, 0), runs),
         capped_scenario(
             "capped-few",
-            items("few", if q { 2 } else { 4 }, 32 * MIB, 0),
+            items("few", if q { 2 } else { FEW }, 32 * MIB, 0),
+            runs,
         ),
         Scenario {
             key: "long-tail",
@@ -422,7 +423,13 @@ enum Tool {
     Curl,
     Wget2,
     Aria2c,
+    /// aria2c splitting the capped-few files within Downpour's budget of `WORKERS`
+    /// connections in all (`-x16 -j16` opens up to 16 per file, 64 for four files).
+    Aria2cBudget,
 }
+
+/// The files of capped-few.
+const FEW: usize = 4;
 
 impl Tool {
     fn is_peer(self) -> bool {
@@ -449,6 +456,10 @@ impl Tool {
             (Tool::Aria2c, Shape::Split) => {
                 format!("aria2c -x{WORKERS} -s{WORKERS} -k1M -j {WORKERS}")
             }
+            (Tool::Aria2cBudget, _) => {
+                let per_file = WORKERS / FEW;
+                format!("aria2c -x{per_file} -s{per_file} -k1M -j {FEW} ({WORKERS} connections)")
+            }
         }
     }
 
@@ -457,7 +468,7 @@ impl Tool {
             Tool::Downpour { .. } => "downpour-cli",
             Tool::Curl => "curl",
             Tool::Wget2 => "wget2",
-            Tool::Aria2c => "aria2c",
+            Tool::Aria2c | Tool::Aria2cBudget => "aria2c",
         }
     }
 
@@ -469,6 +480,7 @@ impl Tool {
             Tool::Downpour { mode, .. } => (mode == "sequential") == sequential,
             Tool::Curl | Tool::Wget2 => scenario.shape != Shape::Split,
             Tool::Aria2c => true,
+            Tool::Aria2cBudget => scenario.shape == Shape::Split && scenario.items.len() == FEW,
         }
     }
 
@@ -519,6 +531,15 @@ impl Tool {
                 cmd.arg("-d").arg(out).arg("-i").arg(&lists.plain);
                 cmd
             }
+            Tool::Aria2cBudget => {
+                let per_file = (WORKERS / FEW).to_string();
+                let mut cmd = Command::new("aria2c");
+                cmd.args(["-j", &FEW.to_string(), "--quiet", "--file-allocation=none"]);
+                cmd.args(["-x", &per_file, "-s", &per_file, "-k", "1M"]);
+                cmd.args(["--summary-interval=0", "--allow-overwrite=true"]);
+                cmd.arg("-d").arg(out).arg("-i").arg(&lists.plain);
+                cmd
+            }
         }
     }
 }
@@ -547,7 +568,7 @@ fn available_tools(settings: &Settings) -> Vec<Tool> {
             checksums: true,
         },
     ];
-    for peer in [Tool::Curl, Tool::Wget2, Tool::Aria2c] {
+    for peer in [Tool::Curl, Tool::Wget2, Tool::Aria2c, Tool::Aria2cBudget] {
         if on_path(peer.program()) {
             tools.push(peer);
         } else {

@@ -208,8 +208,24 @@ fn a_split_file_killed_mid_way_resumes_its_missing_ranges() {
         command
     };
     let mut child = cli().stdout(std::process::Stdio::null()).spawn().unwrap();
-    // A part of the file, at 512 KiB/s on each of several connections.
-    std::thread::sleep(Duration::from_millis(2000));
+    // Killed once a resume record (saved every second) holds some of the ranges written.
+    let records = data.join("downpour").join("resume");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let saved = |dir: &std::path::Path| {
+        std::fs::read_dir(dir).map_or(0, |d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .count()
+        })
+    };
+    while saved(&records) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no resume record was saved"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(files_in(&out), ["crash.img.part"]);
