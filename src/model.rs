@@ -76,11 +76,11 @@ impl Mode {
         }
     }
 
-    /// How many downloads run at once when the person asked for `requested`.
-    pub fn workers(self, requested: usize) -> usize {
+    /// Whether several downloads run at once (the workers the person asked for), or one.
+    pub fn parallel(self) -> bool {
         match self {
-            Mode::Sequential => 1,
-            Mode::Submit | Mode::Map => crate::options::WORKERS.clamp(requested),
+            Mode::Sequential => false,
+            Mode::Submit | Mode::Map => true,
         }
     }
 }
@@ -435,9 +435,7 @@ mod tests {
         assert_eq!(Mode::Submit.report_order(), ReportOrder::Completion);
         assert_eq!(Mode::Map.report_order(), ReportOrder::Input);
         assert_eq!(Mode::Sequential.report_order(), ReportOrder::Input);
-        assert_eq!(Mode::Sequential.workers(8), 1);
-        assert_eq!(Mode::Map.workers(8), 8);
-        assert_eq!(Mode::Submit.workers(1000), crate::options::WORKERS.max);
-        assert_eq!(Mode::Submit.workers(0), 1);
+        assert!(!Mode::Sequential.parallel() && Mode::Map.parallel() && Mode::Submit.parallel());
+        assert!(!Mode::Sequential.splits() && Mode::Map.splits() && Mode::Submit.splits());
     }
 }

@@ -163,7 +163,11 @@ impl RunConfig {
 
     /// The number of workers (downloads at once) this run really uses.
     pub fn effective_workers(&self) -> usize {
-        self.mode.workers(self.workers)
+        if self.mode.parallel() {
+            WORKERS.clamp(self.workers)
+        } else {
+            1
+        }
     }
 }
 
@@ -263,6 +267,15 @@ mod tests {
         assert!(RETRIES.parse("-1").is_err());
         assert_eq!(WORKERS.clamp(0), 1);
         assert_eq!(WORKERS.clamp(100), 64);
+    }
+
+    #[test]
+    fn modes_decide_how_many_workers_run() {
+        let config = |mode, workers| RunConfig::new(mode, workers, "/tmp").effective_workers();
+        assert_eq!(config(Mode::Sequential, 8), 1);
+        assert_eq!(config(Mode::Map, 8), 8);
+        assert_eq!(config(Mode::Submit, 1000), WORKERS.max);
+        assert_eq!(config(Mode::Submit, 0), 1);
     }
 
     #[test]
