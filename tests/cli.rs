@@ -5,11 +5,7 @@ use std::process::Command;
 
 use crate::util::server::{TestServer, body_for};
 
-fn cli() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_downpour-cli"));
-    command.env("XDG_DATA_HOME", crate::util::cli_data_home());
-    command
-}
+use crate::util::cli;
 
 fn index_order(stdout: &str) -> Vec<usize> {
     stdout

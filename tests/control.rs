@@ -2,12 +2,11 @@
 //! file (continued with `Range`), cancel one, move waiting ones, add links to a running run,
 //! pause and resume everything, the speed limit, and re-runs that skip what is done.
 
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::util::server::{TestServer, body_for};
-use crate::util::{collect_after, config, files_in, jobs};
+use crate::util::{cli_with_data, collect_after, config, files_in, jobs};
 use downpour::hash::sha256_hex;
 use downpour::run::Move;
 use downpour::{Event, EventSink, Job, Mode, Outcome, RunHandle, start_run};
@@ -327,13 +326,6 @@ fn the_speed_limit_holds_the_run_to_its_rate_and_can_change() {
     );
 }
 
-/// The CLI with its own data folder.
-fn cli(data: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_downpour-cli"));
-    command.env("XDG_DATA_HOME", data);
-    command
-}
-
 #[test]
 fn running_a_list_again_skips_what_is_already_there() {
     let server = TestServer::start();
@@ -348,7 +340,7 @@ fn running_a_list_again_skips_what_is_already_there() {
         server.url("same.bin?size=4000"),
         server.url("other.bin?size=5000"),
     ];
-    let first = cli(&data)
+    let first = cli_with_data(&data)
         .args(["-m", "map", "-o"])
         .arg(&out)
         .args(&urls)
@@ -364,7 +356,7 @@ fn running_a_list_again_skips_what_is_already_there() {
     assert!(stdout.contains("#3 done  other (1).bin"), "{stdout}");
     assert_eq!(std::fs::read(out.join("other.bin")).unwrap(), b"mine");
 
-    let again = cli(&data)
+    let again = cli_with_data(&data)
         .args(["-m", "map", "-o"])
         .arg(&out)
         .args(&urls)
@@ -394,7 +386,7 @@ fn running_a_list_again_skips_what_is_already_there() {
         ["a.bin", "other (1).bin", "other.bin", "same.bin"]
     );
 
-    let both = cli(&data)
+    let both = cli_with_data(&data)
         .args(["-m", "map", "--existing", "keep-both", "-o"])
         .arg(&out)
         .arg(&urls[0])
@@ -408,7 +400,7 @@ fn the_cli_speed_limit_is_kept() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let output = cli(&dir.path().join("data"))
+    let output = cli_with_data(&dir.path().join("data"))
         .args(["--limit-rate", "256K", "-o"])
         .arg(dir.path().join("out"))
         .arg(server.url("lim.bin?size=655360"))
@@ -418,7 +410,7 @@ fn the_cli_speed_limit_is_kept() {
     assert!(output.status.success());
     // 640 KiB at 256 KiB/s: 2.5 s at the least.
     assert!(secs >= 2.2, "{secs} s");
-    let bad = cli(&dir.path().join("data"))
+    let bad = cli_with_data(&dir.path().join("data"))
         .args(["--limit-rate", "fast", "x"])
         .output()
         .unwrap();

@@ -5,11 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::util::cli;
 use crate::util::server::{TestServer, body_for};
-
-fn cli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_downpour-cli"))
-}
 
 /// Runs the CLI on the list file `list`, saving into `out`.
 fn run_list(list: &Path, out: &Path) -> Output {

@@ -246,6 +246,21 @@ fn a_split_file_killed_mid_way_resumes_its_missing_ranges() {
     );
 }
 
+/// What each answer for item `index` said about staying on one connection, in order.
+fn why_one_connection(events: &[Event], index: usize) -> Vec<Option<OneConnection>> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::ItemResponded {
+                index: i,
+                one_connection,
+                ..
+            } if *i == index => Some(*one_connection),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn servers_without_ranges_and_sequential_mode_keep_one_connection() {
     let server = TestServer::start();
@@ -268,35 +283,14 @@ fn servers_without_ranges_and_sequential_mode_keep_one_connection() {
     assert_exact(dir.path(), done.item(1), "plain.bin", "plain.bin", 4 * MIB);
     assert_exact(dir.path(), done.item(2), "liar.bin", "liar.bin", 4 * MIB);
     assert!(done.item(1).pieces.is_empty(), "one connection");
-    let why: Vec<Option<OneConnection>> = done
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            Event::ItemResponded {
-                index: 1,
-                one_connection,
-                ..
-            } => Some(*one_connection),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(why, [Some(OneConnection::NoRanges)], "the row can say why");
-    let liar_last = done
-        .events
-        .iter()
-        .rev()
-        .filter_map(|e| match e {
-            Event::ItemResponded {
-                index: 2,
-                one_connection,
-                ..
-            } => Some(*one_connection),
-            _ => None,
-        })
-        .next();
     assert_eq!(
-        liar_last,
-        Some(Some(OneConnection::NoRanges)),
+        why_one_connection(&done.events, 1),
+        [Some(OneConnection::NoRanges)],
+        "the row can say why"
+    );
+    assert_eq!(
+        why_one_connection(&done.events, 2).last(),
+        Some(&Some(OneConnection::NoRanges)),
         "learnt from a whole answer"
     );
 

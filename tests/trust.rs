@@ -2,20 +2,13 @@
 //! Downpour's own state, write through a link, see a password shown or stored, or downgrade a
 //! secure download to an insecure one. Each against a real server on 127.0.0.1.
 
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use crate::util::server::{PASSWORD, TestServer, body_for, https_server_answering};
-use crate::util::{config, files_in, jobs, run};
+use crate::util::{cli_with_data, config, files_in, jobs, run};
 use downpour::hash::sha256_hex;
 use downpour::{Mode, Outcome};
-
-/// The CLI with a data folder of its own (`XDG_DATA_HOME`), so what it stores can be read.
-fn cli(data: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_downpour-cli"));
-    command.env("XDG_DATA_HOME", data);
-    command
-}
 
 fn text(output: &Output) -> (String, String) {
     (
@@ -165,7 +158,7 @@ fn passwords_in_links_are_sent_but_never_shown_or_stored() {
             .url(path)
             .replacen("http://", &format!("http://ann:{PASSWORD}@"), 1)
     };
-    let output = cli(&data)
+    let output = cli_with_data(&data)
         .args(["-m", "map", "-r", "0", "-o"])
         .arg(&out)
         .arg("--json")
@@ -218,7 +211,7 @@ fn ctrl_c_cancels_keeps_the_part_writes_the_report_and_exits_130() {
     let url = server
         .url(&format!("big.iso?size={size}&stall_first=2097152&auth=1"))
         .replacen("http://", &format!("http://ann:{PASSWORD}@"), 1);
-    let child = cli(&data)
+    let child = cli_with_data(&data)
         .args(["-r", "0", "--split", "1", "-o"])
         .arg(&out)
         .arg("--json")
@@ -250,7 +243,7 @@ fn ctrl_c_cancels_keeps_the_part_writes_the_report_and_exits_130() {
     assert!(!all_text_under(&data).contains(PASSWORD));
 
     // The same link again continues where it stopped, the password sent again.
-    let output = cli(&data)
+    let output = cli_with_data(&data)
         .args(["-r", "0", "--split", "1", "-o"])
         .arg(&out)
         .arg(&url)
@@ -281,7 +274,7 @@ fn https_to_http_redirects_are_refused_unless_allowed() {
     );
     let attempt = |extra: &[&str]| {
         let out = tempfile::tempdir().unwrap();
-        let output = cli(&dir.path().join("data"))
+        let output = cli_with_data(&dir.path().join("data"))
             .env("SSL_CERT_FILE", trusted)
             .args(["-r", "0", "-o"])
             .arg(out.path())

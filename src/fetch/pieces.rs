@@ -4,6 +4,7 @@
 //! file's other connections, and a server that refuses one more connection gets one fewer.
 
 use std::fs::File;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -160,7 +161,15 @@ impl SplitFile {
         }
     }
 
-    fn log(&self, piece: Piece) {
+    /// Notes that `worker` fetched `bytes` from `started_ms` until now.
+    fn log(&self, ctx: &ItemContext<'_>, worker: usize, bytes: Range<u64>, started_ms: u64) {
+        let piece = Piece {
+            worker,
+            start: bytes.start,
+            end: bytes.end,
+            started_ms,
+            finished_ms: ctx.now_ms(),
+        };
         self.log
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -224,13 +233,7 @@ pub(crate) async fn help(ctx: &ItemContext<'_>, help: &Helpable, claim: Claim, w
             file.split.lower_cap();
         }
     }
-    file.log(Piece {
-        worker,
-        start: claim.start,
-        end: pos,
-        started_ms,
-        finished_ms: ctx.now_ms(),
-    });
+    file.log(ctx, worker, claim.start..pos, started_ms);
     file.active.fetch_sub(1, Ordering::SeqCst);
     file.stopped.notify_waiters();
     file.connections_changed(ctx);
@@ -258,13 +261,7 @@ pub(crate) async fn fetch_own(
     if result.is_err() {
         file.split.give_back(claim.conn);
     }
-    file.log(Piece {
-        worker,
-        start: claim.start,
-        end: pos,
-        started_ms,
-        finished_ms: ctx.now_ms(),
-    });
+    file.log(ctx, worker, claim.start..pos, started_ms);
     result
 }
 

@@ -73,6 +73,19 @@ pub fn cli_data_home() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-data")
 }
 
+/// `downpour-cli`, keeping its state in the tests' shared data folder.
+pub fn cli() -> std::process::Command {
+    cli_with_data(&cli_data_home())
+}
+
+/// `downpour-cli` with a data folder (`XDG_DATA_HOME`) of its own, so that what it stores there
+/// can be read.
+pub fn cli_with_data(data: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_downpour-cli"));
+    command.env("XDG_DATA_HOME", data);
+    command
+}
+
 /// Jobs from URL lines.
 pub fn jobs(lines: &[String]) -> Vec<Job> {
     let list = parse_list(&lines.join("\n"));
