@@ -1,7 +1,7 @@
 //! The numbers behind the charts — worker lanes, completion order, run comparison and the
 //! ideal time — as pure functions of run records, so they are tested without a window.
 
-use crate::model::{ItemRecord, Mode, Outcome, OutcomeKind};
+use crate::model::{ItemRecord, Mode, OutcomeKind};
 
 /// One download on the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,18 +94,54 @@ pub fn order_points(reported: &[ItemRecord]) -> Vec<OrderPoint> {
     points
 }
 
-/// The median of `values`, if any (the lower middle for an even count).
-pub fn median(values: &mut [u64]) -> Option<u64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    Some(values[(values.len() - 1) / 2])
+/// The ideal total time of a run: the larger of its slowest single item and its total item
+/// time divided by its workers, in milliseconds. It is a lower bound: no schedule of the same
+/// item times on that many workers ends sooner, since the slowest item alone takes its time,
+/// and `workers` cannot do more than `workers` seconds of work per second.
+pub fn ideal_ms(slowest_ms: u64, work_ms: u64, workers: usize) -> u64 {
+    slowest_ms.max(work_ms.div_ceil(workers.max(1) as u64))
 }
 
-/// The ideal total time: `ceil(files / workers) × item time`.
-pub fn ideal_ms(files: usize, workers: usize, item_ms: u64) -> u64 {
-    files.div_ceil(workers.max(1)) as u64 * item_ms
+/// The worker time an item took, in milliseconds: its duration on its own worker, plus the
+/// pieces other workers fetched of it when it was fetched over several connections.
+pub fn work_ms(record: &ItemRecord) -> u64 {
+    let helped: u64 = record
+        .pieces
+        .iter()
+        .filter(|p| p.worker != record.worker)
+        .map(|p| p.finished_ms.saturating_sub(p.started_ms))
+        .sum();
+    record.duration_ms() + helped
+}
+
+/// A run's ideal time and what it is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ideal {
+    /// The ideal time: [`ideal_ms`] of the two below.
+    pub ms: u64,
+    /// The slowest single item, start to end.
+    pub slowest_ms: u64,
+    /// The worker time of every item that ran ([`work_ms`]).
+    pub work_ms: u64,
+    /// The workers it is shared among.
+    pub workers: usize,
+}
+
+impl Ideal {
+    /// The ideal time of the items that ran (failed and cancelled ones took their worker's
+    /// time too) on `workers` workers; `None` if none ran.
+    pub fn of(records: &[ItemRecord], workers: usize) -> Option<Self> {
+        let ran = records.iter().filter(|r| r.worker > 0);
+        let slowest_ms = ran.clone().map(ItemRecord::duration_ms).max()?;
+        let work_ms = ran.map(work_ms).sum();
+        let workers = workers.max(1);
+        Some(Self {
+            ms: ideal_ms(slowest_ms, work_ms, workers),
+            slowest_ms,
+            work_ms,
+            workers,
+        })
+    }
 }
 
 /// One run of the session, for the comparison chart.
@@ -119,8 +155,8 @@ pub struct RunSummary {
     pub files: usize,
     /// Total time.
     pub elapsed_ms: u64,
-    /// Median time of one completed item (start to end).
-    pub median_item_ms: Option<u64>,
+    /// The ideal time, if any item ran.
+    pub ideal: Option<Ideal>,
     /// A fingerprint of the URL list, so runs of the same list can be compared.
     pub list_key: u64,
 }
@@ -134,25 +170,19 @@ impl RunSummary {
         records: &[ItemRecord],
         list_text: &str,
     ) -> Self {
-        let mut times: Vec<u64> = records
-            .iter()
-            .filter(|r| r.outcome == Outcome::Done)
-            .map(|r| r.finished_ms.saturating_sub(r.started_ms))
-            .collect();
         Self {
             mode,
             workers,
             files: records.len(),
             elapsed_ms,
-            median_item_ms: median(&mut times),
+            ideal: Ideal::of(records, workers),
             list_key: fingerprint(list_text),
         }
     }
 
-    /// The ideal time for this many files and workers, if an item time is known.
+    /// The ideal time, if any item ran.
     pub fn ideal_ms(&self) -> Option<u64> {
-        self.median_item_ms
-            .map(|item| ideal_ms(self.files, self.workers, item))
+        self.ideal.map(|ideal| ideal.ms)
     }
 }
 
@@ -178,6 +208,7 @@ pub fn speedup(history: &[RunSummary], at: usize) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::DownloadError;
+    use crate::model::{Outcome, Piece};
 
     fn record(index: usize, worker: usize, start: u64, end: u64, outcome: Outcome) -> ItemRecord {
         ItemRecord {
@@ -196,6 +227,16 @@ mod tests {
             outcome,
             pieces: Vec::new(),
             warning: None,
+        }
+    }
+
+    fn piece(worker: usize, bytes: (u64, u64), ms: (u64, u64)) -> Piece {
+        Piece {
+            worker,
+            start: bytes.0,
+            end: bytes.1,
+            started_ms: ms.0,
+            finished_ms: ms.1,
         }
     }
 
@@ -256,20 +297,85 @@ mod tests {
     }
 
     #[test]
-    fn ideal_and_speedup() {
-        assert_eq!(ideal_ms(100, 16, 200), 1400);
-        assert_eq!(ideal_ms(5, 1, 200), 1000);
-        assert_eq!(ideal_ms(0, 4, 200), 0);
-        assert_eq!(median(&mut [5, 1, 3]), Some(3));
-        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
-        assert_eq!(median(&mut []), None);
+    fn the_ideal_time_is_never_below_the_slowest_item() {
+        // Four items on four workers, the slowest alone 2.0 s. The old formula,
+        // ceil(files / workers) × median item time, said 1 × 1.0 s.
+        let records: Vec<ItemRecord> = [1000, 1000, 1000, 2000]
+            .into_iter()
+            .enumerate()
+            .map(|(i, ms)| record(i + 1, i + 1, 0, ms, Outcome::Done))
+            .collect();
+        let run = RunSummary::from_records(Mode::Submit, 4, 2000, &records, "list");
+        assert_eq!(run.ideal_ms(), Some(2000));
+        assert_eq!(
+            run.ideal,
+            Some(Ideal {
+                ms: 2000,
+                slowest_ms: 2000,
+                work_ms: 5000,
+                workers: 4
+            })
+        );
+        // With two workers the work decides: 5.0 s of items ÷ 2 = 2.5 s.
+        assert_eq!(Ideal::of(&records, 2).map(|i| i.ms), Some(2500));
+    }
 
+    #[test]
+    fn the_ideal_time_formula() {
+        assert_eq!(ideal_ms(2000, 5000, 4), 2000);
+        assert_eq!(ideal_ms(200, 100 * 200, 16), 1250);
+        assert_eq!(ideal_ms(200, 1001, 4), 251, "rounded up: a lower bound");
+        assert_eq!(ideal_ms(300, 1000, 1), 1000, "one worker does it all");
+        assert_eq!(ideal_ms(300, 1000, 0), 1000, "no workers counts as one");
+        assert_eq!(ideal_ms(0, 0, 4), 0);
+    }
+
+    #[test]
+    fn the_ideal_counts_every_item_that_ran_and_the_helpers_pieces() {
+        let failed = Outcome::Failed(DownloadError::DiskFull);
+        let mut big = record(1, 1, 0, 1000, Outcome::Done);
+        // Worker 2 fetched part of it for 600 ms: 1.6 s of worker time in 1.0 s.
+        big.pieces = vec![
+            piece(1, (0, 500), (0, 1000)),
+            piece(2, (500, 1000), (400, 1000)),
+        ];
+        assert_eq!(work_ms(&big), 1600);
+        let records = vec![
+            big,
+            record(2, 2, 0, 400, failed),
+            record(3, 0, 900, 900, Outcome::Cancelled(None)),
+        ];
+        let ideal = Ideal::of(&records, 2);
+        assert_eq!(
+            ideal.map(|i| (i.slowest_ms, i.work_ms, i.ms)),
+            Some((1000, 2000, 1000))
+        );
+        // Nothing ran: no ideal.
+        assert_eq!(Ideal::of(&records[2..], 2), None);
+        // A sequential run's ideal is the sum of its items.
+        let seq: Vec<ItemRecord> = (0..5)
+            .map(|i| {
+                record(
+                    i + 1,
+                    1,
+                    i as u64 * 200,
+                    i as u64 * 200 + 200,
+                    Outcome::Done,
+                )
+            })
+            .collect();
+        assert_eq!(Ideal::of(&seq, 1).map(|i| i.ms), Some(1000));
+    }
+
+    #[test]
+    fn speedup_compares_with_the_last_sequential_run_of_the_list() {
         let records: Vec<ItemRecord> = (1..=4)
             .map(|i| record(i, 1, 0, 200, Outcome::Done))
             .collect();
         let seq = RunSummary::from_records(Mode::Sequential, 1, 800, &records, "list");
         let fast = RunSummary::from_records(Mode::Submit, 4, 200, &records, "list\n");
         let other = RunSummary::from_records(Mode::Map, 4, 100, &records, "other");
+        assert_eq!(seq.ideal_ms(), Some(800));
         assert_eq!(fast.ideal_ms(), Some(200));
         let history = vec![seq, fast, other];
         assert_eq!(speedup(&history, 0), Some(1.0));

@@ -1,5 +1,6 @@
-//! The run comparison: the total time of each run of this session beside its ideal time, so
-//! the speedup of the threaded modes over the sequential one can be read off.
+//! The run comparison: the total time of each run of this session beside its ideal time (a
+//! lower bound: the slowest item, or the item time shared among the workers, whichever is
+//! longer), so the speedup of the threaded modes over the sequential one can be read off.
 
 use downpour::stats;
 use egui_plot::{Bar, BarChart, Legend, MarkerShape, Plot, PlotPoints, Points};
@@ -24,9 +25,14 @@ impl Chart for RunComparison {
             .iter()
             .enumerate()
             .map(|(i, run)| {
+                let mut tooltip = lang.run_tooltip(run, stats::speedup(history, i));
+                if let Some(ideal) = &run.ideal {
+                    tooltip.push('\n');
+                    tooltip.push_str(&lang.ideal_tooltip(ideal));
+                }
                 Bar::new(i as f64 + 1.0, run.elapsed_ms as f64 / 1000.0)
                     .width(0.6)
-                    .name(lang.run_tooltip(run, stats::speedup(history, i)))
+                    .name(tooltip)
             })
             .collect();
         let ideal: PlotPoints = history

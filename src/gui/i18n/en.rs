@@ -98,7 +98,7 @@ pub const EN: Texts = Texts {
     comparison_title: "Run comparison: total time of each run",
     comparison_x: "run",
     comparison_y: "seconds",
-    legend_ideal_time: "ideal time",
+    legend_ideal_time: "ideal time (lower bound)",
     language: "Language",
     language_tip: "The language of the window; it starts as your system's",
     close_title: "Quit Downpour?",

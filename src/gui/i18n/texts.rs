@@ -192,7 +192,7 @@ pub struct Texts {
     pub comparison_x: &'static str,
     /// Its vertical axis.
     pub comparison_y: &'static str,
-    /// The legend of the ideal times.
+    /// The legend of the ideal times (a lower bound: see `stats::Ideal`).
     pub legend_ideal_time: &'static str,
     /// The label of the language switch.
     pub language: &'static str,

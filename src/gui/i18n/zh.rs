@@ -99,7 +99,7 @@ pub const ZH: Texts = Texts {
     comparison_title: "运行对比：每次运行的总耗时",
     comparison_x: "运行",
     comparison_y: "秒",
-    legend_ideal_time: "理想耗时",
+    legend_ideal_time: "理想耗时（下限）",
     language: "语言",
     language_tip: "窗口的语言；默认跟随系统",
     close_title: "退出 Downpour？",
