@@ -196,8 +196,16 @@ fn chart_harness(mut draw: impl FnMut(&mut egui::Ui) + 'static) -> Harness<'stat
 const CHART_SIZE: egui::Vec2 = egui::vec2(930.0, 290.0);
 
 /// A harness that draws `chart` alone, showing `run` after the session's runs.
-fn single_chart(mut chart: impl Chart + 'static, run: RunView) -> Harness<'static> {
-    let history = history();
+fn single_chart(chart: impl Chart + 'static, run: RunView) -> Harness<'static> {
+    single_chart_after(chart, run, history())
+}
+
+/// A harness that draws `chart` alone, showing `run` after the runs of `history`.
+fn single_chart_after(
+    mut chart: impl Chart + 'static,
+    run: RunView,
+    history: Vec<stats::RunSummary>,
+) -> Harness<'static> {
     chart_harness(move |ui| {
         let data = ChartData {
             view: &run,
@@ -225,6 +233,15 @@ fn completion_order_snapshot() {
 fn run_comparison_snapshot() {
     let run = finished_view(Mode::Submit, 4, &submit_records());
     single_chart(RunComparison, run).snapshot("charts_run_comparison");
+}
+
+/// One run's bar keeps the width it has beside others.
+#[test]
+fn run_comparison_of_one_run_snapshot() {
+    let run = finished_view(Mode::Submit, 4, &submit_records());
+    let mut first = history();
+    first.truncate(1);
+    single_chart_after(RunComparison, run, first).snapshot("charts_run_comparison_one_run");
 }
 
 /// The whole window on the Charts tab after the three runs, the submit run shown.

@@ -9,6 +9,10 @@ use super::{Chart, ChartData, nice_grid, tick_label};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, ORANGE};
 
+/// The fewest runs the horizontal axis has room for, so that one run's bar keeps the width
+/// it will have beside the next ones instead of spanning the plot.
+const MIN_SLOTS: usize = 4;
+
 /// The run comparison (a handful of runs: nothing worth caching).
 #[derive(Default)]
 pub struct RunComparison;
@@ -40,6 +44,12 @@ impl Chart for RunComparison {
             .enumerate()
             .filter_map(|(i, run)| Some([i as f64 + 1.0, run.ideal_ms()? as f64 / 1000.0]))
             .collect();
+        let tallest = history
+            .iter()
+            .map(|run| run.elapsed_ms.max(run.ideal_ms().unwrap_or(0)))
+            .max()
+            .unwrap_or(0) as f64
+            / 1000.0;
         // Each run's tick names its mode and workers: "map ×8".
         let ticks: Vec<String> = history
             .iter()
@@ -61,8 +71,10 @@ impl Chart for RunComparison {
             .y_grid_spacer(|input| nice_grid(input, 6.0, 0.001))
             .y_axis_formatter(|mark, _| tick_label(mark))
             .include_x(0.0)
-            .include_x(history.len() as f64 + 1.0)
+            .include_x(history.len().max(MIN_SLOTS) as f64 + 1.0)
             .include_y(0.0)
+            // Room above the tallest bar for the legend.
+            .include_y(tallest * 1.35)
             .show(ui, |plot| {
                 plot.bar_chart(BarChart::new(t.total_time, bars).color(BLUE));
                 plot.points(
