@@ -1,9 +1,12 @@
-//! The numbers behind the charts — worker lanes, completion order, run comparison and the
-//! ideal time — as pure functions of run records, so they are tested without a window.
+//! The numbers behind the charts — worker lanes (with the pieces of files fetched over several
+//! connections), completion order, run comparison and the ideal time — as pure functions of
+//! run records, so they are tested without a window.
+
+use std::collections::BTreeMap;
 
 use crate::model::{ItemRecord, Mode, OutcomeKind};
 
-/// One download on the timeline.
+/// One download, or one connection's piece of it, on the timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     /// The item.
@@ -14,8 +17,11 @@ pub struct Bar {
     pub first_byte: Option<f64>,
     /// When it ended.
     pub end: f64,
-    /// Its outcome.
+    /// Its item's outcome.
     pub kind: OutcomeKind,
+    /// For one piece of a file fetched over several connections, the bytes it fetched
+    /// (`from..to`); `None` for a file fetched over one.
+    pub bytes: Option<(u64, u64)>,
 }
 
 /// One worker's row of the timeline.
@@ -23,35 +29,77 @@ pub struct Bar {
 pub struct Lane {
     /// The 1-based worker.
     pub worker: usize,
-    /// Its downloads in start order.
+    /// Its downloads and pieces in start order.
     pub bars: Vec<Bar>,
 }
 
-/// Groups the items that ran by worker, one lane per worker in worker order. Items that never
-/// started (cancelled before a worker took them) have no bar.
+/// Groups the items that ran by worker, one lane per worker in worker order. A file fetched
+/// over several connections has a bar per piece, in the lane of the worker that fetched it;
+/// its first own piece begins when its worker took it, so that the wait for the server shows.
+/// Items that never started (cancelled before a worker took them) have no bar.
 pub fn lanes(records: &[ItemRecord]) -> Vec<Lane> {
-    let mut lanes: Vec<Lane> = Vec::new();
+    let mut by_worker: BTreeMap<usize, Vec<Bar>> = BTreeMap::new();
     for record in records.iter().filter(|r| r.worker > 0) {
+        for (worker, bar) in item_bars(record) {
+            by_worker.entry(worker).or_default().push(bar);
+        }
+    }
+    by_worker
+        .into_iter()
+        .map(|(worker, mut bars)| {
+            bars.sort_by(|a, b| a.start.total_cmp(&b.start));
+            Lane { worker, bars }
+        })
+        .collect()
+}
+
+/// The bars of one item that ran, each with its worker.
+fn item_bars(record: &ItemRecord) -> Vec<(usize, Bar)> {
+    let kind = record.outcome.kind();
+    if record.pieces.is_empty() {
         let bar = Bar {
             index: record.index,
             start: secs(record.started_ms),
             first_byte: record.first_byte_ms.map(secs),
             end: secs(record.finished_ms.max(record.started_ms)),
-            kind: record.outcome.kind(),
+            kind,
+            bytes: None,
         };
-        match lanes.iter_mut().find(|l| l.worker == record.worker) {
-            Some(lane) => lane.bars.push(bar),
-            None => lanes.push(Lane {
-                worker: record.worker,
-                bars: vec![bar],
-            }),
-        }
+        return vec![(record.worker, bar)];
     }
-    lanes.sort_by_key(|l| l.worker);
-    for lane in &mut lanes {
-        lane.bars.sort_by(|a, b| a.start.total_cmp(&b.start));
-    }
-    lanes
+    // The item's own worker's first piece carries the wait for the first answer.
+    let lead = record
+        .pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.worker == record.worker)
+        .min_by_key(|(_, p)| p.started_ms)
+        .map(|(at, _)| at);
+    record
+        .pieces
+        .iter()
+        .enumerate()
+        .map(|(at, piece)| {
+            let (start, first_byte) = if Some(at) == lead {
+                let start = record.started_ms.min(piece.started_ms);
+                let answer = record
+                    .first_byte_ms
+                    .map(|ms| secs(ms.clamp(start, piece.started_ms)));
+                (start, answer)
+            } else {
+                (piece.started_ms, None)
+            };
+            let bar = Bar {
+                index: record.index,
+                start: secs(start),
+                first_byte,
+                end: secs(piece.finished_ms.max(start)),
+                kind,
+                bytes: Some((piece.start, piece.end)),
+            };
+            (piece.worker, bar)
+        })
+        .collect()
 }
 
 fn secs(ms: u64) -> f64 {
@@ -259,6 +307,43 @@ mod tests {
         );
         assert_eq!(lanes[1].bars[1].start, 0.3);
         assert_eq!(lanes[1].bars[1].first_byte, Some(0.31));
+        assert_eq!(lanes[1].bars[1].bytes, None);
+    }
+
+    #[test]
+    fn a_split_file_has_a_bar_per_piece_in_its_fetchers_lanes() {
+        // Item 1 on worker 1 from 0 (answer at 10); worker 2 helps from 300 with its second
+        // half, worker 3 from 500 with the last quarter.
+        let mut big = record(1, 1, 0, 900, Outcome::Done);
+        big.pieces = vec![
+            piece(1, (0, 400), (10, 880)),
+            piece(2, (600, 800), (300, 900)),
+            piece(3, (400, 600), (500, 850)),
+        ];
+        let records = vec![record(2, 2, 0, 300, Outcome::Done), big];
+        let lanes = lanes(&records);
+        assert_eq!(
+            lanes.iter().map(|l| l.worker).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        // The owner's piece begins when the worker took the item, with its wait.
+        let own = &lanes[0].bars[0];
+        assert_eq!(
+            (own.start, own.first_byte, own.end),
+            (0.0, Some(0.01), 0.88)
+        );
+        assert_eq!(own.bytes, Some((0, 400)));
+        // Worker 2: its own item, then its piece of item 1.
+        let helped = &lanes[1].bars[1];
+        assert_eq!((helped.index, helped.start, helped.end), (1, 0.3, 0.9));
+        assert_eq!((helped.first_byte, helped.bytes), (None, Some((600, 800))));
+        assert_eq!(lanes[2].bars[0].bytes, Some((400, 600)));
+        assert!(
+            lanes
+                .iter()
+                .flat_map(|l| &l.bars)
+                .all(|b| b.kind == OutcomeKind::Done)
+        );
     }
 
     #[test]

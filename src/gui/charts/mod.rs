@@ -46,6 +46,11 @@ macro_rules! charts {
     };
 }
 
+#[cfg(test)]
+// Until the charts' own tests use every run, some serve the image snapshots only.
+#[cfg_attr(not(feature = "snapshots"), allow(dead_code))]
+pub(super) mod sample_runs;
+
 charts! {
     timeline::Timeline,
     order::CompletionOrder,

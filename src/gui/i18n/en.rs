@@ -110,4 +110,6 @@ pub const EN: Texts = Texts {
     full_stop: ".",
     status_skipped: "already there",
     dialog_unavailable: "The folder dialog is not available on this desktop: type or paste the folder's path in the field instead.",
+    // Charts at scale
+    legend_pieces: "split file: a colour per file",
 };

@@ -14,6 +14,7 @@ mod zh;
 use downpour::{Mode, OutcomeKind};
 use serde::{Deserialize, Serialize};
 
+pub use chart_sentences::PieceItem;
 pub use sentences::BarItem;
 pub use texts::Texts;
 

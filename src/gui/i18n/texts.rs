@@ -216,4 +216,7 @@ pub struct Texts {
     pub full_stop: &'static str,
     /// The status of a file that was already in the folder.
     pub status_skipped: &'static str,
+    // Charts at scale
+    /// The legend of the pieces of files fetched over several connections (one colour each).
+    pub legend_pieces: &'static str,
 }

@@ -111,4 +111,6 @@ pub const ZH: Texts = Texts {
     full_stop: "。",
     status_skipped: "已存在，跳过",
     dialog_unavailable: "此桌面没有文件夹对话框：请在输入框中输入或粘贴文件夹路径。",
+    // Charts at scale
+    legend_pieces: "分段下载：每个文件一种颜色",
 };
