@@ -12,8 +12,10 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::wgpu::WgpuTestRenderer;
 use egui_kittest::{Harness, HarnessBuilder};
 
-use super::charts::sample_runs::{finished_view, history, list_text, map_records, submit_records};
-use super::charts::{Chart, ChartData, CompletionOrder, RunComparison, Timeline};
+use super::charts::sample_runs::{
+    big_records, finished_view, history, list_text, map_records, submit_records,
+};
+use super::charts::{Chart, ChartData, CompletionOrder, HeldBack, Moved, RunComparison, Timeline};
 use super::i18n::Lang;
 use super::model::RunView;
 use super::{DownpourApp, Settings, Tab};
@@ -111,6 +113,32 @@ fn run_comparison_of_one_run_snapshot() {
     single_chart_after(RunComparison, run, first).snapshot("charts_run_comparison_one_run");
 }
 
+#[test]
+fn held_back_snapshot() {
+    let run = finished_view(Mode::Map, 4, &map_records());
+    single_chart(HeldBack::default(), run).snapshot("charts_held_back");
+}
+
+#[test]
+fn moved_snapshot() {
+    let run = finished_view(Mode::Submit, 4, &submit_records());
+    single_chart(Moved::default(), run).snapshot("charts_moved");
+}
+
+/// Map mode at scale: 5,000 items on 8 workers.
+#[test]
+fn held_back_of_5000_items_snapshot() {
+    let run = finished_view(Mode::Map, 8, &big_records(Mode::Map, 5000, 8));
+    single_chart(HeldBack::default(), run).snapshot("charts_held_back_5000");
+}
+
+/// Submit mode at scale: 5,000 items on 8 workers.
+#[test]
+fn moved_of_5000_items_snapshot() {
+    let run = finished_view(Mode::Submit, 8, &big_records(Mode::Submit, 5000, 8));
+    single_chart(Moved::default(), run).snapshot("charts_moved_5000");
+}
+
 /// The whole window on the Charts tab after the three runs, the run of `mode` shown.
 fn charts_tab(mode: Mode) -> Harness<'static, DownpourApp> {
     let records = match mode {
@@ -136,10 +164,20 @@ fn charts_tab(mode: Mode) -> Harness<'static, DownpourApp> {
     harness
 }
 
-/// The submit run: the timeline with a split file's pieces.
+/// The submit run: the timeline with a split file's pieces, and the moves.
 #[test]
 fn charts_tab_snapshot() {
     let mut harness = charts_tab(Mode::Submit);
     harness.get_by_label("Timeline: one lane per worker");
     harness.snapshot("charts_tab");
+}
+
+/// The map run: the held-back chart in its place among the others.
+#[test]
+fn charts_tab_map_snapshot() {
+    let mut harness = charts_tab(Mode::Map);
+    // Its two plots, named by its title.
+    let title = Lang::En.t().held_back_title;
+    assert_eq!(harness.query_all_by_label(title).count(), 2);
+    harness.snapshot("charts_tab_map");
 }

@@ -2,7 +2,7 @@
 //! lower bound: the slowest item, or the item time shared among the workers, whichever is
 //! longer), so the speedup of the threaded modes over the sequential one can be read off.
 
-use downpour::stats;
+use downpour::{Mode, stats};
 use egui_plot::{Bar, BarChart, Legend, MarkerShape, Plot, PlotPoints, Points};
 
 use super::{Chart, ChartData, nice_grid, tick_label};
@@ -20,6 +20,13 @@ pub struct RunComparison;
 impl Chart for RunComparison {
     fn title(&self, t: &'static Texts) -> &'static str {
         t.comparison_title
+    }
+
+    fn shown(&self, mode: Mode) -> bool {
+        // The session's runs, whatever the mode of the one shown.
+        match mode {
+            Mode::Sequential | Mode::Submit | Mode::Map => true,
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {

@@ -1,6 +1,6 @@
 //! Runs made by hand for the charts' tests and image snapshots: records with fixed times, so
 //! every picture is the same on each run — a sequential, a map and a 4-worker submit run with
-//! a failed, a cancelled and a split item.
+//! a failed, a cancelled and a split item — and big generated runs of thousands of items.
 
 use std::path::PathBuf;
 
@@ -129,6 +129,39 @@ pub fn sequential_records() -> Vec<ItemRecord> {
             record
         })
         .collect()
+}
+
+/// `count` items on `workers` workers, each taken by the first worker free, most of them
+/// short and one in a hundred slow (a few seconds), reported as `mode` reports them. The
+/// lengths come from a fixed pseudo-random sequence: the same run every time.
+pub fn big_records(mode: Mode, count: usize, workers: usize) -> Vec<ItemRecord> {
+    let mut free = vec![0u64; workers.max(1)];
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut records: Vec<ItemRecord> = (1..=count)
+        .map(|index| {
+            // xorshift64
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let ms = match seed % 100 {
+                0 => 2_000 + seed % 4_000,
+                _ => 40 + seed % 360,
+            };
+            let (worker, at) = free
+                .iter()
+                .copied()
+                .enumerate()
+                .min_by_key(|&(worker, at)| (at, worker))
+                .unwrap_or_default();
+            free[worker] = at + ms;
+            item(index, worker + 1, [at, at + ms / 5, at + ms], Outcome::Done)
+        })
+        .collect();
+    match mode {
+        Mode::Submit => records.sort_by_key(|r| (r.finished_ms, r.index)),
+        Mode::Map | Mode::Sequential => report_in_list_order(&mut records),
+    }
+    records
 }
 
 /// The window's view of a finished run, built from its events as the window builds it.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use downpour::{ItemRecord, OutcomeKind, stats};
+use downpour::{ItemRecord, Mode, OutcomeKind, stats};
 use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
 
 use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
@@ -46,6 +46,12 @@ impl Default for TimelineBars {
 impl Chart for Timeline {
     fn title(&self, t: &'static Texts) -> &'static str {
         t.timeline_title
+    }
+
+    fn shown(&self, mode: Mode) -> bool {
+        match mode {
+            Mode::Sequential | Mode::Submit | Mode::Map => true,
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
@@ -260,7 +266,6 @@ fn bar_label(r: &ItemRecord, bar: &stats::Bar, worker: usize, lang: Lang) -> Str
 mod tests {
     use super::*;
     use crate::gui::charts::sample_runs::{finished_view, submit_records};
-    use downpour::Mode;
 
     #[test]
     fn a_split_file_is_drawn_piece_by_piece_in_its_colour() {

@@ -1,9 +1,9 @@
 //! The charts' sentences with numbers or names in them that came with the charts at scale
-//! (pieces of split files, the ideal time), one `match` on the language each; the older
-//! chart sentences are in `sentences.rs`.
+//! (pieces of split files, held-back results, moves, the ideal time), one `match` on the
+//! language each; the older chart sentences are in `sentences.rs`.
 
 use downpour::format;
-use downpour::stats::Ideal;
+use downpour::stats::{Ideal, MoveGroup};
 
 use super::Lang;
 
@@ -54,6 +54,117 @@ impl Lang {
         }
     }
 
+    /// A held-back bar of one item: `#4 photo.jpg` then `held back 0.45 s: finished at
+    /// 0.51 s, reported at 0.96 s`.
+    pub fn held_back_tooltip(
+        self,
+        index: usize,
+        name: &str,
+        finished_ms: u64,
+        reported_ms: u64,
+    ) -> String {
+        let held = reported_ms.saturating_sub(finished_ms) as f64 / 1000.0;
+        let (finished, reported) = (finished_ms as f64 / 1000.0, reported_ms as f64 / 1000.0);
+        match self {
+            Lang::En => format!(
+                "#{index} {name}\nheld back {held:.2} s: finished at {finished:.2} s, reported at {reported:.2} s"
+            ),
+            Lang::Zh => format!(
+                "#{index} {name}\n等待报告 {held:.2} s：{finished:.2} s 完成，{reported:.2} s 报告"
+            ),
+        }
+    }
+
+    /// A held-back bar of several items: `positions 26–50` then `longest held back 1.20 s
+    /// (#31 big.iso) · average 0.40 s`.
+    pub fn held_back_group_tooltip(
+        self,
+        group: &downpour::stats::HeldBackGroup,
+        name: &str,
+    ) -> String {
+        let (first, last, index) = (group.first, group.last, group.longest_index);
+        let longest = group.longest_ms as f64 / 1000.0;
+        let mean = group.mean_ms / 1000.0;
+        match self {
+            Lang::En => format!(
+                "positions {first}–{last}\nlongest held back {longest:.2} s (#{index} {name}) · average {mean:.2} s"
+            ),
+            Lang::Zh => format!(
+                "位置 {first}–{last}\n最长等待 {longest:.2} s（#{index} {name}）· 平均 {mean:.2} s"
+            ),
+        }
+    }
+
+    /// A result's bar in the chart of moves: `#1 photo.jpg` then `moved +4 places: result 5,
+    /// position 1 in the list`.
+    pub fn moved_item_tooltip(
+        self,
+        index: usize,
+        name: &str,
+        places: i64,
+        position: usize,
+    ) -> String {
+        let (moved, rank) = (signed(places), position as i64 + places);
+        match self {
+            Lang::En => format!(
+                "#{index} {name}\nmoved {moved} places: result {rank}, position {position} in the list"
+            ),
+            Lang::Zh => format!(
+                "#{index} {name}\n移动 {moved} 个位置：第 {rank} 个结果，列表中第 {position} 个"
+            ),
+        }
+    }
+
+    /// The bars of several results in the chart of moves: `positions 26–50`, then `12
+    /// reported later, up to +150 (#31 big.iso)` and `30 earlier, up to −8 (#40 a.zip)` (each
+    /// only if any), given the names of those two items.
+    pub fn moved_group_tooltip(self, group: &MoveGroup, later: &str, earlier: &str) -> String {
+        let (first, last) = (group.first, group.last);
+        let mut text = match self {
+            Lang::En => format!("positions {first}–{last}"),
+            Lang::Zh => format!("位置 {first}–{last}"),
+        };
+        let (count, (places, index)) = (group.later, group.latest);
+        let places = signed(places);
+        if count > 0 {
+            text.push_str(&match self {
+                Lang::En => format!("\n{count} reported later, up to {places} (#{index} {later})"),
+                Lang::Zh => format!("\n{count} 个晚于其位置，最多 {places}（#{index} {later}）"),
+            });
+        }
+        let (count, (places, index)) = (group.earlier, group.earliest);
+        let places = signed(places);
+        if count > 0 {
+            text.push_str(&match self {
+                Lang::En => {
+                    format!("\n{count} reported earlier, up to {places} (#{index} {earlier})")
+                }
+                Lang::Zh => format!("\n{count} 个早于其位置，最多 {places}（#{index} {earlier}）"),
+            });
+        }
+        text
+    }
+
+    /// A bar of the moves: `moved +3 places: 12 results`, `moved −7 to −3 places: 1 result`.
+    pub fn moved_tooltip(self, from: i64, to: i64, count: usize) -> String {
+        let (from, to, one) = (signed(from), signed(to), from == to);
+        match self {
+            Lang::En => {
+                let places = if one { from } else { format!("{from} to {to}") };
+                let results = if count == 1 { "result" } else { "results" };
+                format!("moved {places} places: {count} {results}")
+            }
+            Lang::Zh => {
+                let places = if one {
+                    from
+                } else {
+                    format!("{from} 至 {to}")
+                };
+                format!("移动 {places} 个位置：{count} 个结果")
+            }
+        }
+    }
+
     /// What the ideal time of a run is made of, after the run's tooltip in the comparison:
     /// `ideal ≥ 1.595 s: the slowest file alone took 0.950 s, and 6.380 s of downloading ÷ 4
     /// workers = 1.595 s`.
@@ -86,6 +197,15 @@ fn offset(bytes: u64) -> String {
     }
 }
 
+/// A number of places with its sign, the minus a real one: `+3`, `0`, `−7`.
+fn signed(places: i64) -> String {
+    match places {
+        0 => "0".to_owned(),
+        p if p > 0 => format!("+{p}"),
+        p => format!("−{}", p.unsigned_abs()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +232,16 @@ mod tests {
     }
 
     #[test]
-    fn the_ideal_says_what_it_is_made_of() {
+    fn moves_and_the_ideal_read_naturally() {
+        assert_eq!(
+            Lang::En.moved_tooltip(3, 3, 12),
+            "moved +3 places: 12 results"
+        );
+        assert_eq!(
+            Lang::En.moved_tooltip(-7, -3, 1),
+            "moved −7 to −3 places: 1 result"
+        );
+        assert_eq!(Lang::Zh.moved_tooltip(0, 0, 2), "移动 0 个位置：2 个结果");
         let ideal = Ideal {
             ms: 2000,
             slowest_ms: 2000,

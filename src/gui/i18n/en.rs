@@ -111,5 +111,18 @@ pub const EN: Texts = Texts {
     status_skipped: "already there",
     dialog_unavailable: "The folder dialog is not available on this desktop: type or paste the folder's path in the field instead.",
     // Charts at scale
+    held_back_title: "Held back: how long each finished result waited for the ones before it, and how many waited at once",
+    held_back_y: "seconds held back",
+    legend_held_back: "held back",
+    legend_held_back_longest: "longest in the group",
+    legend_held_back_mean: "average of the group",
+    waiting_y: "results waiting",
+    legend_waiting_results: "finished, not yet reported",
+    moved_title: "Moved: how far each result came from its place in the list",
+    moved_places: "places moved",
+    moved_bins: "places moved, at most (bins double in width)",
+    moved_results: "results",
+    legend_moved_earlier: "reported before its place",
+    legend_moved_later: "reported after its place",
     legend_pieces: "split file: a colour per file",
 };

@@ -112,5 +112,18 @@ pub const ZH: Texts = Texts {
     status_skipped: "已存在，跳过",
     dialog_unavailable: "此桌面没有文件夹对话框：请在输入框中输入或粘贴文件夹路径。",
     // Charts at scale
+    held_back_title: "等待报告：每个已完成的结果为前面的结果等了多久，同时有多少个在等",
+    held_back_y: "等待的秒数",
+    legend_held_back: "等待报告",
+    legend_held_back_longest: "组内最长",
+    legend_held_back_mean: "组内平均",
+    waiting_y: "等待中的结果",
+    legend_waiting_results: "已完成、尚未报告",
+    moved_title: "位置变化：每个结果离它在列表中的位置有多远",
+    moved_places: "移动的位置数",
+    moved_bins: "移动的位置数上限（每格宽度翻倍）",
+    moved_results: "结果数",
+    legend_moved_earlier: "早于它的位置报告",
+    legend_moved_later: "晚于它的位置报告",
     legend_pieces: "分段下载：每个文件一种颜色",
 };
