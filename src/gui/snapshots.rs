@@ -1,155 +1,24 @@
 //! Image snapshot tests of the charts (`cargo test --features snapshots`), rendered with wgpu
 //! and compared with the pictures in `tests/snapshots/`. The runs are hand-made records with
-//! fixed times, so every picture is the same on each run; `UPDATE_SNAPSHOTS=1` rewrites them.
+//! fixed times (`charts/sample_runs.rs`), so every picture is the same on each run;
+//! `UPDATE_SNAPSHOTS=1` rewrites them.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use downpour::{DownloadError, Event, ItemRecord, Job, Mode, Outcome};
+use downpour::{Mode, stats};
 use eframe::egui_wgpu::{WgpuSetup, WgpuSetupCreateNew};
 use eframe::wgpu;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::wgpu::WgpuTestRenderer;
 use egui_kittest::{Harness, HarnessBuilder};
 
-use super::charts::{Chart, ChartData, CompletionOrder, RunComparison, Timeline};
+use super::charts::sample_runs::{
+    big_records, finished_view, history, list_text, map_records, submit_records,
+};
+use super::charts::{Chart, ChartData, CompletionOrder, HeldBack, Moved, RunComparison, Timeline};
 use super::i18n::Lang;
 use super::model::RunView;
 use super::{DownpourApp, Settings, Tab};
-use downpour::stats;
-
-/// The list every run below downloads.
-fn list_text() -> String {
-    (1..=10)
-        .map(|i| format!("https://example.com/photos/photo-{i:02}.jpg\n"))
-        .collect()
-}
-
-/// One item as the engine reports it; times are milliseconds since the run began.
-fn item(
-    index: usize,
-    worker: usize,
-    [started, first_byte, finished]: [u64; 3],
-    outcome: Outcome,
-) -> ItemRecord {
-    let done = outcome == Outcome::Done;
-    let bytes = 200_000 * index as u64;
-    ItemRecord {
-        index,
-        url: format!("https://example.com/photos/photo-{index:02}.jpg"),
-        path: Some(PathBuf::from(format!(
-            "/home/me/Downloads/photo-{index:02}.jpg"
-        ))),
-        bytes: if done { bytes } else { bytes / 3 },
-        total: Some(bytes),
-        worker,
-        started_ms: started,
-        first_byte_ms: (first_byte > 0).then_some(first_byte),
-        finished_ms: finished,
-        reported_ms: finished,
-        retries: 0,
-        sha256: None,
-        outcome,
-        pieces: Vec::new(),
-        warning: None,
-    }
-}
-
-/// Four workers reporting as each item ends; item 6 fails (503) and Cancel stops item 10.
-fn submit_records() -> Vec<ItemRecord> {
-    let failed = Outcome::Failed(DownloadError::Status {
-        code: 503,
-        reason: "Service Unavailable".into(),
-    });
-    let mut records = vec![
-        item(1, 1, [0, 150, 900], Outcome::Done),
-        item(2, 2, [0, 80, 400], Outcome::Done),
-        item(3, 3, [0, 300, 700], Outcome::Done),
-        item(4, 4, [0, 60, 500], Outcome::Done),
-        item(5, 2, [400, 470, 1000], Outcome::Done),
-        item(6, 4, [500, 0, 750], failed),
-        item(7, 3, [700, 760, 1400], Outcome::Done),
-        item(8, 4, [750, 820, 1300], Outcome::Done),
-        item(9, 1, [900, 950, 1700], Outcome::Done),
-        item(10, 2, [1000, 1100, 1900], Outcome::Cancelled(None)),
-    ];
-    records.sort_by_key(|r| r.finished_ms);
-    records
-}
-
-/// Four workers reporting in list order: an item that ends early waits for those before it.
-fn map_records() -> Vec<ItemRecord> {
-    let mut records = vec![
-        item(1, 1, [0, 140, 950], Outcome::Done),
-        item(2, 2, [0, 90, 420], Outcome::Done),
-        item(3, 3, [0, 280, 690], Outcome::Done),
-        item(4, 4, [0, 70, 510], Outcome::Done),
-        item(5, 2, [420, 480, 1010], Outcome::Done),
-        item(6, 4, [510, 600, 1150], Outcome::Done),
-        item(7, 3, [690, 750, 1380], Outcome::Done),
-        item(8, 1, [950, 1020, 1480], Outcome::Done),
-        item(9, 2, [1010, 1060, 1820], Outcome::Done),
-        item(10, 4, [1150, 1240, 1700], Outcome::Done),
-    ];
-    let mut reported = 0;
-    for record in &mut records {
-        reported = reported.max(record.finished_ms);
-        record.reported_ms = reported;
-    }
-    records
-}
-
-/// One item after another on a single worker.
-fn sequential_records() -> Vec<ItemRecord> {
-    let durations = [800, 380, 650, 430, 560, 600, 640, 520, 760, 690];
-    let mut at = 0;
-    durations
-        .iter()
-        .enumerate()
-        .map(|(i, ms)| {
-            let record = item(i + 1, 1, [at, at + 100, at + ms], Outcome::Done);
-            at += ms;
-            record
-        })
-        .collect()
-}
-
-/// The window's view of a finished run, built from its events as the window builds it.
-fn finished_view(mode: Mode, workers: usize, records: &[ItemRecord]) -> RunView {
-    let jobs: Vec<Job> = downpour::parse_list(&list_text())
-        .entries
-        .iter()
-        .map(Job::from)
-        .collect();
-    let mut view = RunView::new(mode, workers, &jobs, Vec::new());
-    let elapsed_ms = records.iter().map(|r| r.reported_ms).max().unwrap_or(0);
-    for record in records {
-        view.apply(Event::ItemReported(record.clone()));
-    }
-    view.apply(Event::RunFinished { elapsed_ms });
-    view
-}
-
-/// The session's runs for the comparison chart: sequential, then map, then submit.
-fn history() -> Vec<stats::RunSummary> {
-    [
-        (Mode::Sequential, 1, sequential_records()),
-        (Mode::Map, 4, map_records()),
-        (Mode::Submit, 4, submit_records()),
-    ]
-    .into_iter()
-    .map(|(mode, workers, records)| {
-        let view = finished_view(mode, workers, &records);
-        stats::RunSummary::from_records(
-            mode,
-            workers,
-            view.elapsed_ms(),
-            &view.records,
-            &list_text(),
-        )
-    })
-    .collect()
-}
 
 /// The renderer: Mesa's software rasteriser (llvmpipe) through EGL and OpenGL, which needs no
 /// GPU and draws the same pixels on every run. Only a software (CPU) adapter is taken, so a
@@ -196,8 +65,16 @@ fn chart_harness(mut draw: impl FnMut(&mut egui::Ui) + 'static) -> Harness<'stat
 const CHART_SIZE: egui::Vec2 = egui::vec2(930.0, 290.0);
 
 /// A harness that draws `chart` alone, showing `run` after the session's runs.
-fn single_chart(mut chart: impl Chart + 'static, run: RunView) -> Harness<'static> {
-    let history = history();
+fn single_chart(chart: impl Chart + 'static, run: RunView) -> Harness<'static> {
+    single_chart_after(chart, run, history())
+}
+
+/// A harness that draws `chart` alone, showing `run` after the runs of `history`.
+fn single_chart_after(
+    mut chart: impl Chart + 'static,
+    run: RunView,
+    history: Vec<stats::RunSummary>,
+) -> Harness<'static> {
     chart_harness(move |ui| {
         let data = ChartData {
             view: &run,
@@ -227,25 +104,80 @@ fn run_comparison_snapshot() {
     single_chart(RunComparison, run).snapshot("charts_run_comparison");
 }
 
-/// The whole window on the Charts tab after the three runs, the submit run shown.
+/// One run's bar keeps the width it has beside others.
 #[test]
-fn charts_tab_snapshot() {
+fn run_comparison_of_one_run_snapshot() {
+    let run = finished_view(Mode::Submit, 4, &submit_records());
+    let mut first = history();
+    first.truncate(1);
+    single_chart_after(RunComparison, run, first).snapshot("charts_run_comparison_one_run");
+}
+
+#[test]
+fn held_back_snapshot() {
+    let run = finished_view(Mode::Map, 4, &map_records());
+    single_chart(HeldBack::default(), run).snapshot("charts_held_back");
+}
+
+#[test]
+fn moved_snapshot() {
+    let run = finished_view(Mode::Submit, 4, &submit_records());
+    single_chart(Moved::default(), run).snapshot("charts_moved");
+}
+
+/// Map mode at scale: 5,000 items on 8 workers.
+#[test]
+fn held_back_of_5000_items_snapshot() {
+    let run = finished_view(Mode::Map, 8, &big_records(Mode::Map, 5000, 8));
+    single_chart(HeldBack::default(), run).snapshot("charts_held_back_5000");
+}
+
+/// Submit mode at scale: 5,000 items on 8 workers.
+#[test]
+fn moved_of_5000_items_snapshot() {
+    let run = finished_view(Mode::Submit, 8, &big_records(Mode::Submit, 5000, 8));
+    single_chart(Moved::default(), run).snapshot("charts_moved_5000");
+}
+
+/// The whole window on the Charts tab after the three runs, the run of `mode` shown.
+fn charts_tab(mode: Mode) -> Harness<'static, DownpourApp> {
+    let records = match mode {
+        Mode::Map => map_records(),
+        Mode::Submit | Mode::Sequential => submit_records(),
+    };
     let mut app = DownpourApp::new(Settings {
-        url_text: list_text(),
+        url_text: list_text(10),
         folder: "/home/me/Downloads".into(),
-        mode: Mode::Submit,
+        mode,
         workers: 4,
         retries: 3,
         checksums: true,
         language: Some(Lang::En),
         ..Settings::default()
     });
-    app.view = Some(finished_view(Mode::Submit, 4, &submit_records()));
+    app.view = Some(finished_view(mode, 4, &records));
     app.history = history();
     app.tab = Tab::Charts;
     let mut harness =
         builder([1280.0, 900.0]).build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
     harness.run();
+    harness
+}
+
+/// The submit run: the timeline with a split file's pieces, and the moves.
+#[test]
+fn charts_tab_snapshot() {
+    let mut harness = charts_tab(Mode::Submit);
     harness.get_by_label("Timeline: one lane per worker");
     harness.snapshot("charts_tab");
+}
+
+/// The map run: the held-back chart in its place among the others.
+#[test]
+fn charts_tab_map_snapshot() {
+    let mut harness = charts_tab(Mode::Map);
+    // Its two plots, named by its title.
+    let title = Lang::En.t().held_back_title;
+    assert_eq!(harness.query_all_by_label(title).count(), 2);
+    harness.snapshot("charts_tab_map");
 }

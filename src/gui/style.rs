@@ -36,3 +36,19 @@ pub fn outcome_text_color(kind: OutcomeKind, visuals: &egui::Visuals) -> Color32
         OutcomeKind::Failed | OutcomeKind::Cancelled => outcome_color(kind),
     }
 }
+
+/// The colours of single items where one item's parts must read as one (the pieces of a file
+/// fetched over several connections): none of them an outcome's, and neighbours far apart.
+const ITEM_COLORS: [Color32; 5] = [
+    Color32::from_rgb(117, 112, 179), // purple
+    Color32::from_rgb(240, 228, 66),  // Okabe–Ito yellow
+    Color32::from_rgb(204, 121, 167), // Okabe–Ito reddish purple
+    Color32::from_rgb(166, 118, 29),  // brown
+    Color32::from_rgb(166, 216, 84),  // lime
+];
+
+/// The colour of item `index`: the same on every frame and run, and different from the
+/// items just before and after it.
+pub fn item_color(index: usize) -> Color32 {
+    ITEM_COLORS[index % ITEM_COLORS.len()]
+}

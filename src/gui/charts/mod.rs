@@ -1,6 +1,7 @@
 //! The Charts tab. Each chart is one file in this folder holding a type that implements
 //! [`Chart`]; the `charts!` list below names them in the order they are shown, so a new chart
-//! is a new file plus one line there. The axis helpers that every chart shares live here too.
+//! is a new file plus one line there. Each chart decides in which modes it is shown. The axis
+//! helpers that every chart shares live here too.
 
 use egui::RichText;
 use egui_plot::{GridInput, GridMark};
@@ -8,6 +9,7 @@ use egui_plot::{GridInput, GridMark};
 use super::DownpourApp;
 use super::i18n::{Lang, Texts};
 use super::model::RunView;
+use downpour::Mode;
 use downpour::stats::RunSummary;
 
 /// What a chart is drawn from.
@@ -27,7 +29,12 @@ pub trait Chart {
     /// The heading above the chart, which also names it for screen readers and tests.
     fn title(&self, t: &'static Texts) -> &'static str;
 
-    /// Draws the chart at `size` and returns the plot's response.
+    /// Whether the chart is shown for a run of `mode` (an exhaustive `match` in each chart, so
+    /// that a new mode is decided for every chart).
+    fn shown(&self, mode: Mode) -> bool;
+
+    /// Draws the chart at `size` and returns the plot's response (its first plot's, when it
+    /// has two side by side).
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response;
 }
 
@@ -46,14 +53,18 @@ macro_rules! charts {
     };
 }
 
+#[cfg(test)]
+pub(super) mod sample_runs;
+#[cfg(test)]
+mod tests;
+
 charts! {
     timeline::Timeline,
     order::CompletionOrder,
+    held_back::HeldBack,
+    moved::Moved,
     comparison::RunComparison,
 }
-
-/// The height a chart's title takes in the tab.
-const TITLE_HEIGHT: f32 = 20.0;
 
 /// The charts with their caches, and how often Reset zoom was pressed.
 pub struct Charts {
@@ -79,15 +90,28 @@ pub fn cache_key(data: &ChartData<'_>) -> CacheKey {
     (data.view.started, data.view.records.len(), data.lang)
 }
 
+/// What `cache` holds for `data`, built anew by `build` only when its key changed.
+pub fn cached<'c, T>(
+    cache: &'c mut Option<(CacheKey, T)>,
+    data: &ChartData<'_>,
+    build: impl FnOnce() -> T,
+) -> &'c T {
+    let key = cache_key(data);
+    if cache.as_ref().is_some_and(|(cached, _)| *cached != key) {
+        *cache = None;
+    }
+    &cache.get_or_insert_with(|| (key, build())).1
+}
+
 impl DownpourApp {
     /// Reset zoom, Save chart as PNG, the exports, then every chart under its title.
     pub(super) fn charts_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let t = lang.t();
-        if self.view.is_none() {
+        let Some(mode) = self.view.as_ref().map(|view| view.mode) else {
             ui.label(t.no_run_yet);
             return;
-        }
+        };
         let ctx = ui.ctx().clone();
         let mut save_png = false;
         let mut reset_zoom = false;
@@ -106,11 +130,15 @@ impl DownpourApp {
             self.charts.reset += 1;
         }
         // Explicit sizes: inside a scroll area the available width is unbounded. The charts
-        // share the height, with room for a title each.
-        let count = self.charts.list.len().max(1) as f32;
+        // shown share the height, with room for a title each: its line and the gaps above and
+        // below its chart.
+        let count = self.charts.list.iter().filter(|c| c.shown(mode)).count();
+        let count = count.max(1) as f32;
+        let title_height =
+            ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
         let size = egui::vec2(
             (ui.available_width() - 16.0).max(200.0),
-            ((ui.available_height() - TITLE_HEIGHT * count) / count).max(140.0),
+            ((ui.available_height() - title_height * count) / count).max(140.0),
         );
         if save_png {
             self.save_charts_png(&ctx, ui.available_rect_before_wrap());
@@ -128,12 +156,31 @@ impl DownpourApp {
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
-                for chart in charts.iter_mut() {
+                for chart in charts.iter_mut().filter(|c| c.shown(mode)) {
                     let title = ui.label(RichText::new(chart.title(t)).strong());
                     chart.ui(ui, &data, size).labelled_by(title.id);
                 }
             });
     }
+}
+
+/// Two plots side by side, each half of `size` wide: `left` and `right` draw them at the
+/// size they are given. Returns their responses as one.
+pub fn side_by_side_ui(
+    ui: &mut egui::Ui,
+    size: egui::Vec2,
+    left: impl FnOnce(&mut egui::Ui, egui::Vec2) -> egui::Response,
+    right: impl FnOnce(&mut egui::Ui, egui::Vec2) -> egui::Response,
+) -> egui::Response {
+    let gap = ui.spacing().item_spacing.x;
+    let half = egui::vec2(((size.x - gap) / 2.0).max(100.0), size.y);
+    ui.horizontal(|ui| {
+        let left = left(ui, half);
+        // The left plot is named by the chart's title (see `Charts`); the right one by it.
+        let right = right(ui, half).labelled_by(left.id);
+        left.union(right)
+    })
+    .inner
 }
 
 /// Grid marks at "nice" steps (1, 2 or 5 × 10ⁿ, never below `min_step`) chosen so that about
@@ -176,50 +223,4 @@ fn marks_every(bounds: (f64, f64), size: f64, keep: impl Fn(i64) -> bool) -> Vec
 pub fn tick_label(mark: GridMark) -> String {
     let decimals = (-mark.step_size.log10()).ceil().max(0.0) as usize;
     format!("{:.*}", decimals, mark.value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn labelled(bounds: (f64, f64), labels: f64, min_step: f64) -> Vec<String> {
-        let marks = nice_grid(
-            GridInput {
-                bounds,
-                base_step_size: 0.0,
-            },
-            labels,
-            min_step,
-        );
-        let major = marks.iter().map(|m| m.step_size).fold(0.0, f64::max);
-        marks
-            .into_iter()
-            .filter(|m| m.step_size == major)
-            .map(tick_label)
-            .collect()
-    }
-
-    #[test]
-    fn axes_get_readable_steps_and_decimals() {
-        // A 1.9 s run: half seconds, one decimal (egui's default gave only "0" and "1").
-        assert_eq!(
-            labelled((-0.05, 1.95), 8.0, 0.001),
-            ["0.0", "0.5", "1.0", "1.5"]
-        );
-        assert_eq!(
-            labelled((0.0, 0.7), 8.0, 0.001),
-            ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7"]
-        );
-        // Half-second steps keep their decimal.
-        assert_eq!(
-            labelled((0.0, 3.0), 6.0, 0.001),
-            ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0"]
-        );
-        // Positions in a list are whole numbers, however few.
-        assert_eq!(labelled((0.5, 3.5), 10.0, 1.0), ["1", "2", "3"]);
-        assert_eq!(
-            labelled((0.0, 100.0), 6.0, 1.0),
-            ["0", "20", "40", "60", "80", "100"]
-        );
-    }
 }

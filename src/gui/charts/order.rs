@@ -5,7 +5,7 @@
 use downpour::{Mode, stats};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
-use super::{CacheKey, Chart, ChartData, cache_key, nice_grid};
+use super::{CacheKey, Chart, ChartData, cached, nice_grid};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -44,21 +44,23 @@ impl Chart for CompletionOrder {
         t.order_title
     }
 
+    fn shown(&self, mode: Mode) -> bool {
+        match mode {
+            Mode::Sequential | Mode::Submit | Mode::Map => true,
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
         let t = data.lang.t();
-        let key = cache_key(data);
-        if self
-            .cache
-            .as_ref()
-            .is_some_and(|(cached, _)| *cached != key)
-        {
-            self.cache = None;
-        }
-        let (_, series) = self
-            .cache
-            .get_or_insert_with(|| (key, OrderSeries::new(&data.view.records)));
+        let series = cached(&mut self.cache, data, || {
+            OrderSeries::new(&data.view.records)
+        });
         let n = series.reported.len().max(1) as f64;
-        let map = data.view.mode == Mode::Map;
+        // Only map mode reports results apart from when they finished.
+        let finished = match data.view.mode {
+            Mode::Map => true,
+            Mode::Sequential | Mode::Submit => false,
+        };
         Plot::new(("order", data.reset))
             .width(size.x)
             .height(size.y)
@@ -82,7 +84,7 @@ impl Chart for CompletionOrder {
                         .color(BLUE)
                         .filled(true),
                 );
-                if map {
+                if finished {
                     plot.points(
                         Points::new(t.legend_finished, PlotPoints::Borrowed(&series.finished))
                             .shape(MarkerShape::Diamond)

@@ -1,16 +1,18 @@
 //! The worker timeline: one lane per worker, one bar per download from the moment a worker
-//! took it to its end, the wait for the server's answer faded. It shows how many downloads
-//! ran at once and where the time went.
+//! took it to its end, the wait for the server's answer faded. A file fetched over several
+//! connections has a bar per piece, in the lane of the worker that fetched it and in the
+//! item's own colour, so its pieces read as one file. It shows how many downloads ran at once
+//! and where the time went.
 
 use std::collections::HashMap;
 
-use downpour::{ItemRecord, OutcomeKind, stats};
+use downpour::{ItemRecord, Mode, OutcomeKind, stats};
 use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
 
 use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
-use crate::gui::i18n::{BarItem, Lang, Texts};
+use crate::gui::i18n::{BarItem, Lang, PieceItem, Texts};
 use crate::gui::model::{RowStatus, RunView};
-use crate::gui::style::{GREY, SKY, outcome_color};
+use crate::gui::style::{GREY, SKY, item_color, outcome_color};
 
 /// How much of its colour the waiting part of a bar keeps.
 const WAITING_FADE: f32 = 0.35;
@@ -21,11 +23,13 @@ pub struct Timeline {
     cache: Option<(CacheKey, TimelineBars)>,
 }
 
-/// The timeline's bars for the reported items: the waiting parts, then the rest of each bar
-/// grouped by outcome, in the order of [`OutcomeKind::ALL`].
+/// The timeline's bars for the reported items: the waiting parts, the pieces of files fetched
+/// over several connections, then the rest of each bar grouped by outcome, in the order of
+/// [`OutcomeKind::ALL`].
 #[derive(Clone)]
 struct TimelineBars {
     waiting: Vec<Bar>,
+    pieces: Vec<Bar>,
     groups: Vec<(OutcomeKind, Vec<Bar>)>,
 }
 
@@ -33,6 +37,7 @@ impl Default for TimelineBars {
     fn default() -> Self {
         Self {
             waiting: Vec::new(),
+            pieces: Vec::new(),
             groups: OutcomeKind::ALL.map(|kind| (kind, Vec::new())).into(),
         }
     }
@@ -43,12 +48,35 @@ impl Chart for Timeline {
         t.timeline_title
     }
 
+    fn shown(&self, mode: Mode) -> bool {
+        match mode {
+            Mode::Sequential | Mode::Submit | Mode::Map => true,
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, data: &ChartData<'_>, size: egui::Vec2) -> egui::Response {
         let (view, lang) = (data.view, data.lang);
         let t = lang.t();
-        let TimelineBars { waiting, groups } = self.bars(data);
+        let TimelineBars {
+            waiting,
+            pieces,
+            groups,
+        } = self.bars(data);
         let running = running_bars(view, lang);
         let total = view.elapsed_ms() as f64 / 1000.0;
+        let total_name = lang.total_line(total);
+        // The legend's entries, to leave it room right of the run's end.
+        let named = [
+            (t.legend_waiting, waiting.is_empty()),
+            (t.status_downloading, running.is_empty()),
+            (t.legend_pieces, pieces.is_empty()),
+            (total_name.as_str(), false),
+        ];
+        let outcomes = groups.iter().map(|(kind, bars)| (lang.outcome(*kind), bars.is_empty()));
+        let labels = named.into_iter().chain(outcomes).filter(|(_, empty)| !empty);
+        let room = legend_room(ui, labels.map(|(label, _)| label), total, size.x);
+        // The legend's swatch for the pieces is the colour of the first split file's.
+        let piece_color = pieces.first().map_or(item_color(0), |bar| bar.fill);
         Plot::new(("timeline", data.reset))
             .width(size.x)
             .height(size.y)
@@ -59,9 +87,9 @@ impl Chart for Timeline {
             .y_axis_label(t.timeline_y)
             .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
             .include_x(0.0)
-            // Room above the top lane for the legend.
+            .include_x(total + room)
             .include_y(0.0)
-            .include_y(view.workers as f64 + 1.6)
+            .include_y(view.workers as f64 + 0.6)
             .show(ui, |plot| {
                 // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
                 plot.bar_chart(
@@ -81,7 +109,13 @@ impl Chart for Timeline {
                             .horizontal(),
                     );
                 }
-                plot.vline(VLine::new(lang.total_line(total), total).color(GREY));
+                // Each piece has its item's colour.
+                plot.bar_chart(
+                    BarChart::new(t.legend_pieces, pieces)
+                        .color(piece_color)
+                        .horizontal(),
+                );
+                plot.vline(VLine::new(total_name, total).color(GREY));
             })
             .response
     }
@@ -100,6 +134,34 @@ impl Timeline {
             }
         }
     }
+}
+
+/// What a legend takes besides its widest label: the swatch, gaps and frame, in points.
+const LEGEND_FRAME: f32 = 56.0;
+
+/// What the plot takes besides its data: the vertical axis and margins, in points.
+const PLOT_FRAME: f32 = 70.0;
+
+/// How many seconds past `total` the horizontal axis goes so that a legend with `labels`
+/// stands right of the run's end, over no bar, in a plot `width` points wide.
+fn legend_room<'a>(
+    ui: &egui::Ui,
+    labels: impl Iterator<Item = &'a str>,
+    total: f64,
+    width: f32,
+) -> f64 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest = labels
+        .map(|label| {
+            let galley = ui
+                .painter()
+                .layout_no_wrap(label.to_owned(), font.clone(), egui::Color32::WHITE);
+            galley.size().x
+        })
+        .fold(0.0, f32::max);
+    let legend = widest + LEGEND_FRAME;
+    let data = (width - PLOT_FRAME - legend).max(width * 0.3);
+    total.max(0.001) * f64::from(legend / data)
 }
 
 /// How thick a bar of `kind` is: failed and cancelled ones are thinner, so that a lane's
@@ -136,10 +198,14 @@ fn timeline_bars(view: &RunView, lang: Lang) -> TimelineBars {
     let mut bars = TimelineBars::default();
     for lane in stats::lanes(&view.records) {
         for bar in &lane.bars {
-            let (color, width) = (outcome_color(bar.kind), bar_width(bar.kind));
-            let label = by_index
-                .get(&bar.index)
-                .map_or_else(String::new, |r| bar_label(r, bar, lang));
+            let record = by_index.get(&bar.index).copied();
+            // A piece of a split file has its item's colour, a whole download its outcome's.
+            let color = match bar.bytes {
+                Some(_) => item_color(bar.index),
+                None => outcome_color(bar.kind),
+            };
+            let width = bar_width(bar.kind);
+            let label = record.map_or_else(String::new, |r| bar_label(r, bar, lane.worker, lang));
             let transfer_from = bar.first_byte.unwrap_or(bar.start).min(bar.end);
             if transfer_from > bar.start {
                 bars.waiting.push(
@@ -155,7 +221,9 @@ fn timeline_bars(view: &RunView, lang: Lang) -> TimelineBars {
                 .width(width)
                 .fill(color)
                 .name(label);
-            if let Some((_, group)) = bars.groups.iter_mut().find(|(kind, _)| *kind == bar.kind) {
+            if bar.bytes.is_some() {
+                bars.pieces.push(transfer);
+            } else if let Some((_, group)) = bars.groups.iter_mut().find(|(k, _)| *k == bar.kind) {
                 group.push(transfer);
             }
         }
@@ -163,20 +231,67 @@ fn timeline_bars(view: &RunView, lang: Lang) -> TimelineBars {
     bars
 }
 
-/// A bar's tooltip: the item, its address, its size and times, and its error.
-fn bar_label(r: &ItemRecord, bar: &stats::Bar, lang: Lang) -> String {
-    let mut text = lang.bar_tooltip(&BarItem {
-        index: r.index,
-        name: &r.file_name(),
-        outcome: lang.outcome(bar.kind),
-        url: &r.url,
-        bytes: r.bytes,
-        start: bar.start,
-        end: bar.end,
-    });
+/// A bar's tooltip: the item, its address, its size and times, and its error; for a piece of
+/// a split file, the item, the piece's bytes, its worker and its times, and the error.
+fn bar_label(r: &ItemRecord, bar: &stats::Bar, worker: usize, lang: Lang) -> String {
+    let name = r.file_name();
+    let mut text = match bar.bytes {
+        Some((from, to)) => lang.piece_tooltip(&PieceItem {
+            index: r.index,
+            name: &name,
+            from,
+            to,
+            worker,
+            start: bar.start,
+            end: bar.end,
+        }),
+        None => lang.bar_tooltip(&BarItem {
+            index: r.index,
+            name: &name,
+            outcome: lang.outcome(bar.kind),
+            url: &r.url,
+            bytes: r.bytes,
+            start: bar.start,
+            end: bar.end,
+        }),
+    };
     if let Some(err) = r.outcome.error() {
         text.push('\n');
         text.push_str(&lang.download_error(err));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gui::charts::sample_runs::{finished_view, submit_records};
+
+    #[test]
+    fn a_split_file_is_drawn_piece_by_piece_in_its_colour() {
+        let view = finished_view(Mode::Submit, 4, &submit_records());
+        let bars = timeline_bars(&view, Lang::En);
+        // Item 9's three pieces, on workers 1, 4 and 3, in its colour.
+        let pieces: Vec<(f64, &str)> = bars
+            .pieces
+            .iter()
+            .map(|b| (b.argument, b.name.as_str()))
+            .collect();
+        assert_eq!(
+            pieces,
+            [
+                (1.0, "#9 photo-09.jpg · bytes 0–4.0 MiB · worker 1 · 0.90–1.70 s"),
+                (3.0, "#9 photo-09.jpg · bytes 6.0 MiB–8.0 MiB · worker 3 · 1.40–1.69 s"),
+                (4.0, "#9 photo-09.jpg · bytes 4.0 MiB–6.0 MiB · worker 4 · 1.30–1.65 s"),
+            ]
+        );
+        assert!(bars.pieces.iter().all(|b| b.fill == item_color(9)));
+        // Its worker's wait for the answer stays, faded, in its colour too.
+        let wait = bars.waiting.iter().find(|b| b.name.starts_with("#9 "));
+        assert_eq!(wait.map(|b| b.fill), Some(item_color(9).gamma_multiply(WAITING_FADE)));
+        // The other items are whole bars in their outcome's colour: 7 done, 1 failed, 1
+        // cancelled.
+        let counts: Vec<usize> = bars.groups.iter().map(|(_, g)| g.len()).collect();
+        assert_eq!(counts, [7, 0, 1, 1]);
+    }
 }

@@ -4,6 +4,7 @@
 //! or names in them are `Lang`'s methods (`sentences.rs`), and so are the engine's errors,
 //! notices and folder problems (`errors.rs`).
 
+mod chart_sentences;
 mod en;
 mod errors;
 mod sentences;
@@ -13,6 +14,7 @@ mod zh;
 use downpour::{Mode, OutcomeKind};
 use serde::{Deserialize, Serialize};
 
+pub use chart_sentences::PieceItem;
 pub use sentences::BarItem;
 pub use texts::Texts;
 

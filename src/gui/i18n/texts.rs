@@ -192,7 +192,7 @@ pub struct Texts {
     pub comparison_x: &'static str,
     /// Its vertical axis.
     pub comparison_y: &'static str,
-    /// The legend of the ideal times.
+    /// The legend of the ideal times (a lower bound: see `stats::Ideal`).
     pub legend_ideal_time: &'static str,
     /// The label of the language switch.
     pub language: &'static str,
@@ -216,4 +216,33 @@ pub struct Texts {
     pub full_stop: &'static str,
     /// The status of a file that was already in the folder.
     pub status_skipped: &'static str,
+    // Charts at scale
+    /// The title of the held-back chart (map mode).
+    pub held_back_title: &'static str,
+    /// Its left plot's vertical axis (its horizontal one is `order_x`).
+    pub held_back_y: &'static str,
+    /// The legend of its bars when each is one item.
+    pub legend_held_back: &'static str,
+    /// The legend of the longest time held back in a group of items.
+    pub legend_held_back_longest: &'static str,
+    /// The legend of the average time held back in a group of items.
+    pub legend_held_back_mean: &'static str,
+    /// Its right plot's vertical axis (its horizontal one is `timeline_x`).
+    pub waiting_y: &'static str,
+    /// The legend of the number of finished results waiting to be reported.
+    pub legend_waiting_results: &'static str,
+    /// The title of the chart of moves (submit mode).
+    pub moved_title: &'static str,
+    /// Its left plot's vertical axis (its horizontal one is `order_x`).
+    pub moved_places: &'static str,
+    /// Its right plot's horizontal axis: the bins of the histogram of moves.
+    pub moved_bins: &'static str,
+    /// Its right plot's vertical axis.
+    pub moved_results: &'static str,
+    /// The legend of the results reported before their place in the list.
+    pub legend_moved_earlier: &'static str,
+    /// The legend of the results reported after their place in the list.
+    pub legend_moved_later: &'static str,
+    /// The legend of the pieces of files fetched over several connections (one colour each).
+    pub legend_pieces: &'static str,
 }
