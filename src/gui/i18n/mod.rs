@@ -4,6 +4,7 @@
 //! or names in them are `Lang`'s methods (`sentences.rs`), and so are the engine's errors,
 //! notices and folder problems (`errors.rs`).
 
+mod control;
 mod en;
 mod errors;
 mod sentences;

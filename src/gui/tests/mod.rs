@@ -22,10 +22,20 @@ use super::{DownpourApp, Settings, Tab};
 use downpour::{Mode, OutcomeKind};
 
 fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
-    let mut app = DownpourApp::new(settings);
+    // The list and the resume records go to a data folder of the test's own.
+    let data = tempfile::Builder::new()
+        .prefix("downpour-gui-data")
+        .tempdir()
+        .unwrap()
+        .keep();
+    harness_with(DownpourApp::new(settings).with_data_dir(Some(data)), [1280.0, 900.0])
+}
+
+/// A harness of `size` around `app` (its data folder and restored list set by the caller).
+fn harness_with(mut app: DownpourApp, size: [f32; 2]) -> Harness<'static, DownpourApp> {
     app.settings.language = Some(Lang::En);
     Harness::builder()
-        .with_size([1280.0, 900.0])
+        .with_size(size)
         .build_ui_state(
             |ui, app: &mut DownpourApp| {
                 app.poll(ui.ctx());
