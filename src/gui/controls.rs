@@ -95,8 +95,7 @@ impl DownpourApp {
                     Some(super::read_lists(paths))
                 });
             }
-            if ui.button(t.clear).on_hover_text(t.clear_tip).clicked()
-            {
+            if ui.button(t.clear).on_hover_text(t.clear_tip).clicked() {
                 self.settings.url_text.clear();
                 self.reparse();
             }

@@ -12,14 +12,24 @@ const SIDE: f32 = 20.0;
 
 /// A small button showing `action`'s icon, named `name` for screen readers, with `tip` on
 /// hover.
-pub fn icon_button_ui(ui: &mut egui::Ui, action: RowAction, name: &str, tip: &str) -> egui::Response {
+pub fn icon_button_ui(
+    ui: &mut egui::Ui,
+    action: RowAction,
+    name: &str,
+    tip: &str,
+) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(vec2(SIDE, SIDE), Sense::click());
     let visuals = ui.style().interact(&response);
     if response.hovered() || response.has_focus() {
         ui.painter()
             .rect_filled(rect, visuals.corner_radius, visuals.weak_bg_fill);
     }
-    paint_icon(ui.painter(), rect.shrink(5.0), action, visuals.fg_stroke.color);
+    paint_icon(
+        ui.painter(),
+        rect.shrink(5.0),
+        action,
+        visuals.fg_stroke.color,
+    );
     let name = name.to_owned();
     response.widget_info(|| {
         egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), name.clone())
@@ -38,7 +48,11 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             let right = pos2(r.max.x - bar.x, r.min.y);
             painter.rect_filled(Rect::from_min_size(right, bar), 0.0, color);
         }
-        RowAction::Resume => triangle(painter, [r.left_top(), r.left_bottom(), r.right_center()], color),
+        RowAction::Resume => triangle(
+            painter,
+            [r.left_top(), r.left_bottom(), r.right_center()],
+            color,
+        ),
         RowAction::Cancel => {
             painter.rect_filled(r.shrink(0.5), 1.0, color);
         }
@@ -57,7 +71,11 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             let end = points[points.len() - 1];
             painter.add(Shape::line(points, stroke));
             let tip = end + vec2(3.5, 0.5);
-            triangle(painter, [end + vec2(-2.5, -2.5), end + vec2(2.5, -2.5), tip], color);
+            triangle(
+                painter,
+                [end + vec2(-2.5, -2.5), end + vec2(2.5, -2.5), tip],
+                color,
+            );
         }
         RowAction::OpenFolder => {
             let body = Rect::from_min_max(pos2(r.min.x, r.min.y + h * 0.25), r.max);
@@ -66,15 +84,27 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             painter.rect_filled(tab, 1.0, color);
         }
         RowAction::Move(Move::Up) => {
-            triangle(painter, [r.center_top(), r.left_bottom(), r.right_bottom()], color);
+            triangle(
+                painter,
+                [r.center_top(), r.left_bottom(), r.right_bottom()],
+                color,
+            );
         }
         RowAction::Move(Move::Down) => {
-            triangle(painter, [r.left_top(), r.right_top(), r.center_bottom()], color);
+            triangle(
+                painter,
+                [r.left_top(), r.right_top(), r.center_bottom()],
+                color,
+            );
         }
         RowAction::Move(Move::Top) => {
             painter.line_segment([r.left_top(), r.right_top()], Stroke::new(2.0, color));
             let low = pos2(r.min.x, r.max.y);
-            triangle(painter, [pos2(c.x, r.min.y + 3.5), low, r.right_bottom()], color);
+            triangle(
+                painter,
+                [pos2(c.x, r.min.y + 3.5), low, r.right_bottom()],
+                color,
+            );
         }
     }
 }

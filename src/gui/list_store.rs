@@ -142,7 +142,10 @@ impl StoredRow {
             bytes: row.bytes,
             total: row.total,
             hash: row.hash.clone(),
-            web_page: row.warning.as_ref().map(|Warning::WebPage { name }| name.clone()),
+            web_page: row
+                .warning
+                .as_ref()
+                .map(|Warning::WebPage { name }| name.clone()),
             state,
         }
     }

@@ -105,9 +105,7 @@ impl Settings {
 
     /// The speed limit in bytes per second, if one is set and can be read.
     pub fn rate(&self) -> Option<u64> {
-        downpour::limit::parse_rate(&self.rate_limit)
-            .ok()
-            .flatten()
+        downpour::limit::parse_rate(&self.rate_limit).ok().flatten()
     }
 }
 

@@ -15,7 +15,9 @@ impl DownpourApp {
         if self.quit_when_done {
             return;
         }
-        let note = self.lang().finished_note(view.done + view.skipped, view.failed);
+        let note = self
+            .lang()
+            .finished_note(view.done + view.skipped, view.failed);
         if !ctx.input(|i| i.focused) {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Informational,

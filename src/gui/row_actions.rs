@@ -102,7 +102,11 @@ impl DownpourApp {
         };
         let (status, path) = (row.status, row.path.clone());
         let job = row.job();
-        let handle = self.run.as_ref().filter(|_| self.is_running()).map(|r| &r.handle);
+        let handle = self
+            .run
+            .as_ref()
+            .filter(|_| self.is_running())
+            .map(|r| &r.handle);
         match action {
             RowAction::Pause => match handle {
                 Some(handle) => handle.pause(index),
@@ -289,7 +293,12 @@ impl DownpourApp {
             .list
             .entries
             .iter()
-            .map(|e| (downpour::redact::without_password(&e.url).to_string(), &e.url))
+            .map(|e| {
+                (
+                    downpour::redact::without_password(&e.url).to_string(),
+                    &e.url,
+                )
+            })
             .collect();
         let Some(view) = &self.view else {
             return Vec::new();

@@ -182,11 +182,13 @@ fn row_ui(
     clicked: &mut Vec<Clicked>,
 ) {
     let width = columns.iter().map(|(_, w)| w + 8.0).sum::<f32>();
-    let (rect, response) =
-        ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), Sense::click());
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), Sense::click());
     if selected {
-        ui.painter()
-            .rect_filled(rect, 2.0, ui.visuals().selection.bg_fill.gamma_multiply(0.5));
+        ui.painter().rect_filled(
+            rect,
+            2.0,
+            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
+        );
     }
     let mut cells = ui.new_child(
         egui::UiBuilder::new()

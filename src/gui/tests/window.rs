@@ -70,7 +70,7 @@ fn errors_are_shown_in_chinese_in_the_chinese_window() {
 
 /// An in-memory `eframe::Storage`, as eframe's file storage behaves.
 #[derive(Default)]
-struct MemoryStorage(std::collections::HashMap<String, String>);
+pub(super) struct MemoryStorage(std::collections::HashMap<String, String>);
 
 impl eframe::Storage for MemoryStorage {
     fn get_string(&self, key: &str) -> Option<String> {
