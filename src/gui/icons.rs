@@ -57,8 +57,28 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             painter.rect_filled(r.shrink(0.5), 1.0, color);
         }
         RowAction::Remove => {
-            painter.line_segment([r.left_top(), r.right_bottom()], stroke);
-            painter.line_segment([r.right_top(), r.left_bottom()], stroke);
+            // A bin: its lid and handle, its body with two ribs.
+            let lid = r.min.y + h * 0.18;
+            painter.line_segment([pos2(r.min.x, lid), pos2(r.max.x, lid)], stroke);
+            let handle =
+                Rect::from_min_max(pos2(c.x - w * 0.18, r.min.y), pos2(c.x + w * 0.18, lid));
+            painter.rect_stroke(
+                handle,
+                0.0,
+                Stroke::new(1.2, color),
+                egui::StrokeKind::Inside,
+            );
+            let body = Rect::from_min_max(
+                pos2(r.min.x + w * 0.12, lid + 1.5),
+                pos2(r.max.x - w * 0.12, r.max.y),
+            );
+            painter.rect_stroke(body, 1.0, stroke, egui::StrokeKind::Inside);
+            for x in [c.x - w * 0.13, c.x + w * 0.13] {
+                painter.line_segment(
+                    [pos2(x, lid + 3.5), pos2(x, r.max.y - 2.0)],
+                    Stroke::new(1.0, color),
+                );
+            }
         }
         RowAction::Retry => {
             let radius = w * 0.5;

@@ -357,27 +357,12 @@ impl RunView {
                 one_connection,
                 warning,
             } => {
-                let mut added = 0;
-                let mut dropped = None;
                 if let Some(row) = self.row_mut(index) {
                     row.one_connection = one_connection;
                     row.warning = warning;
                     row.connections = 1;
-                    row.name = names::display_name(&path);
-                    row.path = Some(path);
-                    if row.total.is_none() {
-                        added = total.unwrap_or(0);
-                    }
-                    row.total = total;
-                    // A new answer starts the count again, from what is already on disk.
-                    dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
                 }
-                if let Some(dropped) = dropped {
-                    self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
-                    // Bytes an earlier run saved count as done, but not as speed.
-                    self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
-                }
-                self.announced += added;
+                self.responded(index, path, total, resumed_from);
             }
             Event::Progress { index, bytes } => {
                 let mut delta = 0;
@@ -406,7 +391,9 @@ impl RunView {
             Event::ItemPaused { index, bytes } => {
                 if let Some(row) = self.row_mut(index) {
                     row.status = RowStatus::Paused;
-                    row.bytes = bytes;
+                    // A file fetched in spans may report none kept; its progress says more
+                    // (the next answer's `resumed_from` sets the count right).
+                    row.bytes = row.bytes.max(bytes);
                     row.connections = 0;
                 }
             }
@@ -425,6 +412,29 @@ impl RunView {
                 self.speed = 0.0;
             }
         }
+    }
+
+    /// The server answered for item `index`: its file, its size, and the bytes an earlier
+    /// run left that this answer continues.
+    fn responded(&mut self, index: usize, path: PathBuf, total: Option<u64>, resumed_from: u64) {
+        let mut added = 0;
+        let mut dropped = None;
+        if let Some(row) = self.row_mut(index) {
+            row.name = names::display_name(&path);
+            row.path = Some(path);
+            if row.total.is_none() {
+                added = total.unwrap_or(0);
+            }
+            row.total = total;
+            // A new answer starts the count again, from what is already on disk.
+            dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+        }
+        if let Some(dropped) = dropped {
+            self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
+            // Bytes an earlier run saved count as done, but not as speed.
+            self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
+        }
+        self.announced += added;
     }
 
     fn update_speed(&mut self) {

@@ -321,7 +321,8 @@ fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     }
 }
 
-/// The row's buttons: the main action for its state, Cancel while it is going, then Remove.
+/// The row's buttons: the main action for its state, Move to the top while it waits, Cancel
+/// while it is going, Open its folder once it has ended, then Remove.
 /// Each is an icon named for screen readers (`Pause row 3`) with a tooltip; every action is
 /// also in the row's context menu.
 fn actions_cell_ui(
@@ -332,6 +333,7 @@ fn actions_cell_ui(
     clicked: &mut Vec<Clicked>,
 ) {
     let actions = RowAction::for_row(row);
+    // At most four: the folder only for a file that has ended (the menu has it always).
     let shown = [
         RowAction::Pause,
         RowAction::Resume,
@@ -340,13 +342,15 @@ fn actions_cell_ui(
         RowAction::Cancel,
         RowAction::OpenFolder,
         RowAction::Remove,
-    ];
+    ]
+    .into_iter()
+    .filter(|a| *a != RowAction::OpenFolder || !row.is_active());
     ui.allocate_ui_with_layout(
         egui::vec2(width, ROW_HEIGHT),
         egui::Layout::left_to_right(egui::Align::Center),
         |ui| {
             ui.spacing_mut().item_spacing.x = 2.0;
-            for action in shown.into_iter().filter(|a| actions.contains(a)) {
+            for action in shown.clone().filter(|a| actions.contains(a)) {
                 let (_, tip) = lang.row_action(action);
                 let name = lang.row_action_label(action, row.index);
                 if icon_button_ui(ui, action, &name, tip).clicked() {

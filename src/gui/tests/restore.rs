@@ -15,24 +15,25 @@ fn count(server: &TestServer, path: &str) -> usize {
         .count()
 }
 
-#[test]
-fn continue_after_a_restart_finishes_the_list_as_it_was() {
+/// Runs a done, a failed and a big file, pauses the big one past its first MiB, and quits
+/// with the close button: the settings saved and the bytes of the big file kept.
+fn run_then_quit(
+    server: &TestServer,
+    dir: &std::path::Path,
+    data: &std::path::Path,
+) -> (MemoryStorage, u64) {
     use eframe::App;
-    let server = TestServer::start();
-    let dir = tempfile::tempdir().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let size = 3_000_000;
     let settings = Settings {
         workers: 3,
         split: 1,
-        ..settings_for(dir.path())
+        ..settings_for(dir)
     };
-    let app = DownpourApp::new(settings).with_data_dir(Some(data.path().to_owned()));
+    let app = DownpourApp::new(settings).with_data_dir(Some(data.to_owned()));
     let mut harness = harness_with(app, [1280.0, 900.0]);
     let links = [
         server.url("done.bin?size=20000"),
         server.url("missing.bin?status=404"),
-        server.url(&format!("big.iso?size={size}&drip=10&piece=16384")),
+        server.url(&format!("big.iso?size={BIG}&drip=10&piece=16384")),
     ];
     paste_links(&mut harness, &links.join("\n"));
     harness.get_by_label("Start").click();
@@ -60,7 +61,18 @@ fn continue_after_a_restart_finishes_the_list_as_it_was() {
     let mut storage = MemoryStorage::default();
     let mut app = harness.into_state();
     app.save(&mut storage);
-    drop(app);
+    (storage, kept)
+}
+
+/// The size of the big file.
+const BIG: usize = 3_000_000;
+
+#[test]
+fn continue_after_a_restart_finishes_the_list_as_it_was() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (storage, kept) = run_then_quit(&server, dir.path(), data.path());
     assert_eq!(
         (count(&server, "/done.bin"), count(&server, "/big.iso")),
         (1, 1)
@@ -94,7 +106,7 @@ fn continue_after_a_restart_finishes_the_list_as_it_was() {
     );
     assert_eq!(
         std::fs::read(dir.path().join("big.iso")).unwrap(),
-        body_for("big.iso", size)
+        body_for("big.iso", BIG)
     );
     let big: Vec<String> = server
         .requests()
