@@ -108,10 +108,6 @@ impl StoredList {
 
 impl StoredRow {
     fn of(row: &Row) -> Self {
-        let url = row.url.parse::<url::Url>().map_or_else(
-            |_| String::new(),
-            |u| downpour::redact::without_password(&u).to_string(),
-        );
         let state = match row.status {
             RowStatus::Queued | RowStatus::Downloading => StoredState::Waiting,
             RowStatus::Paused => StoredState::Paused,
@@ -135,7 +131,7 @@ impl StoredRow {
         };
         Self {
             index: row.index,
-            url,
+            url: row.saved_url.clone(),
             sha256: row.sha256.clone(),
             name: row.name.clone(),
             path: row.path.clone(),

@@ -326,7 +326,7 @@ impl DownpourApp {
         let mut changed = false;
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
-            changed |= !matches!(event, Event::Progress { .. });
+            changed = true;
             view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();

@@ -54,6 +54,8 @@ pub struct Row {
     pub index: usize,
     /// The address.
     pub url: String,
+    /// The address without its password, as the saved list keeps it.
+    pub saved_url: String,
     /// The expected SHA-256, carried over for retries.
     pub sha256: Option<String>,
     /// The file name (from the URL until the server names it).
@@ -90,6 +92,7 @@ impl Row {
         Self {
             index: job.index,
             url: job.url.to_string(),
+            saved_url: downpour::redact::without_password(&job.url).to_string(),
             sha256: job.sha256.clone(),
             name: names::sanitize(&names::from_url(&job.url)),
             path: None,
@@ -425,7 +428,8 @@ impl RunView {
             if row.total.is_none() {
                 added = total.unwrap_or(0);
             }
-            row.total = total;
+            // A continued file's answer may not name the whole size; the earlier one did.
+            row.total = total.or(row.total.filter(|_| resumed_from > 0));
             // A new answer starts the count again, from what is already on disk.
             dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
         }

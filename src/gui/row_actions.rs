@@ -243,7 +243,7 @@ impl DownpourApp {
             .view
             .iter()
             .flat_map(|v| v.rows.iter())
-            .map(|r| without_password(&r.url))
+            .map(|r| r.saved_url.clone())
             .collect();
         let mut next = self
             .view
@@ -308,7 +308,7 @@ impl DownpourApp {
             .filter(|r| matches!(r.status, RowStatus::Queued | RowStatus::Paused))
             .filter_map(|r| {
                 let mut job = r.job()?;
-                if let Some(url) = typed.get(&without_password(&r.url)) {
+                if let Some(url) = typed.get(&r.saved_url) {
                     job.url = (*url).clone();
                 }
                 Some(job)
@@ -329,12 +329,4 @@ impl DownpourApp {
         self.check_then_run(ctx, jobs, true, false);
         true
     }
-}
-
-/// An address with its password taken out, to compare links.
-fn without_password(url: &str) -> String {
-    url.parse::<url::Url>().map_or_else(
-        |_| url.to_owned(),
-        |u| downpour::redact::without_password(&u).to_string(),
-    )
 }

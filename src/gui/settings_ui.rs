@@ -48,7 +48,7 @@ impl DownpourApp {
                 .add(
                     egui::TextEdit::singleline(&mut self.settings.rate_limit)
                         .hint_text(t.rate_hint)
-                        .desired_width(120.0),
+                        .desired_width(ui.available_width().max(120.0)),
                 )
                 .on_hover_text(t.rate_tip)
                 .labelled_by(label.id)

@@ -32,7 +32,7 @@ enum Col {
 const COLUMNS: [(Col, f32); 8] = [
     (Col::Index, 44.0),
     (Col::Name, 110.0),
-    (Col::Status, 110.0),
+    (Col::Status, 150.0),
     (Col::Size, 76.0),
     (Col::Progress, 100.0),
     (Col::Time, 56.0),
@@ -58,17 +58,20 @@ fn layout(width: f32) -> Vec<(Col, f32)> {
         }
         shown.retain(|(c, _)| *c != col);
     }
-    // What is left goes to the name, then to the status.
+    // What is left is shared by the name and the status, each up to its most.
     let mut spare = (width - needed(&shown)).max(0.0);
-    for (col, w) in &mut shown {
-        let max = match col {
-            Col::Name => NAME_MAX,
-            Col::Status => STATUS_MAX,
-            _ => continue,
-        };
-        let grow = spare.min(max - *w);
-        *w += grow;
-        spare -= grow;
+    for share in [0.5, 1.0] {
+        let offer = spare * share;
+        for (col, w) in &mut shown {
+            let max = match col {
+                Col::Name => NAME_MAX,
+                Col::Status => STATUS_MAX,
+                _ => continue,
+            };
+            let grow = (offer * 0.5).min(max - *w).min(spare);
+            *w += grow;
+            spare -= grow;
+        }
     }
     shown
 }
@@ -439,14 +442,14 @@ mod tests {
         assert_eq!(wide.len(), 8);
         let narrow: Vec<Col> = layout(420.0).iter().map(|(c, _)| *c).collect();
         assert_eq!(narrow, [Col::Name, Col::Status, Col::Actions]);
-        let middle: Vec<Col> = layout(470.0).iter().map(|(c, _)| *c).collect();
+        let middle: Vec<Col> = layout(500.0).iter().map(|(c, _)| *c).collect();
         assert_eq!(
             middle,
             [Col::Name, Col::Status, Col::Progress, Col::Actions]
         );
         for width in [300.0, 420.0, 600.0, 1000.0] {
             let used: f32 = layout(width).iter().map(|(_, w)| w + 8.0).sum();
-            assert!(used <= width.max(350.0), "{width}: {used}");
+            assert!(used <= width.max(390.0), "{width}: {used}");
         }
     }
 }

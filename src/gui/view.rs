@@ -113,11 +113,14 @@ impl DownpourApp {
                 parts.push(format!("{} {}", format::eta(eta), t.eta));
             }
         }
-        parts.push(format!(
-            "{} {}",
-            t.elapsed,
-            format::seconds(view.elapsed_ms())
-        ));
+        // A list restored from last time has no run, so no time of its own.
+        if !self.restored {
+            parts.push(format!(
+                "{} {}",
+                t.elapsed,
+                format::seconds(view.elapsed_ms())
+            ));
+        }
         ui.add(
             egui::ProgressBar::new(fraction)
                 .text(parts.join(" · "))
