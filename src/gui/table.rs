@@ -234,19 +234,19 @@ fn row_tip_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
     if row.path.is_some() && !row.is_active() {
         ui.label(lang.t().row_tip);
     }
-    details_ui(ui, row, lang);
+    connections_ui(ui, row, lang);
+    if let Some(warning) = &row.warning {
+        ui.label(RichText::new(lang.warning(warning)).color(ORANGE));
+    }
 }
 
-/// Connections, why the file stays on one, and the warning, when there are.
-fn details_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
+/// How many connections fetch the file, or why it stays on one.
+fn connections_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
     if row.connections > 1 {
         ui.label(lang.row_connections_tip(row.connections));
     }
     if let Some(why) = row.one_connection {
         ui.label(lang.one_connection(why));
-    }
-    if let Some(warning) = &row.warning {
-        ui.label(RichText::new(lang.warning(warning)).color(ORANGE));
     }
 }
 
@@ -307,7 +307,7 @@ fn text_cell_ui(ui: &mut egui::Ui, width: f32, text: String) {
 }
 
 /// The status with its note, in the outcome's colour (a warning in orange); pointing at it
-/// tells about the file's connections and warning.
+/// tells about the file's connections.
 fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     let color = match row.status {
         _ if row.warning.is_some() => ORANGE,
@@ -316,11 +316,9 @@ fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     };
     let text = RichText::new(status_text(row, lang)).color(color);
     let response = label_cell_ui(ui, width, text);
-    if row.connections > 1 || row.one_connection.is_some() || row.warning.is_some() {
-        response.on_hover_ui(|ui| {
-            ui.label(status_text(row, lang));
-            details_ui(ui, row, lang);
-        });
+    // The whole status (with its warning) shows by itself when it is cut short.
+    if row.connections > 1 || row.one_connection.is_some() {
+        response.on_hover_ui(|ui| connections_ui(ui, row, lang));
     }
 }
 

@@ -348,6 +348,12 @@ fn a_file_already_there_is_skipped_and_a_web_page_is_pointed_out() {
                    may have expired";
     harness.get_by_label_contains(warning);
     assert_eq!(server.requests().len(), 2);
+    // Pointing at its status says why the file stayed on one connection.
+    harness
+        .get_by_label_contains("done: the server sent a web page")
+        .hover();
+    harness.run_steps(60);
+    harness.get_by_label("On one connection: the file is too small to be worth splitting.");
 
     // Started again: both files are there, so nothing is fetched.
     harness.get_by_label("Start").click();
