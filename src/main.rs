@@ -28,6 +28,12 @@ fn main() -> eframe::Result {
         }
     }
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
+    // The downloads list of last time, read (and set aside if damaged) before the window opens.
+    let data_dir = downpour::options::default_state_dir();
+    let saved_list = data_dir
+        .as_deref()
+        .map(gui::list_store::load)
+        .unwrap_or_default();
 
     let mut viewport = egui::ViewportBuilder::default()
         .with_title(gui::i18n::Lang::from_system().t().window_title)
@@ -47,7 +53,8 @@ fn main() -> eframe::Result {
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts);
-            let mut app = DownpourApp::from_storage(cc.storage);
+            let mut app = DownpourApp::from_storage(cc.storage).with_data_dir(data_dir);
+            app.restore(saved_list);
             // Only a list that was read replaces the links box; a refused one leaves it as it was.
             if !list_text.is_empty() {
                 app.settings.url_text = list_text;

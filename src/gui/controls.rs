@@ -25,7 +25,6 @@ impl DownpourApp {
     fn links_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let t = lang.t();
-        let running = self.is_running();
         ui.heading(t.urls_heading);
         let label = ui.label(t.urls_label);
         let edit = egui::TextEdit::multiline(&mut self.settings.url_text)
@@ -36,7 +35,7 @@ impl DownpourApp {
         let response = egui::ScrollArea::vertical()
             .id_salt("urls")
             .max_height(260.0)
-            .show(ui, |ui| ui.add_enabled(!running, edit))
+            .show(ui, |ui| ui.add(edit))
             .inner
             .labelled_by(label.id);
         if response.changed() {
@@ -82,14 +81,11 @@ impl DownpourApp {
             });
     }
 
-    /// Import list… and Clear.
+    /// Import list… and Clear (during a run too: new links join it with Add to the run).
     fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
-        let running = self.is_running();
         ui.horizontal(|ui| {
-            let import = ui
-                .add_enabled(!running, egui::Button::new(t.import))
-                .on_hover_text(t.import_tip);
+            let import = ui.button(t.import).on_hover_text(t.import_tip);
             if import.clicked() {
                 let filter = t.link_lists;
                 self.spawn_helper(ui.ctx(), move || {
@@ -99,11 +95,7 @@ impl DownpourApp {
                     Some(super::read_lists(paths))
                 });
             }
-            if ui
-                .add_enabled(!running, egui::Button::new(t.clear))
-                .on_hover_text(t.clear_tip)
-                .clicked()
-            {
+            if ui.button(t.clear).on_hover_text(t.clear_tip).clicked() {
                 self.settings.url_text.clear();
                 self.reparse();
             }
@@ -171,7 +163,9 @@ impl DownpourApp {
         }
     }
 
-    /// The three modes with their explanations, then workers, retries and checksums.
+    /// The three modes with their explanations, then workers, retries, checksums, what to do
+    /// with files already there and connections per file (fixed during a run), then the speed
+    /// limit and Open the folder when done (which are not).
     fn mode_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.t().mode_heading);
@@ -184,7 +178,9 @@ impl DownpourApp {
                 });
             }
             self.settings_ui(ui);
+            self.fetch_settings_ui(ui);
         });
+        self.live_settings_ui(ui);
     }
 
     /// Workers, Retries and the checksum switch.
@@ -214,25 +210,71 @@ impl DownpourApp {
             .on_hover_text(t.checksums_tip);
     }
 
-    /// Start, Cancel and Retry failed: pinned under the controls, so they stay in view
-    /// however long the list of problems above them grows.
+    /// Add to the run (in place of Start during a run): the links of the box that are not in
+    /// the list join the running run.
+    fn add_to_run_button_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let add = ui
+            .add_enabled(
+                !self.list.entries.is_empty(),
+                egui::Button::new(RichText::new(t.add_to_run).strong()),
+            )
+            .on_hover_text(t.add_to_run_tip)
+            .on_disabled_hover_text(t.no_new_links);
+        if add.clicked() && !self.add_to_run(ui.ctx()) {
+            self.notice = Some(Notice::NoNewLinks);
+        }
+    }
+
+    /// Continue, while the list has waiting or paused rows and no run goes.
+    fn continue_button_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let unfinished = !self.is_running()
+            && self.view.as_ref().is_some_and(|v| {
+                v.rows.iter().any(|r| {
+                    matches!(
+                        r.status,
+                        super::model::RowStatus::Queued | super::model::RowStatus::Paused
+                    )
+                })
+            });
+        if unfinished
+            && ui
+                .add_enabled(
+                    !self.is_checking_folder(),
+                    egui::Button::new(RichText::new(t.continue_list).strong()),
+                )
+                .on_hover_text(t.continue_tip)
+                .clicked()
+        {
+            self.continue_list(ui.ctx());
+        }
+    }
+
+    /// Start (or Add to the run), Continue, Cancel and Retry failed: pinned under the
+    /// controls, so they stay in view however long the list of problems above them grows.
     pub(super) fn actions_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let running = self.is_running();
         let blocker = self.start_blocker();
         let ctx = ui.ctx().clone();
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            let start = ui
-                .add_enabled(
-                    blocker.is_none(),
-                    egui::Button::new(RichText::new(t.start).strong()),
-                )
-                .on_hover_text(t.start_tip)
-                .on_disabled_hover_text(blocker.unwrap_or_default());
-            if start.clicked() {
-                self.start(&ctx);
+        ui.horizontal_wrapped(|ui| {
+            if running {
+                self.add_to_run_button_ui(ui);
+            } else {
+                let start = ui
+                    .add_enabled(
+                        blocker.is_none(),
+                        egui::Button::new(RichText::new(t.start).strong()),
+                    )
+                    .on_hover_text(t.start_tip)
+                    .on_disabled_hover_text(blocker.unwrap_or_default());
+                if start.clicked() {
+                    self.start(&ctx);
+                }
             }
+            self.continue_button_ui(ui);
             let cancel_text = if self.is_cancelling() {
                 t.cancelling
             } else {

@@ -7,9 +7,14 @@ mod charts;
 mod controls;
 pub mod fonts;
 pub mod i18n;
+mod icons;
+pub mod list_store;
 pub mod model;
+mod notify;
 mod results;
+pub mod row_actions;
 mod run;
+mod settings_ui;
 mod style;
 mod table;
 mod tasks;
@@ -24,6 +29,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use downpour::options::Existing;
 use downpour::{Event, Mode, ParsedList, RunConfig, RunHandle, parse_list};
 use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
@@ -55,6 +61,14 @@ pub struct Settings {
     pub allow_insecure_redirects: bool,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
+    /// What happens to a file the folder already holds.
+    pub existing: Existing,
+    /// The speed limit as typed (`500K`, `2M`; empty: none).
+    pub rate_limit: String,
+    /// The most connections one file may use.
+    pub split: usize,
+    /// Whether the save folder is shown when a run ends.
+    pub open_when_done: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +82,10 @@ impl Default for Settings {
             checksums: options::CHECKSUMS,
             allow_insecure_redirects: false,
             language: None,
+            existing: Existing::default(),
+            rate_limit: String::new(),
+            split: options::SPLIT.default,
+            open_when_done: false,
         }
     }
 }
@@ -79,7 +97,15 @@ impl Settings {
         config.retries = self.retries;
         config.checksums = self.checksums;
         config.allow_insecure_redirects = self.allow_insecure_redirects;
+        config.existing = self.existing;
+        config.rate_limit = self.rate();
+        config.split = options::SPLIT.clamp(self.split);
         config
+    }
+
+    /// The speed limit in bytes per second, if one is set and can be read.
+    pub fn rate(&self) -> Option<u64> {
+        downpour::limit::parse_rate(&self.rate_limit).ok().flatten()
     }
 }
 
@@ -120,8 +146,15 @@ pub struct DownpourApp {
     pub notice: Option<Notice>,
     confirm_close: bool,
     quit_when_done: bool,
-    /// The language the window's title was last set in.
-    titled: Option<Lang>,
+    /// The window's title as last set.
+    titled: Option<String>,
+    /// The selected rows.
+    pub selection: row_actions::Selection,
+    /// Whether the list shown was restored from last time (until a run starts).
+    pub restored: bool,
+    /// The desktop notification sent at the end of the last run, if one was.
+    pub last_notification: Option<String>,
+    list_store: list_store::ListStore,
     /// A run waiting for the check of its folder.
     pending: Option<run::PendingRun>,
     helper_tx: mpsc::Sender<UiMessage>,
@@ -146,6 +179,10 @@ impl DownpourApp {
             confirm_close: false,
             quit_when_done: false,
             titled: None,
+            selection: row_actions::Selection::default(),
+            restored: false,
+            last_notification: None,
+            list_store: list_store::ListStore::new(None),
             pending: None,
             helper_tx,
             helper_rx,
@@ -162,6 +199,65 @@ impl DownpourApp {
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
         Self::new(settings)
+    }
+
+    /// Keeps the downloads list, and the engine's resume records, in `data_dir` (Downpour's
+    /// data folder; a temporary one in tests); `None` keeps neither.
+    pub fn with_data_dir(mut self, data_dir: Option<PathBuf>) -> Self {
+        self.list_store = list_store::ListStore::new(data_dir);
+        self
+    }
+
+    /// The data folder, if the list is kept.
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self.list_store.dir()
+    }
+
+    /// Shows the list saved last time, as it was, with its folder and mode; Continue
+    /// downloads what is unfinished. A damaged file was set aside: the notice says where.
+    pub fn restore(&mut self, loaded: list_store::Loaded) {
+        if let Some(aside) = loaded.damaged {
+            self.notice = Some(Notice::ListDamaged(aside));
+        }
+        let Some(list) = loaded.list else {
+            return;
+        };
+        let rows = list.to_rows();
+        if rows.is_empty() {
+            return;
+        }
+        self.settings.folder = list.folder;
+        self.settings.mode = list.mode;
+        self.settings.workers = options::WORKERS.clamp(list.workers);
+        self.view = Some(RunView::restored(list.mode, list.workers, rows));
+        self.restored = true;
+    }
+
+    /// Hands the list to the writer thread when it changed and a second has passed since
+    /// the last save; otherwise asks for a frame when the save is due.
+    fn save_list(&mut self, ctx: &egui::Context) {
+        let Some(wait) = self.list_store.due_in() else {
+            return;
+        };
+        if !wait.is_zero() {
+            ctx.request_repaint_after(wait);
+            return;
+        }
+        if let Some(view) = &self.view {
+            let list = list_store::StoredList::of(view, &self.settings.folder);
+            self.list_store.send(list);
+        }
+    }
+
+    /// Saves the list as it stands now and keeps it so: what a quit's cancelling does next
+    /// does not overwrite it.
+    pub fn keep_list(&mut self) {
+        if let Some(view) = &self.view {
+            self.list_store.mark();
+            let list = list_store::StoredList::of(view, &self.settings.folder);
+            self.list_store.send(list);
+        }
+        self.list_store.freeze();
     }
 
     /// The interface language in effect.
@@ -189,6 +285,7 @@ impl DownpourApp {
             self.receive(ctx, message);
         }
         self.apply_events(ctx);
+        self.save_list(ctx);
     }
 
     /// Applies one helper's answer.
@@ -226,13 +323,18 @@ impl DownpourApp {
         };
         let deadline = Instant::now() + EVENT_BUDGET;
         let mut finished = false;
+        let mut changed = false;
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
+            changed = true;
             view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();
                 break;
             }
+        }
+        if changed {
+            self.list_store.mark();
         }
         if finished {
             self.history.push(stats::RunSummary::from_records(
@@ -242,6 +344,7 @@ impl DownpourApp {
                 &view.records,
                 &self.settings.url_text,
             ));
+            self.run_finished(ctx);
             if self.quit_when_done {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -263,5 +366,11 @@ impl eframe::App for DownpourApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        // Also at the end: the list as it stands, unless a quit already kept it.
+        self.list_store.mark();
+        if let Some(view) = &self.view {
+            let list = list_store::StoredList::of(view, &self.settings.folder);
+            self.list_store.send(list);
+        }
     }
 }

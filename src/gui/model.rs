@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use downpour::model::{OneConnection, Warning};
+use downpour::run::Move;
 use downpour::{DownloadError, Event, ItemRecord, Job, Mode, OutcomeKind, names};
 
 /// Where an item stands.
@@ -14,6 +16,8 @@ pub enum RowStatus {
     Queued,
     /// A worker is on it.
     Downloading,
+    /// The person paused it; its partial file waits to be continued.
+    Paused,
     /// Reported: done, failed or cancelled.
     Ended(OutcomeKind),
 }
@@ -33,6 +37,14 @@ pub enum RowNote {
     },
     /// Why the item failed.
     Failed(DownloadError),
+    /// Why the item failed, as saved with the list (in each language, since the error itself
+    /// is not kept).
+    Restored {
+        /// The English sentence.
+        en: String,
+        /// The Chinese sentence.
+        zh: String,
+    },
 }
 
 /// One line of the downloads list.
@@ -42,6 +54,8 @@ pub struct Row {
     pub index: usize,
     /// The address.
     pub url: String,
+    /// The address without its password, as the saved list keeps it.
+    pub saved_url: String,
     /// The expected SHA-256, carried over for retries.
     pub sha256: Option<String>,
     /// The file name (from the URL until the server names it).
@@ -64,13 +78,21 @@ pub struct Row {
     pub note: Option<RowNote>,
     /// The SHA-256 of the saved file, once computed.
     pub hash: Option<String>,
+    /// Connections fetching the file now (0 when none).
+    pub connections: usize,
+    /// Why the file stays on one connection, if it does.
+    pub one_connection: Option<OneConnection>,
+    /// What is odd about the file (a web page in its place), if anything.
+    pub warning: Option<Warning>,
 }
 
 impl Row {
-    fn new(job: &Job) -> Self {
+    /// A waiting row for `job`.
+    pub fn new(job: &Job) -> Self {
         Self {
             index: job.index,
             url: job.url.to_string(),
+            saved_url: downpour::redact::without_password(&job.url).to_string(),
             sha256: job.sha256.clone(),
             name: names::sanitize(&names::from_url(&job.url)),
             path: None,
@@ -82,7 +104,15 @@ impl Row {
             finished_ms: None,
             note: None,
             hash: None,
+            connections: 0,
+            one_connection: None,
+            warning: None,
         }
+    }
+
+    /// Whether the row has not ended: waiting, running or paused.
+    pub fn is_active(&self) -> bool {
+        !matches!(self.status, RowStatus::Ended(_))
     }
 
     /// The job that downloads this row again.
@@ -187,12 +217,99 @@ impl RunView {
             speed: 0.0,
             speed_mark: (Instant::now(), 0),
         };
-        for job in jobs {
-            if let Some(row) = view.row_mut(job.index) {
-                *row = Row::new(job);
+        view.reset_rows(jobs);
+        view
+    }
+
+    /// A list restored from the data folder, with no run behind it: its counts are those of
+    /// its rows.
+    pub fn restored(mode: Mode, workers: usize, rows: Vec<Row>) -> Self {
+        let mut view = Self::new(mode, workers, &[], rows);
+        view.total = view.rows.len();
+        for row in &view.rows {
+            if let RowStatus::Ended(kind) = row.status {
+                view.reported += 1;
+                view.bytes += row.bytes;
+                match kind {
+                    OutcomeKind::Done => view.done += 1,
+                    OutcomeKind::Failed => view.failed += 1,
+                    OutcomeKind::Cancelled => view.cancelled += 1,
+                    OutcomeKind::Skipped => view.skipped += 1,
+                }
             }
         }
+        view.elapsed_ms = Some(0);
         view
+    }
+
+    /// Makes each job's row a waiting one again, adding rows for jobs that have none.
+    fn reset_rows(&mut self, jobs: &[Job]) {
+        for job in jobs {
+            match self.row_mut(job.index) {
+                Some(row) => *row = Row::new(job),
+                None => {
+                    self.position.insert(job.index, self.rows.len());
+                    self.rows.push(Row::new(job));
+                }
+            }
+        }
+    }
+
+    /// Jobs that joined the running run (added links, a retried row): their rows wait again.
+    pub fn add_jobs(&mut self, jobs: &[Job]) {
+        self.total += jobs.len();
+        self.reset_rows(jobs);
+    }
+
+    /// Takes the rows of `indexes` off the list.
+    pub fn remove(&mut self, indexes: &std::collections::BTreeSet<usize>) {
+        self.rows.retain(|row| !indexes.contains(&row.index));
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.position = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.index, i))
+            .collect();
+    }
+
+    /// The row of item `index`.
+    pub fn row(&self, index: usize) -> Option<&Row> {
+        self.rows.get(*self.position.get(&index)?)
+    }
+
+    /// The list position of item `index`.
+    pub fn position_of(&self, index: usize) -> Option<usize> {
+        self.position.get(&index).copied()
+    }
+
+    /// Moves a waiting row among the waiting rows, as the engine's queue moves it; false if
+    /// it cannot move.
+    pub fn move_row(&mut self, index: usize, to: Move) -> bool {
+        let waiting: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| self.rows[i].status == RowStatus::Queued)
+            .collect();
+        let Some(at) = self.position_of(index) else {
+            return false;
+        };
+        let Some(k) = waiting.iter().position(|&i| i == at) else {
+            return false;
+        };
+        let target = match to {
+            Move::Up => k.checked_sub(1),
+            Move::Down => (k + 1 < waiting.len()).then_some(k + 1),
+            Move::Top => (k > 0).then_some(0),
+        };
+        let Some(target) = target.map(|t| waiting[t]) else {
+            return false;
+        };
+        let row = self.rows.remove(at);
+        self.rows.insert(target, row);
+        self.reindex();
+        true
     }
 
     /// The row of item `index`.
@@ -240,26 +357,15 @@ impl RunView {
                 path,
                 total,
                 resumed_from,
-                ..
+                one_connection,
+                warning,
             } => {
-                let mut added = 0;
-                let mut dropped = None;
                 if let Some(row) = self.row_mut(index) {
-                    row.name = names::display_name(&path);
-                    row.path = Some(path);
-                    if row.total.is_none() {
-                        added = total.unwrap_or(0);
-                    }
-                    row.total = total;
-                    // A new answer starts the count again, from what is already on disk.
-                    dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+                    row.one_connection = one_connection;
+                    row.warning = warning;
+                    row.connections = 1;
                 }
-                if let Some(dropped) = dropped {
-                    self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
-                    // Bytes an earlier run saved count as done, but not as speed.
-                    self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
-                }
-                self.announced += added;
+                self.responded(index, path, total, resumed_from);
             }
             Event::Progress { index, bytes } => {
                 let mut delta = 0;
@@ -285,12 +391,54 @@ impl RunView {
                 }
             }
             Event::ItemReported(record) => self.report(record),
-            Event::ItemPaused { .. } | Event::ItemResumed { .. } | Event::Connections { .. } => {}
+            Event::ItemPaused { index, bytes } => {
+                if let Some(row) = self.row_mut(index) {
+                    row.status = RowStatus::Paused;
+                    // A file fetched in spans may report none kept; its progress says more
+                    // (the next answer's `resumed_from` sets the count right).
+                    row.bytes = row.bytes.max(bytes);
+                    row.connections = 0;
+                }
+            }
+            Event::ItemResumed { index } => {
+                if let Some(row) = self.row_mut(index) {
+                    row.status = RowStatus::Queued;
+                }
+            }
+            Event::Connections { index, count } => {
+                if let Some(row) = self.row_mut(index) {
+                    row.connections = count;
+                }
+            }
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;
             }
         }
+    }
+
+    /// The server answered for item `index`: its file, its size, and the bytes an earlier
+    /// run left that this answer continues.
+    fn responded(&mut self, index: usize, path: PathBuf, total: Option<u64>, resumed_from: u64) {
+        let mut added = 0;
+        let mut dropped = None;
+        if let Some(row) = self.row_mut(index) {
+            row.name = names::display_name(&path);
+            row.path = Some(path);
+            if row.total.is_none() {
+                added = total.unwrap_or(0);
+            }
+            // A continued file's answer may not name the whole size; the earlier one did.
+            row.total = total.or(row.total.filter(|_| resumed_from > 0));
+            // A new answer starts the count again, from what is already on disk.
+            dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+        }
+        if let Some(dropped) = dropped {
+            self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
+            // Bytes an earlier run saved count as done, but not as speed.
+            self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
+        }
+        self.announced += added;
     }
 
     fn update_speed(&mut self) {
@@ -325,6 +473,10 @@ impl RunView {
             row.status = RowStatus::Ended(record.outcome.kind());
             row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
+            row.connections = 0;
+            if record.warning.is_some() {
+                row.warning.clone_from(&record.warning);
+            }
         }
         self.bytes += extra;
         let name = self

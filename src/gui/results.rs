@@ -21,7 +21,7 @@ impl DownpourApp {
             return;
         };
         let intro = format!("{} — {}", t.results_intro, lang.mode_label(view.mode));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(intro);
             self.export_buttons_ui(ui);
         });

@@ -87,7 +87,7 @@ impl DownpourApp {
     }
 
     /// Hands the folder check to a helper; [`Self::folder_checked`] takes the answer.
-    fn check_then_run(
+    pub(super) fn check_then_run(
         &mut self,
         ctx: &egui::Context,
         jobs: Vec<Job>,
@@ -133,7 +133,8 @@ impl DownpourApp {
     fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<Row>, folder: PathBuf) {
         self.folder_problem = None;
         self.notice = None;
-        let config = self.settings.config(folder);
+        let mut config = self.settings.config(folder);
+        config.state_dir = self.data_dir().map(ToOwned::to_owned);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
@@ -142,6 +143,8 @@ impl DownpourApp {
         let handle = start_run(jobs, config, sink);
         self.run = Some(ActiveRun { handle, events: rx });
         self.tab = Tab::Downloads;
+        self.restored = false;
+        self.list_store.mark();
     }
 
     /// Asks the run to stop.

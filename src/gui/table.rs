@@ -1,140 +1,372 @@
-//! The Downloads tab: one line per file with its status, size, progress, time and worker.
-//! Only the visible lines are laid out (`ScrollArea::show_rows`), so 10,000 files cost a frame
-//! no more than fifty.
+//! The Downloads tab: one line per file with its status, size, progress, time, worker and
+//! actions, above them Pause all and Resume all. Only the visible lines are laid out
+//! (`ScrollArea::show_rows`), so 10,000 files cost a frame no more than fifty. Columns drop
+//! out by priority when the window is narrow; the file's name and status shrink first.
+//! Rows are selected with click, Shift+click and Ctrl+click, for Space and Delete.
 
 use downpour::{OutcomeKind, format};
 use egui::{RichText, Sense};
 
 use super::DownpourApp;
-use super::i18n::{Lang, Texts};
+use super::i18n::Lang;
+use super::icons::icon_button_ui;
 use super::model::{Row, RowStatus};
-use super::style::{ROW_HEIGHT, outcome_text_color};
+use super::row_actions::RowAction;
+use super::style::{ORANGE, ROW_HEIGHT, outcome_text_color};
 
-/// The widths of the columns: #, file, status, size, progress, time, worker.
-const WIDTHS: [f32; 7] = [44.0, 170.0, 210.0, 76.0, 100.0, 56.0, 50.0];
+/// A column of the downloads list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Index,
+    Name,
+    Status,
+    Size,
+    Progress,
+    Time,
+    Worker,
+    Actions,
+}
+
+/// The columns in the order they are shown, with their widths (the least, for the two that
+/// share what is left).
+const COLUMNS: [(Col, f32); 8] = [
+    (Col::Index, 44.0),
+    (Col::Name, 110.0),
+    (Col::Status, 150.0),
+    (Col::Size, 76.0),
+    (Col::Progress, 100.0),
+    (Col::Time, 56.0),
+    (Col::Worker, 50.0),
+    (Col::Actions, 104.0),
+];
+
+/// The columns that go first when the list is too narrow, first to go first.
+const DROP_ORDER: [Col; 5] = [Col::Worker, Col::Time, Col::Index, Col::Size, Col::Progress];
+
+/// The widths the name and status take at most.
+const NAME_MAX: f32 = 240.0;
+const STATUS_MAX: f32 = 320.0;
+
+/// Which columns are shown at `width`, and how wide each is.
+fn layout(width: f32) -> Vec<(Col, f32)> {
+    let spacing = 8.0;
+    let mut shown: Vec<(Col, f32)> = COLUMNS.to_vec();
+    let needed = |cols: &[(Col, f32)]| cols.iter().map(|(_, w)| w + spacing).sum::<f32>();
+    for col in DROP_ORDER {
+        if needed(&shown) <= width {
+            break;
+        }
+        shown.retain(|(c, _)| *c != col);
+    }
+    // What is left is shared by the name and the status, each up to its most.
+    let mut spare = (width - needed(&shown)).max(0.0);
+    for share in [0.5, 1.0] {
+        let offer = spare * share;
+        for (col, w) in &mut shown {
+            let max = match col {
+                Col::Name => NAME_MAX,
+                Col::Status => STATUS_MAX,
+                _ => continue,
+            };
+            let grow = (offer * 0.5).min(max - *w).min(spare);
+            *w += grow;
+            spare -= grow;
+        }
+    }
+    shown
+}
+
+/// What the person did to a row this frame.
+enum Clicked {
+    Select(usize, egui::Modifiers),
+    Action(usize, RowAction),
+    Open(std::path::PathBuf),
+}
 
 impl DownpourApp {
-    /// The column titles and the visible rows; a double-click on a finished file opens its
-    /// folder.
+    /// Pause all and Resume all, the column titles and the visible rows.
     pub(super) fn downloads_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
+        if self.view.is_none() {
+            return;
+        }
+        self.list_toolbar_ui(ui);
         let Some(view) = &self.view else {
             return;
         };
-        header_ui(ui, lang.t());
-        let mut open = None;
-        egui::ScrollArea::both()
+        let columns = layout(ui.available_width());
+        header_ui(ui, lang, &columns);
+        let mut clicked = Vec::new();
+        egui::ScrollArea::vertical()
             .id_salt("rows")
             .auto_shrink(false)
             .show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
                 for row in &view.rows[range] {
-                    if row_ui(ui, row, lang) {
-                        open = row.path.clone();
-                    }
+                    let selected = self.selection.rows.contains(&row.index);
+                    row_ui(ui, row, lang, &columns, selected, &mut clicked);
                 }
             });
-        if let Some(path) = open {
-            let folder = path
-                .parent()
-                .map_or_else(|| path.clone(), ToOwned::to_owned);
-            self.open_folder(ui.ctx(), folder);
+        let ctx = ui.ctx().clone();
+        for click in clicked {
+            match click {
+                Clicked::Select(index, modifiers) => self.select_row(index, modifiers),
+                Clicked::Action(index, action) => self.row_action(&ctx, index, action),
+                Clicked::Open(folder) => self.open_folder(&ctx, folder),
+            }
         }
+    }
+
+    /// Pause all, Resume all, and the note over a list restored from last time.
+    fn list_toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let Some(view) = &self.view else {
+            return;
+        };
+        let any_going = view
+            .rows
+            .iter()
+            .any(|r| matches!(r.status, RowStatus::Queued | RowStatus::Downloading));
+        let any_paused = view.rows.iter().any(|r| r.status == RowStatus::Paused);
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(any_going, egui::Button::new(t.pause_all))
+                .on_hover_text(t.pause_all_tip)
+                .on_disabled_hover_text(t.pause_all_tip)
+                .clicked()
+            {
+                self.pause_all();
+            }
+            if ui
+                .add_enabled(any_paused, egui::Button::new(t.resume_all))
+                .on_hover_text(t.resume_all_tip)
+                .on_disabled_hover_text(t.resume_all_tip)
+                .clicked()
+            {
+                self.resume_all();
+            }
+            if self.restored && !self.is_running() {
+                ui.label(RichText::new(t.restored_note).weak());
+            }
+        });
     }
 }
 
-/// The column titles.
-fn header_ui(ui: &mut egui::Ui, t: &Texts) {
+/// The titles of the shown columns.
+fn header_ui(ui: &mut egui::Ui, lang: Lang, columns: &[(Col, f32)]) {
+    let t = lang.t();
     ui.horizontal(|ui| {
-        let titles = [
-            t.col_index,
-            t.col_name,
-            t.col_status,
-            t.col_size,
-            t.col_progress,
-            t.col_time,
-            t.col_worker,
-        ];
-        for (title, width) in titles.iter().zip(WIDTHS) {
+        for &(col, width) in columns {
+            let title = match col {
+                Col::Index => t.col_index,
+                Col::Name => t.col_name,
+                Col::Status => t.col_status,
+                Col::Size => t.col_size,
+                Col::Progress => t.col_progress,
+                Col::Time => t.col_time,
+                Col::Worker => t.col_worker,
+                Col::Actions => t.col_actions,
+            };
             ui.add_sized(
                 [width, ROW_HEIGHT],
-                egui::Label::new(RichText::new(*title).strong()),
+                egui::Label::new(RichText::new(title).strong()).truncate(),
             );
         }
     });
 }
 
-/// One row of the downloads list; true when it was double-clicked and has a file.
-fn row_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) -> bool {
-    let t = lang.t();
-    let response = ui
-        .horizontal(|ui| {
-            text_cell_ui(ui, 0, row.index.to_string());
-            name_cell_ui(ui, row);
-            let color = match row.status {
-                RowStatus::Queued | RowStatus::Downloading => ui.visuals().text_color(),
-                RowStatus::Ended(kind) => outcome_text_color(kind, ui.visuals()),
-            };
-            // A truncated label shows its whole text on hover by itself.
-            let status = RichText::new(status_text(row, lang)).color(color);
-            cell_ui(ui, 2, egui::Label::new(status).truncate());
-            text_cell_ui(ui, 3, size_text(row));
-            progress_cell_ui(ui, row, lang);
-            text_cell_ui(ui, 5, time_text(row));
+/// One row: its click area first (so the buttons on it come on top), a highlight when it is
+/// selected, then its cells.
+fn row_ui(
+    ui: &mut egui::Ui,
+    row: &Row,
+    lang: Lang,
+    columns: &[(Col, f32)],
+    selected: bool,
+    clicked: &mut Vec<Clicked>,
+) {
+    let width = columns.iter().map(|(_, w)| w + 8.0).sum::<f32>();
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), Sense::click());
+    if selected {
+        ui.painter().rect_filled(
+            rect,
+            2.0,
+            ui.visuals().selection.bg_fill.gamma_multiply(0.5),
+        );
+    }
+    let mut cells = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+    );
+    for &(col, width) in columns {
+        cell_ui(&mut cells, row, lang, col, width, clicked);
+    }
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Row, true, lang.row_name(row.index, &row.name))
+    });
+    let response = response.on_hover_ui(|ui| row_tip_ui(ui, row, lang));
+    response.context_menu(|ui| {
+        for action in RowAction::for_row(row) {
+            let (words, tip) = lang.row_action(action);
+            if ui.button(words).on_hover_text(tip).clicked() {
+                clicked.push(Clicked::Action(row.index, action));
+            }
+        }
+    });
+    if response.clicked() {
+        clicked.push(Clicked::Select(row.index, ui.input(|i| i.modifiers)));
+    }
+    let finished = matches!(
+        row.status,
+        RowStatus::Ended(OutcomeKind::Done | OutcomeKind::Skipped)
+    );
+    if response.double_clicked()
+        && finished
+        && let Some(folder) = row.path.as_deref().and_then(std::path::Path::parent)
+    {
+        clicked.push(Clicked::Open(folder.to_owned()));
+    }
+}
+
+/// The row's tooltip: how rows are used, then what is worth knowing about its file.
+fn row_tip_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
+    ui.label(lang.t().rows_tip);
+    if row.path.is_some() && !row.is_active() {
+        ui.label(lang.t().row_tip);
+    }
+    connections_ui(ui, row, lang);
+    if let Some(warning) = &row.warning {
+        ui.label(RichText::new(lang.warning(warning)).color(ORANGE));
+    }
+}
+
+/// How many connections fetch the file, or why it stays on one.
+fn connections_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
+    if row.connections > 1 {
+        ui.label(lang.row_connections_tip(row.connections));
+    }
+    if let Some(why) = row.one_connection {
+        ui.label(lang.one_connection(why));
+    }
+}
+
+/// One cell.
+fn cell_ui(
+    ui: &mut egui::Ui,
+    row: &Row,
+    lang: Lang,
+    col: Col,
+    width: f32,
+    clicked: &mut Vec<Clicked>,
+) {
+    match col {
+        Col::Index => text_cell_ui(ui, width, row.index.to_string()),
+        Col::Name => {
+            label_cell_ui(ui, width, RichText::new(&row.name)).on_hover_ui(|ui| {
+                ui.label(shown_url(&row.url));
+                if let Some(hash) = &row.hash {
+                    ui.label(format!("SHA-256: {hash}"));
+                }
+            });
+        }
+        Col::Status => status_cell_ui(ui, row, lang, width),
+        Col::Size => text_cell_ui(ui, width, size_text(row)),
+        Col::Progress => progress_cell_ui(ui, row, lang, width),
+        Col::Time => text_cell_ui(ui, width, time_text(row)),
+        Col::Worker => {
             let worker = if row.worker > 0 {
                 row.worker.to_string()
             } else {
                 String::new()
             };
-            text_cell_ui(ui, 6, worker);
-        })
-        .response;
-    let response = ui.interact(
-        response.rect,
-        ui.scope_id().with(("row", row.index)),
-        Sense::click(),
-    );
-    response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Row, true, lang.row_name(row.index, &row.name))
-    });
-    let done = row.status == RowStatus::Ended(OutcomeKind::Done);
-    let response = if done {
-        response.on_hover_text(t.row_tip)
-    } else {
-        response
-    };
-    response.double_clicked() && done && row.path.is_some()
-}
-
-/// One cell of column `column`.
-fn cell_ui(ui: &mut egui::Ui, column: usize, widget: impl egui::Widget) -> egui::Response {
-    ui.add_sized([WIDTHS[column], ROW_HEIGHT], widget)
-}
-
-/// A cell of plain text; an empty one is only space, not an empty widget.
-fn text_cell_ui(ui: &mut egui::Ui, column: usize, text: String) {
-    if text.is_empty() {
-        ui.allocate_exact_size(egui::vec2(WIDTHS[column], ROW_HEIGHT), Sense::hover());
-    } else {
-        cell_ui(ui, column, egui::Label::new(text));
+            text_cell_ui(ui, width, worker);
+        }
+        Col::Actions => actions_cell_ui(ui, row, lang, width, clicked),
     }
 }
 
-/// The file's name; pointing at it shows its address and its SHA-256.
-fn name_cell_ui(ui: &mut egui::Ui, row: &Row) {
-    cell_ui(ui, 1, egui::Label::new(&row.name).truncate()).on_hover_ui(|ui| {
-        ui.label(&row.url);
-        if let Some(hash) = &row.hash {
-            ui.label(format!("SHA-256: {hash}"));
-        }
-    });
+/// A label cell that leaves clicks to the row beneath it; a truncated label shows its whole
+/// text on hover by itself.
+fn label_cell_ui(ui: &mut egui::Ui, width: f32, text: RichText) -> egui::Response {
+    ui.add_sized(
+        [width, ROW_HEIGHT],
+        egui::Label::new(text)
+            .truncate()
+            .selectable(false)
+            .sense(Sense::hover()),
+    )
 }
 
-/// A progress bar while the file is queued or downloading, or once it is complete.
-fn progress_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
-    let width = WIDTHS[4];
+/// A cell of plain text; an empty one is only space, not an empty widget.
+fn text_cell_ui(ui: &mut egui::Ui, width: f32, text: String) {
+    if text.is_empty() {
+        ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), Sense::hover());
+    } else {
+        label_cell_ui(ui, width, RichText::new(text));
+    }
+}
+
+/// The status with its note, in the outcome's colour (a warning in orange); pointing at it
+/// tells about the file's connections.
+fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
+    let color = match row.status {
+        _ if row.warning.is_some() => ORANGE,
+        RowStatus::Ended(kind) => outcome_text_color(kind, ui.visuals()),
+        _ => ui.visuals().text_color(),
+    };
+    let text = RichText::new(status_text(row, lang)).color(color);
+    let response = label_cell_ui(ui, width, text);
+    // The whole status (with its warning) shows by itself when it is cut short.
+    if row.connections > 1 || row.one_connection.is_some() {
+        response.on_hover_ui(|ui| connections_ui(ui, row, lang));
+    }
+}
+
+/// The row's buttons: the main action for its state, Move to the top while it waits, Cancel
+/// while it is going, Open its folder once it has ended, then Remove.
+/// Each is an icon named for screen readers (`Pause row 3`) with a tooltip; every action is
+/// also in the row's context menu.
+fn actions_cell_ui(
+    ui: &mut egui::Ui,
+    row: &Row,
+    lang: Lang,
+    width: f32,
+    clicked: &mut Vec<Clicked>,
+) {
+    let actions = RowAction::for_row(row);
+    // At most four: the folder only for a file that has ended (the menu has it always).
+    let shown = [
+        RowAction::Pause,
+        RowAction::Resume,
+        RowAction::Retry,
+        RowAction::Move(downpour::run::Move::Top),
+        RowAction::Cancel,
+        RowAction::OpenFolder,
+        RowAction::Remove,
+    ]
+    .into_iter()
+    .filter(|a| *a != RowAction::OpenFolder || !row.is_active());
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ROW_HEIGHT),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.spacing_mut().item_spacing.x = 2.0;
+            for action in shown.clone().filter(|a| actions.contains(a)) {
+                let (_, tip) = lang.row_action(action);
+                let name = lang.row_action_label(action, row.index);
+                if icon_button_ui(ui, action, &name, tip).clicked() {
+                    clicked.push(Clicked::Action(row.index, action));
+                }
+            }
+        },
+    );
+}
+
+/// A progress bar while the file is queued, downloading or paused, or once it is complete.
+fn progress_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     let bar = match (row.fraction(), row.status) {
         (Some(f), _) => Some(egui::ProgressBar::new(f).show_percentage()),
-        (None, RowStatus::Downloading) => {
+        (None, RowStatus::Downloading | RowStatus::Paused) => {
             Some(egui::ProgressBar::new(0.0).text(format::bytes(row.bytes)))
         }
         (None, RowStatus::Queued) => Some(egui::ProgressBar::new(0.0)),
@@ -145,12 +377,12 @@ fn progress_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
             ui.add_sized([width, ROW_HEIGHT - 4.0], bar.desired_width(width))
                 .accessible_name(lang.progress_of(&row.name));
         }
-        None => text_cell_ui(ui, 4, String::new()),
+        None => text_cell_ui(ui, width, String::new()),
     }
 }
 
-/// The status word, with the error or the retry note after it.
-fn status_text(row: &Row, lang: Lang) -> String {
+/// The status word, with the connections, the error or retry note, or the warning after it.
+pub(super) fn status_text(row: &Row, lang: Lang) -> String {
     let t = lang.t();
     let status = match row.status {
         RowStatus::Queued => t.status_queued,
@@ -160,14 +392,25 @@ fn status_text(row: &Row, lang: Lang) -> String {
             t.status_waiting
         }
         RowStatus::Downloading => t.status_downloading,
+        RowStatus::Paused => t.status_paused,
         RowStatus::Ended(kind) => lang.outcome(kind),
     };
-    match &row.note {
-        Some(note) if row.status != RowStatus::Ended(OutcomeKind::Done) => {
+    match (&row.note, &row.warning) {
+        (Some(note), _) if row.status != RowStatus::Ended(OutcomeKind::Done) => {
             lang.status_with_note(status, &lang.row_note(note))
+        }
+        (_, Some(warning)) => lang.status_with_note(status, &lang.warning(warning)),
+        _ if row.status == RowStatus::Downloading && row.connections > 1 => {
+            format!("{status} · {}", lang.connections(row.connections))
         }
         _ => status.to_owned(),
     }
+}
+
+/// An address as it may be shown: any password replaced by `***`.
+fn shown_url(url: &str) -> String {
+    url.parse::<url::Url>()
+        .map_or_else(|_| url.to_owned(), |u| downpour::redact::url(&u))
 }
 
 /// The size announced, or the bytes so far when none was.
@@ -184,5 +427,27 @@ fn time_text(row: &Row) -> String {
     match (row.started_ms, row.finished_ms) {
         (Some(start), Some(end)) => format!("{:.2} s", end.saturating_sub(start) as f64 / 1000.0),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_lists_drop_columns_by_priority_and_keep_the_actions() {
+        let wide: Vec<Col> = layout(1000.0).iter().map(|(c, _)| *c).collect();
+        assert_eq!(wide.len(), 8);
+        let narrow: Vec<Col> = layout(420.0).iter().map(|(c, _)| *c).collect();
+        assert_eq!(narrow, [Col::Name, Col::Status, Col::Actions]);
+        let middle: Vec<Col> = layout(500.0).iter().map(|(c, _)| *c).collect();
+        assert_eq!(
+            middle,
+            [Col::Name, Col::Status, Col::Progress, Col::Actions]
+        );
+        for width in [300.0, 420.0, 600.0, 1000.0] {
+            let used: f32 = layout(width).iter().map(|(_, w)| w + 8.0).sum();
+            assert!(used <= width.max(390.0), "{width}: {used}");
+        }
     }
 }

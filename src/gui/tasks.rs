@@ -50,6 +50,10 @@ pub enum Notice {
     NotEncoded,
     /// This desktop has no folder dialog.
     NoDialog,
+    /// Add to the run found no link that is not in the list already.
+    NoNewLinks,
+    /// The saved downloads list could not be read; it was set aside here.
+    ListDamaged(PathBuf),
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.

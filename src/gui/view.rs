@@ -37,18 +37,34 @@ impl DownpourApp {
         });
     }
 
-    /// Names the window in its language, once per change of language.
+    /// Names the window in its language, with the progress during a run (`Downpour — 42%`);
+    /// a command only when the title changes.
     fn title_ui(&mut self, ctx: &egui::Context) {
-        let lang = self.lang();
-        if self.titled != Some(lang) {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(lang.t().window_title.into()));
-            self.titled = Some(lang);
+        let title = self.window_title();
+        if self.titled.as_ref() != Some(&title) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.titled = Some(title);
         }
     }
 
+    /// Ctrl+Enter starts; on the Downloads tab, outside text fields, Space pauses or resumes
+    /// the selected rows and Delete removes them.
     fn shortcuts_ui(&mut self, ctx: &egui::Context) {
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::Enter)) {
             self.start(ctx);
+        }
+        if self.tab != Tab::Downloads
+            || ctx.egui_wants_keyboard_input()
+            || self.selection.rows.is_empty()
+        {
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
+            self.toggle_selected(ctx);
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Delete)) {
+            let selected = self.selection.rows.clone();
+            self.remove_rows(&selected);
         }
     }
 
@@ -97,11 +113,14 @@ impl DownpourApp {
                 parts.push(format!("{} {}", format::eta(eta), t.eta));
             }
         }
-        parts.push(format!(
-            "{} {}",
-            t.elapsed,
-            format::seconds(view.elapsed_ms())
-        ));
+        // A list restored from last time has no run, so no time of its own.
+        if !self.restored {
+            parts.push(format!(
+                "{} {}",
+                t.elapsed,
+                format::seconds(view.elapsed_ms())
+            ));
+        }
         ui.add(
             egui::ProgressBar::new(fraction)
                 .text(parts.join(" · "))
@@ -152,6 +171,8 @@ impl DownpourApp {
                 if ui.button(t.close_cancel_and_quit).clicked() {
                     self.quit_when_done = true;
                     self.confirm_close = false;
+                    // Kept as it stands, before the cancelling marks rows cancelled.
+                    self.keep_list();
                     self.cancel();
                     if !self.is_running() {
                         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -176,7 +197,7 @@ impl DownpourApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if !dropped.is_empty() && !self.is_running() {
+        if !dropped.is_empty() {
             self.add_list_files(ctx, dropped);
         }
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {

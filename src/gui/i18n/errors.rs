@@ -47,6 +47,10 @@ impl Lang {
                 reason,
             } => self.retrying(*attempt, *of, &self.download_error(reason)),
             RowNote::Failed(err) => self.download_error(err),
+            RowNote::Restored { en, zh } => match self {
+                Lang::En => en.clone(),
+                Lang::Zh => zh.clone(),
+            },
         }
     }
 
@@ -88,6 +92,8 @@ impl Lang {
         let t = self.t();
         match (self, notice) {
             (_, Notice::NoDialog) => t.dialog_unavailable.to_owned(),
+            (_, Notice::ListDamaged(aside)) => self.list_damaged(aside),
+            (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),

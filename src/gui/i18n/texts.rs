@@ -202,7 +202,7 @@ pub struct Texts {
     pub close_title: &'static str,
     /// The question.
     pub close_body: &'static str,
-    /// The answer that quits.
+    /// The answer that quits (keeping the list).
     pub close_cancel_and_quit: &'static str,
     /// The answer that keeps the window.
     pub close_keep: &'static str,
@@ -245,4 +245,105 @@ pub struct Texts {
     pub legend_moved_later: &'static str,
     /// The legend of the pieces of files fetched over several connections (one colour each).
     pub legend_pieces: &'static str,
+    // Per-file control
+    /// A row the person paused.
+    pub status_paused: &'static str,
+    /// The title of the rows' actions column.
+    pub col_actions: &'static str,
+    /// The Pause action of a row (its menu entry).
+    pub action_pause: &'static str,
+    /// Its tooltip.
+    pub action_pause_tip: &'static str,
+    /// The Resume action of a row.
+    pub action_resume: &'static str,
+    /// Its tooltip.
+    pub action_resume_tip: &'static str,
+    /// The Cancel action of a row.
+    pub action_cancel: &'static str,
+    /// Its tooltip.
+    pub action_cancel_tip: &'static str,
+    /// The Retry action of a row.
+    pub action_retry: &'static str,
+    /// Its tooltip.
+    pub action_retry_tip: &'static str,
+    /// The Remove action of a row.
+    pub action_remove: &'static str,
+    /// Its tooltip.
+    pub action_remove_tip: &'static str,
+    /// The Open its folder action of a row.
+    pub action_open_folder: &'static str,
+    /// Its tooltip.
+    pub action_open_folder_tip: &'static str,
+    /// The Move up action of a waiting row.
+    pub action_move_up: &'static str,
+    /// Its tooltip.
+    pub action_move_up_tip: &'static str,
+    /// The Move down action of a waiting row.
+    pub action_move_down: &'static str,
+    /// Its tooltip.
+    pub action_move_down_tip: &'static str,
+    /// The Move to the top action of a waiting row.
+    pub action_move_top: &'static str,
+    /// Its tooltip.
+    pub action_move_top_tip: &'static str,
+    /// The tooltip of a row: how to select rows and what the keys do.
+    pub rows_tip: &'static str,
+    /// The Pause all button.
+    pub pause_all: &'static str,
+    /// Its tooltip.
+    pub pause_all_tip: &'static str,
+    /// The Resume all button.
+    pub resume_all: &'static str,
+    /// Its tooltip.
+    pub resume_all_tip: &'static str,
+    /// The Add to the run button (the count of new links follows it).
+    pub add_to_run: &'static str,
+    /// Its tooltip.
+    pub add_to_run_tip: &'static str,
+    /// Why Add to the run is disabled.
+    pub no_new_links: &'static str,
+    /// The Continue button of a restored list.
+    pub continue_list: &'static str,
+    /// Its tooltip.
+    pub continue_tip: &'static str,
+    /// Said above a list restored from last time.
+    pub restored_note: &'static str,
+    /// The label of the choice for files already in the folder.
+    pub existing_label: &'static str,
+    /// Its first choice.
+    pub existing_skip: &'static str,
+    /// Its second choice.
+    pub existing_keep_both: &'static str,
+    /// Its tooltip.
+    pub existing_tip: &'static str,
+    /// The label of the speed limit field.
+    pub rate_label: &'static str,
+    /// The grey hint in the empty speed limit field.
+    pub rate_hint: &'static str,
+    /// Its tooltip.
+    pub rate_tip: &'static str,
+    /// Said under a speed limit that cannot be read.
+    pub rate_invalid: &'static str,
+    /// The label of the Connections per file slider.
+    pub split_label: &'static str,
+    /// Its tooltip.
+    pub split_tip: &'static str,
+    /// Its tooltip while it is disabled (sequential mode).
+    pub split_sequential: &'static str,
+    /// The Open the folder when done switch.
+    pub open_when_done: &'static str,
+    /// Its tooltip.
+    pub open_when_done_tip: &'static str,
+    /// Why a file stays on one connection: sequential mode.
+    pub one_sequential: &'static str,
+    /// Why: one connection per file was chosen.
+    pub one_split_off: &'static str,
+    /// Why: the file is small.
+    pub one_too_small: &'static str,
+    /// Why: no size given.
+    pub one_unknown_size: &'static str,
+    /// Why: no ranges.
+    pub one_no_ranges: &'static str,
+    /// Why: no version.
+    pub one_no_version: &'static str,
 }

@@ -2,7 +2,10 @@
 //! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
 //! files on disk.
 
+mod control;
+mod restore;
 mod runs;
+mod small_screen;
 mod window;
 
 // The window tests use only part of the integration tests' server module.
@@ -22,17 +25,28 @@ use super::{DownpourApp, Settings, Tab};
 use downpour::{Mode, OutcomeKind};
 
 fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
-    let mut app = DownpourApp::new(settings);
+    // The list and the resume records go to a data folder of the test's own.
+    let data = tempfile::Builder::new()
+        .prefix("downpour-gui-data")
+        .tempdir()
+        .unwrap()
+        .keep();
+    harness_with(
+        DownpourApp::new(settings).with_data_dir(Some(data)),
+        [1280.0, 900.0],
+    )
+}
+
+/// A harness of `size` around `app` (its data folder and restored list set by the caller).
+fn harness_with(mut app: DownpourApp, size: [f32; 2]) -> Harness<'static, DownpourApp> {
     app.settings.language = Some(Lang::En);
-    Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_ui_state(
-            |ui, app: &mut DownpourApp| {
-                app.poll(ui.ctx());
-                app.window_ui(ui);
-            },
-            app,
-        )
+    Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut DownpourApp| {
+            app.poll(ui.ctx());
+            app.window_ui(ui);
+        },
+        app,
+    )
 }
 
 fn settings_for(dir: &std::path::Path) -> Settings {
@@ -93,6 +107,44 @@ fn run_to_end(harness: &mut Harness<'_, DownpourApp>) {
         !h.state().is_checking_folder() && h.state().view.as_ref().is_some_and(|v| v.is_finished())
     });
     harness.run_steps(2);
+}
+
+/// The status of item `index`'s row.
+fn status_of(harness: &Harness<'_, DownpourApp>, index: usize) -> Option<RowStatus> {
+    harness
+        .state()
+        .view
+        .as_ref()
+        .and_then(|v| v.row(index))
+        .map(|r| r.status)
+}
+
+/// The indexes of the rows, in list order.
+fn row_order(harness: &Harness<'_, DownpourApp>) -> Vec<usize> {
+    harness
+        .state()
+        .view
+        .as_ref()
+        .map(|v| v.rows.iter().map(|r| r.index).collect())
+        .unwrap_or_default()
+}
+
+/// Steps frames until item `index` has at least `bytes` bytes.
+fn wait_for_row_bytes(harness: &mut Harness<'_, DownpourApp>, index: usize, bytes: u64) {
+    step_until(harness, &format!("row {index} has {bytes} bytes"), |h| {
+        h.state()
+            .view
+            .as_ref()
+            .and_then(|v| v.row(index))
+            .is_some_and(|r| r.bytes >= bytes)
+    });
+}
+
+/// Steps frames until item `index`'s row is `status`.
+fn wait_for_status(harness: &mut Harness<'_, DownpourApp>, index: usize, status: RowStatus) {
+    step_until(harness, &format!("row {index} is {status:?}"), |h| {
+        status_of(h, index) == Some(status)
+    });
 }
 
 /// Steps frames until the folder check has answered and the run has started.

@@ -324,6 +324,8 @@ fn an_idle_window_asks_for_no_repaint() {
         "a running window keeps its clock ticking"
     );
     run_to_end(&mut harness);
+    // One frame more, when the list's save is due (at most a second after its last change).
+    std::thread::sleep(crate::gui::list_store::SAVE_EVERY);
     harness.run_steps(3);
     assert!(
         !harness.ctx.has_requested_repaint(),
@@ -361,7 +363,7 @@ fn closing_during_a_run_asks_then_cancels_and_quits() {
     click_close_button(&mut harness);
     harness.step();
     harness.run_steps(1);
-    harness.get_by_label("Cancel downloads and quit").click();
+    harness.get_by_label("Quit (keep the list)").click();
     step_until(&mut harness, "the window closes after the run stops", |h| {
         close_commands(h).contains(&egui::ViewportCommand::Close)
     });

@@ -1,0 +1,70 @@
+//! The settings of the left panel that decide how files are fetched: what to do with a file
+//! already there, how many connections a file may use, the speed limit (which can change
+//! during a run, at once) and whether the folder opens when a run is done.
+
+use downpour::Mode;
+use downpour::options::{Existing, SPLIT};
+use egui::RichText;
+
+use super::DownpourApp;
+use super::style::ORANGE;
+
+impl DownpourApp {
+    /// Skip or keep both, and Connections per file: fixed for the length of a run.
+    pub(super) fn fetch_settings_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let label = ui.label(t.existing_label).on_hover_text(t.existing_tip);
+        ui.horizontal(|ui| {
+            for (value, words) in [
+                (Existing::Skip, t.existing_skip),
+                (Existing::KeepBoth, t.existing_keep_both),
+            ] {
+                ui.radio_value(&mut self.settings.existing, value, words)
+                    .on_hover_text(t.existing_tip)
+                    .labelled_by(label.id);
+            }
+        });
+        let sequential = self.settings.mode == Mode::Sequential;
+        ui.horizontal(|ui| {
+            let label = ui.label(t.split_label);
+            ui.add_enabled(
+                !sequential,
+                egui::Slider::new(&mut self.settings.split, SPLIT.range()),
+            )
+            .on_hover_text(t.split_tip)
+            .on_disabled_hover_text(t.split_sequential)
+            .labelled_by(label.id);
+        });
+    }
+
+    /// The speed limit, applied at once to a running run when it can be read (explained in
+    /// a sentence when it cannot), and Open the folder when done.
+    pub(super) fn live_settings_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let mut changed = false;
+        ui.horizontal(|ui| {
+            let label = ui.label(t.rate_label);
+            changed = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.settings.rate_limit)
+                        .hint_text(t.rate_hint)
+                        .desired_width(ui.available_width().max(120.0)),
+                )
+                .on_hover_text(t.rate_tip)
+                .labelled_by(label.id)
+                .changed();
+        });
+        let parsed = downpour::limit::parse_rate(&self.settings.rate_limit);
+        if parsed.is_err() {
+            ui.label(RichText::new(t.rate_invalid).color(ORANGE));
+        }
+        if changed
+            && let Ok(rate) = parsed
+            && let Some(run) = self.run.as_ref().filter(|_| self.is_running())
+        {
+            run.handle.set_rate_limit(rate);
+        }
+        ui.checkbox(&mut self.settings.open_when_done, t.open_when_done)
+            .on_hover_text(t.open_when_done_tip);
+    }
+}

@@ -1,0 +1,160 @@
+//! The list survives a restart: quit during a run, start a new window from the saved settings
+//! and the data folder, and Continue — a paused file continues with Range, a finished one is
+//! not fetched again, a failed one keeps its sentence. Also: Retry on one row, and a damaged
+//! list file.
+
+use super::window::MemoryStorage;
+use super::*;
+use crate::gui::list_store;
+
+fn count(server: &TestServer, path: &str) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with(path))
+        .count()
+}
+
+/// Runs a done, a failed and a big file, pauses the big one past its first MiB, and quits
+/// with the close button: the settings saved and the bytes of the big file kept.
+fn run_then_quit(
+    server: &TestServer,
+    dir: &std::path::Path,
+    data: &std::path::Path,
+) -> (MemoryStorage, u64) {
+    use eframe::App;
+    let settings = Settings {
+        workers: 3,
+        split: 1,
+        ..settings_for(dir)
+    };
+    let app = DownpourApp::new(settings).with_data_dir(Some(data.to_owned()));
+    let mut harness = harness_with(app, [1280.0, 900.0]);
+    let links = [
+        server.url("done.bin?size=20000"),
+        server.url("missing.bin?status=404"),
+        server.url(&format!("big.iso?size={BIG}&drip=10&piece=16384")),
+    ];
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+    harness.step();
+    wait_until_running(&mut harness);
+    wait_for_status(&mut harness, 1, RowStatus::Ended(OutcomeKind::Done));
+    wait_for_status(&mut harness, 2, RowStatus::Ended(OutcomeKind::Failed));
+    // Past the first MiB, so that its partial file is worth keeping for a later run.
+    wait_for_row_bytes(&mut harness, 3, 1_200_000);
+    harness.get_by_label("Pause row 3").click();
+    wait_for_status(&mut harness, 3, RowStatus::Paused);
+    let kept = harness.state().view.as_ref().unwrap().rows[2].bytes;
+
+    // Closing asks; quitting keeps the list as it stands.
+    click_close_button(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label_contains("Quitting stops them but keeps the list");
+    harness.get_by_label("Quit (keep the list)").click();
+    step_until(&mut harness, "the window closes", |h| {
+        h.output()
+            .viewport_output
+            .values()
+            .any(|v| v.commands.contains(&egui::ViewportCommand::Close))
+    });
+    let mut storage = MemoryStorage::default();
+    let mut app = harness.into_state();
+    app.save(&mut storage);
+    (storage, kept)
+}
+
+/// The size of the big file.
+const BIG: usize = 3_000_000;
+
+#[test]
+fn continue_after_a_restart_finishes_the_list_as_it_was() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (storage, kept) = run_then_quit(&server, dir.path(), data.path());
+    assert_eq!(
+        (count(&server, "/done.bin"), count(&server, "/big.iso")),
+        (1, 1)
+    );
+
+    // A new window, from the settings and the data folder.
+    let mut app =
+        DownpourApp::from_storage(Some(&storage)).with_data_dir(Some(data.path().to_owned()));
+    app.settings.folder.clear();
+    app.restore(list_store::load(data.path()));
+    let mut harness = harness_with(app, [1280.0, 900.0]);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings.folder,
+        dir.path().display().to_string()
+    );
+    assert_eq!(
+        status_of(&harness, 1),
+        Some(RowStatus::Ended(OutcomeKind::Done))
+    );
+    assert_eq!(status_of(&harness, 3), Some(RowStatus::Paused));
+    let failed = "failed: the server answered 404 Not Found";
+    harness.get_by_label_contains(failed);
+    harness.get_by_label_contains("The list as you left it");
+
+    harness.get_by_label("Continue").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        status_of(&harness, 3),
+        Some(RowStatus::Ended(OutcomeKind::Done))
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("big.iso")).unwrap(),
+        body_for("big.iso", BIG)
+    );
+    let big: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.starts_with("/big.iso"))
+        .collect();
+    assert_eq!(big.len(), 2, "{big:?}");
+    assert!(big[1].ends_with(&format!("range={kept}")), "{big:?}");
+    assert_eq!(
+        count(&server, "/done.bin"),
+        1,
+        "a finished file is not fetched again"
+    );
+    assert_eq!(
+        count(&server, "/missing.bin"),
+        1,
+        "a failed one waits for Retry"
+    );
+    assert_eq!(
+        status_of(&harness, 2),
+        Some(RowStatus::Ended(OutcomeKind::Failed))
+    );
+    harness.get_by_label_contains(failed);
+
+    // Retry on the failed row runs it alone.
+    harness.get_by_label("Retry row 2").click();
+    run_to_end(&mut harness);
+    assert_eq!(count(&server, "/missing.bin"), 2);
+    assert_eq!(count(&server, "/done.bin"), 1);
+}
+
+#[test]
+fn a_damaged_list_is_set_aside_with_a_notice() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join(list_store::LIST_FILE), "{\"rows\": [").unwrap();
+    let mut app = DownpourApp::new(Settings::default()).with_data_dir(Some(data.path().into()));
+    app.restore(list_store::load(data.path()));
+    let mut harness = harness_with(app, [1280.0, 900.0]);
+    harness.run_steps(2);
+    harness.get_by_label_contains("The saved downloads list could not be read");
+    assert!(harness.state().view.is_none());
+    let names: Vec<String> = std::fs::read_dir(data.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(
+        names[0].starts_with("downloads-list.json.damaged-"),
+        "{names:?}"
+    );
+}
