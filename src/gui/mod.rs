@@ -5,6 +5,8 @@
 pub mod args;
 mod charts;
 mod controls;
+mod folder_browser;
+mod folder_dialogs;
 pub mod fonts;
 pub mod i18n;
 pub mod model;
@@ -128,6 +130,8 @@ pub struct DownpourApp {
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
     charts: charts::Charts,
+    /// Choose…'s dialogs and the folder browser inside the window.
+    pub folders: folder_browser::FolderPicker,
 }
 
 impl DownpourApp {
@@ -151,6 +155,7 @@ impl DownpourApp {
             helper_rx,
             parsed_text: String::new(),
             charts: charts::Charts::default(),
+            folders: folder_browser::FolderPicker::default(),
         };
         app.reparse();
         app
@@ -187,6 +192,9 @@ impl DownpourApp {
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.helper_rx.try_recv() {
             self.receive(ctx, message);
+        }
+        if let Some(folder) = self.folders.poll(ctx) {
+            self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
     }

@@ -13,7 +13,7 @@ pub enum UiMessage {
     Folder(PathBuf),
     /// Text to add to the links box (an imported or dropped list).
     AddLinks(String),
-    /// Something to tell the person: a file saved, a dialog missing, a file unreadable.
+    /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
     /// The save folder of a run waiting to start was checked.
     FolderChecked {
@@ -48,8 +48,6 @@ pub enum Notice {
     List(downpour::error::ListError),
     /// The chart picture could not be encoded.
     NotEncoded,
-    /// This desktop has no folder dialog.
-    NoDialog,
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.

@@ -17,6 +17,7 @@ impl DownpourApp {
         self.title_ui(&ctx);
         self.shortcuts_ui(&ctx);
         self.close_guard_ui(&ctx);
+        self.folders.browser_ui(&ctx, self.lang());
         self.dropped_files_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")

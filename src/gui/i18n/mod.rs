@@ -6,6 +6,7 @@
 
 mod en;
 mod errors;
+mod first_run;
 mod sentences;
 mod texts;
 mod zh;

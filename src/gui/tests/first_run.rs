@@ -1,0 +1,154 @@
+//! What a person meets first: the folder browser inside the window (for desktops without a
+//! folder dialog).
+
+use std::path::Path;
+
+use super::window::unnamed_widgets;
+use super::*;
+
+/// A window saving into `dir` whose Choose… browses in the window, with the browser open.
+fn browse_from(dir: &Path) -> Harness<'static, DownpourApp> {
+    let mut harness = harness(settings_for(dir));
+    harness.state_mut().folders.system_dialogs = false;
+    harness.run_steps(2);
+    harness.get_by_label("Choose…").click();
+    wait_for_browser(&mut harness);
+    assert!(harness.state().folders.is_browsing());
+    harness
+}
+
+/// Steps a frame for the last click, then until the browser has read its folder.
+fn wait_for_browser(harness: &mut Harness<'_, DownpourApp>) {
+    harness.step();
+    step_until(harness, "the browser reads the folder", |h| {
+        !h.state().folders.is_busy()
+    });
+    harness.run_steps(2);
+}
+
+fn place(harness: &Harness<'_, DownpourApp>) -> std::path::PathBuf {
+    harness.state().folders.place().unwrap().to_path_buf()
+}
+
+/// Opens the New folder form and types `name` in it.
+fn type_new_folder(harness: &mut Harness<'_, DownpourApp>, name: &str) {
+    if harness.query_by_label("Name of the new folder").is_none() {
+        harness.get_by_label("New folder…").click();
+        harness.run_steps(2);
+    }
+    harness.get_by_label("Name of the new folder").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(1);
+    harness
+        .get_by_label("Name of the new folder")
+        .type_text(name);
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_folder_browser_goes_in_and_up_makes_a_folder_and_chooses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("alpha/inner")).unwrap();
+    std::fs::create_dir(root.join("beta")).unwrap();
+    std::fs::write(root.join("notes.txt"), "not a folder").unwrap();
+    let mut harness = browse_from(&root);
+    assert_eq!(place(&harness), root);
+    harness.get_by_label("beta");
+    assert!(
+        harness.query_by_label("notes.txt").is_none(),
+        "folders only"
+    );
+
+    harness.get_by_label("alpha").click();
+    wait_for_browser(&mut harness);
+    assert_eq!(place(&harness), root.join("alpha"));
+    harness.get_by_label("inner");
+
+    harness.get_by_label("Up").click();
+    wait_for_browser(&mut harness);
+    assert_eq!(place(&harness), root);
+
+    type_new_folder(&mut harness, "gamma");
+    harness.get_by_label("Create folder").click();
+    wait_for_browser(&mut harness);
+    assert!(root.join("gamma").is_dir(), "created on disk");
+    assert_eq!(place(&harness), root.join("gamma"), "and went into");
+    harness.get_by_label("There are no folders in here: choose this one, or make a new folder.");
+
+    harness.get_by_label("Choose this folder").click();
+    harness.run_steps(3);
+    assert!(!harness.state().folders.is_browsing());
+    assert_eq!(
+        harness.state().settings.folder,
+        root.join("gamma").display().to_string()
+    );
+}
+
+#[test]
+fn a_folder_that_cannot_be_made_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir(root.join("alpha")).unwrap();
+    let mut harness = browse_from(&root);
+
+    type_new_folder(&mut harness, "a/b");
+    harness.get_by_label("Create folder").click();
+    harness.run_steps(2);
+    harness.get_by_label("A folder's name cannot be empty, “.” or “..”, nor contain / or \\.");
+
+    type_new_folder(&mut harness, "alpha");
+    harness.get_by_label("Create folder").click();
+    wait_for_browser(&mut harness);
+    harness.get_by_label("There is already a folder or file named “alpha” here.");
+    assert_eq!(place(&harness), root, "stays where it was");
+
+    // The folder shown went away meanwhile: the system's reason is given.
+    harness.get_by_label("alpha").click();
+    wait_for_browser(&mut harness);
+    std::fs::remove_dir(root.join("alpha")).unwrap();
+    type_new_folder(&mut harness, "delta");
+    harness.get_by_label("Create folder").click();
+    wait_for_browser(&mut harness);
+    harness.get_by_label("The folder “delta” could not be created: it does not exist.");
+}
+
+#[test]
+fn the_path_field_goes_where_typed_and_escape_leaves_the_folder_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("a/b")).unwrap();
+    let mut harness = browse_from(&root);
+    harness.get_by_label("Folder").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Folder")
+        .type_text(&root.join("a/b").display().to_string());
+    harness.key_press(egui::Key::Enter);
+    wait_for_browser(&mut harness);
+    assert_eq!(place(&harness), root.join("a/b"));
+    // A folder that cannot be read is said so, and Up still works.
+    harness.get_by_label("Folder").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Folder").type_text("missing");
+    harness.key_press(egui::Key::Enter);
+    wait_for_browser(&mut harness);
+    harness.get_by_label("This folder cannot be read: it does not exist.");
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(!harness.state().folders.is_browsing());
+    assert_eq!(harness.state().settings.folder, root.display().to_string());
+}
+
+#[test]
+fn the_folder_browser_names_every_widget() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("alpha")).unwrap();
+    let mut harness = browse_from(dir.path());
+    harness.get_by_label("New folder…").click();
+    harness.run_steps(2);
+    assert_eq!(unnamed_widgets(&harness), Vec::<String>::new());
+}
