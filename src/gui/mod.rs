@@ -16,6 +16,7 @@ mod style;
 mod table;
 mod tasks;
 mod view;
+mod welcome;
 
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;

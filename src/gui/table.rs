@@ -19,6 +19,7 @@ impl DownpourApp {
     pub(super) fn downloads_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let Some(view) = &self.view else {
+            self.welcome_ui(ui);
             return;
         };
         header_ui(ui, lang.t());

@@ -130,4 +130,12 @@ pub const EN: Texts = Texts {
     browse_choose: "Choose this folder",
     browse_choose_tip: "Save the downloads in the folder shown above",
     browse_cancel: "Cancel",
+    welcome_title: "Your first download, in three steps",
+    welcome_paste: "Paste links",
+    welcome_paste_body: "Paste links into the box on the left, one per line, or drop a list file on the window.",
+    welcome_folder: "Pick a folder",
+    welcome_folder_body: "Under Save to, type the folder for the files, or press Choose… to pick it.",
+    welcome_start: "Press Start",
+    welcome_start_body: "Pick how to download, then press Start (Ctrl+Enter). Each file gets a line here, like this:",
+    welcome_picture: "Picture of a finished run: three files, each with a full progress bar and the word done",
 };

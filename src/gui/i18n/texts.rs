@@ -254,4 +254,20 @@ pub struct Texts {
     pub browse_choose_tip: &'static str,
     /// The browser's Cancel button.
     pub browse_cancel: &'static str,
+    /// The heading of the Downloads tab before the first run.
+    pub welcome_title: &'static str,
+    /// The first step's name.
+    pub welcome_paste: &'static str,
+    /// What to do in it.
+    pub welcome_paste_body: &'static str,
+    /// The second step's name.
+    pub welcome_folder: &'static str,
+    /// What to do in it.
+    pub welcome_folder_body: &'static str,
+    /// The third step's name.
+    pub welcome_start: &'static str,
+    /// What to do in it, and what follows.
+    pub welcome_start_body: &'static str,
+    /// What the picture of a finished run shows, for screen readers.
+    pub welcome_picture: &'static str,
 }

@@ -131,4 +131,12 @@ pub const ZH: Texts = Texts {
     browse_choose: "选择此文件夹",
     browse_choose_tip: "把下载的文件保存到上面显示的文件夹",
     browse_cancel: "取消",
+    welcome_title: "三步完成第一次下载",
+    welcome_paste: "粘贴链接",
+    welcome_paste_body: "把链接粘贴到左侧的框中，每行一个；也可以把列表文件拖到窗口上。",
+    welcome_folder: "选择文件夹",
+    welcome_folder_body: "在“保存到”下输入保存文件的文件夹，或按“选择…”。",
+    welcome_start: "按“开始”",
+    welcome_start_body: "选好下载方式，然后按“开始”（Ctrl+Enter）。每个文件会在这里占一行，就像这样：",
+    welcome_picture: "一次已完成下载的示意图：三个文件，进度条都已满，状态为完成",
 };

@@ -1,5 +1,5 @@
 //! What a person meets first: the folder browser inside the window (for desktops without a
-//! folder dialog).
+//! folder dialog), and the three steps on the empty Downloads tab.
 
 use std::path::Path;
 
@@ -151,4 +151,46 @@ fn the_folder_browser_names_every_widget() {
     harness.get_by_label("New folder…").click();
     harness.run_steps(2);
     assert_eq!(unnamed_widgets(&harness), Vec::<String>::new());
+}
+
+const STEPS: [&str; 3] = ["Paste links", "Pick a folder", "Press Start"];
+
+#[test]
+fn a_fresh_window_shows_three_steps_until_a_run_starts() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.run_steps(2);
+    for step in STEPS {
+        harness.get_by_label(step);
+    }
+    harness.get_by_label_contains("Picture of a finished run");
+    assert_eq!(unnamed_widgets(&harness), Vec::<String>::new());
+
+    start_slow_run(&mut harness, &server, 1);
+    harness.step();
+    wait_until_running(&mut harness);
+    harness.run_steps(2);
+    for step in STEPS {
+        assert!(harness.query_by_label(step).is_none(), "{step} after Start");
+    }
+    harness.get_by_label("Cancel").click();
+    run_to_end(&mut harness);
+    assert!(
+        harness.query_by_label(STEPS[0]).is_none(),
+        "nor after the run"
+    );
+}
+
+#[test]
+fn the_steps_are_in_chinese_in_the_chinese_window() {
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    let mut harness = harness(Settings::default());
+    harness.ctx.set_fonts(fonts);
+    harness.state_mut().settings.language = Some(Lang::Zh);
+    harness.run_steps(2);
+    harness.get_by_label("三步完成第一次下载");
+    for step in ["粘贴链接", "选择文件夹", "按“开始”"] {
+        harness.get_by_label(step);
+    }
 }
