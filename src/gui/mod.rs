@@ -2,6 +2,7 @@
 //! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`:
 //! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
+mod about;
 pub mod args;
 mod charts;
 mod controls;
@@ -133,6 +134,8 @@ pub struct DownpourApp {
     charts: charts::Charts,
     /// Choose…'s dialogs and the folder browser inside the window.
     pub folders: folder_browser::FolderPicker,
+    /// Whether the About dialog is open.
+    pub about_open: bool,
 }
 
 impl DownpourApp {
@@ -157,6 +160,7 @@ impl DownpourApp {
             parsed_text: String::new(),
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
+            about_open: false,
         };
         app.reparse();
         app

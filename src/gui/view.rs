@@ -18,6 +18,7 @@ impl DownpourApp {
         self.shortcuts_ui(&ctx);
         self.close_guard_ui(&ctx);
         self.folders.browser_ui(&ctx, self.lang());
+        self.about_ui(&ctx);
         self.dropped_files_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")
@@ -72,6 +73,7 @@ impl DownpourApp {
                 if chosen != lang {
                     self.settings.language = Some(chosen);
                 }
+                self.about_button_ui(ui);
             });
         });
     }

@@ -138,4 +138,10 @@ pub const EN: Texts = Texts {
     welcome_start: "Press Start",
     welcome_start_body: "Pick how to download, then press Start (Ctrl+Enter). Each file gets a line here, like this:",
     welcome_picture: "Picture of a finished run: three files, each with a full progress bar and the word done",
+    about: "About",
+    about_tip: "Version, licence and the project's page",
+    about_what: "Downpour downloads a list of links into a folder, one file at a time or several at once, and shows with charts what downloading several at once changes.",
+    about_window: "This window is Downpour's desktop program. The same downloads run from a terminal with downpour-cli.",
+    about_project: "Project page:",
+    about_close: "Close",
 };

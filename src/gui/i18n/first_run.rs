@@ -1,4 +1,4 @@
-//! The sentences of the folder browser, with names in them.
+//! The sentences of the folder browser and the About dialog, with names and numbers in them.
 
 use super::Lang;
 use crate::gui::folder_browser::NameProblem;
@@ -35,6 +35,22 @@ impl Lang {
             (Lang::Zh, NameProblem::NotCreated { name, problem }) => {
                 format!("无法创建文件夹“{name}”：{}。", self.io_problem(problem))
             }
+        }
+    }
+
+    /// `Version 0.1.0`.
+    pub fn about_version(self, version: &str) -> String {
+        match self {
+            Lang::En => format!("Version {version}"),
+            Lang::Zh => format!("版本 {version}"),
+        }
+    }
+
+    /// `Licence: MIT OR Apache-2.0`.
+    pub fn about_licence(self, licence: &str) -> String {
+        match self {
+            Lang::En => format!("Licence: {licence}"),
+            Lang::Zh => format!("许可证：{licence}"),
         }
     }
 }

@@ -270,4 +270,16 @@ pub struct Texts {
     pub welcome_start_body: &'static str,
     /// What the picture of a finished run shows, for screen readers.
     pub welcome_picture: &'static str,
+    /// The top bar's About button.
+    pub about: &'static str,
+    /// Its tooltip.
+    pub about_tip: &'static str,
+    /// What Downpour is, in the About dialog.
+    pub about_what: &'static str,
+    /// What the window is, beside the command line.
+    pub about_window: &'static str,
+    /// Before the project's address.
+    pub about_project: &'static str,
+    /// The About dialog's Close button.
+    pub about_close: &'static str,
 }

@@ -139,4 +139,10 @@ pub const ZH: Texts = Texts {
     welcome_start: "按“开始”",
     welcome_start_body: "选好下载方式，然后按“开始”（Ctrl+Enter）。每个文件会在这里占一行，就像这样：",
     welcome_picture: "一次已完成下载的示意图：三个文件，进度条都已满，状态为完成",
+    about: "关于",
+    about_tip: "版本、许可证和项目主页",
+    about_what: "Downpour 把一组链接下载到一个文件夹中，可以一次一个，也可以同时多个，并用图表展示同时下载带来的变化。",
+    about_window: "这个窗口是 Downpour 的桌面程序。在终端中用 downpour-cli 也能进行同样的下载。",
+    about_project: "项目主页：",
+    about_close: "关闭",
 };

@@ -1,10 +1,11 @@
 //! What a person meets first: the folder browser inside the window (for desktops without a
-//! folder dialog), and the three steps on the empty Downloads tab.
+//! folder dialog), the three steps on the empty Downloads tab, and About.
 
 use std::path::Path;
 
 use super::window::unnamed_widgets;
 use super::*;
+use crate::gui::about::{PROJECT_URL, about_lines};
 
 /// A window saving into `dir` whose Choose… browses in the window, with the browser open.
 fn browse_from(dir: &Path) -> Harness<'static, DownpourApp> {
@@ -193,4 +194,46 @@ fn the_steps_are_in_chinese_in_the_chinese_window() {
     for step in ["粘贴链接", "选择文件夹", "按“开始”"] {
         harness.get_by_label(step);
     }
+    harness.get_by_label("关于").click();
+    harness.run_steps(3);
+    harness.get_by_label("许可证：MIT OR Apache-2.0");
+}
+
+/// The version `downpour --version` prints (clap's, from Cargo.toml).
+fn printed_version() -> String {
+    let args = ["downpour", "--version"].map(String::from);
+    let err = crate::gui::args::Launch::from_args(args).unwrap_err();
+    assert_eq!(err.kind(), clap::error::ErrorKind::DisplayVersion);
+    let printed = err.to_string();
+    printed
+        .trim()
+        .strip_prefix("downpour ")
+        .unwrap_or_else(|| panic!("{printed:?}"))
+        .to_owned()
+}
+
+#[test]
+fn about_holds_the_version_the_command_line_prints() {
+    let version = printed_version();
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    for lang in Lang::ALL {
+        assert!(about_lines(lang)[0].contains(&version), "{lang:?}");
+    }
+    let mut harness = harness(Settings::default());
+    harness.run_steps(2);
+    harness.get_by_label("About").click();
+    // A dialog is measured in its first frame and shown in the next.
+    harness.run_steps(3);
+    harness.get_by_label(&format!("Version {version}"));
+    harness.get_by_label("Licence: MIT OR Apache-2.0");
+    harness.get_by_label(PROJECT_URL);
+    assert_eq!(unnamed_widgets(&harness), Vec::<String>::new());
+    harness.get_by_label("Close").click();
+    harness.run_steps(2);
+    assert!(!harness.state().about_open);
+    assert!(
+        harness
+            .query_by_label(&format!("Version {version}"))
+            .is_none()
+    );
 }
