@@ -5,7 +5,7 @@ use downpour::Mode;
 use egui::RichText;
 
 use super::style::ORANGE;
-use super::{DownpourApp, FolderProblem, Notice, UiMessage};
+use super::{DownpourApp, FolderProblem, Notice};
 
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
@@ -123,12 +123,8 @@ impl DownpourApp {
                 .on_hover_text(t.choose_tip)
                 .clicked()
             {
-                self.spawn_helper(ui.ctx(), move || {
-                    Some(match rfd::FileDialog::new().pick_folder() {
-                        Some(path) => UiMessage::Folder(path),
-                        None => UiMessage::Notice(Notice::NoDialog),
-                    })
-                });
+                let start = self.folder();
+                self.folders.choose(ui.ctx(), start, t.browse_title);
             }
             if ui
                 .button(t.open_folder)

@@ -56,47 +56,8 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
         RowAction::Cancel => {
             painter.rect_filled(r.shrink(0.5), 1.0, color);
         }
-        RowAction::Remove => {
-            // A bin: its lid and handle, its body with two ribs.
-            let lid = r.min.y + h * 0.18;
-            painter.line_segment([pos2(r.min.x, lid), pos2(r.max.x, lid)], stroke);
-            let handle =
-                Rect::from_min_max(pos2(c.x - w * 0.18, r.min.y), pos2(c.x + w * 0.18, lid));
-            painter.rect_stroke(
-                handle,
-                0.0,
-                Stroke::new(1.2, color),
-                egui::StrokeKind::Inside,
-            );
-            let body = Rect::from_min_max(
-                pos2(r.min.x + w * 0.12, lid + 1.5),
-                pos2(r.max.x - w * 0.12, r.max.y),
-            );
-            painter.rect_stroke(body, 1.0, stroke, egui::StrokeKind::Inside);
-            for x in [c.x - w * 0.13, c.x + w * 0.13] {
-                painter.line_segment(
-                    [pos2(x, lid + 3.5), pos2(x, r.max.y - 2.0)],
-                    Stroke::new(1.0, color),
-                );
-            }
-        }
-        RowAction::Retry => {
-            let radius = w * 0.5;
-            let points: Vec<Pos2> = (0..=20)
-                .map(|k| {
-                    let a = -0.4 + k as f32 / 20.0 * 4.8;
-                    c + vec2(a.cos(), a.sin()) * radius
-                })
-                .collect();
-            let end = points[points.len() - 1];
-            painter.add(Shape::line(points, stroke));
-            let tip = end + vec2(3.5, 0.5);
-            triangle(
-                painter,
-                [end + vec2(-2.5, -2.5), end + vec2(2.5, -2.5), tip],
-                color,
-            );
-        }
+        RowAction::Remove => bin(painter, r, color),
+        RowAction::Retry => circling_arrow(painter, r, color),
         RowAction::OpenFolder => {
             let body = Rect::from_min_max(pos2(r.min.x, r.min.y + h * 0.25), r.max);
             painter.rect_stroke(body, 1.0, stroke, egui::StrokeKind::Inside);
@@ -127,6 +88,51 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             );
         }
     }
+}
+
+/// A bin: its lid and handle, its body with two ribs.
+fn bin(painter: &egui::Painter, r: Rect, color: Color32) {
+    let stroke = Stroke::new(1.6, color);
+    let (c, w, h) = (r.center(), r.width(), r.height());
+    let lid = r.min.y + h * 0.18;
+    painter.line_segment([pos2(r.min.x, lid), pos2(r.max.x, lid)], stroke);
+    let handle = Rect::from_min_max(pos2(c.x - w * 0.18, r.min.y), pos2(c.x + w * 0.18, lid));
+    painter.rect_stroke(
+        handle,
+        0.0,
+        Stroke::new(1.2, color),
+        egui::StrokeKind::Inside,
+    );
+    let body = Rect::from_min_max(
+        pos2(r.min.x + w * 0.12, lid + 1.5),
+        pos2(r.max.x - w * 0.12, r.max.y),
+    );
+    painter.rect_stroke(body, 1.0, stroke, egui::StrokeKind::Inside);
+    for x in [c.x - w * 0.13, c.x + w * 0.13] {
+        painter.line_segment(
+            [pos2(x, lid + 3.5), pos2(x, r.max.y - 2.0)],
+            Stroke::new(1.0, color),
+        );
+    }
+}
+
+/// An arrow going round: do it again.
+fn circling_arrow(painter: &egui::Painter, r: Rect, color: Color32) {
+    let (c, radius) = (r.center(), r.width() * 0.5);
+    let points: Vec<Pos2> = (0..=20)
+        .map(|k| {
+            let a = -0.4 + k as f32 / 20.0 * 4.8;
+            c + vec2(a.cos(), a.sin()) * radius
+        })
+        .collect();
+    let end = points[points.len() - 1];
+    painter.add(Shape::line(points, Stroke::new(1.6, color)));
+    let tip = end + vec2(3.5, 0.5);
+    triangle(
+        painter,
+        [end + vec2(-2.5, -2.5), end + vec2(2.5, -2.5), tip],
+        color,
+    );
 }
 
 fn triangle(painter: &egui::Painter, points: [Pos2; 3], color: Color32) {

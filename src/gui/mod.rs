@@ -2,9 +2,12 @@
 //! the engine's events each frame within a time budget, and never does I/O or blocks in `ui`:
 //! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
+mod about;
 pub mod args;
 mod charts;
 mod controls;
+mod folder_browser;
+mod folder_dialogs;
 pub mod fonts;
 pub mod i18n;
 mod icons;
@@ -19,6 +22,7 @@ mod style;
 mod table;
 mod tasks;
 mod view;
+mod welcome;
 
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
@@ -161,6 +165,10 @@ pub struct DownpourApp {
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
     charts: charts::Charts,
+    /// Choose…'s dialogs and the folder browser inside the window.
+    pub folders: folder_browser::FolderPicker,
+    /// Whether the About dialog is open.
+    pub about_open: bool,
 }
 
 impl DownpourApp {
@@ -188,6 +196,8 @@ impl DownpourApp {
             helper_rx,
             parsed_text: String::new(),
             charts: charts::Charts::default(),
+            folders: folder_browser::FolderPicker::default(),
+            about_open: false,
         };
         app.reparse();
         app
@@ -283,6 +293,9 @@ impl DownpourApp {
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Ok(message) = self.helper_rx.try_recv() {
             self.receive(ctx, message);
+        }
+        if let Some(folder) = self.folders.poll(ctx) {
+            self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
         self.save_list(ctx);

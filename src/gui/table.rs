@@ -88,6 +88,8 @@ impl DownpourApp {
     pub(super) fn downloads_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         if self.view.is_none() {
+            // Before the first run: the three steps instead of an empty pane.
+            self.welcome_ui(ui);
             return;
         }
         self.list_toolbar_ui(ui);

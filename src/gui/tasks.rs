@@ -13,7 +13,7 @@ pub enum UiMessage {
     Folder(PathBuf),
     /// Text to add to the links box (an imported or dropped list).
     AddLinks(String),
-    /// Something to tell the person: a file saved, a dialog missing, a file unreadable.
+    /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
     /// The save folder of a run waiting to start was checked.
     FolderChecked {
@@ -48,8 +48,6 @@ pub enum Notice {
     List(downpour::error::ListError),
     /// The chart picture could not be encoded.
     NotEncoded,
-    /// This desktop has no folder dialog.
-    NoDialog,
     /// Add to the run found no link that is not in the list already.
     NoNewLinks,
     /// The saved downloads list could not be read; it was set aside here.

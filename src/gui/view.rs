@@ -17,6 +17,8 @@ impl DownpourApp {
         self.title_ui(&ctx);
         self.shortcuts_ui(&ctx);
         self.close_guard_ui(&ctx);
+        self.folders.browser_ui(&ctx, self.lang());
+        self.about_ui(&ctx);
         self.dropped_files_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")
@@ -87,6 +89,7 @@ impl DownpourApp {
                 if chosen != lang {
                     self.settings.language = Some(chosen);
                 }
+                self.about_button_ui(ui);
             });
         });
     }

@@ -87,11 +87,10 @@ impl Lang {
         }
     }
 
-    /// A one-line message from a helper: a file saved, a file not read, no dialog.
+    /// A one-line message from a helper: a file saved, a file not read.
     pub fn notice(self, notice: &Notice) -> String {
         let t = self.t();
         match (self, notice) {
-            (_, Notice::NoDialog) => t.dialog_unavailable.to_owned(),
             (_, Notice::ListDamaged(aside)) => self.list_damaged(aside),
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),

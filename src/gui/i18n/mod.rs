@@ -8,6 +8,7 @@ mod chart_sentences;
 mod control;
 mod en;
 mod errors;
+mod first_run;
 mod sentences;
 mod texts;
 mod zh;

@@ -208,8 +208,6 @@ pub struct Texts {
     pub close_keep: &'static str,
     /// Shown while files are dragged over the window.
     pub drop_hint: &'static str,
-    /// Said when no folder dialog can be shown.
-    pub dialog_unavailable: &'static str,
     /// Said when the chart picture could not be made.
     pub could_not_encode: &'static str,
     /// The end of a sentence.
@@ -346,4 +344,72 @@ pub struct Texts {
     pub one_no_ranges: &'static str,
     /// Why: no version.
     pub one_no_version: &'static str,
+
+    // Folder picker, first run, About
+    /// The folder browser's title, and the title of the system's folder dialog.
+    pub browse_title: &'static str,
+    /// The browser's Up button.
+    pub browse_up: &'static str,
+    /// Its tooltip.
+    pub browse_up_tip: &'static str,
+    /// The browser's Home button.
+    pub browse_home: &'static str,
+    /// Its tooltip.
+    pub browse_home_tip: &'static str,
+    /// The browser's Downloads button.
+    pub browse_downloads: &'static str,
+    /// Its tooltip.
+    pub browse_downloads_tip: &'static str,
+    /// The browser's New folder… button.
+    pub browse_new_folder: &'static str,
+    /// Its tooltip.
+    pub browse_new_folder_tip: &'static str,
+    /// The label of the browser's path field.
+    pub browse_path: &'static str,
+    /// Its tooltip.
+    pub browse_path_tip: &'static str,
+    /// Shown while a folder is being read.
+    pub browse_loading: &'static str,
+    /// Shown for a folder with no folders in it.
+    pub browse_no_folders: &'static str,
+    /// The label of the new folder's name field.
+    pub browse_new_name: &'static str,
+    /// The button that makes the new folder.
+    pub browse_create: &'static str,
+    /// Why a name cannot be a folder's.
+    pub browse_bad_name: &'static str,
+    /// The browser's Choose this folder button.
+    pub browse_choose: &'static str,
+    /// Its tooltip.
+    pub browse_choose_tip: &'static str,
+    /// The browser's Cancel button.
+    pub browse_cancel: &'static str,
+    /// The heading of the Downloads tab before the first run.
+    pub welcome_title: &'static str,
+    /// The first step's name.
+    pub welcome_paste: &'static str,
+    /// What to do in it.
+    pub welcome_paste_body: &'static str,
+    /// The second step's name.
+    pub welcome_folder: &'static str,
+    /// What to do in it.
+    pub welcome_folder_body: &'static str,
+    /// The third step's name.
+    pub welcome_start: &'static str,
+    /// What to do in it, and what follows.
+    pub welcome_start_body: &'static str,
+    /// What the picture of a finished run shows, for screen readers.
+    pub welcome_picture: &'static str,
+    /// The top bar's About button.
+    pub about: &'static str,
+    /// Its tooltip.
+    pub about_tip: &'static str,
+    /// What Downpour is, in the About dialog.
+    pub about_what: &'static str,
+    /// What the window is, beside the command line.
+    pub about_window: &'static str,
+    /// Before the project's address.
+    pub about_project: &'static str,
+    /// The About dialog's Close button.
+    pub about_close: &'static str,
 }

@@ -3,6 +3,7 @@
 //! files on disk.
 
 mod control;
+mod first_run;
 mod restore;
 mod runs;
 mod small_screen;

@@ -198,7 +198,7 @@ fn frame_time_with_ten_thousand_rows() {
 
 /// The widgets of the last frame that nothing names for screen readers (layout containers
 /// and the runs of text inside text fields aside).
-fn unnamed_widgets(harness: &Harness<'_, DownpourApp>) -> Vec<String> {
+pub(super) fn unnamed_widgets(harness: &Harness<'_, DownpourApp>) -> Vec<String> {
     use egui_kittest::kittest::NodeT;
     harness
         .query_all_by(|n| {
