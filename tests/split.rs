@@ -175,6 +175,21 @@ fn a_split_file_cancelled_mid_way_fetches_only_what_is_missing_next_time() {
 
     let done = run(jobs(&[line]), config(Mode::Submit, 8, dir.path()));
     assert_exact(dir.path(), done.item(1), "half.iso", "half.iso", size);
+    let announced = done.events.iter().find_map(|e| match e {
+        Event::ItemResponded {
+            index: 1,
+            total,
+            resumed_from,
+            ..
+        } => Some((*total, *resumed_from)),
+        _ => None,
+    });
+    let (total, resumed_from) = announced.expect("the continued file is announced");
+    assert_eq!(total, Some(size as u64), "its row knows its size");
+    assert!(
+        resumed_from >= 2 * MIB as u64,
+        "and what was kept: {resumed_from}"
+    );
     let again: Vec<String> = server.requests()[before..].to_vec();
     assert!(
         again
@@ -322,4 +337,34 @@ fn many_small_files_are_never_split() {
     );
     assert_eq!(server.requests().len(), 100);
     assert!(ranges_asked(&server).is_empty());
+}
+
+#[test]
+fn a_paused_split_file_says_what_it_kept_and_finishes_exact() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 16 * MIB;
+    let line = capped(&server, "paused.iso", size, "&rate=524288");
+    let (tx, rx) = mpsc::channel();
+    let mut cfg = config(Mode::Submit, 8, dir.path());
+    cfg.progress_interval = Duration::ZERO;
+    let handle = start_run(jobs(&[line]), cfg, EventSink::new(tx));
+    wait_for_bytes(&rx, 2 * MIB as u64);
+    handle.pause(1);
+    let mut seen = Vec::new();
+    let kept = loop {
+        let event = rx.recv_timeout(Duration::from_secs(20)).expect("paused");
+        if let Event::ItemPaused { bytes, .. } = event {
+            break bytes;
+        }
+        seen.push(event);
+    };
+    assert!(
+        kept >= 2 * MIB as u64,
+        "every connection's bytes count: {kept}"
+    );
+    handle.resume(1);
+    let done = collect_after(seen, rx);
+    handle.join();
+    assert_exact(dir.path(), done.item(1), "paused.iso", "paused.iso", size);
 }

@@ -33,6 +33,17 @@ impl Item<'_> {
     /// One request and its answer, streamed into the staging.
     pub(super) async fn attempt(&mut self) -> Result<(), Stop> {
         if let Some(file) = self.state.split.clone() {
+            // Resumed (after a pause, a retry or a crash): the row learns the file again.
+            if let Some(path) = self.state.path.clone() {
+                self.ctx.events.send(Event::ItemResponded {
+                    index: self.job.index,
+                    path,
+                    total: self.state.remote.total,
+                    resumed_from: self.state.bytes(),
+                    one_connection: None,
+                    warning: self.state.warning.clone(),
+                });
+            }
             return self.continue_split(&file, None).await;
         }
         let resume_from = self.resume_point();

@@ -167,9 +167,15 @@ pub(crate) struct Parked {
 }
 
 impl Parked {
-    /// Bytes of the file kept.
+    /// Bytes of the file kept (for a split file, every connection's).
     pub(crate) fn bytes(&self) -> u64 {
-        self.bytes
+        match &self.split {
+            Some(file) => file
+                .split
+                .written
+                .load(std::sync::atomic::Ordering::Relaxed),
+            None => self.bytes,
+        }
     }
 }
 
