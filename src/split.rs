@@ -6,12 +6,27 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The smallest piece a span is split into, by default.
 pub const MIN_PIECE: u64 = 1024 * 1024;
 
 /// Pieces start on multiples of this, so that writes stay aligned to pages.
 const ALIGN: u64 = 64 * 1024;
+
+/// The least time a file is fetched before its speed is trusted to decide a split.
+const MEASURE: Duration = Duration::from_millis(10);
+
+/// What an idle connection may do for a split file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// Fetch this span.
+    Take(Claim),
+    /// Nothing yet: the file's speed is known at this instant, ask again then.
+    Later(Instant),
+    /// Nothing: no span is waiting, and none would end sooner split.
+    Nothing,
+}
 
 /// Identifies one connection working on a file.
 pub type ConnId = u64;
@@ -122,27 +137,33 @@ impl Spans {
         self.open.iter().filter(|s| s.owner.is_some()).count()
     }
 
-    /// Gives a new connection something to fetch: a span waiting for one, else the second
-    /// half of the span with the most bytes left — if at most `cap` connections would then
-    /// fetch and each half keeps at least `min_piece` bytes. `None` if there is nothing to
-    /// take.
-    pub fn claim(&mut self, cap: usize, min_piece: u64) -> Option<Claim> {
+    /// Gives a new connection something to fetch: a span waiting for one, else a piece of
+    /// the span with the most bytes left — if at most `cap` connections would then fetch and
+    /// each part keeps at least `min_piece` bytes. `lead` is what the span's connection is
+    /// expected to write before the new one's first byte arrives (its speed times the
+    /// server's latency): the new piece starts that much later than half-way, so both end
+    /// together, and a span that would not end sooner split is left whole. Without a `lead`
+    /// (the speed is not known yet) only a waiting span is given. `None` if there is nothing
+    /// to take.
+    pub fn claim(&mut self, cap: usize, min_piece: u64, lead: Option<u64>) -> Option<Claim> {
         if self.connections() >= cap {
             return None;
         }
         if let Some(claim) = self.claim_waiting() {
             return Some(claim);
         }
+        let lead = lead?;
         let (at, span) = self
             .open
             .iter()
             .enumerate()
             .max_by_key(|(_, s)| s.end - s.pos)?;
         let left = span.end - span.pos;
-        if left < min_piece.max(1).saturating_mul(2) {
+        let min_piece = min_piece.max(1);
+        if left < lead.saturating_add(min_piece.saturating_mul(2)) {
             return None;
         }
-        let mid = (span.pos + left / 2).div_ceil(ALIGN) * ALIGN;
+        let mid = (span.pos + left / 2 + lead / 2).div_ceil(ALIGN) * ALIGN;
         let mid = mid.clamp(span.pos + min_piece, span.end - min_piece);
         let (end, conn) = (span.end, self.next_conn);
         self.next_conn += 1;
@@ -243,17 +264,73 @@ pub struct Split {
     cap: AtomicUsize,
     /// Wakes the file's first connection when a span completes or is given back.
     pub changed: tokio::sync::Notify,
+    /// When the split began, and the bytes written then: the file's speed since.
+    opened: (Instant, u64),
+    /// How long the server takes to answer a request, in microseconds (0: not known yet).
+    latency_us: AtomicU64,
 }
 
 impl Split {
     /// A split of `spans`, at most `cap` connections.
     pub fn new(spans: Spans, cap: usize) -> Self {
+        let written = spans.written();
         Self {
-            written: AtomicU64::new(spans.written()),
+            written: AtomicU64::new(written),
             spans: Mutex::new(spans),
             cap: AtomicUsize::new(cap.max(1)),
             changed: tokio::sync::Notify::new(),
+            opened: (Instant::now(), written),
+            latency_us: AtomicU64::new(0),
         }
+    }
+
+    /// Learns how long one request took to be answered: a new connection costs that much
+    /// before its first byte.
+    pub fn note_latency(&self, latency: Duration) {
+        let new = u64::try_from(latency.as_micros())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let _ = self
+            .latency_us
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |old| {
+                Some(if old == 0 { new } else { old / 2 + new / 2 })
+            });
+    }
+
+    /// What an idle connection may fetch now, at most `cap` connections and pieces of
+    /// `min_piece` bytes: a piece only when the file ends sooner for it (see
+    /// [`Spans::claim`]).
+    pub fn offer(&self, cap: usize, min_piece: u64) -> Offer {
+        let lead = self.lead(Instant::now());
+        match self.with(|s| s.claim(cap, min_piece, lead.ok())) {
+            Some(claim) => Offer::Take(claim),
+            None => match lead {
+                Err(at) => Offer::Later(at),
+                Ok(_) => Offer::Nothing,
+            },
+        }
+    }
+
+    /// The bytes one connection writes while a new one waits for its first byte, from the
+    /// speed since the split began and the server's latency; `Err(when)` until both are
+    /// known.
+    fn lead(&self, now: Instant) -> Result<u64, Instant> {
+        let latency = Duration::from_micros(self.latency_us.load(Ordering::Relaxed));
+        let (since, written_then) = self.opened;
+        if latency.is_zero() {
+            return Err(now + MEASURE);
+        }
+        let ready = since + latency.max(MEASURE);
+        if now < ready {
+            return Err(ready);
+        }
+        let bytes = self
+            .written
+            .load(Ordering::Relaxed)
+            .saturating_sub(written_then);
+        let connections = self.with(|s| s.connections()).max(1) as f64;
+        let per_connection = bytes as f64 / now.duration_since(since).as_secs_f64() / connections;
+        Ok((per_connection * latency.as_secs_f64()) as u64)
     }
 
     /// Works on the spans under their lock.
@@ -302,7 +379,7 @@ mod tests {
         let first = spans.claim_waiting().unwrap();
         assert_eq!((first.start, first.end), (0, 64 * MIB));
         assert!(!spans.wrote(first.conn, 4 * MIB));
-        let helper = spans.claim(16, MIB).unwrap();
+        let helper = spans.claim(16, MIB, Some(0)).unwrap();
         assert_eq!(
             (helper.start, helper.end),
             (34 * MIB, 64 * MIB),
@@ -311,7 +388,7 @@ mod tests {
         assert_eq!(spans.end_of(first.conn), Some(34 * MIB));
         // The next helper splits the larger of the two: the first connection's 30 MiB.
         assert!(!spans.wrote(helper.conn, 36 * MIB));
-        let third = spans.claim(16, MIB).unwrap();
+        let third = spans.claim(16, MIB, Some(0)).unwrap();
         assert_eq!((third.start, third.end), (19 * MIB, 34 * MIB));
         assert_eq!(spans.connections(), 3);
     }
@@ -321,37 +398,63 @@ mod tests {
         let mut spans = Spans::new(3 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
         assert!(
-            spans.claim(8, 2 * MIB).is_none(),
+            spans.claim(8, 2 * MIB, Some(0)).is_none(),
             "3 MiB cannot give two 2 MiB halves"
         );
-        let helper = spans.claim(8, MIB).unwrap();
+        let helper = spans.claim(8, MIB, Some(0)).unwrap();
         assert!(helper.end - helper.start >= MIB);
         assert!(spans.end_of(first.conn).unwrap() >= MIB);
         let mut many = Spans::new(100 * MIB, &[]);
         many.claim_waiting();
-        let second = many.claim(2, MIB).unwrap();
-        assert!(many.claim(2, MIB).is_none(), "two connections at most");
+        let second = many.claim(2, MIB, Some(0)).unwrap();
+        assert!(
+            many.claim(2, MIB, Some(0)).is_none(),
+            "two connections at most"
+        );
         many.give_back(second.conn);
         assert!(
-            many.claim(1, MIB).is_none(),
+            many.claim(1, MIB, Some(0)).is_none(),
             "a span given back waits within the cap too"
         );
-        assert!(many.claim(2, MIB).is_some());
+        assert!(many.claim(2, MIB, Some(0)).is_some());
         // Small files are never split.
         let mut small = Spans::new(MIB + 1, &[]);
         small.claim_waiting();
-        assert!(small.claim(16, MIB).is_none());
+        assert!(small.claim(16, MIB, Some(0)).is_none());
+    }
+
+    #[test]
+    fn a_piece_starts_past_half_way_by_the_lead_and_only_when_it_ends_sooner() {
+        let mut spans = Spans::new(20 * MIB, &[]);
+        spans.claim_waiting().unwrap();
+        // The first connection writes 4 MiB more while the helper waits for its first byte:
+        // both then have 8 MiB to go.
+        let helper = spans.claim(4, MIB, Some(4 * MIB)).unwrap();
+        assert_eq!((helper.start, helper.end), (12 * MIB, 20 * MIB));
+        // The largest span is the first connection's 12 MiB: a lead of 11 MiB leaves less
+        // than two 1 MiB pieces after it.
+        assert!(spans.claim(4, MIB, Some(11 * MIB)).is_none());
+        assert!(
+            spans.claim(4, MIB, None).is_none(),
+            "no speed yet: no split"
+        );
+        spans.give_back(helper.conn);
+        assert_eq!(
+            spans.claim(4, MIB, None).map(|c| c.start),
+            Some(12 * MIB),
+            "a span given back is taken without knowing the speed"
+        );
     }
 
     #[test]
     fn a_span_given_back_goes_to_the_next_connection_whole() {
         let mut spans = Spans::new(8 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
-        let helper = spans.claim(4, MIB).unwrap();
+        let helper = spans.claim(4, MIB, Some(0)).unwrap();
         assert!(!spans.wrote(helper.conn, helper.start + MIB));
         spans.give_back(helper.conn);
         assert_eq!(spans.connections(), 1);
-        let again = spans.claim(4, MIB).unwrap();
+        let again = spans.claim(4, MIB, Some(0)).unwrap();
         assert_eq!((again.start, again.end), (helper.start + MIB, 8 * MIB));
         assert!(spans.wrote(again.conn, 8 * MIB));
         assert!(spans.wrote(first.conn, helper.start));
@@ -363,7 +466,7 @@ mod tests {
     fn the_written_prefix_grows_as_the_first_bytes_complete() {
         let mut spans = Spans::new(10 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
-        let helper = spans.claim(2, MIB).unwrap();
+        let helper = spans.claim(2, MIB, Some(0)).unwrap();
         spans.wrote(helper.conn, 10 * MIB);
         assert_eq!(
             spans.written_prefix(),

@@ -117,6 +117,23 @@ fn a_file_that_changes_between_pieces_starts_over_clean() {
 }
 
 #[test]
+fn a_file_that_would_end_later_split_is_left_on_one_connection() {
+    // 8 MiB/s per connection and half a second before every answer: a helper's first byte
+    // would come after the first connection had written 4 MiB more, and the file (8 MiB)
+    // would not end sooner for it. Halving without that lead would split it at 0.5 s.
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let line = capped(&server, "far.bin", 8 * MIB, "&rate=8388608&delay=500");
+    let done = run(jobs(&[line]), config(Mode::Submit, 4, dir.path()));
+    assert_exact(dir.path(), done.item(1), "far.bin", "far.bin", 8 * MIB);
+    assert!(
+        ranges_asked(&server).is_empty(),
+        "no piece was asked for: {:?}",
+        server.requests()
+    );
+}
+
+#[test]
 fn a_server_that_takes_two_connections_is_not_a_failure() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();

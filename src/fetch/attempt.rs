@@ -47,12 +47,14 @@ impl Item<'_> {
             return self.continue_split(&file, None).await;
         }
         let resume_from = self.resume_point();
+        let sent = Instant::now();
         let mut response = self.request(resume_from).await?;
+        let latency = sent.elapsed();
         self.state.first_byte_ms = Some(self.ctx.now_ms());
         let resumed = self.check_answer(&response, resume_from)?;
         self.read_version(&response, resumed, resume_from);
         let path = self.prepare(&response, resumed, resume_from).await?;
-        if let Some((file, claim)) = self.open_split(&path) {
+        if let Some((file, claim)) = self.open_split(&path, latency) {
             return self.continue_split(&file, Some((claim, response))).await;
         }
         self.stream_body(&mut response, &path).await?;

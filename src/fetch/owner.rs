@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::Response;
 
@@ -12,7 +13,7 @@ use super::pieces::{self, Helpable, SpanStop, SplitFile, SplitFileOf};
 use super::{Item, Stop};
 use crate::error::DownloadError;
 use crate::model::{Event, OneConnection};
-use crate::split::{Claim, Spans, Split};
+use crate::split::{Claim, Offer, Spans, Split};
 
 /// How many refused span requests the first connection takes calmly before the next counts
 /// as the item's failure.
@@ -59,8 +60,12 @@ impl Item<'_> {
 
     /// Makes the `.part` file of `path` its full size and the file a split one, its first
     /// connection fetching everything after the bytes already in; `None` when the file stays
-    /// on one connection.
-    pub(super) fn open_split(&mut self, path: &Path) -> Option<(Arc<SplitFile>, Claim)> {
+    /// on one connection. `latency` is how long the server took to answer.
+    pub(super) fn open_split(
+        &mut self,
+        path: &Path,
+        latency: Duration,
+    ) -> Option<(Arc<SplitFile>, Claim)> {
         if self.state.one_connection.is_some() {
             return None;
         }
@@ -71,6 +76,7 @@ impl Item<'_> {
         let mut spans = Spans::new(total, &[(0, self.state.bytes)]);
         let claim = spans.claim_waiting()?;
         let split = Split::new(spans, self.ctx.config.connections_per_file());
+        split.note_latency(latency);
         let of = SplitFileOf {
             url: self.job.url.clone(),
             kept_url: self.state.kept_url.clone(),
@@ -129,8 +135,8 @@ impl Item<'_> {
             let mut changed = std::pin::pin!(file.split.changed.notified());
             changed.as_mut().enable();
             let cap = cap.min(file.split.cap());
-            match file.split.with(|s| s.claim(cap, min_piece)) {
-                Some(claim) => {
+            match file.split.offer(cap, min_piece) {
+                Offer::Take(claim) => {
                     let fetched =
                         pieces::fetch_own(ctx, file, claim, None, self.worker, &self.state.hasher)
                             .await;
@@ -150,7 +156,13 @@ impl Item<'_> {
                         other => other?,
                     }
                 }
-                None => ctx.or_cancel(changed).await?,
+                Offer::Later(at) => {
+                    // Either is a reason to ask again; which came first does not matter.
+                    let _ = ctx
+                        .or_cancel(tokio::time::timeout_at(at.into(), changed))
+                        .await?;
+                }
+                Offer::Nothing => ctx.or_cancel(changed).await?,
             }
         }
     }

@@ -279,12 +279,14 @@ async fn fetch_span(
         .get(file.url.clone())
         .header(RANGE, format!("bytes={}-{}", claim.start, claim.end - 1))
         .header(IF_RANGE, file.validator.as_str());
+    let sent = Instant::now();
     let mut response = ctx
         .cancel
         .run_until_cancelled(request.send())
         .await
         .ok_or(SpanStop::Cancelled)?
         .map_err(|err| classify::request_error(&err, &file.url, ctx.config))?;
+    file.split.note_latency(sent.elapsed());
     check_span_answer(file, &response, claim.start)?;
     stream_span(ctx, file, claim, &mut response, hasher, pos).await
 }

@@ -13,13 +13,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::lock;
 use super::order::Reporting;
-use super::queue::{Board, Move, Phase, Queue, QueueState};
+use super::queue::{Board, Help, Move, Phase, Queue, QueueState};
 use crate::error::DownloadError;
 use crate::fetch::{HelpDesk, Helpable, Parked};
 use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::options::RunConfig;
-use crate::split::Claim;
+use crate::split::{Claim, Offer};
 
 /// What the run's coordinator thread is asked to do.
 pub(crate) enum Message {
@@ -349,11 +349,12 @@ impl Control {
     }
 
     /// The running file with the most bytes left that can take one more connection, and the
-    /// span that connection fetches: the second half of its largest span, or one given back.
-    pub(crate) fn find_help(&self, board: &mut Board<Entry>) -> Option<(usize, Helping)> {
+    /// span that connection fetches: one given back, or a piece of its largest span when
+    /// that makes the file end sooner (see [`Split::offer`](crate::split::Split::offer)).
+    pub(crate) fn find_help(&self, board: &mut Board<Entry>) -> Help<Helping> {
         let (cap, min_piece) = self.split;
         if cap < 2 {
-            return None;
+            return Help::Nothing;
         }
         let host_caps = lock(&self.host_caps);
         let mut candidates: Vec<(usize, &Arc<Helpable>)> = board
@@ -366,12 +367,17 @@ impl Control {
             })
             .collect();
         candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));
-        candidates.into_iter().find_map(|(position, help)| {
+        let mut later: Option<Instant> = None;
+        for (position, help) in candidates {
             let host_cap = host_caps.get(help.file.host()).copied().unwrap_or(cap);
             let cap = cap.min(host_cap).min(help.file.split.cap());
-            let claim = help.file.split.with(|s| s.claim(cap, min_piece))?;
-            Some((position, (Arc::clone(help), claim)))
-        })
+            match help.file.split.offer(cap, min_piece) {
+                Offer::Take(claim) => return Help::Now(position, (Arc::clone(help), claim)),
+                Offer::Later(at) => later = Some(later.map_or(at, |l| l.min(at))),
+                Offer::Nothing => {}
+            }
+        }
+        later.map_or(Help::Nothing, Help::Later)
     }
 
     /// Remembers how many connections a server took before it refused one more.

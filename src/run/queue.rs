@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use super::lock;
 
@@ -39,6 +40,16 @@ pub(crate) enum Work<H> {
     Item(usize),
     /// Helps the running item at this position, with `H`.
     Help(usize, H),
+}
+
+/// Whether a free slot can help a running item.
+pub(crate) enum Help<H> {
+    /// Help the running item at this position, with `H`.
+    Now(usize, H),
+    /// Not yet: ask again at this instant (or at the next change).
+    Later(Instant),
+    /// No: wait for a change.
+    Nothing,
 }
 
 /// What a free slot gets from the queue alone.
@@ -282,33 +293,41 @@ impl<E> Queue<E> {
     pub(crate) async fn take<H>(
         &self,
         thread: usize,
-        help: impl Fn(&mut Board<E>) -> Option<(usize, H)>,
+        help: impl Fn(&mut Board<E>) -> Help<H>,
     ) -> Option<Work<H>> {
         loop {
             let mut changed = std::pin::pin!(self.changed.notified());
             changed.as_mut().enable();
             // Not through `update`: waking every slot (this one included) when nothing was
             // taken would spin the slots instead of letting them wait.
-            let work = {
+            let (work, later) = {
                 let mut board = lock(&self.board);
                 match board.queue.take(thread) {
-                    Take::Item(position) => Some(Some(Work::Item(position))),
-                    Take::Done => Some(None),
-                    Take::Wait => help(&mut board).map(|(position, with)| {
-                        board.queue.running[thread] += 1;
-                        Some(Work::Help(position, with))
-                    }),
+                    Take::Item(position) => (Some(Some(Work::Item(position))), None),
+                    Take::Done => (Some(None), None),
+                    Take::Wait => match help(&mut board) {
+                        Help::Now(position, with) => {
+                            board.queue.running[thread] += 1;
+                            (Some(Some(Work::Help(position, with))), None)
+                        }
+                        Help::Later(at) => (None, Some(at)),
+                        Help::Nothing => (None, None),
+                    },
                 }
             };
-            match work {
-                Some(work) => {
+            match (work, later) {
+                (Some(work), _) => {
                     if work.is_some() {
                         // Another thread's slot may now take the next one.
                         self.changed.notify_waiters();
                     }
                     return work;
                 }
-                None => changed.await,
+                (None, Some(at)) => {
+                    // Either is a reason to look again; which came first does not matter.
+                    let _ = tokio::time::timeout_at(at.into(), changed).await;
+                }
+                (None, None) => changed.await,
             }
         }
     }
