@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use downpour::{ItemRecord, Mode, stats};
 use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoint, PlotPoints};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid, side_by_side_ui, tick_label};
+use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, tick_label};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::ORANGE;
 
@@ -141,7 +141,7 @@ fn held_back_ui(
         .height(size.y)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.order_x)
-        .x_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
+        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
         .y_axis_label(t.held_back_y)
         .y_grid_spacer(|input| nice_grid(input, 5.0, 0.001))
         .y_axis_formatter(|mark, _| tick_label(mark))
@@ -176,7 +176,7 @@ fn waiting_ui(
         .height(size.y)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.timeline_x)
-        .x_grid_spacer(|input| nice_grid(input, 6.0, 0.001))
+        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 0.001))
         .x_axis_formatter(|mark, _| tick_label(mark))
         .y_axis_label(t.waiting_y)
         .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))

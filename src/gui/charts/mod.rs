@@ -185,9 +185,26 @@ pub fn side_by_side_ui(
 
 /// Grid marks at "nice" steps (1, 2 or 5 × 10ⁿ, never below `min_step`) chosen so that about
 /// `labels` of them span the visible range: a 1.9 s run reads 0, 0.2, 0.4 … rather than 0, 1.
+/// For a vertical axis: labels at least 22 points apart, where egui_plot shows them fully.
 pub fn nice_grid(input: GridInput, labels: f64, min_step: f64) -> Vec<GridMark> {
+    spaced_grid(input, labels, min_step, 22.0)
+}
+
+/// [`nice_grid`] for a horizontal axis, whose labels egui_plot shows only 60 points apart
+/// or more: in a narrow plot (a small window) fewer labels, rather than none.
+pub fn nice_x_grid(input: GridInput, labels: f64, min_step: f64) -> Vec<GridMark> {
+    spaced_grid(input, labels, min_step, 64.0)
+}
+
+/// Nice grid marks with labelled steps at least `points` apart on screen.
+fn spaced_grid(input: GridInput, labels: f64, min_step: f64, points: f64) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
-    let raw = ((hi - lo) / labels).max(min_step).max(f64::EPSILON);
+    // `base_step_size` is the plot's value span of its finest grid line spacing, 8 points.
+    let readable = input.base_step_size * points / 8.0;
+    let raw = ((hi - lo) / labels)
+        .max(min_step)
+        .max(readable)
+        .max(f64::EPSILON);
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()

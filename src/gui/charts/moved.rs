@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use downpour::{ItemRecord, Mode, stats};
 use egui_plot::{AxisHints, Bar, BarChart, Corner, GridMark, Legend, Plot};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid, side_by_side_ui};
+use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -117,7 +117,7 @@ fn by_position_ui(
         .height(size.y)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.order_x)
-        .x_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
+        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
         .y_axis_label(t.moved_places)
         .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
         .include_x(0.0)
@@ -156,7 +156,7 @@ fn histogram_ui(
                 .formatter(bin_label)
                 .label_spacing(18.0..=24.0),
         ])
-        .x_grid_spacer(|input| nice_grid(input, 40.0, 1.0))
+        .x_grid_spacer(|input| nice_x_grid(input, 40.0, 1.0))
         .y_axis_label(t.moved_results)
         .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
         // The bins' edges end the axis: no label of a bin that is not there.

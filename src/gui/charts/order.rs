@@ -5,7 +5,7 @@
 use downpour::{Mode, stats};
 use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid};
+use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -66,7 +66,7 @@ impl Chart for CompletionOrder {
             .height(size.y)
             .legend(Legend::default().position(egui_plot::Corner::LeftTop))
             .x_axis_label(t.order_x)
-            .x_grid_spacer(|input| nice_grid(input, 10.0, 1.0))
+            .x_grid_spacer(|input| nice_x_grid(input, 10.0, 1.0))
             .y_axis_label(t.order_y)
             .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
             .show(ui, |plot| {

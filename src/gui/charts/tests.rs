@@ -32,6 +32,34 @@ fn labelled(bounds: (f64, f64), labels: f64, min_step: f64) -> Vec<String> {
 }
 
 #[test]
+fn a_narrow_plot_gets_fewer_labels_on_its_horizontal_axis_not_none() {
+    // Positions 1 to 8 across 340 points (a chart in an 800-point window): one label a
+    // position would be 42 points apart, too close for egui_plot to draw any of them.
+    let input = GridInput {
+        bounds: (0.0, 8.5),
+        base_step_size: 8.5 / 340.0 * 8.0,
+    };
+    let major = |marks: Vec<GridMark>| {
+        let step = marks.iter().map(|m| m.step_size).fold(0.0, f64::max);
+        marks
+            .into_iter()
+            .filter(|m| m.step_size == step)
+            .map(tick_label)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        major(nice_x_grid(input, 10.0, 1.0)),
+        ["0", "2", "4", "6", "8"]
+    );
+    // Wide enough, every position keeps its label.
+    let wide = GridInput {
+        bounds: (0.0, 8.5),
+        base_step_size: 8.5 / 900.0 * 8.0,
+    };
+    assert_eq!(major(nice_x_grid(wide, 10.0, 1.0)).len(), 9);
+}
+
+#[test]
 fn axes_get_readable_steps_and_decimals() {
     // A 1.9 s run: half seconds, one decimal (egui's default gave only "0" and "1").
     assert_eq!(

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use downpour::{ItemRecord, Mode, OutcomeKind, stats};
 use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
 
-use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, tick_label};
+use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, nice_x_grid, tick_label};
 use crate::gui::i18n::{BarItem, Lang, PieceItem, Texts};
 use crate::gui::model::{RowStatus, RunView};
 use crate::gui::style::{GREY, SKY, item_color, outcome_color};
@@ -82,7 +82,7 @@ impl Chart for Timeline {
             .height(size.y)
             .legend(Legend::default())
             .x_axis_label(t.timeline_x)
-            .x_grid_spacer(|input| nice_grid(input, 8.0, 0.001))
+            .x_grid_spacer(|input| nice_x_grid(input, 8.0, 0.001))
             .x_axis_formatter(|mark, _| tick_label(mark))
             .y_axis_label(t.timeline_y)
             .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
