@@ -12,7 +12,8 @@
 //!   none for sequential or quick)
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
-//!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, sequential)
+//!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
+//!   sequential)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -213,7 +214,16 @@ enum Shape {
     /// `WORKERS` connections, big files split over them: Downpour `--split 16`, aria2c
     /// `-x16 -s16 -k1M` (curl and wget2 cannot split a file and sit these out).
     Split,
+    /// `WORKERS` files at once under a total speed limit of `LIMIT`: Downpour `--limit-rate`,
+    /// aria2c `--max-overall-download-limit` (curl's and wget2's limits are per transfer, so
+    /// they sit this out). The ideal is the bytes at exactly the limit: "× ideal" is how
+    /// closely the limit holds.
+    Limited,
 }
+
+/// The total speed limit of the limited scenario, in bytes per second and as the tools take
+/// it.
+const LIMIT: (u64, &str) = (8 * MIB, "8M");
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ideal {
@@ -301,6 +311,19 @@ fn capped_scenario(key: &'static str, mut items: Vec<Item>, runs: usize) -> Scen
         ideal: Ideal::Formula(Duration::from_secs_f64(
             bytes as f64 / (WORKERS as u64 * CAP) as f64,
         )),
+        file_floor: false,
+    }
+}
+
+/// Files under a total speed limit: the ideal is their bytes at exactly the limit.
+fn limited_scenario(items: Vec<Item>, runs: usize) -> Scenario {
+    let bytes: u64 = items.iter().map(|i| i.size).sum();
+    Scenario {
+        key: "limited",
+        items,
+        shape: Shape::Limited,
+        runs,
+        ideal: Ideal::Formula(Duration::from_secs_f64(bytes as f64 / LIMIT.0 as f64)),
         file_floor: false,
     }
 }
@@ -398,6 +421,7 @@ fn scenarios(settings: &Settings) -> Vec<Scenario> {
             ideal: Ideal::RawLoopback,
             file_floor: false,
         },
+        limited_scenario(items("limited", if q { 8 } else { 16 }, 2 * MIB, 0), runs),
         Scenario {
             key: "sequential",
             items: items("seq", seq_files, 64 * KIB, latency_delay),
@@ -443,6 +467,7 @@ impl Tool {
                     Shape::Sequential => String::new(),
                     Shape::Parallel => format!(" -j {WORKERS}"),
                     Shape::Split => format!(" -j {WORKERS} --split {WORKERS}"),
+                    Shape::Limited => format!(" -j {WORKERS} --limit-rate {}", LIMIT.1),
                 };
                 let flag = if checksums { "" } else { " --no-checksum" };
                 format!("downpour {mode}{workers}{flag}")
@@ -456,6 +481,10 @@ impl Tool {
             (Tool::Aria2c, Shape::Split) => {
                 format!("aria2c -x{WORKERS} -s{WORKERS} -k1M -j {WORKERS}")
             }
+            (Tool::Aria2c, Shape::Limited) => format!(
+                "aria2c -j {WORKERS} --max-overall-download-limit={}",
+                LIMIT.1
+            ),
             (Tool::Aria2cBudget, _) => {
                 let per_file = WORKERS / FEW;
                 format!("aria2c -x{per_file} -s{per_file} -k1M -j {FEW} ({WORKERS} connections)")
@@ -478,7 +507,7 @@ impl Tool {
         let sequential = scenario.shape == Shape::Sequential;
         match self {
             Tool::Downpour { mode, .. } => (mode == "sequential") == sequential,
-            Tool::Curl | Tool::Wget2 => scenario.shape != Shape::Split,
+            Tool::Curl | Tool::Wget2 => !matches!(scenario.shape, Shape::Split | Shape::Limited),
             Tool::Aria2c => true,
             Tool::Aria2cBudget => scenario.shape == Shape::Split && scenario.items.len() == FEW,
         }
@@ -494,6 +523,9 @@ impl Tool {
                 cmd.args(["-m", mode, "-j", &workers]);
                 if shape == Shape::Split {
                     cmd.args(["--split", &workers]);
+                }
+                if shape == Shape::Limited {
+                    cmd.args(["--limit-rate", LIMIT.1]);
                 }
                 if !checksums {
                     cmd.arg("--no-checksum");
@@ -526,6 +558,9 @@ impl Tool {
                 if shape == Shape::Split {
                     let connections = format!("{WORKERS}");
                     cmd.args(["-x", &connections, "-s", &connections, "-k", "1M"]);
+                }
+                if shape == Shape::Limited {
+                    cmd.arg(format!("--max-overall-download-limit={}", LIMIT.1));
                 }
                 cmd.args(["--summary-interval=0", "--allow-overwrite=true"]);
                 cmd.arg("-d").arg(out).arg("-i").arg(&lists.plain);
@@ -576,9 +611,14 @@ fn available_tools(settings: &Settings) -> Vec<Tool> {
         }
     }
     tools.retain(|t| {
-        [Shape::Parallel, Shape::Sequential, Shape::Split]
-            .iter()
-            .any(|&shape| settings.wants_tool(&t.label(shape)))
+        [
+            Shape::Parallel,
+            Shape::Sequential,
+            Shape::Split,
+            Shape::Limited,
+        ]
+        .iter()
+        .any(|&shape| settings.wants_tool(&t.label(shape)))
     });
     tools
 }
@@ -1123,7 +1163,7 @@ fn run_scenario(
     // scenario's files (write-back, freed blocks): one untimed round absorbs it.
     let warmup = match scenario.shape {
         Shape::Sequential => 0,
-        Shape::Parallel | Shape::Split => settings.warmup,
+        Shape::Parallel | Shape::Split | Shape::Limited => settings.warmup,
     };
     for round in 0..warmup + scenario.runs {
         let timed = round >= warmup;
