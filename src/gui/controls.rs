@@ -4,8 +4,9 @@
 use downpour::Mode;
 use egui::RichText;
 
+use super::folder_dialogs::Outcome;
 use super::style::ORANGE;
-use super::{DownpourApp, FolderProblem, Notice};
+use super::{DownpourApp, FolderProblem, Notice, UiMessage};
 
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
@@ -87,12 +88,19 @@ impl DownpourApp {
         ui.horizontal(|ui| {
             let import = ui.button(t.import).on_hover_text(t.import_tip);
             if import.clicked() {
-                let filter = t.link_lists;
+                let (title, filter) = (t.import_title, t.link_lists);
+                let dialogs = self.folders.system_dialogs;
                 self.spawn_helper(ui.ctx(), move || {
-                    let paths = rfd::FileDialog::new()
-                        .add_filter(filter, &["txt", "csv", "tsv", "list", "md", "html", "htm"])
-                        .pick_files()?;
-                    Some(super::read_lists(paths))
+                    let picked = if dialogs {
+                        super::folder_dialogs::pick_lists(title, filter)
+                    } else {
+                        Outcome::InWindow
+                    };
+                    match picked {
+                        Outcome::Chosen(paths) => Some(super::read_lists(paths)),
+                        Outcome::Cancelled => None,
+                        Outcome::InWindow => Some(UiMessage::Notice(Notice::NoFileDialog)),
+                    }
                 });
             }
             if ui.button(t.clear).on_hover_text(t.clear_tip).clicked() {

@@ -1,7 +1,9 @@
-//! Which folder dialog Choose… shows. The system's dialog comes first: on Linux that is the
-//! XDG desktop portal's (through rfd), elsewhere the system's own. Where no portal runs (a bare
-//! window manager, a minimal or remote session), `zenity` or `kdialog` is used if installed,
-//! and otherwise the folder browser inside the window (`folder_browser`).
+//! Which dialog Choose… (a folder) and Import list… (list files) show. The system's dialog
+//! comes first: on Linux that is the XDG desktop portal's (through rfd), elsewhere the
+//! system's own. Where no portal runs (a bare window manager, a minimal or remote session),
+//! `zenity` or `kdialog` is used if installed; and otherwise, for a folder, the folder browser
+//! inside the window (`folder_browser`), and for list files a sentence saying to drop the file
+//! on the window or paste its links.
 //!
 //! How a missing portal is told from a person who cancelled: before asking rfd, a helper looks
 //! for `org.freedesktop.portal.Desktop` on the session bus (running, or startable by the bus),
@@ -55,11 +57,14 @@ pub struct Installed {
     pub kdialog: bool,
 }
 
-/// What asking one dialog gave.
+/// The files Import list… offers by default: lists as people save them.
+pub const LIST_EXTENSIONS: [&str; 7] = ["txt", "csv", "tsv", "list", "md", "html", "htm"];
+
+/// What asking one dialog gave: `T` is a folder, or the list files chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    /// The person chose this folder.
-    Chosen(PathBuf),
+pub enum Answer<T = PathBuf> {
+    /// The person chose this.
+    Chosen(T),
     /// The person closed the dialog without choosing: nothing else is shown.
     Cancelled,
     /// The dialog could not be shown: the next way is tried.
@@ -68,12 +73,12 @@ pub enum Answer {
 
 /// Where the walk along the ways ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// A dialog gave this folder.
-    Chosen(PathBuf),
+pub enum Outcome<T = PathBuf> {
+    /// A dialog gave this.
+    Chosen(T),
     /// The person cancelled a dialog.
     Cancelled,
-    /// No dialog could be shown: the window opens its own folder browser.
+    /// No dialog could be shown: the window takes over (its folder browser, or a sentence).
     InWindow,
 }
 
@@ -96,7 +101,7 @@ pub fn plan(portal: Portal, installed: Installed) -> Vec<Picker> {
 
 /// Asks each way of `plan` in turn until one gives a folder or the person cancels one; the
 /// browser inside the window is not asked, it is where the walk ends.
-pub fn run_plan(plan: &[Picker], mut ask: impl FnMut(Picker) -> Answer) -> Outcome {
+pub fn run_plan<T>(plan: &[Picker], mut ask: impl FnMut(Picker) -> Answer<T>) -> Outcome<T> {
     for &picker in plan {
         if picker == Picker::InWindow {
             break;
@@ -110,13 +115,13 @@ pub fn run_plan(plan: &[Picker], mut ask: impl FnMut(Picker) -> Answer) -> Outco
     Outcome::InWindow
 }
 
-/// What a dialog's result means: a folder is chosen; no folder after [`GAVE_UP_WITHIN`] is a
-/// person who cancelled, and no folder sooner is a dialog that never showed.
-pub fn classify(folder: Option<PathBuf>, took: Duration) -> Answer {
-    match folder {
-        Some(folder) if !folder.as_os_str().is_empty() => Answer::Chosen(folder),
-        _ if took < GAVE_UP_WITHIN => Answer::Unavailable,
-        _ => Answer::Cancelled,
+/// What a dialog's result means: something is chosen; nothing after [`GAVE_UP_WITHIN`] is a
+/// person who cancelled, and nothing sooner is a dialog that never showed.
+pub fn classify<T>(chosen: Option<T>, took: Duration) -> Answer<T> {
+    match chosen {
+        Some(chosen) => Answer::Chosen(chosen),
+        None if took < GAVE_UP_WITHIN => Answer::Unavailable,
+        None => Answer::Cancelled,
     }
 }
 
@@ -128,11 +133,21 @@ pub fn pick_folder(start: Option<PathBuf>, title: &str) -> Outcome {
         probe_portal(None),
         installed(std::env::var_os("PATH").as_deref()),
     );
-    run_plan(&ways, |picker| ask(picker, start.as_deref(), title))
+    run_plan(&ways, |picker| ask_folder(picker, start.as_deref(), title))
 }
 
-/// Shows one dialog and waits for it.
-fn ask(picker: Picker, start: Option<&Path>, title: &str) -> Answer {
+/// [`pick_folder`] for list files: one or more, offered under `filter` (the name of
+/// [`LIST_EXTENSIONS`]); [`Outcome::InWindow`] when no dialog can be shown.
+pub fn pick_lists(title: &str, filter: &str) -> Outcome<Vec<PathBuf>> {
+    let ways = plan(
+        probe_portal(None),
+        installed(std::env::var_os("PATH").as_deref()),
+    );
+    run_plan(&ways, |picker| ask_lists(picker, title, filter))
+}
+
+/// Shows one folder dialog and waits for it.
+fn ask_folder(picker: Picker, start: Option<&Path>, title: &str) -> Answer {
     let began = Instant::now();
     let folder = match picker {
         Picker::System => {
@@ -140,7 +155,9 @@ fn ask(picker: Picker, start: Option<&Path>, title: &str) -> Answer {
             if let Some(start) = start {
                 dialog = dialog.set_directory(start);
             }
-            dialog.pick_folder()
+            dialog
+                .pick_folder()
+                .filter(|folder| !folder.as_os_str().is_empty())
         }
         Picker::Zenity => {
             let mut command = std::process::Command::new("zenity");
@@ -149,7 +166,7 @@ fn ask(picker: Picker, start: Option<&Path>, title: &str) -> Answer {
                 // A trailing separator makes zenity open inside the folder.
                 command.arg("--filename").arg(start.join(""));
             }
-            run_program(command)
+            run_program(command).map(PathBuf::from)
         }
         Picker::Kdialog => {
             let mut command = std::process::Command::new("kdialog");
@@ -158,22 +175,64 @@ fn ask(picker: Picker, start: Option<&Path>, title: &str) -> Answer {
                 .arg(title)
                 .arg("--getexistingdirectory");
             command.arg(start.unwrap_or(Path::new(".")));
-            run_program(command)
+            run_program(command).map(PathBuf::from)
         }
         Picker::InWindow => return Answer::Unavailable,
     };
     classify(folder, began.elapsed())
 }
 
-/// Runs a dialog program: the folder it printed, if it ended well and printed one.
-fn run_program(mut command: std::process::Command) -> Option<PathBuf> {
+/// Shows one dialog for list files and waits for it.
+fn ask_lists(picker: Picker, title: &str, filter: &str) -> Answer<Vec<PathBuf>> {
+    let began = Instant::now();
+    let patterns = LIST_EXTENSIONS.map(|ext| format!("*.{ext}")).join(" ");
+    let files = match picker {
+        Picker::System => rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(filter, &LIST_EXTENSIONS)
+            .pick_files(),
+        Picker::Zenity => {
+            let mut command = std::process::Command::new("zenity");
+            command.args([
+                "--file-selection",
+                "--multiple",
+                "--separator=\n",
+                "--title",
+                title,
+            ]);
+            command.arg(format!("--file-filter={filter} | {patterns}"));
+            command.arg("--file-filter=* | *");
+            run_program(command).map(|text| paths_in(&text))
+        }
+        Picker::Kdialog => {
+            let mut command = std::process::Command::new("kdialog");
+            command.arg("--title").arg(title).arg("--getopenfilename");
+            command.arg(".").arg(format!("{patterns}|{filter}"));
+            command.args(["--multiple", "--separate-output"]);
+            run_program(command).map(|text| paths_in(&text))
+        }
+        Picker::InWindow => return Answer::Unavailable,
+    };
+    classify(files.filter(|files| !files.is_empty()), began.elapsed())
+}
+
+/// The paths a dialog program printed, one a line.
+fn paths_in(text: &str) -> Vec<PathBuf> {
+    text.lines()
+        .filter(|line| !line.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Runs a dialog program: what it printed, if it ended well and printed something.
+fn run_program(mut command: std::process::Command) -> Option<String> {
     let output = command.stdin(std::process::Stdio::null()).output().ok()?;
     if !output.status.success() {
         return None;
     }
     let text = String::from_utf8(output.stdout).ok()?;
-    let folder = text.trim_end_matches(['\n', '\r']);
-    (!folder.is_empty()).then(|| PathBuf::from(folder))
+    let text = text.trim_end_matches(['\n', '\r']);
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// Which of the dialog programs are on `path_var` (a `PATH` value). Windows and macOS have
@@ -344,12 +403,23 @@ mod tests {
     fn no_folder_at_once_is_an_absent_dialog_and_later_a_cancel() {
         let quick = Duration::from_millis(20);
         let slow = Duration::from_secs(3);
-        assert_eq!(classify(None, quick), Answer::Unavailable);
-        assert_eq!(classify(None, slow), Answer::Cancelled);
-        assert_eq!(classify(Some(PathBuf::new()), quick), Answer::Unavailable);
+        assert_eq!(classify::<PathBuf>(None, quick), Answer::Unavailable);
+        assert_eq!(classify::<PathBuf>(None, slow), Answer::Cancelled);
         assert_eq!(
             classify(Some(PathBuf::from("/x")), quick),
             Answer::Chosen(PathBuf::from("/x"))
+        );
+    }
+
+    #[test]
+    fn the_list_files_a_dialog_program_printed_are_read_one_a_line() {
+        assert_eq!(
+            paths_in("/a/links.txt\n/b/more links.csv\n"),
+            [
+                PathBuf::from("/a/links.txt"),
+                PathBuf::from("/b/more links.csv")
+            ],
+            "kdialog and zenity print one path a line, spaces kept"
         );
     }
 
@@ -380,7 +450,7 @@ mod tests {
     fn a_dialog_program_answers_with_its_output() {
         let mut chose = std::process::Command::new("sh");
         chose.args(["-c", "printf '/home/a b/\\n'"]);
-        assert_eq!(run_program(chose), Some(PathBuf::from("/home/a b/")));
+        assert_eq!(run_program(chose).as_deref(), Some("/home/a b/"));
         let mut cancelled = std::process::Command::new("sh");
         cancelled.args(["-c", "exit 1"]);
         assert_eq!(run_program(cancelled), None);

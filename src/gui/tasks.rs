@@ -52,6 +52,8 @@ pub enum Notice {
     NoNewLinks,
     /// The saved downloads list could not be read; it was set aside here.
     ListDamaged(PathBuf),
+    /// Import list… found no dialog to show (no desktop portal, zenity or kdialog).
+    NoFileDialog,
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.

@@ -30,8 +30,8 @@ const LEFT_OVER: f32 = 330.0;
 
 /// The folder dialogs behind Choose… and the browser inside the window.
 pub struct FolderPicker {
-    /// Whether Choose… tries the system's dialogs before the browser; the window tests switch
-    /// it off so that they browse in the window on every desktop.
+    /// Whether Choose… and Import list… try the system's dialogs; the window tests switch it
+    /// off so that they see what a desktop without any dialog gets, on every desktop.
     pub system_dialogs: bool,
     /// A dialog is being shown by a helper: another Choose… does nothing meanwhile.
     asking: bool,

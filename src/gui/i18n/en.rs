@@ -153,6 +153,8 @@ pub const EN: Texts = Texts {
     add_to_run: "Add to the run",
     add_to_run_tip: "Download the links of the box that are not in the list yet, in this run, after the files already in it",
     no_new_links: "Paste links that are not in the list yet to add them to this run.",
+    no_file_dialog: "No file dialog can be shown here: drop the list file on this window, or paste its links into the box.",
+    import_title: "Import a list of links",
     continue_list: "Continue",
     continue_tip: "Download this list's unfinished files: partial files continue where they stopped; finished and failed files stay as they are",
     restored_note: "The list as you left it. Continue downloads the unfinished files.",

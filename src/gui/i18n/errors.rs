@@ -93,6 +93,7 @@ impl Lang {
         match (self, notice) {
             (_, Notice::ListDamaged(aside)) => self.list_damaged(aside),
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
+            (_, Notice::NoFileDialog) => t.no_file_dialog.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),

@@ -300,6 +300,10 @@ pub struct Texts {
     pub add_to_run_tip: &'static str,
     /// Why Add to the run is disabled.
     pub no_new_links: &'static str,
+    /// Import list… without any file dialog: drop the file or paste its links.
+    pub no_file_dialog: &'static str,
+    /// The title of Import list…'s dialog.
+    pub import_title: &'static str,
     /// The Continue button of a restored list.
     pub continue_list: &'static str,
     /// Its tooltip.

@@ -154,6 +154,8 @@ pub const ZH: Texts = Texts {
     add_to_run: "加入本次下载",
     add_to_run_tip: "把链接框中尚未在列表里的链接加入本次下载，排在已有文件之后",
     no_new_links: "粘贴尚未在列表中的链接，即可加入本次下载。",
+    no_file_dialog: "这里无法显示选择文件的对话框：请把列表文件拖到此窗口上，或把其中的链接粘贴到输入框里。",
+    import_title: "导入链接列表",
     continue_list: "继续下载",
     continue_tip: "下载此列表中未完成的文件：部分文件从停下处继续；已完成和失败的文件保持不变",
     restored_note: "这是你上次离开时的列表。“继续下载”会下载未完成的文件。",

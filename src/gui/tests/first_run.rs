@@ -1,5 +1,6 @@
 //! What a person meets first: the folder browser inside the window (for desktops without a
-//! folder dialog), the three steps on the empty Downloads tab, and About.
+//! folder dialog), Import list… without a file dialog, the three steps on the empty Downloads
+//! tab, and About.
 
 use std::path::Path;
 
@@ -236,4 +237,18 @@ fn about_holds_the_version_the_command_line_prints() {
             .query_by_label(&format!("Version {version}"))
             .is_none()
     );
+}
+
+#[test]
+fn import_list_without_any_file_dialog_says_to_drop_or_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    harness.state_mut().folders.system_dialogs = false;
+    harness.run_steps(2);
+    harness.get_by_label("Import list…").click();
+    step_until(&mut harness, "the notice", |h| {
+        h.state().notice == Some(crate::gui::Notice::NoFileDialog)
+    });
+    harness.run_steps(2);
+    harness.get_by_label_contains("No file dialog can be shown here: drop the list file");
 }
