@@ -377,6 +377,16 @@ pub enum Event {
         /// What went wrong.
         reason: DownloadError,
     },
+    /// In input order (map): the item ended, and waits until every item before it is
+    /// reported; its `ItemReported` follows then. Not an end of its own.
+    ItemHeld {
+        /// The item.
+        index: usize,
+        /// How it ended.
+        outcome: OutcomeKind,
+        /// When it ended, in milliseconds since the run began.
+        finished_ms: u64,
+    },
     /// The item ended and is reported, in the order the mode dictates.
     ItemReported(ItemRecord),
     /// Every item has been reported.

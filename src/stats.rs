@@ -214,12 +214,16 @@ pub struct Step {
 
 /// How many finished results were waiting to be reported over the run: a step at every moment
 /// the number changes, in time order, starting with none at 0. A result waits from the end of
-/// its download until it is reported.
-pub fn waiting_steps(records: &[ItemRecord]) -> Vec<Step> {
+/// its download until it is reported; `held` are the ends (in milliseconds) of results that
+/// wait still, during a run.
+pub fn waiting_steps(records: &[ItemRecord], held: &[u64]) -> Vec<Step> {
     let mut changes: BTreeMap<u64, i64> = BTreeMap::new();
     for record in records.iter().filter(|r| held_back_ms(r) > 0) {
         *changes.entry(record.finished_ms).or_default() += 1;
         *changes.entry(record.reported_ms).or_default() -= 1;
+    }
+    for &finished_ms in held {
+        *changes.entry(finished_ms).or_default() += 1;
     }
     let mut waiting = 0i64;
     let mut steps = vec![Step { ms: 0, waiting: 0 }];
@@ -810,20 +814,25 @@ mod tests {
 
     #[test]
     fn waiting_results_rise_and_fall() {
-        let steps = waiting_steps(&map_run());
+        let steps = waiting_steps(&map_run(), &[]);
         let expected = [(0, 0), (300, 1), (500, 2), (900, 0)];
         let got: Vec<(u64, usize)> = steps.iter().map(|s| (s.ms, s.waiting)).collect();
         assert_eq!(got, expected);
         // Submit mode reports at once: nothing ever waits.
         assert_eq!(
-            waiting_steps(&big_run(Mode::Submit, 50, 4)),
+            waiting_steps(&big_run(Mode::Submit, 50, 4), &[]),
             [Step { ms: 0, waiting: 0 }]
         );
+        // During a run, results that ended and are not reported yet wait until now.
+        let reported: Vec<ItemRecord> = map_run().into_iter().take(1).collect();
+        let live = waiting_steps(&reported, &[300, 500]);
+        let got: Vec<(u64, usize)> = live.iter().map(|s| (s.ms, s.waiting)).collect();
+        assert_eq!(got, [(0, 0), (300, 1), (500, 2)]);
     }
 
     #[test]
     fn the_step_line_is_exact_when_short() {
-        let line = step_line(&waiting_steps(&map_run()), 1000, 100);
+        let line = step_line(&waiting_steps(&map_run(), &[]), 1000, 100);
         let expected = [
             (0.0, 0.0),
             (0.3, 0.0),
@@ -840,7 +849,7 @@ mod tests {
     #[test]
     fn the_step_line_of_many_steps_is_bounded_and_keeps_the_peaks() {
         let records = big_run(Mode::Map, 5000, 8);
-        let steps = waiting_steps(&records);
+        let steps = waiting_steps(&records, &[]);
         assert!(steps.len() > 1000, "{}", steps.len());
         let end = records.iter().map(|r| r.reported_ms).max().unwrap_or(0);
         let line = step_line(&steps, end, 2000);
@@ -953,7 +962,7 @@ mod tests {
         let submit = big_run(Mode::Submit, 5000, 8);
         let started = std::time::Instant::now();
         let groups = held_back_groups(&map, 120);
-        let line = step_line(&waiting_steps(&map), 60_000, 2000);
+        let line = step_line(&waiting_steps(&map, &[]), 60_000, 2000);
         let moved = moves(&submit);
         let (groups_moved, bins) = (move_groups(&moved, 120), move_histogram(&moved));
         let lanes = lanes(&submit);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::util::server::{TestServer, body_for};
 use crate::util::{config, files_in, jobs, run};
-use downpour::{Event, EventSink, Mode, Outcome, start_run};
+use downpour::{Event, EventSink, Mode, Outcome, OutcomeKind, start_run};
 
 #[test]
 fn saves_exact_bytes_in_every_mode() {
@@ -69,6 +69,13 @@ fn submit_reports_in_completion_order() {
     assert_eq!(*order.last().unwrap(), 1, "the slowest, item 1, comes last");
     assert_ne!(order, [1, 2, 3, 4, 5]);
     assert_eq!(server.max_in_flight(), 5, "all five ran at once");
+    assert!(
+        !done
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::ItemHeld { .. })),
+        "submit holds nothing back"
+    );
     for r in &done.reported {
         assert!(r.reported_ms >= r.finished_ms);
         assert!(
@@ -100,6 +107,28 @@ fn map_reports_in_input_order_while_downloading_concurrently() {
     for pair in done.reported.windows(2) {
         assert!(pair[0].reported_ms <= pair[1].reported_ms);
     }
+    // Every item that ended before item 1 (all the others) is announced as held once, with
+    // how it ended, before its report; item 1 is reported at once.
+    let mut held = Vec::new();
+    for (at, event) in done.events.iter().enumerate() {
+        if let Event::ItemHeld {
+            index,
+            outcome,
+            finished_ms,
+        } = event
+        {
+            assert_eq!(*outcome, OutcomeKind::Done);
+            assert_eq!(*finished_ms, done.item(*index).finished_ms);
+            let reported = done
+                .events
+                .iter()
+                .position(|e| matches!(e, Event::ItemReported(r) if r.index == *index));
+            assert!(reported.is_some_and(|r| r > at), "held before reported");
+            held.push(*index);
+        }
+    }
+    held.sort_unstable();
+    assert_eq!(held, [2, 3, 4, 5]);
 }
 
 /// With N workers and FIFO dispatch, the k-th item to start is within N-1 of position k.

@@ -257,6 +257,7 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                 Event::ItemStarted { .. }
                 | Event::ItemResponded { .. }
                 | Event::ItemPaused { .. }
+                | Event::ItemHeld { .. }
                 | Event::ItemResumed { .. }
                 | Event::Connections { .. } => {}
             }

@@ -109,7 +109,8 @@ impl StoredList {
 impl StoredRow {
     fn of(row: &Row) -> Self {
         let state = match row.status {
-            RowStatus::Queued | RowStatus::Downloading => StoredState::Waiting,
+            // A held file has not been reported yet: the next run finds it there and skips it.
+            RowStatus::Queued | RowStatus::Downloading | RowStatus::Held(_) => StoredState::Waiting,
             RowStatus::Paused => StoredState::Paused,
             RowStatus::Ended(OutcomeKind::Done) => StoredState::Done,
             RowStatus::Ended(OutcomeKind::Skipped) => StoredState::Skipped,

@@ -18,6 +18,8 @@ pub enum RowStatus {
     Downloading,
     /// The person paused it; its partial file waits to be continued.
     Paused,
+    /// Ended, and waits to be reported until the files before it are (input order).
+    Held(OutcomeKind),
     /// Reported: done, failed or cancelled.
     Ended(OutcomeKind),
 }
@@ -127,7 +129,9 @@ impl Row {
     /// Fraction complete, when the size is known.
     pub fn fraction(&self) -> Option<f32> {
         match (self.status, self.total) {
-            (RowStatus::Ended(OutcomeKind::Done), _) => Some(1.0),
+            (RowStatus::Ended(OutcomeKind::Done) | RowStatus::Held(OutcomeKind::Done), _) => {
+                Some(1.0)
+            }
             (_, Some(0)) => None,
             (_, Some(total)) => Some((self.bytes as f64 / total as f64).min(1.0) as f32),
             (_, None) => None,
@@ -164,6 +168,9 @@ pub struct RunView {
     pub results: Vec<ResultLine>,
     /// Full records in reported order (for charts and export).
     pub records: Vec<ItemRecord>,
+    /// Items that ended and wait for the ones before them to be reported (input order), with
+    /// when they ended, in milliseconds since the run began.
+    pub held: std::collections::BTreeMap<usize, u64>,
     /// Items in this run (a retry run has fewer than `rows`).
     pub total: usize,
     /// Items reported so far.
@@ -204,6 +211,7 @@ impl RunView {
             position,
             results: Vec::new(),
             records: Vec::new(),
+            held: std::collections::BTreeMap::new(),
             total: jobs.len(),
             reported: 0,
             done: 0,
@@ -390,16 +398,13 @@ impl RunView {
                     });
                 }
             }
+            Event::ItemHeld {
+                index,
+                outcome,
+                finished_ms,
+            } => self.hold(index, outcome, finished_ms),
             Event::ItemReported(record) => self.report(record),
-            Event::ItemPaused { index, bytes } => {
-                if let Some(row) = self.row_mut(index) {
-                    row.status = RowStatus::Paused;
-                    // A file fetched in spans may report none kept; its progress says more
-                    // (the next answer's `resumed_from` sets the count right).
-                    row.bytes = row.bytes.max(bytes);
-                    row.connections = 0;
-                }
-            }
+            Event::ItemPaused { index, bytes } => self.pause(index, bytes),
             Event::ItemResumed { index } => {
                 if let Some(row) = self.row_mut(index) {
                     row.status = RowStatus::Queued;
@@ -455,8 +460,29 @@ impl RunView {
         }
     }
 
+    /// Item `index` ended with `outcome` at `finished_ms` and waits for earlier ones.
+    fn hold(&mut self, index: usize, outcome: OutcomeKind, finished_ms: u64) {
+        self.held.insert(index, finished_ms);
+        if let Some(row) = self.row_mut(index) {
+            row.status = RowStatus::Held(outcome);
+            row.connections = 0;
+        }
+    }
+
+    /// Item `index` was paused with `bytes` kept.
+    fn pause(&mut self, index: usize, bytes: u64) {
+        if let Some(row) = self.row_mut(index) {
+            row.status = RowStatus::Paused;
+            // A file fetched in spans may report none kept; its progress says more (the next
+            // answer's `resumed_from` sets the count right).
+            row.bytes = row.bytes.max(bytes);
+            row.connections = 0;
+        }
+    }
+
     fn report(&mut self, record: ItemRecord) {
         self.reported += 1;
+        self.held.remove(&record.index);
         let secs = record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0;
         let mut extra = 0;
         if let Some(row) = self.row_mut(record.index) {

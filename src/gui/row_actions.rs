@@ -47,7 +47,7 @@ impl RowAction {
             RowStatus::Ended(OutcomeKind::Failed | OutcomeKind::Cancelled) => {
                 actions.push(RowAction::Retry);
             }
-            RowStatus::Ended(OutcomeKind::Done | OutcomeKind::Skipped) => {}
+            RowStatus::Ended(OutcomeKind::Done | OutcomeKind::Skipped) | RowStatus::Held(_) => {}
         }
         if row.path.is_some() {
             actions.push(RowAction::OpenFolder);

@@ -313,7 +313,7 @@ fn text_cell_ui(ui: &mut egui::Ui, width: f32, text: String) {
 fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     let color = match row.status {
         _ if row.warning.is_some() => ORANGE,
-        RowStatus::Ended(kind) => outcome_text_color(kind, ui.visuals()),
+        RowStatus::Ended(kind) | RowStatus::Held(kind) => outcome_text_color(kind, ui.visuals()),
         _ => ui.visuals().text_color(),
     };
     let text = RichText::new(status_text(row, lang)).color(color);
@@ -388,13 +388,12 @@ pub(super) fn status_text(row: &Row, lang: Lang) -> String {
     let t = lang.t();
     let status = match row.status {
         RowStatus::Queued => t.status_queued,
-        RowStatus::Downloading
-            if row.total.is_some_and(|total| total == row.bytes) && row.bytes > 0 =>
-        {
-            t.status_waiting
-        }
         RowStatus::Downloading => t.status_downloading,
         RowStatus::Paused => t.status_paused,
+        RowStatus::Held(OutcomeKind::Done) => t.status_waiting,
+        RowStatus::Held(kind) => {
+            return lang.status_with_note(lang.outcome(kind), t.waiting_for_earlier);
+        }
         RowStatus::Ended(kind) => lang.outcome(kind),
     };
     match (&row.note, &row.warning) {

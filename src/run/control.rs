@@ -200,7 +200,14 @@ impl Control {
         let Some(seq) = self.queue.update(|board| board.queue.end(position)) else {
             return;
         };
-        self.reporting.push(seq, record, |mut record| {
+        let held = |record: &ItemRecord| {
+            self.sink.send(Event::ItemHeld {
+                index: record.index,
+                outcome: record.outcome.kind(),
+                finished_ms: record.finished_ms,
+            });
+        };
+        self.reporting.push(seq, record, held, |mut record| {
             record.reported_ms = self.now_ms();
             self.sink.send(Event::ItemReported(record));
         });

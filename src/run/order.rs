@@ -20,11 +20,20 @@ impl Reporting {
         }
     }
 
-    /// Takes the ended item whose place in the order of dispatch is `seq`, and passes every
-    /// item it releases to `report`. The lock is held while reporting so that reports leave
-    /// in the order the mode decides.
-    pub(crate) fn push(&self, seq: usize, record: ItemRecord, report: impl Fn(ItemRecord)) {
+    /// Takes the ended item whose place in the order of dispatch is `seq`: passes it to
+    /// `held` if it must wait for items before it, and every item it releases to `report`.
+    /// The lock is held meanwhile so that these leave in the order the mode decides.
+    pub(crate) fn push(
+        &self,
+        seq: usize,
+        record: ItemRecord,
+        held: impl FnOnce(&ItemRecord),
+        report: impl Fn(ItemRecord),
+    ) {
         let mut order = lock(&self.order);
+        if order.holds(seq) {
+            held(&record);
+        }
         for record in order.push(seq, record) {
             report(record);
         }
@@ -65,6 +74,14 @@ impl Reporter {
 
     fn is_complete(&self) -> bool {
         self.count >= self.total
+    }
+
+    /// Whether the item at `seq`, ending now, must wait for items before it.
+    fn holds(&self, seq: usize) -> bool {
+        match self.order {
+            ReportOrder::Completion => false,
+            ReportOrder::Input => seq != self.next,
+        }
     }
 
     /// Takes an ended item; returns the items that may now be reported, in order.
@@ -114,10 +131,14 @@ mod tests {
         let mut map = Reporter::new(5, ReportOrder::Input);
         let mut submitted = Vec::new();
         let mut mapped = Vec::new();
+        let mut held = Vec::new();
         for seq in [3, 2, 1, 4, 0] {
+            assert!(!submit.holds(seq), "completion order holds nothing");
+            held.push(map.holds(seq));
             submitted.extend(finish(&mut submit, seq));
             mapped.push(finish(&mut map, seq));
         }
+        assert_eq!(held, [true, true, true, true, false]);
         assert_eq!(submitted, [4, 3, 2, 5, 1]);
         assert_eq!(
             mapped,

@@ -42,7 +42,9 @@ struct HeldBackSeries {
 }
 
 impl HeldBackSeries {
-    fn new(records: &[ItemRecord], end_ms: u64, lang: Lang) -> Self {
+    /// The series of the reported `records` and of the `held` results (when each ended) that
+    /// still wait, up to `end_ms`.
+    fn new(records: &[ItemRecord], held: &[u64], end_ms: u64, lang: Lang) -> Self {
         let groups = stats::held_back_groups(records, MAX_GROUPS);
         let grouped = groups.iter().any(|g| g.last > g.first);
         let by_index: HashMap<usize, &ItemRecord> = records.iter().map(|r| (r.index, r)).collect();
@@ -78,7 +80,7 @@ impl HeldBackSeries {
                 );
             }
         }
-        let steps = stats::waiting_steps(records);
+        let steps = stats::waiting_steps(records, held);
         let waiting = stats::step_line(&steps, end_ms, MAX_CORNERS)
             .into_iter()
             .map(|(x, y)| PlotPoint::new(x, y))
@@ -109,7 +111,8 @@ impl Chart for HeldBack {
         let (view, lang) = (data.view, data.lang);
         let end_ms = view.elapsed_ms();
         let series = cached(&mut self.cache, data, || {
-            HeldBackSeries::new(&view.records, end_ms, lang)
+            let held: Vec<u64> = view.held.values().copied().collect();
+            HeldBackSeries::new(&view.records, &held, end_ms, lang)
         });
         side_by_side_ui(
             ui,

@@ -83,11 +83,12 @@ impl Default for Charts {
 
 /// Which run, how many of its items were reported and in which language a cached chart was
 /// built: a chart rebuilds its series only when this changes, not every frame.
-pub type CacheKey = (std::time::Instant, usize, Lang);
+pub type CacheKey = (std::time::Instant, usize, usize, Lang);
 
 /// The cache key of `data` now.
 pub fn cache_key(data: &ChartData<'_>) -> CacheKey {
-    (data.view.started, data.view.records.len(), data.lang)
+    let view = data.view;
+    (view.started, view.records.len(), view.held.len(), data.lang)
 }
 
 /// What `cache` holds for `data`, built anew by `build` only when its key changed.

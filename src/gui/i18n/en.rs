@@ -66,6 +66,7 @@ pub const EN: Texts = Texts {
     status_queued: "queued",
     status_downloading: "downloading",
     status_waiting: "done, waiting for earlier files",
+    waiting_for_earlier: "waiting for earlier files",
     status_done: "done",
     status_failed: "failed",
     status_cancelled: "cancelled",

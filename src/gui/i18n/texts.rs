@@ -128,6 +128,8 @@ pub struct Texts {
     pub status_downloading: &'static str,
     /// A complete row that map mode holds back until the rows before it are reported.
     pub status_waiting: &'static str,
+    /// After a held file's outcome (not done): it waits for the files before it.
+    pub waiting_for_earlier: &'static str,
     /// The word for a complete item (see `Lang::outcome`).
     pub status_done: &'static str,
     /// The word for a failed item.

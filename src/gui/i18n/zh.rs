@@ -67,6 +67,7 @@ pub const ZH: Texts = Texts {
     status_queued: "排队中",
     status_downloading: "下载中",
     status_waiting: "已完成，等待前面的文件",
+    waiting_for_earlier: "等待前面的文件",
     status_done: "完成",
     status_failed: "失败",
     status_cancelled: "已取消",

@@ -80,6 +80,43 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
 }
 
 #[test]
+fn in_order_a_finished_file_says_it_waits_for_the_earlier_ones() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(Settings {
+        mode: Mode::Map,
+        workers: 2,
+        ..settings_for(dir.path())
+    });
+    let links = [
+        server.url("slow.bin?size=2000&delay=1500"),
+        server.url("quick.bin?size=2000"),
+    ];
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Start").click();
+    harness.step();
+    wait_for_status(&mut harness, 2, RowStatus::Held(OutcomeKind::Done));
+    harness.run_steps(2);
+    harness.get_by_label("done, waiting for earlier files");
+    let view = harness.state().view.as_ref().unwrap();
+    assert!(view.results.is_empty());
+    assert_eq!(
+        view.held.keys().copied().collect::<Vec<_>>(),
+        [2],
+        "the held-back chart counts it while it waits"
+    );
+    run_to_end(&mut harness);
+    assert_eq!(
+        status_of(&harness, 2),
+        Some(RowStatus::Ended(OutcomeKind::Done))
+    );
+    let view = harness.state().view.as_ref().unwrap();
+    let order: Vec<usize> = view.results.iter().map(|r| r.index).collect();
+    assert_eq!(order, [1, 2]);
+    assert!(view.held.is_empty());
+}
+
+#[test]
 fn checksums_are_shown_and_can_be_switched_off() {
     let server = TestServer::start();
     let link = server.url("sum.bin?size=50000");
