@@ -301,20 +301,21 @@ impl Split {
     /// `min_piece` bytes: a piece only when the file ends sooner for it (see
     /// [`Spans::claim`]).
     pub fn offer(&self, cap: usize, min_piece: u64) -> Offer {
-        let lead = self.lead(Instant::now());
-        match self.with(|s| s.claim(cap, min_piece, lead.ok())) {
-            Some(claim) => Offer::Take(claim),
-            None => match lead {
-                Err(at) => Offer::Later(at),
-                Ok(_) => Offer::Nothing,
-            },
-        }
+        let now = Instant::now();
+        self.with(|spans| {
+            let lead = self.lead(now, spans.connections());
+            match (spans.claim(cap, min_piece, lead.ok()), lead) {
+                (Some(claim), _) => Offer::Take(claim),
+                (None, Err(at)) => Offer::Later(at),
+                (None, Ok(_)) => Offer::Nothing,
+            }
+        })
     }
 
-    /// The bytes one connection writes while a new one waits for its first byte, from the
-    /// speed since the split began and the server's latency; `Err(when)` until both are
+    /// The bytes one of `connections` writes while a new one waits for its first byte, from
+    /// the speed since the split began and the server's latency; `Err(when)` until both are
     /// known.
-    fn lead(&self, now: Instant) -> Result<u64, Instant> {
+    fn lead(&self, now: Instant, connections: usize) -> Result<u64, Instant> {
         let latency = Duration::from_micros(self.latency_us.load(Ordering::Relaxed));
         let (since, written_then) = self.opened;
         if latency.is_zero() {
@@ -328,8 +329,8 @@ impl Split {
             .written
             .load(Ordering::Relaxed)
             .saturating_sub(written_then);
-        let connections = self.with(|s| s.connections()).max(1) as f64;
-        let per_connection = bytes as f64 / now.duration_since(since).as_secs_f64() / connections;
+        let per_connection =
+            bytes as f64 / now.duration_since(since).as_secs_f64() / connections.max(1) as f64;
         Ok((per_connection * latency.as_secs_f64()) as u64)
     }
 

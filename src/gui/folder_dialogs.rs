@@ -129,21 +129,23 @@ pub fn classify<T>(chosen: Option<T>, took: Duration) -> Answer<T> {
 /// programs, then shows the dialogs in order. `start` is the folder they open in, if any;
 /// `title` their title.
 pub fn pick_folder(start: Option<PathBuf>, title: &str) -> Outcome {
-    let ways = plan(
-        probe_portal(None),
-        installed(std::env::var_os("PATH").as_deref()),
-    );
-    run_plan(&ways, |picker| ask_folder(picker, start.as_deref(), title))
+    run_plan(&ways_here(), |picker| {
+        ask_folder(picker, start.as_deref(), title)
+    })
 }
 
 /// [`pick_folder`] for list files: one or more, offered under `filter` (the name of
 /// [`LIST_EXTENSIONS`]); [`Outcome::InWindow`] when no dialog can be shown.
 pub fn pick_lists(title: &str, filter: &str) -> Outcome<Vec<PathBuf>> {
-    let ways = plan(
+    run_plan(&ways_here(), |picker| ask_lists(picker, title, filter))
+}
+
+/// The [`plan`] of this session: the portal probed, the dialog programs looked up on `PATH`.
+fn ways_here() -> Vec<Picker> {
+    plan(
         probe_portal(None),
         installed(std::env::var_os("PATH").as_deref()),
-    );
-    run_plan(&ways, |picker| ask_lists(picker, title, filter))
+    )
 }
 
 /// Shows one folder dialog and waits for it.

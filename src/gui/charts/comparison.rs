@@ -3,9 +3,9 @@
 //! longer), so the speedup of the threaded modes over the sequential one can be read off.
 
 use downpour::{Mode, stats};
-use egui_plot::{Bar, BarChart, Legend, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Legend, MarkerShape, PlotPoints, Points};
 
-use super::{Chart, ChartData, nice_grid, tick_label};
+use super::{sized_plot, Chart, ChartData, nice_grid, tick_label};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, ORANGE};
 
@@ -62,9 +62,7 @@ impl Chart for RunComparison {
             .iter()
             .map(|run| lang.run_tick(run.mode, run.workers))
             .collect();
-        Plot::new(("comparison", data.reset))
-            .width(size.x)
-            .height(size.y)
+        sized_plot("comparison", data, size)
             .legend(Legend::default())
             .x_axis_label(t.comparison_x)
             .x_axis_formatter(move |mark, _| {

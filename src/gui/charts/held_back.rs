@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, stats};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, Plot, PlotPoint, PlotPoints};
+use egui_plot::{Bar, BarChart, Corner, Legend, Line, PlotPoint, PlotPoints};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, tick_label};
+use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, tick_label};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::ORANGE;
 
@@ -139,9 +139,7 @@ fn held_back_ui(
     };
     // Room above the highest bar for the legend.
     let top = series.longest.iter().map(|b| b.value).fold(0.0, f64::max);
-    Plot::new(("held_back", data.reset))
-        .width(size.x)
-        .height(size.y)
+    sized_plot("held_back", data, size)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.order_x)
         .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
@@ -174,9 +172,7 @@ fn waiting_ui(
 ) -> egui::Response {
     let t = data.lang.t();
     let top = series.waiting.iter().map(|p| p.y).fold(0.0, f64::max);
-    Plot::new(("waiting", data.reset))
-        .width(size.x)
-        .height(size.y)
+    sized_plot("waiting", data, size)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.timeline_x)
         .x_grid_spacer(|input| nice_x_grid(input, 6.0, 0.001))

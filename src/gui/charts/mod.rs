@@ -4,7 +4,7 @@
 //! helpers that every chart shares live here too.
 
 use egui::RichText;
-use egui_plot::{GridInput, GridMark};
+use egui_plot::{GridInput, GridMark, Plot};
 
 use super::DownpourApp;
 use super::i18n::{Lang, Texts};
@@ -182,6 +182,11 @@ pub fn side_by_side_ui(
         left.union(right)
     })
     .inner
+}
+
+/// The plot of a chart, `size` large, named `name` and forgetting its zoom on Reset zoom.
+pub fn sized_plot<'a>(name: &'static str, data: &ChartData<'_>, size: egui::Vec2) -> Plot<'a> {
+    Plot::new((name, data.reset)).width(size.x).height(size.y)
 }
 
 /// Grid marks at "nice" steps (1, 2 or 5 × 10ⁿ, never below `min_step`) chosen so that about

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, stats};
-use egui_plot::{AxisHints, Bar, BarChart, Corner, GridMark, Legend, Plot};
+use egui_plot::{AxisHints, Bar, BarChart, Corner, GridMark, Legend};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui};
+use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -112,9 +112,7 @@ fn by_position_ui(
 ) -> egui::Response {
     let t = data.lang.t();
     let reach = |side: &[Bar]| side.iter().map(|b| b.value.abs()).fold(1.0, f64::max);
-    Plot::new(("moved", data.reset))
-        .width(size.x)
-        .height(size.y)
+    sized_plot("moved", data, size)
         .legend(Legend::default().position(Corner::LeftTop))
         .x_axis_label(t.order_x)
         .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
@@ -146,9 +144,7 @@ fn histogram_ui(
     let top = bars.bins.iter().flatten().map(|b| b.value).fold(1.0, f64::max);
     let bins = || bars.bins.iter().flatten().map(|b| b.argument);
     let (lowest, highest) = (bins().fold(-2.0, f64::min), bins().fold(2.0, f64::max));
-    Plot::new(("moved_bins", data.reset))
-        .width(size.x)
-        .height(size.y)
+    sized_plot("moved_bins", data, size)
         // Each bin labelled with the farthest move it holds, however narrow the bins.
         .custom_x_axes(vec![
             AxisHints::new_x()

@@ -3,9 +3,9 @@
 //! download really finished beside it.
 
 use downpour::{Mode, stats};
-use egui_plot::{Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Legend, Line, MarkerShape, PlotPoint, PlotPoints, Points};
 
-use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid};
+use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -61,9 +61,7 @@ impl Chart for CompletionOrder {
             Mode::Map => true,
             Mode::Sequential | Mode::Submit => false,
         };
-        Plot::new(("order", data.reset))
-            .width(size.x)
-            .height(size.y)
+        sized_plot("order", data, size)
             .legend(Legend::default().position(egui_plot::Corner::LeftTop))
             .x_axis_label(t.order_x)
             .x_grid_spacer(|input| nice_x_grid(input, 10.0, 1.0))

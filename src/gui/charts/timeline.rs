@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, OutcomeKind, stats};
-use egui_plot::{Bar, BarChart, Legend, Plot, VLine};
+use egui_plot::{Bar, BarChart, Legend, VLine};
 
-use super::{CacheKey, Chart, ChartData, cache_key, nice_grid, nice_x_grid, tick_label};
+use super::{sized_plot, CacheKey, Chart, ChartData, cache_key, nice_grid, nice_x_grid, tick_label};
 use crate::gui::i18n::{BarItem, Lang, PieceItem, Texts};
 use crate::gui::model::{RowStatus, RunView};
 use crate::gui::style::{GREY, SKY, item_color, outcome_color};
@@ -77,9 +77,7 @@ impl Chart for Timeline {
         let room = legend_room(ui, labels.map(|(label, _)| label), total, size.x);
         // The legend's swatch for the pieces is the colour of the first split file's.
         let piece_color = pieces.first().map_or(item_color(0), |bar| bar.fill);
-        Plot::new(("timeline", data.reset))
-            .width(size.x)
-            .height(size.y)
+        sized_plot("timeline", data, size)
             .legend(Legend::default())
             .x_axis_label(t.timeline_x)
             .x_grid_spacer(|input| nice_x_grid(input, 8.0, 0.001))
