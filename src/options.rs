@@ -128,6 +128,8 @@ pub struct RunConfig {
     pub split: usize,
     /// The smallest piece a file is split into.
     pub min_piece: u64,
+    /// How the sites are reached: proxy, User-Agent, Referer, headers, cookies, logins.
+    pub access: crate::net::access::Access,
 }
 
 impl RunConfig {
@@ -149,6 +151,7 @@ impl RunConfig {
             rate_limit: None,
             split: SPLIT.default,
             min_piece: crate::split::MIN_PIECE,
+            access: crate::net::access::Access::default(),
         }
     }
 

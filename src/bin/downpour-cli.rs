@@ -35,6 +35,8 @@ struct Cli {
     input: Vec<String>,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    access: downpour::net::args::AccessArgs,
     /// Write the run report as JSON
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
@@ -62,6 +64,48 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Asks for the password of `user` on the terminal; `None` without one.
+fn ask_password(user: &str) -> Option<downpour::redact::Secret> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprint!("Password for {user}: ");
+    let mut line = String::new();
+    without_echo(|| std::io::stdin().read_line(&mut line)).ok()?;
+    eprintln!();
+    Some(downpour::redact::Secret::new(
+        line.trim_end_matches(['\r', '\n']),
+    ))
+}
+
+/// Runs `read` with the terminal not showing what is typed.
+#[cfg(target_os = "linux")]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdin().as_raw_fd();
+    let mut saved = std::mem::MaybeUninit::<libc::termios>::uninit();
+    // SAFETY: tcgetattr fills the termios it is given when it returns 0.
+    if unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) } != 0 {
+        return read();
+    }
+    // SAFETY: initialised by the successful tcgetattr above.
+    let saved = unsafe { saved.assume_init() };
+    let mut quiet = saved;
+    quiet.c_lflag &= !libc::ECHO;
+    // SAFETY: both termios values are initialised; fd is standard input.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    let result = read();
+    // SAFETY: as above, restoring what was there.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    result
+}
+
+/// Runs `read` (the terminal may show what is typed).
+#[cfg(not(target_os = "linux"))]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    read()
 }
 
 /// The links of every `--input` and of the arguments, as one text. A list that cannot be used
@@ -94,8 +138,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         // Reads the trusted certificates while the folder is checked and the run starts.
         downpour::net::prepare_tls();
     }
+    let access = cli
+        .access
+        .access(ask_password)
+        .map_err(|err| err.to_string())?;
     let out = save_folder(cli)?;
-    let config = cli.run.config(out);
+    let mut config = cli.run.config(out);
+    config.access = access;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();

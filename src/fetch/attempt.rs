@@ -82,17 +82,15 @@ impl Item<'_> {
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
         let client = ctx.client.ok_or(DownloadError::Stopped)?;
-        let mut request = client.get(self.job.url.clone());
+        let mut range = Vec::new();
         if resume_from > 0
             && let Some(validator) = &self.state.remote.validator
         {
-            request = request
-                .header(RANGE, format!("bytes={resume_from}-"))
-                .header(IF_RANGE, validator.as_str());
+            range.push((RANGE, format!("bytes={resume_from}-")));
+            range.push((IF_RANGE, validator.clone()));
         }
-        ctx.or_cancel(request.send())
-            .await?
-            .map_err(|err| classify::request_error(&err, &self.job.url, ctx.config).into())
+        let sent = crate::net::send::get(client, ctx.config, &self.job.url, &range);
+        Ok(ctx.or_cancel(sent).await??)
     }
 
     /// Refuses error answers and ranges not asked for; true when the answer continues the
@@ -111,6 +109,14 @@ impl Item<'_> {
             // address (`file:`, `mailto:`…), which the HTTP layer cannot even take as a URL.
             return Err(DownloadError::BadRedirect {
                 target: redirect_target(response.url(), location.as_bytes()),
+            }
+            .into());
+        }
+        if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            let config = &self.ctx.config;
+            let proxy = config.access.proxy.shown_for(&self.job.url);
+            return Err(DownloadError::ProxyLogin {
+                proxy: proxy.unwrap_or_else(|| crate::redact::host(response.url())),
             }
             .into());
         }

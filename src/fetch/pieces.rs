@@ -275,17 +275,16 @@ async fn fetch_span(
     pos: &mut u64,
 ) -> Result<(), SpanStop> {
     let client = ctx.client.ok_or(DownloadError::Stopped)?;
-    let request = client
-        .get(file.url.clone())
-        .header(RANGE, format!("bytes={}-{}", claim.start, claim.end - 1))
-        .header(IF_RANGE, file.validator.as_str());
+    let range = [
+        (RANGE, format!("bytes={}-{}", claim.start, claim.end - 1)),
+        (IF_RANGE, file.validator.clone()),
+    ];
     let sent = Instant::now();
     let mut response = ctx
         .cancel
-        .run_until_cancelled(request.send())
+        .run_until_cancelled(crate::net::send::get(client, ctx.config, &file.url, &range))
         .await
-        .ok_or(SpanStop::Cancelled)?
-        .map_err(|err| classify::request_error(&err, &file.url, ctx.config))?;
+        .ok_or(SpanStop::Cancelled)??;
     file.split.note_latency(sent.elapsed());
     check_span_answer(file, &response, claim.start)?;
     stream_span(ctx, file, claim, &mut response, hasher, pos).await

@@ -69,6 +69,8 @@ struct Work {
     unnamed_files: bool,
     sink: EventSink,
     t0: Instant,
+    /// The run's cookies: the person's file and what the servers set, for every event loop.
+    cookies: Arc<reqwest::cookie::Jar>,
 }
 
 impl Work {
@@ -193,6 +195,7 @@ fn coordinate(
         finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
         unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
         control,
+        cookies: crate::net::cookies::jar(config.access.cookies.as_ref()),
         config,
         sink,
         t0,
@@ -240,7 +243,7 @@ fn drive(work: &Arc<Work>, thread: usize) {
         .control
         .queue
         .read(|board| board.queue.slots_of(thread));
-    let (runtime, client) = match crate::net::event_loop(&work.config, slots.len()) {
+    let (runtime, client) = match crate::net::event_loop(&work.config, &work.cookies, slots.len()) {
         Ok(machinery) => machinery,
         Err(err) => {
             // This thread cannot download at all: what it takes fails with the reason.

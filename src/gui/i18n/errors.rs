@@ -124,6 +124,18 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Connect { host, reason } => {
             format!("无法连接到 {host}：{}", zh_phrase(reason))
         }
+        DownloadError::ProxyUnreachable { proxy, reason } => {
+            format!("无法连接到代理 {proxy}：{}", zh_phrase(reason))
+        }
+        DownloadError::ProxyLogin { proxy } => {
+            format!("代理 {proxy} 要求用户名和密码，或拒绝了所给的用户名和密码")
+        }
+        DownloadError::ProxyNoRoute { proxy, host } => {
+            format!("代理 {proxy} 无法或不愿连接到 {host}")
+        }
+        DownloadError::NotAProxy { proxy } => {
+            format!("{proxy} 的应答不像代理——请检查代理的地址和类型")
+        }
         DownloadError::Tls { host, problem } => format!(
             "无法验证与 {host} 的安全连接（{}），没有下载任何内容",
             zh_tls_problem(*problem)
@@ -289,6 +301,20 @@ mod tests {
             DownloadError::Connect {
                 host: "127.0.0.1".into(),
                 reason: "connection refused".into(),
+            },
+            DownloadError::ProxyUnreachable {
+                proxy: "socks5h://127.0.0.1:1080".into(),
+                reason: "connection refused".into(),
+            },
+            DownloadError::ProxyLogin {
+                proxy: "http://127.0.0.1:3128".into(),
+            },
+            DownloadError::ProxyNoRoute {
+                proxy: "http://127.0.0.1:3128".into(),
+                host: "files.example".into(),
+            },
+            DownloadError::NotAProxy {
+                proxy: "http://127.0.0.1:80".into(),
             },
             DownloadError::Tls {
                 host: "self-signed.example".into(),
