@@ -523,3 +523,46 @@ fn no_secret_reaches_a_file_or_a_printed_line() {
         }
     }
 }
+
+#[test]
+fn a_proxy_that_cannot_reach_the_site_is_named_and_a_dead_http_proxy_too() {
+    let (Some(socks), Some(http)) = (Proxy::socks(None), Proxy::http(None)) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let closed = crate::util::proxies::free_port();
+    let cases = [
+        (format!("socks5h://127.0.0.1:{}", socks.port()), "http"),
+        (format!("http://127.0.0.1:{}", http.port()), "https"),
+    ];
+    for (proxy, scheme) in cases {
+        let (code, stdout, _) = output(
+            cli()
+                .args(["--proxy", &proxy, "-r", "0", "-o"])
+                .arg(dir.path())
+                .arg(format!("{scheme}://127.0.0.1:{closed}/a.bin")),
+        );
+        assert_eq!(code, Some(1), "{stdout}");
+        assert!(
+            stdout.starts_with(&format!(
+                "#1 failed  the proxy {proxy} could not or would not connect to 127.0.0.1"
+            )),
+            "{stdout}"
+        );
+    }
+    let dead = crate::util::proxies::free_port();
+    let (code, stdout, _) = output(
+        cli()
+            .args(["--proxy", &format!("127.0.0.1:{dead}"), "-r", "0", "-o"])
+            .arg(dir.path())
+            .arg("http://127.0.0.1:1/a.bin"),
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "#1 failed  could not connect to the proxy http://127.0.0.1:{dead}: connection \
+             refused"
+        )),
+        "{stdout}"
+    );
+}
