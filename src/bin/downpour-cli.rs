@@ -43,6 +43,25 @@ struct Cli {
     completions: Option<clap_complete::Shell>,
 }
 
+/// How the program ends: its exit status, as the help's last lines describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// Every file was downloaded (or was already there).
+    AllDone = 0,
+    /// Some files failed or were cancelled.
+    SomeFailed = 1,
+    /// Bad usage, no valid link, or a list, folder or report file that cannot be used.
+    Usage = 2,
+    /// Ctrl+C, SIGTERM or SIGHUP ended the run.
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
 fn main() -> ExitCode {
     downpour::tune_allocator();
     let cli = Cli::parse();
@@ -53,13 +72,18 @@ fn main() -> ExitCode {
             "downpour-cli",
             &mut std::io::stdout(),
         );
-        return ExitCode::SUCCESS;
+        return Exit::AllDone.into();
+    }
+    if let Some(dir) = downpour::options::default_state_dir()
+        && downpour::resume::create_private_dir(&dir).is_ok()
+    {
+        downpour::diag::log_to(&dir);
     }
     match run(&cli) {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(message) => {
             eprintln!("downpour-cli: {message}");
-            ExitCode::from(2)
+            Exit::Usage.into()
         }
     }
 }
@@ -84,7 +108,7 @@ fn read_links(cli: &Cli) -> Result<String, String> {
     Ok(text)
 }
 
-fn run(cli: &Cli) -> Result<ExitCode, String> {
+fn run(cli: &Cli) -> Result<Exit, String> {
     let list = links(cli)?;
     if list
         .entries
@@ -95,7 +119,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         downpour::net::prepare_tls();
     }
     let out = save_folder(cli)?;
-    let config = cli.run.config(out);
+    let config = cli.run.settings.config(out);
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();
@@ -116,11 +140,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         .iter()
         .all(|r| r.outcome.kind().is_success());
     Ok(if interrupted.load(Ordering::SeqCst) {
-        ExitCode::from(130)
+        Exit::Interrupted
     } else if all_done {
-        ExitCode::SUCCESS
+        Exit::AllDone
     } else {
-        ExitCode::from(1)
+        Exit::SomeFailed
     })
 }
 
@@ -171,7 +195,7 @@ fn save_folder(cli: &Cli) -> Result<PathBuf, String> {
 /// replaced, never written through.
 fn write_report(path: &Path, cli: &Cli, finished: &Finished) -> Result<(), String> {
     let report = Report::new(
-        cli.run.mode,
+        cli.run.settings.mode,
         finished.workers,
         finished.elapsed_ms,
         &finished.records,

@@ -11,6 +11,9 @@ use crate::options::RunConfig;
 
 pub use tls::prepare_tls;
 
+/// The User-Agent every request carries, naming Downpour and its version.
+pub const USER_AGENT: &str = concat!("Downpour/", env!("CARGO_PKG_VERSION"));
+
 /// The most redirects followed for one item.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -68,7 +71,7 @@ fn build_client(config: &RunConfig, slots: usize) -> Result<Client, DownloadErro
         }
     });
     Client::builder()
-        .user_agent(crate::USER_AGENT)
+        .user_agent(USER_AGENT)
         .connect_timeout(config.connect_timeout)
         // Bounds every wait for the network: for the answer and for each piece of the body.
         .read_timeout(config.stall_timeout)

@@ -24,7 +24,7 @@ pub use control::RunHandle;
 pub use queue::Move;
 
 use control::{Control, Desk, Helping, Message};
-use queue::Work as SlotWork;
+use queue::Assignment;
 
 /// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
 /// `sink`; every job is reported exactly once (jobs added meanwhile too), then `RunFinished`
@@ -54,7 +54,7 @@ pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandl
 }
 
 /// What a run's threads share: the control of the list, and the save folder's books.
-struct Work {
+struct RunShared {
     control: Arc<Control>,
     config: RunConfig,
     names: NameBook,
@@ -71,7 +71,7 @@ struct Work {
     t0: Instant,
 }
 
-impl Work {
+impl RunShared {
     fn now_ms(&self) -> u64 {
         self.t0.elapsed().as_millis() as u64
     }
@@ -186,7 +186,7 @@ fn coordinate(
         workers: config.effective_workers(),
     });
     let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
-    let work = Arc::new(Work {
+    let work = Arc::new(RunShared {
         names: NameBook::listed(config.out_dir.clone()),
         leftovers: resume.leftovers(),
         resume,
@@ -235,7 +235,7 @@ fn coordinate(
 
 /// Runs the downloads of one pool thread's worker slots together on the thread's event loop
 /// until every item of the list has ended.
-fn drive(work: &Arc<Work>, thread: usize) {
+fn drive(work: &Arc<RunShared>, thread: usize) {
     let slots = work
         .control
         .queue
@@ -260,12 +260,12 @@ fn drive(work: &Arc<Work>, thread: usize) {
                 let help = |board: &mut _| work.control.find_help(board);
                 while let Some(next) = work.control.queue.take(thread, help).await {
                     match next {
-                        SlotWork::Item(position) => {
+                        Assignment::Item(position) => {
                             current.set(Some(position));
                             work.run_turn(position, worker, &client).await;
                             current.set(None);
                         }
-                        SlotWork::Help(position, helping) => {
+                        Assignment::Help(position, helping) => {
                             work.run_help(position, helping, worker, &client).await;
                         }
                     }
