@@ -5,6 +5,10 @@
 //! `embed-resource` is a build-dependency only for Windows hosts (Cargo.toml), so a Linux or
 //! macOS build compiles and downloads nothing for it. A Linux → Windows cross build has no
 //! `embed-resource` either and gets an .exe without resources; release builds run on Windows.
+#![allow(
+    clippy::expect_used,
+    reason = "a build script stops the build with its message when cargo's variables are missing"
+)]
 
 use std::{env, fs, path::Path};
 

@@ -18,9 +18,17 @@
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
 //! - `DOWNPOUR_BENCH_TMP=DIR`  where the per-run output folders go (default target/bench-tmp)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    reason = "a benchmark harness: a failed step ends it with its message"
+)]
 
-// The benchmark uses only part of the integration tests' server module.
-#[allow(dead_code)]
+#[allow(
+    dead_code,
+    reason = "the benchmark uses only part of the integration tests' server module"
+)]
 #[path = "../tests/util/server.rs"]
 mod server;
 

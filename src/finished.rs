@@ -18,7 +18,7 @@ const LOGS: &str = "finished";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinishedFile {
     /// The URL as listed, without its password.
-    pub url: String,
+    pub url: crate::redact::KeptUrl,
     /// The file's name in the folder.
     pub name: String,
     /// Its size.
@@ -37,7 +37,7 @@ pub struct FinishedLog {
     /// `<data>/finished/<folder>.jsonl`; `None` keeps no log.
     path: Option<PathBuf>,
     folder: PathBuf,
-    by_url: HashMap<String, Vec<FinishedFile>>,
+    by_url: HashMap<crate::redact::KeptUrl, Vec<FinishedFile>>,
 }
 
 impl FinishedLog {
@@ -48,7 +48,7 @@ impl FinishedLog {
             let key = crate::hash::sha256_hex(folder.as_os_str().to_string_lossy().as_bytes());
             dir.join(LOGS).join(format!("{}.jsonl", &key[..32]))
         });
-        let mut by_url: HashMap<String, Vec<FinishedFile>> = HashMap::new();
+        let mut by_url: HashMap<crate::redact::KeptUrl, Vec<FinishedFile>> = HashMap::new();
         let text = path
             .as_ref()
             .and_then(|p| std::fs::read(p).ok())
@@ -86,7 +86,10 @@ impl FinishedLog {
         };
         line.push(b'\n');
         if let Some(dir) = path.parent() {
-            let _ = crate::resume::create_private_dir(dir);
+            crate::diag::check(
+                "creating the data folder",
+                crate::resume::create_private_dir(dir),
+            );
         }
         let mut options = std::fs::OpenOptions::new();
         options.append(true).create(true);
@@ -96,9 +99,10 @@ impl FinishedLog {
             options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
         }
         // One write of one line: lines of two runs never interleave.
-        if let Ok(mut file) = options.open(path) {
-            let _ = file.write_all(&line);
-        }
+        let written = options
+            .open(path)
+            .and_then(|mut file| file.write_all(&line));
+        crate::diag::check("writing the log of finished files", written);
     }
 }
 
@@ -121,7 +125,7 @@ mod tests {
         let meta = std::fs::metadata(&path).unwrap();
         let log = FinishedLog::open(Some(data.path()), dir.path());
         log.add(&FinishedFile {
-            url: "http://h/a.bin".into(),
+            url: crate::redact::KeptUrl::of(&url::Url::parse("http://h/a.bin").unwrap()),
             name: "a.bin".into(),
             size: 5,
             validator: None,

@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod diag;
 pub mod error;
 mod fetch;
 pub mod finished;
@@ -50,6 +51,3 @@ pub fn tune_allocator() {
         }
     }
 }
-
-/// The User-Agent every request carries, naming Downpour and its version.
-pub const USER_AGENT: &str = concat!("Downpour/", env!("CARGO_PKG_VERSION"));

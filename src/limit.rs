@@ -67,6 +67,63 @@ impl RateLimit {
     }
 }
 
+/// A speed limit as a setting: bytes per second, or none. Saved and shown as a person
+/// writes it (`500K`, `2M`; empty for none), read by [`parse_rate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SpeedLimit(Option<u64>);
+
+impl SpeedLimit {
+    /// No limit.
+    pub const NONE: SpeedLimit = SpeedLimit(None);
+
+    /// A limit of `bytes_per_sec` (`None` or 0: none).
+    pub fn new(bytes_per_sec: Option<u64>) -> Self {
+        Self(bytes_per_sec.filter(|&rate| rate > 0))
+    }
+
+    /// The limit in bytes per second, if there is one.
+    pub fn bytes_per_sec(self) -> Option<u64> {
+        self.0
+    }
+}
+
+impl std::str::FromStr for SpeedLimit {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        parse_rate(text).map(Self::new)
+    }
+}
+
+impl TryFrom<String> for SpeedLimit {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl From<SpeedLimit> for String {
+    fn from(limit: SpeedLimit) -> String {
+        limit.to_string()
+    }
+}
+
+impl std::fmt::Display for SpeedLimit {
+    /// The shortest exact form: `2M`, `500K`, `1000`; nothing for no limit.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const UNITS: [(u64, &str); 3] = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")];
+        let Some(rate) = self.0 else {
+            return Ok(());
+        };
+        match UNITS.iter().find(|(size, _)| rate % size == 0) {
+            Some((size, unit)) => write!(f, "{}{unit}", rate / size),
+            None => write!(f, "{rate}"),
+        }
+    }
+}
+
 /// Reads a rate as a person writes it: bytes per second, with an optional `K`, `M` or `G`
 /// (binary: `500K` is 500 KiB/s), decimals allowed, `B` or `/s` after it ignored. `0` or
 /// empty means no limit.
@@ -118,6 +175,17 @@ mod tests {
         assert!(parse_rate("fast").is_err());
         assert!(parse_rate("-1M").is_err());
         assert!(parse_rate("3X").is_err());
+    }
+
+    #[test]
+    fn a_speed_limit_reads_back_as_it_is_shown() {
+        for text in ["", "500K", "2M", "3G", "1000", "1536K"] {
+            let limit: SpeedLimit = text.parse().unwrap();
+            assert_eq!(limit.to_string(), text);
+        }
+        assert_eq!("1.5M".parse::<SpeedLimit>().unwrap().to_string(), "1536K");
+        assert_eq!("0".parse(), Ok(SpeedLimit::NONE));
+        assert!("fast".parse::<SpeedLimit>().is_err());
     }
 
     #[test]

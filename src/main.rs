@@ -7,6 +7,17 @@ mod gui;
 use gui::DownpourApp;
 use gui::args::Launch;
 
+/// Why Downpour's data folder (resume records, the finished log, the saved list) cannot be
+/// written, if it cannot: the window says so once.
+fn data_folder_problem(dir: &std::path::Path) -> Option<gui::Notice> {
+    let usable = downpour::resume::create_private_dir(dir)
+        .and_then(|()| downpour::safe_fs::probe_writable(dir));
+    usable.err().map(|err| gui::Notice::DataFolderUnwritable {
+        folder: dir.to_owned(),
+        problem: (&err).into(),
+    })
+}
+
 fn main() -> eframe::Result {
     downpour::tune_allocator();
     let launch = Launch::from_args(std::env::args()).unwrap_or_else(|err| err.exit());
@@ -30,6 +41,11 @@ fn main() -> eframe::Result {
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
     // The downloads list of last time, read (and set aside if damaged) before the window opens.
     let data_dir = downpour::options::default_state_dir();
+    let data_problem = data_dir.as_deref().and_then(data_folder_problem);
+    if let Some(dir) = data_dir.as_deref().filter(|_| data_problem.is_none()) {
+        // Problems nobody waits for (a resume record not written…) go to its log.
+        downpour::diag::log_to(dir);
+    }
     let saved_list = data_dir
         .as_deref()
         .map(gui::list_store::load)
@@ -61,6 +77,9 @@ fn main() -> eframe::Result {
                 app.reparse();
             }
             launch.apply(&mut app.settings);
+            if let Some(notice) = data_problem {
+                app.notice = Some(notice);
+            }
             // A refused list is shown, and --start waits for the person to see it.
             let refused = list_problem.is_some();
             app.notice = list_problem.map(gui::Notice::List);
@@ -72,4 +91,27 @@ fn main() -> eframe::Result {
             Ok(Box::new(app))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_folder_that_cannot_be_made_is_said_once_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"mine").unwrap();
+        let notice = data_folder_problem(&file.join("downpour")).expect("a notice");
+        let english = gui::i18n::Lang::En.notice(&notice);
+        assert!(
+            english.starts_with("Downpour cannot write its data folder")
+                && english.contains("will start over after a restart"),
+            "{english}"
+        );
+        let chinese = gui::i18n::Lang::Zh.notice(&notice);
+        assert!(chinese.contains("无法写入它的数据文件夹"), "{chinese}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"mine");
+        assert!(data_folder_problem(&dir.path().join("state")).is_none());
+    }
 }

@@ -83,6 +83,14 @@ impl Mode {
             Mode::Submit | Mode::Map => true,
         }
     }
+
+    /// Whether this is the mode the others are compared with (the speedup's baseline).
+    pub fn is_baseline(self) -> bool {
+        match self {
+            Mode::Sequential => true,
+            Mode::Submit | Mode::Map => false,
+        }
+    }
 }
 
 /// One URL to download.

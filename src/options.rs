@@ -4,7 +4,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::limit::SpeedLimit;
 use crate::model::Mode;
+use crate::net::access::{Access, Login, SiteHeader, UserAgent};
+use crate::net::proxy::ProxySetting;
+use crate::net::settings::{Quiet, UserLogin, parse_proxy, parse_referer};
 
 /// A whole-number setting with its default and inclusive limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,13 +178,18 @@ impl RunConfig {
     }
 }
 
-/// The settings both programs take on their command line, with the defaults above. The CLI
-/// uses them as they are; the window applies only those given on its command line.
-#[derive(Debug, Clone, clap::Args)]
-pub struct RunArgs {
-    /// Save folder; ~ means your home folder [default: your Downloads folder]
-    #[arg(short, long, value_name = "DIR", value_parser = |s: &str| folder_from_text(s))]
-    pub out: Option<PathBuf>,
+/// The settings of a run that a person chooses, declared once: each field is a flag of both
+/// programs (clap, with its default and limits from the constants above), a saved setting of
+/// the window (serde, the same defaults), and a field of [`RunConfig`] through
+/// [`RunSettings::config`]. A new setting is a field here; the compiler then asks for its
+/// place in [`RunSettings::config`] and in [`Default`], and the window's test of its command
+/// line asks for a value on it.
+///
+/// A field's clap id and its serde key are both the field's name, which is how the window
+/// knows which saved settings its command line overrides ([`RunSettings::overridden_by`]).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RunSettings {
     /// How to download: one at a time, results as they finish, or results in list order
     #[arg(short, long, value_enum, default_value_t = MODE)]
     pub mode: Mode,
@@ -189,12 +198,12 @@ pub struct RunArgs {
           value_parser = |s: &str| WORKERS.parse(s))]
     pub workers: usize,
     /// Retries of a download that failed for a passing reason, 0 to 20
-    #[arg(short, long, value_name = "N", default_value_t = RETRIES.default,
-          value_parser = |s: &str| RETRIES.parse(s))]
-    pub retries: usize,
+    #[arg(short, long, value_name = "N", default_value_t = RETRIES.default as u32,
+          value_parser = |s: &str| RETRIES.parse(s).map(|n| n as u32))]
+    pub retries: u32,
     /// Skip the SHA-256 of each file (links given with sha256: are still checked)
-    #[arg(long)]
-    pub no_checksum: bool,
+    #[arg(long = "no-checksum", action = clap::ArgAction::SetFalse)]
+    pub checksums: bool,
     /// Follow redirects from https:// to http:// addresses (refused by default)
     #[arg(long)]
     pub allow_insecure_redirects: bool,
@@ -206,23 +215,167 @@ pub struct RunArgs {
           value_parser = |s: &str| SPLIT.parse(s))]
     pub split: usize,
     /// Limit the whole run's speed, e.g. 500K or 2M (bytes per second; 0 for none)
-    #[arg(long, value_name = "RATE",
-          value_parser = |s: &str| crate::limit::parse_rate(s).map(|r| r.unwrap_or(0)))]
-    pub limit_rate: Option<u64>,
+    #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
+          hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
+    pub rate_limit: SpeedLimit,
+    /// Proxy for every link: http://, https://, socks5:// or socks5h://HOST:PORT (with
+    /// USER:PASSWORD@ if it needs them), 'none', or 'system'
+    #[arg(long, value_name = "URL", default_value = "system", value_parser = Quiet(parse_proxy))]
+    pub proxy: ProxySetting,
+    /// Hosts reached without the proxy, separated by commas (e.g. 'intranet.example,.lan')
+    #[arg(
+        long,
+        value_name = "HOSTS",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub no_proxy: String,
+    /// What the requests say the program is: 'downpour', 'browser' (like a web browser), or
+    /// your own text
+    #[arg(long, value_name = "TEXT", default_value = "downpour",
+          value_parser = Quiet(UserAgent::parse))]
+    pub user_agent: UserAgent,
+    /// The page the links come from, sent as Referer (for sites that refuse links from
+    /// elsewhere)
+    #[arg(long, value_name = "URL", value_parser = Quiet(parse_referer))]
+    pub referer: Option<String>,
+    /// A header 'Name: value' sent with every request to the listed links' hosts (not to
+    /// other hosts they redirect to); may be given more than once
+    #[arg(short = 'H', long = "header", value_name = "HEADER",
+          value_parser = Quiet(SiteHeader::parse))]
+    #[serde(with = "crate::net::settings::header_names")]
+    pub headers: Vec<SiteHeader>,
+    /// Send the cookies of FILE (cookies.txt, as browser extensions export it) where they
+    /// belong
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// User name and password for the listed links' hosts when they ask for one
+    #[arg(short = 'u', long, value_name = "NAME[:PASSWORD]",
+          value_parser = Quiet(UserLogin::parse))]
+    #[serde(with = "crate::net::settings::login_name")]
+    pub user: Option<UserLogin>,
+    /// Do not read logins from ~/.netrc (or the file $NETRC names)
+    #[arg(long = "no-netrc", action = clap::ArgAction::SetFalse)]
+    pub netrc: bool,
 }
 
-impl RunArgs {
-    /// The run these arguments ask for, saving into `out_dir`.
-    pub fn config(&self, out_dir: PathBuf) -> RunConfig {
-        let mut config = RunConfig::new(self.mode, self.workers, out_dir);
-        config.retries = self.retries as u32;
-        config.checksums = !self.no_checksum;
-        config.allow_insecure_redirects = self.allow_insecure_redirects;
-        config.existing = self.existing;
-        config.rate_limit = self.limit_rate.filter(|&rate| rate > 0);
-        config.split = self.split;
-        config
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            mode: MODE,
+            workers: WORKERS.default,
+            retries: RETRIES.default as u32,
+            checksums: CHECKSUMS,
+            allow_insecure_redirects: false,
+            existing: Existing::default(),
+            split: SPLIT.default,
+            rate_limit: SpeedLimit::NONE,
+            proxy: ProxySetting::System,
+            no_proxy: String::new(),
+            user_agent: UserAgent::Downpour,
+            referer: None,
+            headers: Vec::new(),
+            cookies: None,
+            user: None,
+            netrc: true,
+        }
     }
+}
+
+impl RunSettings {
+    /// The run these settings ask for, saving into `out_dir`. Every field is named here, so a
+    /// new setting does not compile until it reaches the engine.
+    pub fn config(&self, out_dir: PathBuf) -> RunConfig {
+        let Self {
+            mode,
+            workers,
+            retries,
+            checksums,
+            allow_insecure_redirects,
+            existing,
+            split,
+            rate_limit,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc,
+        } = self.clone();
+        let proxy = match proxy {
+            ProxySetting::Manual { proxy, .. } => ProxySetting::Manual {
+                proxy,
+                bypass: no_proxy,
+            },
+            other => other,
+        };
+        let access = Access {
+            proxy,
+            user_agent,
+            referer: referer.and_then(|text| crate::net::access::parse_referer(&text).ok()),
+            headers,
+            cookies_file: cookies,
+            cookies: None,
+            login: user.map(|login| Login {
+                user: login.user,
+                password: login.password.unwrap_or_default(),
+            }),
+            use_netrc: netrc,
+            netrc: None,
+        };
+        RunConfig {
+            retries,
+            checksums,
+            allow_insecure_redirects,
+            existing,
+            rate_limit: rate_limit.bytes_per_sec(),
+            split: SPLIT.clamp(split),
+            access,
+            ..RunConfig::new(mode, WORKERS.clamp(workers), out_dir)
+        }
+    }
+
+    /// These settings with those for which `typed(id)` holds (a clap id: the settings typed
+    /// on a command line) taken from `given` instead.
+    pub fn overridden_by(&self, given: &RunSettings, typed: impl Fn(&str) -> bool) -> Self {
+        let (Ok(serde_json::Value::Object(mut mine)), Ok(serde_json::Value::Object(theirs))) =
+            (serde_json::to_value(self), serde_json::to_value(given))
+        else {
+            return self.clone();
+        };
+        for (key, value) in theirs {
+            if typed(&key) {
+                mine.insert(key, value);
+            }
+        }
+        let mut merged: Self = serde_json::from_value(serde_json::Value::Object(mine))
+            .unwrap_or_else(|_| self.clone());
+        // What is saved without its secrets (see net::settings) is taken whole.
+        if typed("proxy") {
+            merged.proxy = given.proxy.clone();
+        }
+        if typed("headers") {
+            merged.headers = given.headers.clone();
+        }
+        if typed("user") {
+            merged.user = given.user.clone();
+        }
+        merged
+    }
+}
+
+/// The run settings both programs take on their command line, with where to save. The CLI
+/// uses them as they are; the window applies only those given on its command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// Save folder; ~ means your home folder [default: your Downloads folder]
+    #[arg(short, long, value_name = "DIR", value_parser = |s: &str| folder_from_text(s))]
+    pub out: Option<PathBuf>,
+    /// How to download.
+    #[command(flatten)]
+    pub settings: RunSettings,
 }
 
 /// A save folder as a person types it: surrounding spaces dropped, `~` and `~/…` meaning the

@@ -52,6 +52,45 @@ pub fn without_password(url: &Url) -> Url {
     bare
 }
 
+/// An address as Downpour keeps and compares it: without its password (see
+/// [`without_password`]). One type for the engine's resume records and finished log and the
+/// window's rows and saved list, so a password cannot slip into what is kept.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct KeptUrl(String);
+
+impl KeptUrl {
+    /// `url` without its password.
+    pub fn of(url: &Url) -> Self {
+        Self(without_password(url).into())
+    }
+
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for KeptUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::borrow::Borrow<str> for KeptUrl {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for KeptUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A secret of the person's — a password, a cookie, a header's value — that Downpour sends
 /// where it belongs and never shows or stores: its `Debug` is `***`, it has no `Display` and
 /// is not serialized.

@@ -128,14 +128,20 @@ impl ResumeStore {
             ranges: state.ranges,
         };
         if let Ok(text) = serde_json::to_vec(&record) {
-            let _ = safe_fs::write_atomically(&record_path, &text, true);
+            crate::diag::check(
+                "writing a resume record",
+                safe_fs::write_atomically(&record_path, &text, true),
+            );
         }
     }
 
     /// Forgets the record of `path`'s `.part` file.
     pub fn forget(&self, path: &Path) {
         if let Some(record_path) = self.record_path(path) {
-            let _ = std::fs::remove_file(record_path);
+            crate::diag::check(
+                "removing a resume record",
+                std::fs::remove_file(record_path),
+            );
         }
     }
 
@@ -158,14 +164,14 @@ impl ResumeStore {
             if record.folder != self.folder {
                 if !record.folder.exists() {
                     // A save folder that is gone keeps nothing to continue.
-                    let _ = std::fs::remove_file(&file);
+                    crate::diag::check("removing a resume record", std::fs::remove_file(&file));
                 }
                 continue;
             }
             let path = self.folder.join(&record.name);
             // The recorded name must be the one the record is filed under: nothing elsewhere.
             if self.record_path(&path).as_ref() != Some(&file) || !matches_part(&path, &record) {
-                let _ = std::fs::remove_file(&file);
+                crate::diag::check("removing a resume record", std::fs::remove_file(&file));
                 continue;
             }
             by_url.entry(record.url).or_default().push(Leftover {
@@ -201,8 +207,8 @@ fn matches_part(path: &Path, record: &Record) -> bool {
     })
 }
 
-/// Creates `dir` (and its parents) readable by the user only.
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+/// Creates `dir` and its parents, readable by the user only (on Unix), for Downpour's own data.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

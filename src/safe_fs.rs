@@ -104,7 +104,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> io::Result<
             .and_then(|()| file.sync_data())
             .and_then(|()| std::fs::rename(&temp, path));
         if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
+            crate::diag::check("removing a temporary file", std::fs::remove_file(&temp));
         }
         return written;
     }
@@ -211,7 +211,7 @@ pub fn unnamed_files_work(folder: &Path) -> bool {
     let probe = probe_path(folder, "link");
     let linked = link_file(&file, &probe).is_ok();
     if linked {
-        let _ = remove_if_same(&probe, &file);
+        crate::diag::check("removing a probe file", remove_if_same(&probe, &file));
     }
     linked
 }

@@ -292,7 +292,7 @@ pub fn step_line(steps: &[Step], end_ms: u64, max_points: usize) -> Vec<(f64, f6
 
 /// How far one result moved from its place in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Move {
+pub struct RankShift {
     /// The item.
     pub index: usize,
     /// Its position in the list (1-based among the run's items).
@@ -304,7 +304,7 @@ pub struct Move {
 
 /// How far each result moved from its place in the list, in list order. Map and sequential
 /// mode move nothing.
-pub fn moves(reported: &[ItemRecord]) -> Vec<Move> {
+pub fn moves(reported: &[ItemRecord]) -> Vec<RankShift> {
     let rank: HashMap<usize, usize> = reported
         .iter()
         .enumerate()
@@ -312,7 +312,7 @@ pub fn moves(reported: &[ItemRecord]) -> Vec<Move> {
         .collect();
     in_list_order(reported)
         .into_iter()
-        .map(|(position, r)| Move {
+        .map(|(position, r)| RankShift {
             index: r.index,
             position,
             places: rank
@@ -341,7 +341,7 @@ pub struct MoveGroup {
 
 /// The moves by position in at most `max_groups` groups of consecutive positions (one item
 /// each when they are few), each with its farthest moves either way.
-pub fn move_groups(moves: &[Move], max_groups: usize) -> Vec<MoveGroup> {
+pub fn move_groups(moves: &[RankShift], max_groups: usize) -> Vec<MoveGroup> {
     let size = moves.len().div_ceil(max_groups.max(1)).max(1);
     moves
         .chunks(size)
@@ -400,7 +400,7 @@ pub struct MoveBin {
 
 /// How many results moved how far, in the bins of [`move_bin`] that hold any, in order: for
 /// `n` results at most 2 × (log₂ n + 2) + 1 bins.
-pub fn move_histogram(moves: &[Move]) -> Vec<MoveBin> {
+pub fn move_histogram(moves: &[RankShift]) -> Vec<MoveBin> {
     let mut counts: BTreeMap<i64, usize> = BTreeMap::new();
     for m in moves {
         *counts.entry(move_bin(m.places)).or_default() += 1;
@@ -517,7 +517,7 @@ pub fn speedup(history: &[RunSummary], at: usize) -> Option<f64> {
     let baseline = history[..=at]
         .iter()
         .rev()
-        .find(|r| r.mode == Mode::Sequential && r.list_key == run.list_key)?;
+        .find(|r| r.mode.is_baseline() && r.list_key == run.list_key)?;
     (run.elapsed_ms > 0).then(|| baseline.elapsed_ms as f64 / run.elapsed_ms as f64)
 }
 

@@ -1,6 +1,12 @@
 //! Downpour's integration tests, in one binary (as ripgrep's are): the engine, the CLI and
 //! the reliability catalogue against a real HTTP server on 127.0.0.1, with shared helpers in
 //! `util`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    reason = "tests: a failed step fails the test, and the test server is one long match"
+)]
 
 mod util;
 

@@ -35,14 +35,31 @@ struct Cli {
     input: Vec<String>,
     #[command(flatten)]
     run: RunArgs,
-    #[command(flatten)]
-    access: downpour::net::args::AccessArgs,
     /// Write the run report as JSON
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Print the shell completions for SHELL and exit
     #[arg(long, value_name = "SHELL")]
     completions: Option<clap_complete::Shell>,
+}
+
+/// How the program ends: its exit status, as the help's last lines describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// Every file was downloaded (or was already there).
+    AllDone = 0,
+    /// Some files failed or were cancelled.
+    SomeFailed = 1,
+    /// Bad usage, no valid link, or a list, folder or report file that cannot be used.
+    Usage = 2,
+    /// Ctrl+C, SIGTERM or SIGHUP ended the run.
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
 }
 
 fn main() -> ExitCode {
@@ -55,13 +72,18 @@ fn main() -> ExitCode {
             "downpour-cli",
             &mut std::io::stdout(),
         );
-        return ExitCode::SUCCESS;
+        return Exit::AllDone.into();
+    }
+    if let Some(dir) = downpour::options::default_state_dir()
+        && downpour::resume::create_private_dir(&dir).is_ok()
+    {
+        downpour::diag::log_to(&dir);
     }
     match run(&cli) {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(message) => {
             eprintln!("downpour-cli: {message}");
-            ExitCode::from(2)
+            Exit::Usage.into()
         }
     }
 }
@@ -128,7 +150,7 @@ fn read_links(cli: &Cli) -> Result<String, String> {
     Ok(text)
 }
 
-fn run(cli: &Cli) -> Result<ExitCode, String> {
+fn run(cli: &Cli) -> Result<Exit, String> {
     let list = links(cli)?;
     if list
         .entries
@@ -138,13 +160,18 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         // Reads the trusted certificates while the folder is checked and the run starts.
         downpour::net::prepare_tls();
     }
-    let access = cli
-        .access
-        .access(ask_password)
-        .map_err(|err| err.to_string())?;
+    let mut settings = cli.run.settings.clone();
+    if let Some(login) = &mut settings.user
+        && login.password.is_none()
+    {
+        login.password = Some(ask_password(&login.user).ok_or_else(|| {
+            "give the password as --user NAME:PASSWORD (no terminal to ask it on)".to_owned()
+        })?);
+    }
     let out = save_folder(cli)?;
-    let mut config = cli.run.config(out);
-    config.access = access;
+    let mut config = settings.config(out);
+    // A cookies file or .netrc that cannot be used stops here, before any request.
+    config.access.load().map_err(|err| err.to_string())?;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();
@@ -165,11 +192,11 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         .iter()
         .all(|r| r.outcome.kind().is_success());
     Ok(if interrupted.load(Ordering::SeqCst) {
-        ExitCode::from(130)
+        Exit::Interrupted
     } else if all_done {
-        ExitCode::SUCCESS
+        Exit::AllDone
     } else {
-        ExitCode::from(1)
+        Exit::SomeFailed
     })
 }
 
@@ -220,7 +247,7 @@ fn save_folder(cli: &Cli) -> Result<PathBuf, String> {
 /// replaced, never written through.
 fn write_report(path: &Path, cli: &Cli, finished: &Finished) -> Result<(), String> {
     let report = Report::new(
-        cli.run.mode,
+        cli.run.settings.mode,
         finished.workers,
         finished.elapsed_ms,
         &finished.records,

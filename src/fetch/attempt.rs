@@ -288,7 +288,7 @@ impl Item<'_> {
         }
         if let Some(state) = part_state(
             &self.state.remote,
-            &self.state.kept_url,
+            self.state.kept_url.as_str(),
             self.state.bytes,
             path,
         ) {

@@ -7,6 +7,7 @@ mod owner;
 mod pieces;
 mod staging;
 
+use crate::redact::KeptUrl;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -155,7 +156,7 @@ pub(crate) struct Parked {
     first_byte_ms: Option<u64>,
     /// The URL as resume records keep it: without its password, which a later run's list
     /// gives again.
-    kept_url: String,
+    kept_url: KeptUrl,
     retries: u32,
     started_ms: u64,
     /// The file over several connections, once it is split.
@@ -286,7 +287,7 @@ impl<'a> Item<'a> {
                 bytes: 0,
                 hasher,
                 first_byte_ms: None,
-                kept_url: crate::redact::without_password(&job.url).into(),
+                kept_url: KeptUrl::of(&job.url),
                 retries: 0,
                 started_ms: ctx.now_ms(),
                 split: None,
@@ -301,7 +302,7 @@ impl<'a> Item<'a> {
     /// Takes over the partial file an earlier run left for this URL, if any: the first
     /// attempt then asks the server for the rest of the same version.
     fn take_leftover(&mut self) {
-        let Some(left) = self.ctx.leftovers.take(&self.state.kept_url) else {
+        let Some(left) = self.ctx.leftovers.take(self.state.kept_url.as_str()) else {
             return;
         };
         if !self.ctx.names.claim(&left.path) {
@@ -351,7 +352,10 @@ impl<'a> Item<'a> {
         let config = self.ctx.config;
         if self.state.path.is_none()
             && config.existing == Existing::Skip
-            && let Some(path) = self.ctx.finished.already_there(&self.state.kept_url)
+            && let Some(path) = self
+                .ctx
+                .finished
+                .already_there(self.state.kept_url.as_str())
         {
             // The file this link saved before is still there: nothing to ask the server.
             self.state.path = Some(path);
@@ -445,7 +449,7 @@ impl Item<'_> {
     /// ranges written in a file of full size.
     fn part_state<'p>(&'p self, path: &'p Path) -> Option<PartState<'p>> {
         let state = &self.state;
-        let mut part = part_state(&state.remote, &state.kept_url, state.bytes, path)?;
+        let mut part = part_state(&state.remote, state.kept_url.as_str(), state.bytes, path)?;
         if let Some(split) = &state.split {
             part.ranges = Some(split.split.with(|s| s.done().to_vec()));
             part.len = split.split.with(|s| s.total());

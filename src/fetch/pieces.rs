@@ -3,6 +3,7 @@
 //! in place. A helper never fails the item: whatever goes wrong gives its span back to the
 //! file's other connections, and a server that refuses one more connection gets one fewer.
 
+use crate::redact::KeptUrl;
 use std::fs::File;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -45,7 +46,7 @@ pub(crate) struct SplitFile {
     log: Mutex<Vec<Piece>>,
     /// The final path and the URL without its password, for the resume record.
     path: PathBuf,
-    kept_url: String,
+    kept_url: KeptUrl,
     /// When the resume record was last saved.
     recorded: Mutex<Instant>,
 }
@@ -53,7 +54,7 @@ pub(crate) struct SplitFile {
 /// Who a split file is: its item's address, index and version, and where it is saved.
 pub(crate) struct SplitFileOf {
     pub(crate) url: Url,
-    pub(crate) kept_url: String,
+    pub(crate) kept_url: KeptUrl,
     pub(crate) index: usize,
     pub(crate) validator: String,
     /// The final path (the bytes are in its `.part` file).
@@ -97,7 +98,7 @@ impl SplitFile {
             &self.file,
             crate::resume::PartState {
                 path: &self.path,
-                url: &self.kept_url,
+                url: self.kept_url.as_str(),
                 validator: &self.validator,
                 total: Some(total),
                 len: total,

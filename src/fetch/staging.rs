@@ -215,7 +215,10 @@ impl Staging {
                 if recorded.is_some() {
                     ctx.resume.forget(path);
                 }
-                let _ = safe_fs::remove_if_same(&part_path(path), &file);
+                crate::diag::check(
+                    "removing an unfinished small download",
+                    safe_fs::remove_if_same(&part_path(path), &file),
+                );
             }
         }
     }

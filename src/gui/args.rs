@@ -1,11 +1,11 @@
-//! The window's command line — `downpour [LIST]... [--out DIR] [--mode MODE] [--workers N]
-//! [--start]` — so that "Open with Downpour" on a list file and scripted demos work. The run
-//! settings are the CLI's own ([`RunArgs`]); only those given here change the saved ones.
+//! The window's command line — `downpour [LIST]... [--out DIR] [run settings] [--start]` — so
+//! that "Open with Downpour" on a list file and scripted demos work. The run settings are the
+//! CLI's own ([`RunArgs`]); only those typed here change the saved ones, found by clap's ids.
 
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser};
+use clap::{CommandFactory, FromArgMatches, Parser};
 use downpour::options::RunArgs;
 
 use super::Settings;
@@ -32,8 +32,8 @@ pub struct Launch {
     /// Start at once.
     pub start: bool,
     run: RunArgs,
-    /// The run settings given on the command line (by their argument ids).
-    given: Vec<&'static str>,
+    /// The ids of the arguments typed on the command line (not left at their defaults).
+    typed: Vec<String>,
 }
 
 impl Launch {
@@ -42,8 +42,13 @@ impl Launch {
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, clap::Error> {
         let matches = Cli::command().try_get_matches_from(args)?;
         let cli = Cli::from_arg_matches(&matches)?;
+        let typed = matches
+            .ids()
+            .filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+            .map(|id| id.as_str().to_owned())
+            .collect();
         Ok(Self {
-            given: given_ids(&matches),
+            typed,
             lists: cli.lists,
             start: cli.start,
             run: cli.run,
@@ -52,49 +57,20 @@ impl Launch {
 
     /// Changes the settings that the command line gave, and only those.
     pub fn apply(&self, settings: &mut Settings) {
-        let given = |id: &str| self.given.contains(&id);
-        if given("out")
-            && let Some(out) = &self.run.out
-        {
+        if let Some(out) = &self.run.out {
             settings.folder = out.display().to_string();
         }
-        if given("mode") {
-            settings.mode = self.run.mode;
-        }
-        if given("workers") {
-            settings.workers = self.run.workers;
-        }
-        if given("retries") {
-            settings.retries = self.run.retries as u32;
-        }
-        if given("no_checksum") {
-            settings.checksums = !self.run.no_checksum;
-        }
-        if given("allow_insecure_redirects") {
-            settings.allow_insecure_redirects = self.run.allow_insecure_redirects;
-        }
+        settings.run = settings
+            .run
+            .overridden_by(&self.run.settings, |id| self.typed.iter().any(|t| t == id));
     }
-}
-
-/// The ids of the run settings that were typed on the command line.
-fn given_ids(matches: &ArgMatches) -> Vec<&'static str> {
-    const IDS: [&str; 6] = [
-        "out",
-        "mode",
-        "workers",
-        "retries",
-        "no_checksum",
-        "allow_insecure_redirects",
-    ];
-    IDS.into_iter()
-        .filter(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use downpour::Mode;
+    use downpour::options::RunSettings;
 
     fn launch(args: &[&str]) -> Result<Launch, clap::Error> {
         Launch::from_args(
@@ -118,17 +94,76 @@ mod tests {
         .unwrap();
         assert_eq!(parsed.lists, [PathBuf::from("links.txt")]);
         assert!(parsed.start);
-        let mut settings = Settings {
-            retries: 7,
-            ..Settings::default()
-        };
+        let mut settings = Settings::default();
+        settings.run.retries = 7;
         parsed.apply(&mut settings);
         assert_eq!(settings.folder, "/tmp/x");
-        assert_eq!(settings.mode, Mode::Map);
-        assert_eq!(settings.workers, 4);
-        assert_eq!(settings.retries, 7, "not given, so the saved value stays");
+        assert_eq!(settings.run.mode, Mode::Map);
+        assert_eq!(settings.run.workers, 4);
+        assert_eq!(
+            settings.run.retries, 7,
+            "not given, so the saved value stays"
+        );
         assert!(launch(&["--workers", "0"]).is_err());
         assert!(launch(&["--mode", "fast"]).is_err());
         assert!(launch(&["--out", ""]).is_err());
+    }
+
+    /// Every run flag, each with a value other than its default: a new setting fails here
+    /// until it is given one.
+    const EVERY_RUN_FLAG: &[&str] = &[
+        "--mode=sequential",
+        "--workers=3",
+        "--retries=9",
+        "--no-checksum",
+        "--allow-insecure-redirects",
+        "--existing=keep-both",
+        "--split=1",
+        "--limit-rate=100K",
+        "--proxy=socks5h://127.0.0.1:1080",
+        "--no-proxy=lan",
+        "--user-agent=browser",
+        "--referer=https://gallery.example/",
+        "--header=X-Token: t",
+        "--cookies=/tmp/cookies.txt",
+        "--user=ann:pw",
+        "--no-netrc",
+    ];
+
+    #[test]
+    fn the_window_uses_every_run_flag_typed_on_its_command_line() {
+        let parsed = launch(EVERY_RUN_FLAG).unwrap();
+        let defaults = serde_json::to_value(RunSettings::default()).unwrap();
+        let mut settings = Settings::default();
+        parsed.apply(&mut settings);
+        let applied = serde_json::to_value(&settings.run).unwrap();
+        for (key, default) in defaults.as_object().unwrap() {
+            assert_ne!(&applied[key], default, "--{key} was typed but not applied");
+        }
+        assert_eq!(settings.run.rate_limit.bytes_per_sec(), Some(100 * 1024));
+        assert_eq!(settings.run.split, 1);
+        assert_eq!(settings.run.existing, downpour::options::Existing::KeepBoth);
+        let config = settings.run.config(PathBuf::from("/tmp"));
+        assert_eq!(config.rate_limit, Some(100 * 1024));
+        assert_eq!(config.connections_per_file(), 1);
+    }
+
+    #[test]
+    fn every_run_flag_is_a_saved_setting_of_the_same_name() {
+        let saved = serde_json::to_value(RunSettings::default()).unwrap();
+        let command = <RunSettings as clap::Args>::augment_args(clap::Command::new("t"));
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            assert!(
+                saved.get(id).is_some(),
+                "the flag {id} is not a saved setting"
+            );
+        }
+    }
+
+    #[test]
+    fn the_defaults_of_the_flags_are_the_saved_defaults() {
+        let parsed = launch(&[]).unwrap();
+        assert_eq!(parsed.run.settings, RunSettings::default());
     }
 }

@@ -175,7 +175,7 @@ impl DownpourApp {
         ui.heading(lang.t().mode_heading);
         ui.add_enabled_ui(!self.is_running(), |ui| {
             for &mode in Mode::all() {
-                ui.radio_value(&mut self.settings.mode, mode, lang.mode_label(mode))
+                ui.radio_value(&mut self.settings.run.mode, mode, lang.mode_label(mode))
                     .on_hover_text(lang.mode_tooltip(mode));
                 ui.indent(mode.as_str(), |ui| {
                     ui.label(RichText::new(lang.mode_explain(mode)).weak().small());
@@ -190,13 +190,13 @@ impl DownpourApp {
     /// Workers, Retries and the checksum switch.
     fn settings_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
-        let sequential = self.settings.mode == Mode::Sequential;
+        let sequential = !self.settings.run.mode.parallel();
         ui.horizontal(|ui| {
             let label = ui.label(t.workers);
             ui.add_enabled(
                 !sequential,
                 egui::Slider::new(
-                    &mut self.settings.workers,
+                    &mut self.settings.run.workers,
                     downpour::options::WORKERS.range(),
                 ),
             )
@@ -206,11 +206,11 @@ impl DownpourApp {
         });
         ui.horizontal(|ui| {
             let label = ui.label(t.retries);
-            ui.add(egui::Slider::new(&mut self.settings.retries, 0..=10))
+            ui.add(egui::Slider::new(&mut self.settings.run.retries, 0..=10))
                 .on_hover_text(t.retries_tip)
                 .labelled_by(label.id);
         });
-        ui.checkbox(&mut self.settings.checksums, t.checksums)
+        ui.checkbox(&mut self.settings.run.checksums, t.checksums)
             .on_hover_text(t.checksums_tip);
     }
 

@@ -4,6 +4,7 @@
 //! at the end); the file is written atomically and privately, with every address's password
 //! taken out. A damaged file is set aside, never fatal.
 
+use downpour::redact::KeptUrl;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -41,7 +42,7 @@ pub struct StoredRow {
     /// The item's index.
     pub index: usize,
     /// The address without its password.
-    pub url: String,
+    pub url: KeptUrl,
     /// The expected SHA-256, if the list gave one.
     #[serde(default)]
     pub sha256: Option<String>,
@@ -132,7 +133,7 @@ impl StoredRow {
         };
         Self {
             index: row.index,
-            url: row.saved_url.clone(),
+            url: row.kept_url.clone(),
             sha256: row.sha256.clone(),
             name: row.name.clone(),
             path: row.path.clone(),
@@ -151,7 +152,7 @@ impl StoredRow {
     fn to_row(&self) -> Option<Row> {
         let job = downpour::Job {
             index: self.index,
-            url: self.url.parse().ok()?,
+            url: self.url.as_str().parse().ok()?,
             sha256: self.sha256.clone(),
         };
         let mut row = Row::new(&job);

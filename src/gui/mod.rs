@@ -33,8 +33,8 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use downpour::options::Existing;
-use downpour::{Event, Mode, ParsedList, RunConfig, RunHandle, parse_list};
+use downpour::options::RunSettings;
+use downpour::{Event, ParsedList, RunHandle, parse_list};
 use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
@@ -53,24 +53,10 @@ pub struct Settings {
     pub url_text: String,
     /// The save folder as typed.
     pub folder: String,
-    /// The chosen mode.
-    pub mode: Mode,
-    /// Worker threads for the threaded modes.
-    pub workers: usize,
-    /// Retries of transient failures.
-    pub retries: u32,
-    /// Whether every file's SHA-256 is computed.
-    pub checksums: bool,
-    /// Whether redirects from https:// to http:// are followed.
-    pub allow_insecure_redirects: bool,
+    /// How to download: the run settings, shared with both command lines.
+    pub run: RunSettings,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
-    /// What happens to a file the folder already holds.
-    pub existing: Existing,
-    /// The speed limit as typed (`500K`, `2M`; empty: none).
-    pub rate_limit: String,
-    /// The most connections one file may use.
-    pub split: usize,
     /// Whether the save folder is shown when a run ends.
     pub open_when_done: bool,
 }
@@ -80,36 +66,10 @@ impl Default for Settings {
         Self {
             url_text: String::new(),
             folder: options::default_download_dir().display().to_string(),
-            mode: options::MODE,
-            workers: options::WORKERS.default,
-            retries: options::RETRIES.default as u32,
-            checksums: options::CHECKSUMS,
-            allow_insecure_redirects: false,
+            run: RunSettings::default(),
             language: None,
-            existing: Existing::default(),
-            rate_limit: String::new(),
-            split: options::SPLIT.default,
             open_when_done: false,
         }
-    }
-}
-
-impl Settings {
-    /// The run these settings ask for, saving into `folder`.
-    pub fn config(&self, folder: PathBuf) -> RunConfig {
-        let mut config = RunConfig::new(self.mode, self.workers, folder);
-        config.retries = self.retries;
-        config.checksums = self.checksums;
-        config.allow_insecure_redirects = self.allow_insecure_redirects;
-        config.existing = self.existing;
-        config.rate_limit = self.rate();
-        config.split = options::SPLIT.clamp(self.split);
-        config
-    }
-
-    /// The speed limit in bytes per second, if one is set and can be read.
-    pub fn rate(&self) -> Option<u64> {
-        downpour::limit::parse_rate(&self.rate_limit).ok().flatten()
     }
 }
 
@@ -169,13 +129,17 @@ pub struct DownpourApp {
     pub folders: folder_browser::FolderPicker,
     /// Whether the About dialog is open.
     pub about_open: bool,
+    /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
+    pub rate_text: String,
 }
 
 impl DownpourApp {
     /// A window with `settings` (restored or default).
     pub fn new(settings: Settings) -> Self {
         let (helper_tx, helper_rx) = mpsc::channel();
+        let rate_text = settings.run.rate_limit.to_string();
         let mut app = Self {
+            rate_text,
             list: ParsedList::default(),
             settings,
             view: None,
@@ -205,9 +169,21 @@ impl DownpourApp {
 
     /// Restores settings from eframe's storage, if any.
     pub fn from_storage(storage: Option<&dyn eframe::Storage>) -> Self {
-        let settings = storage
-            .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
-            .unwrap_or_default();
+        let Some(storage) = storage else {
+            return Self::new(Settings::default());
+        };
+        let mut settings: Settings =
+            eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
+        /// Only whether the saved settings hold their run settings apart.
+        #[derive(Deserialize)]
+        struct Nested {
+            run: Option<serde::de::IgnoredAny>,
+        }
+        let nested = eframe::get_value::<Nested>(storage, eframe::APP_KEY);
+        if nested.is_some_and(|n| n.run.is_none()) {
+            // Saved before the run settings were one type: they stood beside the others.
+            settings.run = eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
+        }
         Self::new(settings)
     }
 
@@ -237,8 +213,8 @@ impl DownpourApp {
             return;
         }
         self.settings.folder = list.folder;
-        self.settings.mode = list.mode;
-        self.settings.workers = options::WORKERS.clamp(list.workers);
+        self.settings.run.mode = list.mode;
+        self.settings.run.workers = options::WORKERS.clamp(list.workers);
         self.view = Some(RunView::restored(list.mode, list.workers, rows));
         self.restored = true;
     }

@@ -2,6 +2,7 @@
 //! the results in reported order, and running totals kept up to date incrementally so that a
 //! frame never walks 10,000 rows.
 
+use downpour::redact::KeptUrl;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -57,7 +58,7 @@ pub struct Row {
     /// The address.
     pub url: String,
     /// The address without its password, as the saved list keeps it.
-    pub saved_url: String,
+    pub kept_url: KeptUrl,
     /// The expected SHA-256, carried over for retries.
     pub sha256: Option<String>,
     /// The file name (from the URL until the server names it).
@@ -94,7 +95,7 @@ impl Row {
         Self {
             index: job.index,
             url: job.url.to_string(),
-            saved_url: downpour::redact::without_password(&job.url).to_string(),
+            kept_url: KeptUrl::of(&job.url),
             sha256: job.sha256.clone(),
             name: names::sanitize(&names::from_url(&job.url)),
             path: None,

@@ -3,6 +3,7 @@
 //! restored list — and the selection the keyboard acts on. Each action goes to the running
 //! run's handle when there is one, and changes the rows the window shows.
 
+use downpour::redact::KeptUrl;
 use std::collections::BTreeSet;
 
 use downpour::run::Move;
@@ -239,11 +240,11 @@ impl DownpourApp {
 
     /// The links of the links box that are not in the list yet, numbered after it.
     pub fn new_links(&self) -> Vec<Job> {
-        let listed: std::collections::HashSet<String> = self
+        let listed: std::collections::HashSet<KeptUrl> = self
             .view
             .iter()
             .flat_map(|v| v.rows.iter())
-            .map(|r| r.saved_url.clone())
+            .map(|r| r.kept_url.clone())
             .collect();
         let mut next = self
             .view
@@ -257,7 +258,7 @@ impl DownpourApp {
             .entries
             .iter()
             .filter(|e| {
-                let key = downpour::redact::without_password(&e.url).to_string();
+                let key = KeptUrl::of(&e.url);
                 !listed.contains(&key) && seen.insert(key)
             })
             .map(|e| {
@@ -289,16 +290,11 @@ impl DownpourApp {
     /// The rows Continue downloads: waiting and paused ones, in list order. A link the links
     /// box holds with its password (saved lists keep none) is used with it.
     pub fn unfinished_jobs(&self) -> Vec<Job> {
-        let typed: std::collections::HashMap<String, &url::Url> = self
+        let typed: std::collections::HashMap<KeptUrl, &url::Url> = self
             .list
             .entries
             .iter()
-            .map(|e| {
-                (
-                    downpour::redact::without_password(&e.url).to_string(),
-                    &e.url,
-                )
-            })
+            .map(|e| (KeptUrl::of(&e.url), &e.url))
             .collect();
         let Some(view) = &self.view else {
             return Vec::new();
@@ -308,7 +304,7 @@ impl DownpourApp {
             .filter(|r| matches!(r.status, RowStatus::Queued | RowStatus::Paused))
             .filter_map(|r| {
                 let mut job = r.job()?;
-                if let Some(url) = typed.get(&r.saved_url) {
+                if let Some(url) = typed.get(&r.kept_url) {
                     job.url = (*url).clone();
                 }
                 Some(job)

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+use downpour::limit::SpeedLimit;
 use downpour::{EventSink, Job, start_run};
 
 use super::model::{Row, RunView};
@@ -42,6 +43,8 @@ impl DownpourApp {
             Some(t.checking_folder)
         } else if self.list.entries.is_empty() {
             Some(t.nothing_to_do)
+        } else if self.rate_text.parse::<SpeedLimit>().is_err() {
+            Some(t.rate_invalid)
         } else {
             None
         }
@@ -133,13 +136,13 @@ impl DownpourApp {
     fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<Row>, folder: PathBuf) {
         self.folder_problem = None;
         self.notice = None;
-        let mut config = self.settings.config(folder);
+        let mut config = self.settings.run.config(folder);
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
-        self.view = Some(RunView::new(self.settings.mode, workers, &jobs, rows));
+        self.view = Some(RunView::new(self.settings.run.mode, workers, &jobs, rows));
         let handle = start_run(jobs, config, sink);
         self.run = Some(ActiveRun { handle, events: rx });
         self.tab = Tab::Downloads;

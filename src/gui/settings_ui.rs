@@ -2,7 +2,7 @@
 //! already there, how many connections a file may use, the speed limit (which can change
 //! during a run, at once) and whether the folder opens when a run is done.
 
-use downpour::Mode;
+use downpour::limit::SpeedLimit;
 use downpour::options::{Existing, SPLIT};
 use egui::RichText;
 
@@ -19,17 +19,17 @@ impl DownpourApp {
                 (Existing::Skip, t.existing_skip),
                 (Existing::KeepBoth, t.existing_keep_both),
             ] {
-                ui.radio_value(&mut self.settings.existing, value, words)
+                ui.radio_value(&mut self.settings.run.existing, value, words)
                     .on_hover_text(t.existing_tip)
                     .labelled_by(label.id);
             }
         });
-        let sequential = self.settings.mode == Mode::Sequential;
+        let sequential = !self.settings.run.mode.parallel();
         ui.horizontal(|ui| {
             let label = ui.label(t.split_label);
             ui.add_enabled(
                 !sequential,
-                egui::Slider::new(&mut self.settings.split, SPLIT.range()),
+                egui::Slider::new(&mut self.settings.run.split, SPLIT.range()),
             )
             .on_hover_text(t.split_tip)
             .on_disabled_hover_text(t.split_sequential)
@@ -46,7 +46,7 @@ impl DownpourApp {
             let label = ui.label(t.rate_label);
             changed = ui
                 .add(
-                    egui::TextEdit::singleline(&mut self.settings.rate_limit)
+                    egui::TextEdit::singleline(&mut self.rate_text)
                         .hint_text(t.rate_hint)
                         .desired_width(ui.available_width().max(120.0)),
                 )
@@ -54,15 +54,16 @@ impl DownpourApp {
                 .labelled_by(label.id)
                 .changed();
         });
-        let parsed = downpour::limit::parse_rate(&self.settings.rate_limit);
-        if parsed.is_err() {
-            ui.label(RichText::new(t.rate_invalid).color(ORANGE));
+        if changed && let Ok(limit) = self.rate_text.parse::<SpeedLimit>() {
+            self.settings.run.rate_limit = limit;
+            if let Some(run) = self.run.as_ref().filter(|_| self.is_running()) {
+                run.handle.set_rate_limit(limit.bytes_per_sec());
+            }
         }
-        if changed
-            && let Ok(rate) = parsed
-            && let Some(run) = self.run.as_ref().filter(|_| self.is_running())
+        if self.settings.run.rate_limit.to_string() != self.rate_text.trim()
+            && self.rate_text.parse::<SpeedLimit>().is_err()
         {
-            run.handle.set_rate_limit(rate);
+            ui.label(RichText::new(t.rate_invalid).color(ORANGE));
         }
         ui.checkbox(&mut self.settings.open_when_done, t.open_when_done)
             .on_hover_text(t.open_when_done_tip);

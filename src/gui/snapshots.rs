@@ -19,6 +19,7 @@ use super::charts::{Chart, ChartData, CompletionOrder, HeldBack, Moved, RunCompa
 use super::i18n::Lang;
 use super::model::RunView;
 use super::{DownpourApp, Settings, Tab};
+use downpour::options::RunSettings;
 
 /// The renderer: Mesa's software rasteriser (llvmpipe) through EGL and OpenGL, which needs no
 /// GPU and draws the same pixels on every run. Only a software (CPU) adapter is taken, so a
@@ -146,12 +147,15 @@ fn charts_tab(mode: Mode) -> Harness<'static, DownpourApp> {
         Mode::Submit | Mode::Sequential => submit_records(),
     };
     let mut app = DownpourApp::new(Settings {
+        run: RunSettings {
+            mode,
+            workers: 4,
+            retries: 3,
+            checksums: true,
+            ..RunSettings::default()
+        },
         url_text: list_text(10),
         folder: "/home/me/Downloads".into(),
-        mode,
-        workers: 4,
-        retries: 3,
-        checksums: true,
         language: Some(Lang::En),
         ..Settings::default()
     });

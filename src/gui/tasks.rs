@@ -54,6 +54,14 @@ pub enum Notice {
     ListDamaged(PathBuf),
     /// Import list… found no dialog to show (no desktop portal, zenity or kdialog).
     NoFileDialog,
+    /// Downpour's data folder cannot be written: unfinished files will not continue after a
+    /// restart, and files saved before will not be recognised.
+    DataFolderUnwritable {
+        /// The data folder.
+        folder: PathBuf,
+        /// Why.
+        problem: IoProblem,
+    },
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.
@@ -102,14 +110,16 @@ impl DownpourApp {
     ) {
         let tx = self.helper_tx.clone();
         let ctx = ctx.clone();
-        let _ = std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name("downpour-helper".into())
             .spawn(move || {
                 if let Some(message) = work() {
+                    // A window that closed meanwhile no longer needs the answer.
                     let _ = tx.send(message);
                     ctx.request_repaint();
                 }
             });
+        downpour::diag::check("starting a helper thread", started);
     }
 
     /// Creates the missing save folder on a helper; the answer clears or sets the problem.
@@ -189,7 +199,7 @@ impl DownpourApp {
         let waker = ctx.clone();
         let pixels_per_point = ctx.pixels_per_point();
         ctx.request_screenshot(move |image| {
-            let _ = std::thread::Builder::new()
+            let started = std::thread::Builder::new()
                 .name("downpour-png".into())
                 .spawn(move || {
                     let chart = image.region(&area, Some(pixels_per_point));
@@ -197,9 +207,11 @@ impl DownpourApp {
                         Some(png) => save_new_file(&folder, "downpour-charts.png", &png),
                         None => UiMessage::Notice(Notice::NotEncoded),
                     };
+                    // A window that closed meanwhile no longer needs the answer.
                     let _ = tx.send(message);
                     waker.request_repaint();
                 });
+            downpour::diag::check("starting the thread that saves charts", started);
         });
     }
 }

@@ -153,7 +153,10 @@ impl NameBook {
             match safe_fs::link_file(file, &target) {
                 Ok(()) => {
                     if let Some(part) = part {
-                        let _ = safe_fs::remove_if_same(part, file);
+                        crate::diag::check(
+                            "removing a finished download's .part name",
+                            safe_fs::remove_if_same(part, file),
+                        );
                     }
                     return Ok(target);
                 }

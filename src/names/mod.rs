@@ -203,7 +203,10 @@ fn defuse_working_suffix(name: &mut String) {
 pub fn save_new_file(folder: &Path, wanted: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let (path, mut file) = NameBook::new(folder).create_new_file(wanted)?;
     if let Err(err) = std::io::Write::write_all(&mut file, bytes) {
-        let _ = crate::safe_fs::remove_if_same(&path, &file);
+        crate::diag::check(
+            "removing a file that could not be written",
+            crate::safe_fs::remove_if_same(&path, &file),
+        );
         return Err(err);
     }
     Ok(path)

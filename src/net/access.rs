@@ -3,6 +3,8 @@
 //! among them (passwords, cookies, header values) are kept as [`Secret`]s: sent where they
 //! belong, never shown or stored.
 
+use std::path::PathBuf;
+
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
@@ -22,15 +24,33 @@ pub struct Access {
     pub referer: Option<Url>,
     /// The person's own headers, sent only to the host of each listed link.
     pub headers: Vec<SiteHeader>,
-    /// Cookies read from a cookies.txt file, each sent only where it belongs.
+    /// A cookies.txt file, read by [`Access::load`].
+    pub cookies_file: Option<PathBuf>,
+    /// The cookies of `cookies_file`, each sent only where it belongs.
     pub cookies: Option<CookieFile>,
     /// The user name and password for the hosts of the listed links that ask (401).
     pub login: Option<Login>,
+    /// Whether the logins of `~/.netrc` (or `$NETRC`) are used, read by [`Access::load`].
+    pub use_netrc: bool,
     /// The logins of `~/.netrc`, for any host that asks.
     pub netrc: Option<Netrc>,
 }
 
 impl Access {
+    /// Reads the cookies file and `.netrc` if not read yet: a file that cannot be used is a
+    /// sentence before any request.
+    pub fn load(&mut self) -> Result<(), AccessError> {
+        if let Some(path) = &self.cookies_file
+            && self.cookies.is_none()
+        {
+            self.cookies = Some(CookieFile::read(path)?);
+        }
+        if self.use_netrc && self.netrc.is_none() {
+            self.netrc = Netrc::of_this_user()?;
+        }
+        Ok(())
+    }
+
     /// The login for the host of `asking`, which asked for one while fetching `listed`: the
     /// person's own for the listed link's host, else the `.netrc` entry for the host.
     pub(crate) fn login_for(&self, asking: &Url, listed: &Url) -> Option<(String, Secret)> {
@@ -80,7 +100,7 @@ impl UserAgent {
     /// The header's text.
     pub fn text(&self) -> &str {
         match self {
-            Self::Downpour => crate::USER_AGENT,
+            Self::Downpour => super::USER_AGENT,
             Self::Browser => BROWSER_USER_AGENT,
             Self::Custom(text) => text,
         }
@@ -157,21 +177,6 @@ pub struct Login {
     pub user: String,
     /// The password.
     pub password: Secret,
-}
-
-impl Login {
-    /// Reads `NAME:PASSWORD`; `None` as the password when only a name is given (the caller
-    /// asks for it).
-    pub fn parse(text: &str) -> Result<(String, Option<Secret>), AccessError> {
-        let (user, password) = match text.split_once(':') {
-            Some((user, password)) => (user, Some(Secret::new(password))),
-            None => (text, None),
-        };
-        if user.is_empty() || user.contains(char::is_control) {
-            return Err(AccessError::BadLogin);
-        }
-        Ok((user.to_owned(), password))
-    }
 }
 
 /// Why a proxy, header, cookies file or login the person gave cannot be used. Nothing is
@@ -300,12 +305,6 @@ mod tests {
         ));
         assert_eq!(UserAgent::parse("browser"), Ok(UserAgent::Browser));
         assert_eq!(UserAgent::parse("a\nb"), Err(AccessError::BadUserAgent));
-        assert_eq!(
-            Login::parse("ann:pa:ss").unwrap(),
-            ("ann".to_owned(), Some(Secret::new("pa:ss")))
-        );
-        assert_eq!(Login::parse("ann").unwrap(), ("ann".to_owned(), None));
-        assert_eq!(Login::parse(":pw"), Err(AccessError::BadLogin));
         assert!(parse_referer("ftp://x/").is_err());
     }
 }

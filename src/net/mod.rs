@@ -2,12 +2,12 @@
 //! with Downpour's redirect rules; TLS and the reading of failures live in the submodules.
 
 pub mod access;
-pub mod args;
 pub mod classify;
 pub mod cookies;
 pub mod netrc;
 pub mod proxy;
 pub(crate) mod send;
+pub mod settings;
 pub mod tls;
 
 use std::sync::Arc;
@@ -19,6 +19,9 @@ use crate::error::DownloadError;
 use crate::options::RunConfig;
 
 pub use tls::prepare_tls;
+
+/// The User-Agent every request carries, naming Downpour and its version.
+pub const USER_AGENT: &str = concat!("Downpour/", env!("CARGO_PKG_VERSION"));
 
 /// The most redirects followed for one item.
 pub const MAX_REDIRECTS: usize = 10;

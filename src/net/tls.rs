@@ -19,11 +19,13 @@ pub(crate) fn tls_config() -> Result<rustls::ClientConfig, DownloadError> {
 /// the first secure connection does not wait for those milliseconds of parsing. Optional:
 /// without it, the first certificate check does the work; plain http never needs it.
 pub fn prepare_tls() {
-    let _ = std::thread::Builder::new()
+    let started = std::thread::Builder::new()
         .name("downpour-tls".into())
         .spawn(|| {
-            let _ = platform_verifier();
+            // Only warms the cache: its result is read again where it is needed.
+            platform_verifier().is_ok()
         });
+    crate::diag::check("starting the thread that reads certificates", started);
 }
 
 /// The shared TLS set-up, built on first use. It reads no certificate: see [`LazyVerifier`].

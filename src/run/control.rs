@@ -59,7 +59,7 @@ impl ItemStop {
 }
 
 /// What becomes of an item whose download stopped for a pause.
-enum Then {
+enum AfterPause {
     Paused,
     Resumed,
     End,
@@ -169,25 +169,25 @@ impl Control {
             entry.parked = Some(state);
             board.queue.park(position);
             let then = if !entry.stop.pausing.load(Ordering::SeqCst) {
-                Then::End
+                AfterPause::End
             } else if entry.stop.resume_asked.load(Ordering::SeqCst) {
                 entry.stop = ItemStop::new(&self.cancel);
                 if board.queue.resume(position) {
-                    Then::Resumed
+                    AfterPause::Resumed
                 } else {
-                    Then::Paused
+                    AfterPause::Paused
                 }
             } else {
-                Then::Paused
+                AfterPause::Paused
             };
             (entry.job.index, then)
         });
         match then {
-            Then::End => {
+            AfterPause::End => {
                 let _ = self.messages.send(Message::EndPaused(position));
             }
-            Then::Paused => self.sink.send(Event::ItemPaused { index, bytes }),
-            Then::Resumed => {
+            AfterPause::Paused => self.sink.send(Event::ItemPaused { index, bytes }),
+            AfterPause::Resumed => {
                 self.sink.send(Event::ItemPaused { index, bytes });
                 self.sink.send(Event::ItemResumed { index });
             }
@@ -280,7 +280,7 @@ impl Control {
     /// Cancels the item at `position`: a running one stops; a waiting or paused one ends now
     /// (one with a partial file, on the coordinator's thread).
     fn cancel_item(&self, position: usize) {
-        enum Then {
+        enum CancelStep {
             Nothing,
             EndNow,
             EndPaused,
@@ -292,23 +292,23 @@ impl Control {
                     entry.stop.pausing.store(false, Ordering::SeqCst);
                     entry.stop.resume_asked.store(false, Ordering::SeqCst);
                     entry.stop.token.cancel();
-                    Then::Nothing
+                    CancelStep::Nothing
                 }
-                Some(Phase::Paused) if entry.parked.is_some() => Then::EndPaused,
-                Some(Phase::Waiting | Phase::Paused) => Then::EndNow,
-                Some(Phase::Ended) | None => Then::Nothing,
+                Some(Phase::Paused) if entry.parked.is_some() => CancelStep::EndPaused,
+                Some(Phase::Waiting | Phase::Paused) => CancelStep::EndNow,
+                Some(Phase::Ended) | None => CancelStep::Nothing,
             }
         });
         match then {
-            Then::EndNow => {
+            CancelStep::EndNow => {
                 let job = self.job(position);
                 let record = ItemRecord::unstarted(&job, Outcome::Cancelled(None), self.now_ms());
                 self.finish(position, record);
             }
-            Then::EndPaused => {
+            CancelStep::EndPaused => {
                 let _ = self.messages.send(Message::EndPaused(position));
             }
-            Then::Nothing => {}
+            CancelStep::Nothing => {}
         }
     }
 

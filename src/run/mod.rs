@@ -24,7 +24,7 @@ pub use control::RunHandle;
 pub use queue::Move;
 
 use control::{Control, Desk, Helping, Message};
-use queue::Work as SlotWork;
+use queue::Assignment;
 
 /// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
 /// `sink`; every job is reported exactly once (jobs added meanwhile too), then `RunFinished`
@@ -54,7 +54,7 @@ pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandl
 }
 
 /// What a run's threads share: the control of the list, and the save folder's books.
-struct Work {
+struct RunShared {
     control: Arc<Control>,
     config: RunConfig,
     names: NameBook,
@@ -73,7 +73,7 @@ struct Work {
     cookies: Arc<reqwest::cookie::Jar>,
 }
 
-impl Work {
+impl RunShared {
     fn now_ms(&self) -> u64 {
         self.t0.elapsed().as_millis() as u64
     }
@@ -176,7 +176,7 @@ impl Work {
 
 fn coordinate(
     control: Arc<Control>,
-    config: RunConfig,
+    mut config: RunConfig,
     sink: EventSink,
     threads: usize,
     inbox: &mpsc::Receiver<Message>,
@@ -187,8 +187,10 @@ fn coordinate(
         mode: config.mode,
         workers: config.effective_workers(),
     });
+    // A cookies file or .netrc that cannot be used: no request at all.
+    let unusable = config.access.load().err();
     let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
-    let work = Arc::new(Work {
+    let work = Arc::new(RunShared {
         names: NameBook::listed(config.out_dir.clone()),
         leftovers: resume.leftovers(),
         resume,
@@ -204,18 +206,22 @@ fn coordinate(
         .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
         .build();
-    match &pool {
-        Ok(pool) => {
+    let unstarted = match (&pool, unusable) {
+        (_, Some(err)) => Some(err.to_string()),
+        (Err(err), None) => Some(err.to_string()),
+        (Ok(pool), None) => {
             for thread in 0..threads {
                 let work = Arc::clone(&work);
                 // One long task per pool thread (each keeps its thread until the list is done).
                 pool.spawn(move || drive(&work, thread));
             }
+            None
         }
-        Err(err) => {
-            let error = DownloadError::Startup {
-                reason: err.to_string(),
-            };
+    };
+    match unstarted {
+        None => {}
+        Some(reason) => {
+            let error = DownloadError::Startup { reason };
             for position in 0..work.control.len() {
                 work.fail(position, error.clone());
             }
@@ -238,7 +244,7 @@ fn coordinate(
 
 /// Runs the downloads of one pool thread's worker slots together on the thread's event loop
 /// until every item of the list has ended.
-fn drive(work: &Arc<Work>, thread: usize) {
+fn drive(work: &Arc<RunShared>, thread: usize) {
     let slots = work
         .control
         .queue
@@ -263,12 +269,12 @@ fn drive(work: &Arc<Work>, thread: usize) {
                 let help = |board: &mut _| work.control.find_help(board);
                 while let Some(next) = work.control.queue.take(thread, help).await {
                     match next {
-                        SlotWork::Item(position) => {
+                        Assignment::Item(position) => {
                             current.set(Some(position));
                             work.run_turn(position, worker, &client).await;
                             current.set(None);
                         }
-                        SlotWork::Help(position, helping) => {
+                        Assignment::Help(position, helping) => {
                             work.run_help(position, helping, worker, &client).await;
                         }
                     }

@@ -35,7 +35,7 @@ pub enum Move {
 }
 
 /// What a free slot does.
-pub(crate) enum Work<H> {
+pub(crate) enum Assignment<H> {
     /// Downloads the item at this position.
     Item(usize),
     /// Helps the running item at this position, with `H`.
@@ -294,7 +294,7 @@ impl<E> Queue<E> {
         &self,
         thread: usize,
         help: impl Fn(&mut Board<E>) -> Help<H>,
-    ) -> Option<Work<H>> {
+    ) -> Option<Assignment<H>> {
         loop {
             let mut changed = std::pin::pin!(self.changed.notified());
             changed.as_mut().enable();
@@ -303,12 +303,12 @@ impl<E> Queue<E> {
             let (work, later) = {
                 let mut board = lock(&self.board);
                 match board.queue.take(thread) {
-                    Take::Item(position) => (Some(Some(Work::Item(position))), None),
+                    Take::Item(position) => (Some(Some(Assignment::Item(position))), None),
                     Take::Done => (Some(None), None),
                     Take::Wait => match help(&mut board) {
                         Help::Now(position, with) => {
                             board.queue.running[thread] += 1;
-                            (Some(Some(Work::Help(position, with))), None)
+                            (Some(Some(Assignment::Help(position, with))), None)
                         }
                         Help::Later(at) => (None, Some(at)),
                         Help::Nothing => (None, None),

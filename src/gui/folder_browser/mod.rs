@@ -406,7 +406,7 @@ fn spawn(
     work: impl FnOnce() -> Vec<Message> + Send + 'static,
 ) {
     let (tx, ctx) = (tx.clone(), ctx.clone());
-    let _ = std::thread::Builder::new()
+    let started = std::thread::Builder::new()
         .name("downpour-folders".into())
         .spawn(move || {
             for message in work() {
@@ -414,4 +414,5 @@ fn spawn(
             }
             ctx.request_repaint();
         });
+    downpour::diag::check("starting the folder browser's thread", started);
 }

@@ -107,6 +107,19 @@ impl Lang {
                 folder.display(),
                 self.io_problem(problem)
             ),
+            (Lang::En, Notice::DataFolderUnwritable { folder, problem }) => format!(
+                "Downpour cannot write its data folder {} ({}): downloads work, but an \
+                 unfinished file will start over after a restart, and files downloaded before \
+                 are not recognised.",
+                folder.display(),
+                self.io_problem(problem)
+            ),
+            (Lang::Zh, Notice::DataFolderUnwritable { folder, problem }) => format!(
+                "Downpour 无法写入它的数据文件夹 {}（{}）：仍可下载，但未完成的文件在重启后会重新开始，\
+                 也认不出以前下载过的文件。",
+                folder.display(),
+                self.io_problem(problem)
+            ),
             (_, Notice::List(err)) => format!("{}{}", self.list_error(err), t.full_stop),
         }
     }

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::*;
+use downpour::options::RunSettings;
 
 /// A slow file: `size` bytes sent 16 KiB every 10 ms (about 1.6 MB/s).
 fn slow(server: &TestServer, name: &str, size: usize) -> String {
@@ -13,7 +14,10 @@ fn slow(server: &TestServer, name: &str, size: usize) -> String {
 
 fn one_worker(dir: &std::path::Path) -> Settings {
     Settings {
-        workers: 1,
+        run: RunSettings {
+            workers: 1,
+            ..settings_for(dir).run
+        },
         ..settings_for(dir)
     }
 }
@@ -63,8 +67,11 @@ fn a_removed_running_row_is_cancelled_and_its_part_stays() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(Settings {
-        workers: 2,
-        split: 1,
+        run: RunSettings {
+            workers: 2,
+            split: 1,
+            ..settings_for(dir.path()).run
+        },
         ..settings_for(dir.path())
     });
     let links = [
@@ -143,9 +150,12 @@ fn links_added_to_a_running_map_run_are_reported_after_the_earlier_ones() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(Settings {
-        mode: Mode::Map,
-        workers: 3,
-        split: 1,
+        run: RunSettings {
+            mode: Mode::Map,
+            workers: 3,
+            split: 1,
+            ..settings_for(dir.path()).run
+        },
         ..settings_for(dir.path())
     });
     let first = [
@@ -208,8 +218,11 @@ fn space_and_delete_act_on_the_selected_rows() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(Settings {
-        workers: 4,
-        split: 1,
+        run: RunSettings {
+            workers: 4,
+            split: 1,
+            ..settings_for(dir.path()).run
+        },
         ..settings_for(dir.path())
     });
     let links: Vec<String> = (1..=4)
@@ -293,12 +306,18 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     harness.get_by_label("Speed limit").type_text("fast");
     harness.run_steps(1);
     harness.get_by_label_contains(sentence);
-    assert_eq!(harness.state().settings.rate(), None);
+    assert_eq!(
+        harness.state().settings.run.rate_limit.bytes_per_sec(),
+        None
+    );
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.get_by_label("Speed limit").type_text("100K");
     harness.run_steps(1);
     assert!(harness.query_by_label_contains(sentence).is_none());
-    assert_eq!(harness.state().settings.rate(), Some(100 * 1024));
+    assert_eq!(
+        harness.state().settings.run.rate_limit.bytes_per_sec(),
+        Some(100 * 1024)
+    );
 
     let size = 2_000_000;
     paste_links(

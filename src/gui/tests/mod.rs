@@ -9,8 +9,11 @@ mod runs;
 mod small_screen;
 mod window;
 
-// The window tests use only part of the integration tests' server module.
-#[allow(dead_code)]
+#[allow(
+    dead_code,
+    clippy::too_many_lines,
+    reason = "the window tests use only part of the integration tests' server module"
+)]
 #[path = "../../../tests/util/server.rs"]
 mod server;
 
@@ -23,6 +26,7 @@ use server::{TestServer, body_for};
 use super::i18n::Lang;
 use super::model::RowStatus;
 use super::{DownpourApp, Settings, Tab};
+use downpour::options::RunSettings;
 use downpour::{Mode, OutcomeKind};
 
 fn harness(settings: Settings) -> Harness<'static, DownpourApp> {
@@ -53,7 +57,10 @@ fn harness_with(mut app: DownpourApp, size: [f32; 2]) -> Harness<'static, Downpo
 fn settings_for(dir: &std::path::Path) -> Settings {
     Settings {
         folder: dir.display().to_string(),
-        retries: 0,
+        run: RunSettings {
+            retries: 0,
+            ..RunSettings::default()
+        },
         ..Settings::default()
     }
 }

@@ -6,6 +6,7 @@
 use super::window::MemoryStorage;
 use super::*;
 use crate::gui::list_store;
+use downpour::options::RunSettings;
 
 fn count(server: &TestServer, path: &str) -> usize {
     server
@@ -24,8 +25,11 @@ fn run_then_quit(
 ) -> (MemoryStorage, u64) {
     use eframe::App;
     let settings = Settings {
-        workers: 3,
-        split: 1,
+        run: RunSettings {
+            workers: 3,
+            split: 1,
+            ..settings_for(dir).run
+        },
         ..settings_for(dir)
     };
     let app = DownpourApp::new(settings).with_data_dir(Some(data.to_owned()));

@@ -2,6 +2,7 @@
 //! folder, Start and its shortcut, the exports, an idle window and closing during a run.
 
 use super::*;
+use downpour::options::RunSettings;
 
 #[test]
 fn each_mode_downloads_everything_and_reports_in_its_order() {
@@ -30,7 +31,7 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
         paste_links(&mut harness, &links.join("\n"));
         harness.get_by_label(label).click();
         harness.run_steps(1);
-        assert_eq!(harness.state().settings.mode, mode);
+        assert_eq!(harness.state().settings.run.mode, mode);
         harness.get_by_label("Start").click();
         harness.step();
         run_to_end(&mut harness);
@@ -84,8 +85,11 @@ fn in_order_a_finished_file_says_it_waits_for_the_earlier_ones() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(Settings {
-        mode: Mode::Map,
-        workers: 2,
+        run: RunSettings {
+            mode: Mode::Map,
+            workers: 2,
+            ..settings_for(dir.path()).run
+        },
         ..settings_for(dir.path())
     });
     let links = [
@@ -128,7 +132,7 @@ fn checksums_are_shown_and_can_be_switched_off() {
             harness.get_by_label("Compute SHA-256 checksums").click();
             harness.run_steps(1);
         }
-        assert_eq!(harness.state().settings.checksums, on);
+        assert_eq!(harness.state().settings.run.checksums, on);
         paste_links(&mut harness, &link);
         harness.get_by_label("Start").click();
         harness.step();

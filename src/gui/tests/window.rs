@@ -3,6 +3,7 @@
 //! for screen readers.
 
 use super::*;
+use downpour::options::RunSettings;
 
 #[test]
 fn pasted_links_are_counted_and_bad_lines_explained() {
@@ -89,12 +90,15 @@ impl eframe::Storage for MemoryStorage {
 fn settings_survive_a_restart() {
     use eframe::{App, Storage};
     let mut app = DownpourApp::new(Settings {
+        run: RunSettings {
+            mode: Mode::Map,
+            workers: 12,
+            retries: 5,
+            checksums: false,
+            ..RunSettings::default()
+        },
         url_text: "https://example.com/x\n".into(),
         folder: "/data/downloads".into(),
-        mode: Mode::Map,
-        workers: 12,
-        retries: 5,
-        checksums: false,
         language: Some(Lang::Zh),
         ..Settings::default()
     });
@@ -107,10 +111,10 @@ fn settings_survive_a_restart() {
     let mut partial = MemoryStorage::default();
     partial.set_string(eframe::APP_KEY, "(workers: 3)".into());
     let restored = DownpourApp::from_storage(Some(&partial));
-    assert_eq!(restored.settings.workers, 3);
-    assert_eq!(restored.settings.mode, Mode::Submit);
+    assert_eq!(restored.settings.run.workers, 3);
+    assert_eq!(restored.settings.run.mode, Mode::Submit);
     assert!(
-        restored.settings.checksums,
+        restored.settings.run.checksums,
         "checksums stay on unless switched off"
     );
 }
