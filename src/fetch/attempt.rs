@@ -239,12 +239,10 @@ impl Item<'_> {
             file.write_all(&chunk)
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
             self.state.bytes += chunk.len() as u64;
-            let wait = ctx.limit.charge(chunk.len() as u64);
+            let arrived = chunk.len() as u64;
             self.state.hasher.push(chunk).await;
             self.record_when_due(path);
-            if !wait.is_zero() {
-                ctx.or_cancel(tokio::time::sleep(wait)).await?;
-            }
+            ctx.or_cancel(ctx.limit.pace(arrived)).await?;
             if window.0.elapsed() >= ctx.config.stall_timeout {
                 let got = self.state.bytes - window.1;
                 if got < MIN_BYTES_PER_WINDOW {

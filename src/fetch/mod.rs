@@ -180,6 +180,27 @@ impl Parked {
     }
 }
 
+#[cfg(test)]
+impl Parked {
+    /// What a download that has not received anything yet keeps.
+    pub(crate) fn untouched(job: &Job) -> Self {
+        Self {
+            path: None,
+            staging: Staging::Fresh,
+            remote: Remote::default(),
+            bytes: 0,
+            hasher: StreamHasher::off(),
+            first_byte_ms: None,
+            kept_url: KeptUrl::of(&job.url),
+            retries: 0,
+            started_ms: 0,
+            split: None,
+            one_connection: None,
+            warning: None,
+        }
+    }
+}
+
 /// How an item's turn on a worker ended.
 pub(crate) enum Turn {
     /// For good: done, failed, cancelled or skipped.
@@ -204,7 +225,8 @@ pub(crate) async fn run_item(
             state,
             help_stop: None,
         },
-        None if ctx.cancel.is_cancelled() => {
+        // Paused before it began, it goes on to be parked (as paused) like any other.
+        None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
             return Turn::Ended(ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms()));
         }
         None => Item::new(ctx, job, worker),

@@ -366,7 +366,6 @@ async fn stream_span(
             hasher.push(bytes).await;
         }
         *pos += take;
-        let wait = ctx.limit.charge(take);
         let complete = file.split.wrote(claim.conn, *pos, take);
         file.record_if_due(ctx);
         if complete || last_event.elapsed() >= ctx.config.progress_interval {
@@ -377,14 +376,14 @@ async fn stream_span(
             });
         }
         if complete {
+            // Counted against the limit, but nothing is left to hold back.
+            ctx.limit.charge(take);
             return Ok(());
         }
-        if !wait.is_zero() {
-            ctx.cancel
-                .run_until_cancelled(tokio::time::sleep(wait))
-                .await
-                .ok_or(SpanStop::Cancelled)?;
-        }
+        ctx.cancel
+            .run_until_cancelled(ctx.limit.pace(take))
+            .await
+            .ok_or(SpanStop::Cancelled)?;
     }
 }
 

@@ -32,7 +32,9 @@ impl DownpourApp {
             .hint_text(t.urls_hint)
             .desired_rows(12)
             .desired_width(f32::INFINITY)
-            .code_editor();
+            .code_editor()
+            // Tab moves on to the next control (a link never holds a tab), as everywhere else.
+            .lock_focus(false);
         let response = egui::ScrollArea::vertical()
             .id_salt("urls")
             .max_height(260.0)
@@ -230,26 +232,36 @@ impl DownpourApp {
         }
     }
 
-    /// Continue, while the list has waiting or paused rows and no run goes.
-    fn continue_button_ui(&mut self, ui: &mut egui::Ui) {
-        let t = self.lang().t();
-        let unfinished = !self.is_running()
-            && self.view.as_ref().is_some_and(|v| {
-                v.rows.iter().any(|r| {
+    /// How many rows Continue would download (waiting or paused ones), while no run goes.
+    fn unfinished_rows(&self) -> usize {
+        if self.is_running() {
+            return 0;
+        }
+        self.view.as_ref().map_or(0, |v| {
+            v.rows
+                .iter()
+                .filter(|r| {
                     matches!(
                         r.status,
                         super::model::RowStatus::Queued | super::model::RowStatus::Paused
                     )
                 })
-            });
-        if unfinished
-            && ui
-                .add_enabled(
-                    !self.is_checking_folder(),
-                    egui::Button::new(RichText::new(t.continue_list).strong()),
-                )
-                .on_hover_text(t.continue_tip)
-                .clicked()
+                .count()
+        })
+    }
+
+    /// Continue 7 unfinished files, the first button while the list has waiting or paused
+    /// rows and no run goes.
+    fn continue_button_ui(&mut self, ui: &mut egui::Ui, unfinished: usize) {
+        let t = self.lang().t();
+        let text = self.lang().continue_unfinished(unfinished);
+        if ui
+            .add_enabled(
+                !self.is_checking_folder(),
+                egui::Button::new(RichText::new(text).strong()),
+            )
+            .on_hover_text(t.continue_tip)
+            .clicked()
         {
             self.continue_list(ui.ctx());
         }
@@ -262,23 +274,30 @@ impl DownpourApp {
         let running = self.is_running();
         let blocker = self.start_blocker();
         let ctx = ui.ctx().clone();
+        // A list that can be continued has one obvious next step: Continue comes first and
+        // says what it does; starting anew is the second, explained choice.
+        let unfinished = self.unfinished_rows();
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             if running {
                 self.add_to_run_button_ui(ui);
             } else {
+                if unfinished > 0 {
+                    self.continue_button_ui(ui, unfinished);
+                }
+                let (text, tip) = if unfinished > 0 {
+                    (RichText::new(t.start_anew), t.start_anew_tip)
+                } else {
+                    (RichText::new(t.start).strong(), t.start_tip)
+                };
                 let start = ui
-                    .add_enabled(
-                        blocker.is_none(),
-                        egui::Button::new(RichText::new(t.start).strong()),
-                    )
-                    .on_hover_text(t.start_tip)
+                    .add_enabled(blocker.is_none(), egui::Button::new(text))
+                    .on_hover_text(tip)
                     .on_disabled_hover_text(blocker.unwrap_or_default());
                 if start.clicked() {
                     self.start(&ctx);
                 }
             }
-            self.continue_button_ui(ui);
             let cancel_text = if self.is_cancelling() {
                 t.cancelling
             } else {
@@ -294,13 +313,14 @@ impl DownpourApp {
             {
                 self.cancel();
             }
-            // Retry failed re-runs every failed row, so the last run's count is the rows' count.
-            let failed = self.view.as_ref().map_or(0, |v| v.failed);
-            if failed > 0
+            // Retry re-runs every row that ended without its file, so the last run's counts
+            // are the rows' counts (without walking the rows every frame).
+            let missing = self.view.as_ref().map_or(0, |v| v.failed + v.cancelled);
+            if missing > 0
                 && ui
                     .add_enabled(
                         !running,
-                        egui::Button::new(format!("{} ({failed})", t.retry_failed)),
+                        egui::Button::new(self.lang().retry_not_downloaded(missing)),
                     )
                     .on_hover_text(t.retry_failed_tip)
                     .clicked()
@@ -309,7 +329,12 @@ impl DownpourApp {
             }
         });
         // Always one line, so the buttons do not move when the reason comes or goes.
-        match blocker.filter(|_| !running) {
+        let why = if unfinished > 0 {
+            Some(t.continue_or_anew)
+        } else {
+            blocker.filter(|_| !running)
+        };
+        match why {
             Some(reason) => {
                 ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
             }

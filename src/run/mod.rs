@@ -6,6 +6,8 @@
 mod control;
 mod order;
 mod queue;
+#[cfg(test)]
+mod tests;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -72,6 +74,22 @@ struct RunShared {
 }
 
 impl RunShared {
+    /// What the run's threads share, with the save folder's books opened.
+    fn new(control: Arc<Control>, config: RunConfig, sink: EventSink) -> Self {
+        let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
+        Self {
+            names: NameBook::listed(config.out_dir.clone()),
+            leftovers: resume.leftovers(),
+            resume,
+            finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
+            unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
+            t0: control.t0(),
+            control,
+            config,
+            sink,
+        }
+    }
+
     fn now_ms(&self) -> u64 {
         self.t0.elapsed().as_millis() as u64
     }
@@ -121,7 +139,9 @@ impl RunShared {
 
     /// Downloads the item at `position` on `worker` until it ends or is paused.
     async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
-        let (job, stop, parked) = self.control.take_turn(position);
+        let Some((job, stop, parked)) = self.control.take_turn(position) else {
+            return;
+        };
         let desk = Desk {
             control: &self.control,
             position,
@@ -132,7 +152,7 @@ impl RunShared {
         self.control.set_help(position, None);
         match turn {
             Turn::Ended(record) => self.finish(position, record),
-            Turn::Paused(state) => self.control.park(position, state),
+            Turn::Paused(state) => self.control.park(position, Some(state)),
         }
     }
 
@@ -156,7 +176,7 @@ impl RunShared {
 
     /// Ends a paused item that the person cancelled, on the coordinator's thread.
     fn end_paused(&self, position: usize) {
-        let (job, stop, parked) = self.control.take_turn(position);
+        let (job, stop, parked) = self.control.take_parked(position);
         let desk = Desk {
             control: &self.control,
             position,
@@ -179,24 +199,12 @@ fn coordinate(
     threads: usize,
     inbox: &mpsc::Receiver<Message>,
 ) {
-    let t0 = control.t0();
     sink.send(Event::RunStarted {
         total: control.len(),
         mode: config.mode,
         workers: config.effective_workers(),
     });
-    let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
-    let work = Arc::new(RunShared {
-        names: NameBook::listed(config.out_dir.clone()),
-        leftovers: resume.leftovers(),
-        resume,
-        finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
-        unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
-        control,
-        config,
-        sink,
-        t0,
-    });
+    let work = Arc::new(RunShared::new(control, config, sink));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))

@@ -40,6 +40,23 @@ impl Lang {
         }
     }
 
+    /// The button that continues a list: `Continue 7 unfinished files`.
+    pub fn continue_unfinished(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Continue {n} unfinished {}", plural(n, "file", "files")),
+            Lang::Zh => format!("继续下载 {n} 个未完成的文件"),
+        }
+    }
+
+    /// The button that downloads again every file that failed or was cancelled:
+    /// `Retry 3 not downloaded`.
+    pub fn retry_not_downloaded(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Retry {n} not downloaded"),
+            Lang::Zh => format!("重试 {n} 个未下载的文件"),
+        }
+    }
+
     /// The heading of the list of rejected lines.
     pub fn lines_not_understood(self, n: usize) -> String {
         match self {
