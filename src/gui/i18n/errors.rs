@@ -165,6 +165,12 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::ChecksumMismatch { expected, actual } => {
             format!("校验和不符：应为 {expected}，实际为 {actual}")
         }
+        DownloadError::WebPage { name } => {
+            format!("服务器发来的是网页而不是 {name}——可能需要登录，或者链接已过期")
+        }
+        DownloadError::Compressed { encoding } => format!(
+            "服务器发来的是压缩过的文件（{encoding}），尽管已要求不压缩；它不是原文件，所以没有保存"
+        ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
@@ -177,6 +183,26 @@ fn zh_line_error(err: &LineError) -> String {
             format!("只能下载 http:// 和 https:// 链接，不能下载 {scheme}:")
         }
         LineError::Malformed { reason } => format!("这不是网址（{}）", zh_phrase(reason)),
+        LineError::TooLong { bytes } => {
+            format!(
+                "这个地址太长了（{}）；网址最长 64 KiB",
+                format::bytes(*bytes)
+            )
+        }
+        LineError::TooManyLinks { count } => {
+            let count = if *count == u64::MAX {
+                "无数".to_owned()
+            } else {
+                format!("{count} 个")
+            };
+            format!(
+                "这一行会生成{count}链接，一行最多只能生成 {} 个",
+                downpour::ranges::MAX_PER_LINE
+            )
+        }
+        LineError::BadRange { range } => format!(
+            "范围 {range} 无法计数：请把较小的值写在前面，步长大于 0，例如 [1-20] 或 [1-20:5]"
+        ),
         LineError::NoHost => "地址中没有服务器名".to_owned(),
         LineError::BadChecksum => "地址后的校验和必须是 sha256: 加 64 位十六进制数字".to_owned(),
         LineError::NoLinkInRow => "这一行没有任何单元格包含 http:// 或 https:// 链接".to_owned(),
@@ -200,6 +226,7 @@ fn zh_tls_problem(problem: TlsProblem) -> &'static str {
         TlsProblem::UntrustedIssuer => "证书不是受信任的机构签发的",
         TlsProblem::Expired => "证书已过期",
         TlsProblem::OtherServer => "证书属于另一台服务器",
+        TlsProblem::OldProtocol => "服务器只支持 TLS 1.0 或 1.1，这些旧版本已不安全",
         TlsProblem::NoTrustedRoots => "无法读取这台电脑的受信任证书列表",
         TlsProblem::NotAccepted => "证书未被接受",
     }
@@ -330,6 +357,12 @@ mod tests {
             DownloadError::ChecksumMismatch {
                 expected: "ab".into(),
                 actual: "cd".into(),
+            },
+            DownloadError::WebPage {
+                name: "report.pdf".into(),
+            },
+            DownloadError::Compressed {
+                encoding: "gzip".into(),
             },
             DownloadError::Startup {
                 reason: "no threads".into(),
