@@ -190,15 +190,12 @@ fn zh_line_error(err: &LineError) -> String {
             )
         }
         LineError::TooManyLinks { count } => {
-            let count = if *count == u64::MAX {
-                "无数".to_owned()
+            let most = downpour::ranges::MAX_PER_LINE;
+            if *count == u64::MAX {
+                format!("这一行会生成无数链接，一行最多只能生成 {most} 个")
             } else {
-                format!("{count} 个")
-            };
-            format!(
-                "这一行会生成{count}链接，一行最多只能生成 {} 个",
-                downpour::ranges::MAX_PER_LINE
-            )
+                format!("这一行会生成 {count} 个链接，一行最多只能生成 {most} 个")
+            }
         }
         LineError::BadRange { range } => format!(
             "范围 {range} 无法计数：请把较小的值写在前面，步长大于 0，例如 [1-20] 或 [1-20:5]"
@@ -402,6 +399,22 @@ mod tests {
     }
 
     #[test]
+    fn a_web_page_and_an_old_protocol_are_told_in_chinese() {
+        let page = DownloadError::WebPage {
+            name: "report.pdf".into(),
+        };
+        assert_eq!(
+            Lang::Zh.download_error(&page),
+            "服务器发来的是网页而不是 report.pdf——可能需要登录，或者链接已过期"
+        );
+        let old = DownloadError::Tls {
+            host: "old.example".into(),
+            problem: TlsProblem::OldProtocol,
+        };
+        assert!(Lang::Zh.download_error(&old).contains("TLS 1.0 或 1.1"));
+    }
+
+    #[test]
     fn the_engines_file_system_reasons_are_translated() {
         use std::io::{Error, ErrorKind};
         for kind in [
@@ -422,11 +435,17 @@ mod tests {
 
     #[test]
     fn rejected_lines_are_explained_in_chinese() {
-        let list = downpour::parse_list(
+        let list = downpour::parse_list(&format!(
             "ftp://old.example/c\nhttps://example.com:99999/\nhttps://[::1/\n\
-             https://example.com/a sha256:12\n",
+             https://example.com/a sha256:12\nhttps://x/[9-1]\nhttps://x/[1-200]/[1-200]\n\
+             https://x/{}\n",
+            "a".repeat(70_000)
+        ));
+        assert_eq!(list.rejected.len(), 7, "{:?}", list.rejected);
+        assert_eq!(
+            Lang::Zh.line_error(&list.rejected[5].reason),
+            "这一行会生成 40000 个链接，一行最多只能生成 10000 个"
         );
-        assert_eq!(list.rejected.len(), 4, "{:?}", list.rejected);
         for bad in &list.rejected {
             let english = bad.reason.to_string();
             let zh = Lang::Zh.line_error(&bad.reason);
