@@ -53,6 +53,7 @@ impl Item<'_> {
         self.state.first_byte_ms = Some(self.ctx.now_ms());
         let resumed = self.check_answer(&response, resume_from)?;
         self.read_version(&response, resumed, resume_from);
+        classify::compressed(&response, &suggested_name(&response, &self.job.url))?;
         let path = self.prepare(&response, resumed, resume_from).await?;
         if let Some((file, claim)) = self.open_split(&path, latency) {
             return self.continue_split(&file, Some((claim, response))).await;

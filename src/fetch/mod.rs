@@ -6,6 +6,7 @@ mod attempt;
 mod owner;
 mod pieces;
 mod staging;
+mod web_page;
 
 use crate::redact::KeptUrl;
 use std::path::{Path, PathBuf};
@@ -276,7 +277,8 @@ impl<'a> Item<'a> {
             index: self.job.index,
             url: crate::redact::url(&self.job.url),
             path: state.path.clone(),
-            bytes: state.bytes,
+            // A split file's bytes are every connection's.
+            bytes: state.bytes(),
             total: state.remote.total,
             worker,
             started_ms: state.started_ms,
@@ -432,6 +434,14 @@ impl<'a> Item<'a> {
         let Some(path) = self.state.path.clone() else {
             return;
         };
+        if let Some(err) = web_page::instead_of_file(self.state.warning.as_ref(), staging.file()) {
+            // A login or error page: not the file, and nothing is left under its name.
+            record.outcome = Outcome::Failed(err);
+            record.warning = None;
+            self.state.staging = staging;
+            self.abandon(record);
+            return;
+        }
         let digest = self.state.hasher.finish().await;
         staging.finish(self.ctx, record, &path, digest, self.job.sha256.as_deref());
         if record.outcome == Outcome::Done {

@@ -8,6 +8,9 @@ use super::folder_dialogs::Outcome;
 use super::style::ORANGE;
 use super::{DownpourApp, FolderProblem, Notice, UiMessage};
 
+/// How many lines of numbered ranges are shown with what they become.
+const SHOWN_RANGES: usize = 5;
+
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
 
@@ -52,12 +55,44 @@ impl DownpourApp {
                 ORANGE
             };
             ui.label(RichText::new(counts).color(color));
+            self.duplicates_ui(ui);
         });
+        for ranged in self.list.ranged.iter().take(SHOWN_RANGES) {
+            ui.label(RichText::new(lang.ranged(ranged)).small());
+        }
+        if self.list.ranged.len() > SHOWN_RANGES {
+            ui.label("…");
+        }
+        if self.list.left_out > 0 {
+            let taken = self.list.entries.len();
+            let sentence = lang.links_left_out(taken, self.list.left_out);
+            ui.label(RichText::new(sentence).color(ORANGE));
+        }
         if let Some(summary) = lang.links_from_text(self.list.from_text, self.list.ignored) {
             ui.label(RichText::new(summary).weak().small());
         }
         self.bad_lines_ui(ui);
         self.list_buttons_ui(ui);
+    }
+
+    /// How many links repeat earlier ones, and the button that drops their lines.
+    fn duplicates_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        if self.list.duplicates == 0 {
+            return;
+        }
+        ui.label(RichText::new(lang.duplicates(self.list.duplicates)).color(ORANGE));
+        let drop = ui
+            .add_enabled(
+                !self.list.duplicate_lines.is_empty(),
+                egui::Button::new(lang.drop_duplicates()),
+            )
+            .on_hover_text(lang.drop_duplicates_tip());
+        if drop.clicked() {
+            let text = &self.settings.url_text;
+            self.settings.url_text = downpour::urls::drop_lines(text, &self.list.duplicate_lines);
+            self.reparse();
+        }
     }
 
     /// Every line of the links box that is not a link, with the reason.

@@ -529,7 +529,8 @@ impl RunView {
             row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
             row.connections = 0;
-            if record.warning.is_some() {
+            if record.warning.is_some() || record.outcome.error().is_some() {
+                // A failure's sentence says it all (a web page that was not kept).
                 row.warning.clone_from(&record.warning);
             }
         }

@@ -70,8 +70,15 @@ fn build_client(config: &RunConfig, slots: usize) -> Result<Client, DownloadErro
             attempt.follow()
         }
     });
+    // The file as it is on the server: a `.txt` must not arrive (and be saved) compressed.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT_ENCODING,
+        reqwest::header::HeaderValue::from_static("identity"),
+    );
     Client::builder()
         .user_agent(USER_AGENT)
+        .default_headers(headers)
         .connect_timeout(config.connect_timeout)
         // Bounds every wait for the network: for the answer and for each piece of the body.
         .read_timeout(config.stall_timeout)

@@ -16,11 +16,18 @@
 //! request for the path while N others are in progress.
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
-//! header; `html=1` says the body is a web page; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
+//! header; `html=1` says the body is a web page; `gzip=1` says the body is
+//! compressed unless the request asked for `Accept-Encoding: identity` (`gzip=always`: even
+//! then); `login=1` answers a small
+//! "Please sign in" web page ([`LOGIN_PAGE`]) instead of the file; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
 
 /// The password the `auth` knob expects (kept out of the URLs' query strings, so that a test
 /// can look for it everywhere Downpour writes).
 pub const PASSWORD: &str = "s3cret";
+
+/// The page the `login` knob answers.
+pub const LOGIN_PAGE: &str =
+    "<!DOCTYPE html><html><body><p>Please sign in</p><form></form></body></html>\n";
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -141,6 +148,7 @@ struct Request {
     range_end: Option<u64>,
     if_range: Option<String>,
     authorization: Option<String>,
+    accept_encoding: Option<String>,
     close: bool,
 }
 
@@ -154,6 +162,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut range_end = None;
     let mut if_range = None;
     let mut authorization = None;
+    let mut accept_encoding = None;
     let mut close = false;
     loop {
         let mut header = String::new();
@@ -177,6 +186,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
             }
             "if-range" => if_range = Some(value.to_owned()),
             "authorization" => authorization = Some(value.to_owned()),
+            "accept-encoding" => accept_encoding = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
             _ => {}
         }
@@ -194,6 +204,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         range_end,
         if_range,
         authorization,
+        accept_encoding,
         close,
     })
 }
@@ -288,6 +299,10 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         let challenge = ("WWW-Authenticate", "Basic realm=\"test\"".to_owned());
         return write_text(out, "401 Unauthorized", &[challenge], "who are you?");
     }
+    if q("login").is_some() {
+        let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
+        return write_text(out, "200 OK", &[html], LOGIN_PAGE);
+    }
     if q("badheader").is_some() {
         // A control character in a header value: not HTTP.
         let bad = ("X-Note", "a\u{1}b".to_owned());
@@ -353,6 +368,10 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     }
     if q("html").is_some() {
         headers.push(("Content-Type", "text/html; charset=utf-8".into()));
+    }
+    let identity = req.accept_encoding.as_deref() == Some("identity");
+    if q("gzip").is_some_and(|when| when == "always" || !identity) {
+        headers.push(("Content-Encoding", "gzip".into()));
     }
     // The last byte sent, inclusive.
     let last = match (start, req.range_end) {
@@ -519,16 +538,52 @@ pub fn self_signed_https_server() -> u16 {
 /// `answer` (a whole HTTP response). A client that trusts `tests/data/self-signed-cert.pem`
 /// (as `SSL_CERT_FILE`) talks to it like to any server.
 pub fn https_server_answering(answer: String) -> u16 {
+    https_server_with(
+        include_bytes!("../data/self-signed-cert.der"),
+        include_bytes!("../data/self-signed-key.der"),
+        answer,
+    )
+}
+
+/// An HTTPS server whose certificate is its own authority (`CA:TRUE`, as `openssl req -x509`
+/// makes by default): the usual home-made self-signed certificate. Returns its port.
+pub fn self_signed_ca_https_server() -> u16 {
+    https_server_with(
+        include_bytes!("../data/self-signed-ca-cert.der"),
+        include_bytes!("../data/self-signed-ca-key.der"),
+        "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret".to_owned(),
+    )
+}
+
+/// A server that speaks only TLS 1.0: whatever the client offers, it answers with a
+/// ServerHello for version 3.1 (TLS 1.0), as an old server does. Returns its port.
+pub fn tls10_only_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut tcp in listener.incoming().flatten() {
+            let mut hello = [0u8; 4096];
+            if tcp.read(&mut hello).is_err() {
+                continue;
+            }
+            // Handshake: ServerHello (2), 38 bytes: version 3.1, a random, no session id,
+            // TLS_RSA_WITH_AES_128_CBC_SHA, no compression.
+            let mut answer = vec![0x16, 0x03, 0x01, 0x00, 42, 0x02, 0x00, 0x00, 38, 0x03, 0x01];
+            answer.extend([7u8; 32]);
+            answer.extend([0x00, 0x00, 0x2f, 0x00]);
+            let _ = tcp.write_all(&answer);
+            let _ = tcp.read(&mut hello);
+        }
+    });
+    port
+}
+
+fn https_server_with(cert: &[u8], key: &[u8], answer: String) -> u16 {
     use std::io::{Read, Write};
     use std::sync::Arc;
-    let cert = rustls::pki_types::CertificateDer::from(
-        include_bytes!("../data/self-signed-cert.der").to_vec(),
-    );
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-        include_bytes!("../data/self-signed-key.der")
-            .to_vec()
-            .into(),
-    );
+    let cert = rustls::pki_types::CertificateDer::from(cert.to_vec());
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.to_vec().into());
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -178,6 +178,12 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::ChecksumMismatch { expected, actual } => {
             format!("校验和不符：应为 {expected}，实际为 {actual}")
         }
+        DownloadError::WebPage { name } => {
+            format!("服务器发来的是网页而不是 {name}——可能需要登录，或者链接已过期")
+        }
+        DownloadError::Compressed { encoding } => format!(
+            "服务器发来的是压缩过的文件（{encoding}），尽管已要求不压缩；它不是原文件，所以没有保存"
+        ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
@@ -190,6 +196,23 @@ fn zh_line_error(err: &LineError) -> String {
             format!("只能下载 http:// 和 https:// 链接，不能下载 {scheme}:")
         }
         LineError::Malformed { reason } => format!("这不是网址（{}）", zh_phrase(reason)),
+        LineError::TooLong { bytes } => {
+            format!(
+                "这个地址太长了（{}）；网址最长 64 KiB",
+                format::bytes(*bytes)
+            )
+        }
+        LineError::TooManyLinks { count } => {
+            let most = downpour::ranges::MAX_PER_LINE;
+            if *count == u64::MAX {
+                format!("这一行会生成无数链接，一行最多只能生成 {most} 个")
+            } else {
+                format!("这一行会生成 {count} 个链接，一行最多只能生成 {most} 个")
+            }
+        }
+        LineError::BadRange { range } => format!(
+            "范围 {range} 无法计数：请把较小的值写在前面，步长大于 0，例如 [1-20] 或 [1-20:5]"
+        ),
         LineError::NoHost => "地址中没有服务器名".to_owned(),
         LineError::BadChecksum => "地址后的校验和必须是 sha256: 加 64 位十六进制数字".to_owned(),
         LineError::NoLinkInRow => "这一行没有任何单元格包含 http:// 或 https:// 链接".to_owned(),
@@ -213,6 +236,7 @@ fn zh_tls_problem(problem: TlsProblem) -> &'static str {
         TlsProblem::UntrustedIssuer => "证书不是受信任的机构签发的",
         TlsProblem::Expired => "证书已过期",
         TlsProblem::OtherServer => "证书属于另一台服务器",
+        TlsProblem::OldProtocol => "服务器只支持 TLS 1.0 或 1.1，这些旧版本已不安全",
         TlsProblem::NoTrustedRoots => "无法读取这台电脑的受信任证书列表",
         TlsProblem::NotAccepted => "证书未被接受",
     }
@@ -344,6 +368,12 @@ mod tests {
                 expected: "ab".into(),
                 actual: "cd".into(),
             },
+            DownloadError::WebPage {
+                name: "report.pdf".into(),
+            },
+            DownloadError::Compressed {
+                encoding: "gzip".into(),
+            },
             DownloadError::Startup {
                 reason: "no threads".into(),
             },
@@ -382,6 +412,22 @@ mod tests {
     }
 
     #[test]
+    fn a_web_page_and_an_old_protocol_are_told_in_chinese() {
+        let page = DownloadError::WebPage {
+            name: "report.pdf".into(),
+        };
+        assert_eq!(
+            Lang::Zh.download_error(&page),
+            "服务器发来的是网页而不是 report.pdf——可能需要登录，或者链接已过期"
+        );
+        let old = DownloadError::Tls {
+            host: "old.example".into(),
+            problem: TlsProblem::OldProtocol,
+        };
+        assert!(Lang::Zh.download_error(&old).contains("TLS 1.0 或 1.1"));
+    }
+
+    #[test]
     fn the_engines_file_system_reasons_are_translated() {
         use std::io::{Error, ErrorKind};
         for kind in [
@@ -402,11 +448,17 @@ mod tests {
 
     #[test]
     fn rejected_lines_are_explained_in_chinese() {
-        let list = downpour::parse_list(
+        let list = downpour::parse_list(&format!(
             "ftp://old.example/c\nhttps://example.com:99999/\nhttps://[::1/\n\
-             https://example.com/a sha256:12\n",
+             https://example.com/a sha256:12\nhttps://x/[9-1]\nhttps://x/[1-200]/[1-200]\n\
+             https://x/{}\n",
+            "a".repeat(70_000)
+        ));
+        assert_eq!(list.rejected.len(), 7, "{:?}", list.rejected);
+        assert_eq!(
+            Lang::Zh.line_error(&list.rejected[5].reason),
+            "这一行会生成 40000 个链接，一行最多只能生成 10000 个"
         );
-        assert_eq!(list.rejected.len(), 4, "{:?}", list.rejected);
         for bad in &list.rejected {
             let english = bad.reason.to_string();
             let zh = Lang::Zh.line_error(&bad.reason);
