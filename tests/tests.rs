@@ -5,6 +5,7 @@
 mod util;
 
 mod cli;
+mod conn;
 mod control;
 mod engine;
 mod lists;

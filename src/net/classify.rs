@@ -4,8 +4,6 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use reqwest::Response;
-use reqwest::header::RETRY_AFTER;
 use url::Url;
 
 use super::{MAX_REDIRECTS, RedirectRefused, tls::NO_TRUSTED_ROOTS};
@@ -161,14 +159,6 @@ pub(crate) fn read_error(
     } else {
         DownloadError::Truncated { got, expected }
     }
-}
-
-/// How long the server asked us to wait before trying again (`Retry-After` in seconds), at
-/// most a minute.
-pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
-    let secs: u64 = value.trim().parse().ok()?;
-    Some(Duration::from_secs(secs.min(60)))
 }
 
 /// A timeout as whole seconds for a sentence, never "0 s".
