@@ -208,6 +208,12 @@ pub enum DownloadError {
     /// Another connection of a file fetched over several got another version of it.
     #[error("the file changed on the server while it downloaded; it is downloaded again")]
     FileChanged,
+    /// The server asked (`Retry-After`) to wait longer than Downpour waits within a run.
+    #[error("the server asks to wait {}; try again later", wait_text(*secs))]
+    ServerAsksWait {
+        /// The wait asked for, in seconds.
+        secs: u64,
+    },
     /// A 206 answer for another part of the file than the one asked for.
     #[error("the server sent an unexpected part of the file")]
     UnexpectedRange,
@@ -287,6 +293,16 @@ pub enum TlsProblem {
     NotAccepted,
 }
 
+/// A wait as the person says it: minutes up to two hours, hours beyond (rounded up).
+pub fn wait_text(secs: u64) -> String {
+    let minutes = secs.div_ceil(60).max(1);
+    match minutes {
+        1 => "1 minute".to_owned(),
+        2..120 => format!("{minutes} minutes"),
+        _ => format!("{} hours", minutes.div_ceil(60)),
+    }
+}
+
 fn truncated_sentence(got: u64, expected: Option<u64>) -> String {
     match expected {
         Some(total) => format!(
@@ -316,6 +332,7 @@ impl DownloadError {
             | Self::NoResume
             | Self::UnexpectedRange
             | Self::FileChanged
+            | Self::ServerAsksWait { .. }
             | Self::Network(_) => true,
             Self::UnknownHost { .. }
             | Self::Tls { .. }

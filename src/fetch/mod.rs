@@ -98,6 +98,10 @@ const RECORD_AFTER: u64 = 1024 * 1024;
 /// to ignore ranges) before that counts as a failure to retry.
 const MAX_RESTARTS: u32 = 3;
 
+/// The longest wait a server may ask for (`Retry-After`) that is honoured within the run;
+/// a longer one ends the item with a sentence saying what the server asked.
+const MAX_WAIT: Duration = Duration::from_secs(5 * 60);
+
 /// Why an attempt stopped short.
 enum Stop {
     /// Stopped from outside: a pause or a cancel.
@@ -396,6 +400,12 @@ impl<'a> Item<'a> {
                 }
                 Err(Stop::Failed(err, retry_after)) => (err, retry_after),
             };
+            if let Some(wait) = retry_after.filter(|wait| *wait > MAX_WAIT) {
+                // Asked for longer than a run waits: say so, rather than ask again sooner.
+                return Outcome::Failed(DownloadError::ServerAsksWait {
+                    secs: wait.as_secs(),
+                });
+            }
             if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
                 // Not a failure: the file starts over at once, clean.
                 restarts += 1;

@@ -4,8 +4,6 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use reqwest::Response;
-use reqwest::header::RETRY_AFTER;
 use url::Url;
 
 use super::{MAX_REDIRECTS, RedirectRefused, tls::NO_TRUSTED_ROOTS};
@@ -178,7 +176,7 @@ pub(crate) fn read_error(
 /// (`Accept-Encoding: identity`): saved, it would not be the file. A name that says it is
 /// compressed (`logs.tar.gz` sent with `Content-Encoding: gzip`, a common server setting) is
 /// the file itself and is taken.
-pub(crate) fn compressed(response: &Response, name: &str) -> Result<(), DownloadError> {
+pub(crate) fn compressed(response: &reqwest::Response, name: &str) -> Result<(), DownloadError> {
     let Some(encoding) = response
         .headers()
         .get(reqwest::header::CONTENT_ENCODING)
@@ -208,14 +206,6 @@ pub(crate) fn compressed(response: &Response, name: &str) -> Result<(), Download
             .take(40)
             .collect(),
     })
-}
-
-/// How long the server asked us to wait before trying again (`Retry-After` in seconds), at
-/// most a minute.
-pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
-    let secs: u64 = value.trim().parse().ok()?;
-    Some(Duration::from_secs(secs.min(60)))
 }
 
 /// A timeout as whole seconds for a sentence, never "0 s".

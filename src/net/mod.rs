@@ -1,6 +1,7 @@
 //! The HTTP machinery of one event-loop thread: its async runtime and its reqwest client,
 //! with Downpour's redirect rules; TLS and the reading of failures live in the submodules.
 
+pub(crate) mod answer;
 pub mod classify;
 pub mod tls;
 

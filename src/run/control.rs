@@ -405,7 +405,9 @@ impl Control {
             .enumerate()
             .filter_map(|(position, entry)| Some((position, entry.help.as_ref()?)))
             .filter(|(position, help)| {
-                !help.stop.is_cancelled() && board.queue.phase(*position) == Some(Phase::Running)
+                !help.stop.is_cancelled()
+                    && !help.file.split.is_solo()
+                    && board.queue.phase(*position) == Some(Phase::Running)
             })
             .collect();
         candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));

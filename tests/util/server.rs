@@ -14,6 +14,13 @@
 //! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
 //! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
 //! request for the path while N others are in progress.
+//! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
+//! and `Retry-After: S`; `noifrange=1` ignores `If-Range` (a range of whatever version is
+//! current, under its own ETag); `badrange=1` answers them with a Content-Range one byte
+//! later than asked (and those bytes); `cutpieces=K` closes 206 answers after K bytes.
+//! Mirrors and farms (same bytes, other ETags): `node=N` puts N in the ETag; `farm=1` answers
+//! each request from node `seen % 2`; `mirrors=1` redirects each request to one of two
+//! mirrors (the same address with `node=1` or `node=2`).
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
 //! header; `html=1` says the body is a web page; `gzip=1` says the body is
@@ -316,6 +323,19 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         let location = "ftp://bob:hunter2@example.com/f".to_owned();
         return write_head(out, "302 Found", &[("Location", location)], Some(0));
     }
+    if q("mirrors").is_some() {
+        let rest: Vec<String> = req
+            .query
+            .iter()
+            .filter(|(k, _)| *k != "mirrors")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let location = format!("{}?{}&node={}", req.path, rest.join("&"), seen % 2 + 1);
+        return write_head(out, "302 Found", &[("Location", location)], Some(0));
+    }
+    if let Some(refused) = refuse_range(req) {
+        return write_text(out, refused.0, &refused.1, "no parts");
+    }
     if let Some(target) = q("redirect") {
         return write_head(out, "302 Found", &[("Location", target)], Some(0));
     }
@@ -352,13 +372,20 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     } else {
         pattern_block(&req.path)
     };
-    let etag = format!("\"{}-{}-v{version}\"", req.path.len(), size);
+    let node = match (num("node"), q("farm")) {
+        (Some(node), _) => format!("-n{node}"),
+        (None, Some(_)) => format!("-n{}", seen % 2),
+        (None, None) => String::new(),
+    };
+    let etag = format!("\"{}-{}-v{version}{node}\"", req.path.len(), size);
     let start = req.range_start.filter(|s| {
         *s < size
             && q("norange").is_none()
             && q("ignorerange").is_none()
-            && req.if_range.as_ref().is_none_or(|v| *v == etag)
+            && (q("noifrange").is_some() || req.if_range.as_ref().is_none_or(|v| *v == etag))
     });
+    // A liar sends the byte after each asked start, and says so.
+    let start = start.map(|s| s + u64::from(q("badrange").is_some()));
     let mut headers: Vec<(&str, String)> = vec![("ETag", etag)];
     if q("norange").is_none() {
         headers.push(("Accept-Ranges", "bytes".into()));
@@ -411,6 +438,12 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         && seen as u64 <= k
     {
         send_until = from + len / 2;
+        keep = false;
+    }
+    if let Some(k) = num("cutpieces")
+        && start.is_some()
+    {
+        send_until = send_until.min(from + k);
         keep = false;
     }
     if let Some(pct) = num("reset_pct") {
@@ -474,6 +507,16 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     }
     let _ = out.flush();
     keep
+}
+
+/// The refusal of a range request by `range403` or `range429`: its status line and headers.
+fn refuse_range(req: &Request) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    req.range_start?;
+    if req.query.contains_key("range403") {
+        return Some(("403 Forbidden", Vec::new()));
+    }
+    let secs = req.query.get("range429")?;
+    Some(("429 Too Many Requests", vec![("Retry-After", secs.clone())]))
 }
 
 /// Standard base64 with padding (for the Basic authorization the `auth` knob expects).

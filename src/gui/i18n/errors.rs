@@ -170,6 +170,14 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::ClosedWithoutAnswer => "服务器没有应答就关闭了连接".to_owned(),
         DownloadError::NoResume => "服务器无法接着下载未完成的文件".to_owned(),
         DownloadError::UnexpectedRange => "服务器发送了文件中不对应的部分".to_owned(),
+        DownloadError::ServerAsksWait { secs } => {
+            let minutes = secs.div_ceil(60).max(1);
+            if minutes < 120 {
+                format!("服务器要求等待 {minutes} 分钟；请稍后再试")
+            } else {
+                format!("服务器要求等待 {} 小时；请稍后再试", minutes.div_ceil(60))
+            }
+        }
         DownloadError::FileChanged => "下载期间服务器上的文件变了，正在重新下载".to_owned(),
         DownloadError::Write { path, reason } => {
             format!("无法写入 {}：{}", path.display(), zh_phrase(reason))
@@ -359,6 +367,7 @@ mod tests {
             DownloadError::ClosedWithoutAnswer,
             DownloadError::NoResume,
             DownloadError::UnexpectedRange,
+            DownloadError::ServerAsksWait { secs: 3600 },
             DownloadError::Write {
                 path,
                 reason: "permission denied".into(),
