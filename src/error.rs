@@ -21,6 +21,31 @@ pub enum LineError {
         /// What the URL parser objected to.
         reason: String,
     },
+    /// The address is longer than the HTTP library (and any server) takes.
+    #[error("this address is too long ({}); a web address can be at most 64 KiB", format::bytes(*.bytes))]
+    TooLong {
+        /// Its length in bytes.
+        bytes: u64,
+    },
+    /// A line whose numbered ranges would make too many links.
+    #[error(
+        "this line would make {} links; one line may make at most {}",
+        many(*.count),
+        crate::ranges::MAX_PER_LINE
+    )]
+    TooManyLinks {
+        /// How many links it would make (`u64::MAX`: more than can be counted).
+        count: u64,
+    },
+    /// A numbered range that counts backwards or in steps of 0.
+    #[error(
+        "the range {range} cannot be counted: put the smaller value first and a step above 0, \
+         like [1-20] or [1-20:5]"
+    )]
+    BadRange {
+        /// The range as written, with its brackets.
+        range: String,
+    },
     /// The address has no server name.
     #[error("the address has no server name")]
     NoHost,
@@ -59,6 +84,15 @@ pub enum ListError {
         /// The file as the person named it.
         name: String,
     },
+}
+
+/// A count of links, or "countless" for one that does not fit a number.
+pub fn many(count: u64) -> String {
+    if count == u64::MAX {
+        "countless".to_owned()
+    } else {
+        count.to_string()
+    }
 }
 
 /// A size limit as people say it: `64 MiB` for a whole number of MiB, else as `format::bytes`.
@@ -202,6 +236,12 @@ pub enum DownloadError {
     /// Another connection of a file fetched over several got another version of it.
     #[error("the file changed on the server while it downloaded; it is downloaded again")]
     FileChanged,
+    /// The server asked (`Retry-After`) to wait longer than Downpour waits within a run.
+    #[error("the server asks to wait {}; try again later", wait_text(*secs))]
+    ServerAsksWait {
+        /// The wait asked for, in seconds.
+        secs: u64,
+    },
     /// A 206 answer for another part of the file than the one asked for.
     #[error("the server sent an unexpected part of the file")]
     UnexpectedRange,
@@ -223,6 +263,26 @@ pub enum DownloadError {
         expected: String,
         /// The hash of what arrived.
         actual: String,
+    },
+    /// The server sent a web page (a login or an error page, most likely) for a name that
+    /// promises another kind of file; nothing was kept under that name.
+    #[error(
+        "the server sent a web page instead of {name} — it may need a login, or the link has \
+         expired"
+    )]
+    WebPage {
+        /// The name the file was to have.
+        name: String,
+    },
+    /// The server sent the file compressed (`Content-Encoding`) although it was asked for it
+    /// as it is; nothing was saved.
+    #[error(
+        "the server sent the file compressed ({encoding}) although it was asked not to; it was \
+         not saved, as it would not be the file"
+    )]
+    Compressed {
+        /// The server's Content-Encoding, e.g. `gzip`.
+        encoding: String,
     },
     /// The download machinery could not start (threads, the network library).
     #[error("the downloads could not start: {reason}")]
@@ -250,12 +310,25 @@ pub enum TlsProblem {
     /// Issued for another name.
     #[error("the certificate belongs to another server")]
     OtherServer,
+    /// The server offers only TLS 1.1 or older, which are no longer safe.
+    #[error("the server only offers TLS 1.0 or 1.1, old versions that are no longer safe")]
+    OldProtocol,
     /// The computer's own list of trusted certificates could not be read.
     #[error("this computer's list of trusted certificates could not be read")]
     NoTrustedRoots,
     /// Anything else the check refused, or a server that does not speak TLS.
     #[error("the certificate was not accepted")]
     NotAccepted,
+}
+
+/// A wait as the person says it: minutes up to two hours, hours beyond (rounded up).
+pub fn wait_text(secs: u64) -> String {
+    let minutes = secs.div_ceil(60).max(1);
+    match minutes {
+        1 => "1 minute".to_owned(),
+        2..120 => format!("{minutes} minutes"),
+        _ => format!("{} hours", minutes.div_ceil(60)),
+    }
 }
 
 fn truncated_sentence(got: u64, expected: Option<u64>) -> String {
@@ -289,6 +362,7 @@ impl DownloadError {
             | Self::NoResume
             | Self::UnexpectedRange
             | Self::FileChanged
+            | Self::ServerAsksWait { .. }
             | Self::Network(_) => true,
             Self::UnknownHost { .. }
             | Self::ProxyLogin { .. }
@@ -302,6 +376,8 @@ impl DownloadError {
             | Self::Write { .. }
             | Self::DiskFull
             | Self::ChecksumMismatch { .. }
+            | Self::WebPage { .. }
+            | Self::Compressed { .. }
             | Self::Startup { .. }
             | Self::Stopped => false,
         }

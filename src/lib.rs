@@ -16,6 +16,8 @@ pub mod model;
 pub mod names;
 pub mod net;
 pub mod options;
+mod pasted;
+pub mod ranges;
 pub mod redact;
 pub mod report;
 pub mod resume;

@@ -9,11 +9,17 @@ use std::time::{Duration, Instant};
 /// How much a download may run ahead of the rate after an idle moment, in seconds of it.
 const BURST_SECS: f64 = 0.1;
 
+/// The most time the downloads may owe when the limit changes: a new limit applies within
+/// this, whatever was owed under the old one.
+const MAX_DEBT_SECS: f64 = 0.5;
+
 /// A shared speed limit in bytes per second (0: none).
 #[derive(Debug)]
 pub struct RateLimit {
     rate: AtomicU64,
     bucket: Mutex<Bucket>,
+    /// Wakes the downloads waiting for their turn when the limit changes.
+    changed: tokio::sync::Notify,
 }
 
 #[derive(Debug)]
@@ -32,13 +38,21 @@ impl RateLimit {
                 tokens: 0.0,
                 refilled: Instant::now(),
             }),
+            changed: tokio::sync::Notify::new(),
         }
     }
 
-    /// Changes the limit; it applies from the next bytes on.
+    /// Changes the limit. It applies at once: what the downloads owed under the old limit is
+    /// owed under the new one, for half a second at most, and the downloads waiting for their
+    /// turn look again (none wait once it is lifted).
     pub fn set(&self, bytes_per_sec: Option<u64>) {
-        self.rate
-            .store(bytes_per_sec.unwrap_or(0), Ordering::Relaxed);
+        let rate = bytes_per_sec.unwrap_or(0);
+        {
+            let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
+            self.rate.store(rate, Ordering::Relaxed);
+            bucket.tokens = bucket.tokens.max(-(rate as f64) * MAX_DEBT_SECS);
+        }
+        self.changed.notify_waiters();
     }
 
     /// The limit in bytes per second, if there is one.
@@ -49,11 +63,17 @@ impl RateLimit {
     /// Takes `bytes` that have just arrived from the bucket; returns how long their download
     /// must now wait so that the average stays at the rate.
     pub fn charge(&self, bytes: u64) -> Duration {
+        self.owed(bytes)
+    }
+
+    /// Takes `bytes` (which may be none) from the bucket, refilled for the time since, and
+    /// says how long the downloads now owe.
+    fn owed(&self, bytes: u64) -> Duration {
+        let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
         let Some(rate) = self.get() else {
             return Duration::ZERO;
         };
         let rate = rate as f64;
-        let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let elapsed = now.duration_since(bucket.refilled).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * rate).min(rate * BURST_SECS);
@@ -63,6 +83,32 @@ impl RateLimit {
             Duration::ZERO
         } else {
             Duration::from_secs_f64(-bucket.tokens / rate)
+        }
+    }
+
+    /// Whether the downloads owe time now: they are held back by the limit, so one more
+    /// connection would not make anything faster.
+    pub fn is_holding_back(&self) -> bool {
+        !self.owed(0).is_zero()
+    }
+
+    /// Takes `bytes` that have just arrived from the bucket and waits until the downloads no
+    /// longer owe time — looking again at once when the limit changes, so that a raised or
+    /// lifted limit frees them within moments and a lowered one holds them.
+    pub async fn pace(&self, bytes: u64) {
+        let mut wait = self.owed(bytes);
+        while !wait.is_zero() {
+            let changed = self.changed.notified();
+            let mut changed = std::pin::pin!(changed);
+            changed.as_mut().enable();
+            // A change between the charge and now was missed by `changed`: look once more.
+            wait = self.owed(0);
+            if wait.is_zero() {
+                break;
+            }
+            // Either is a reason to look again; which came first does not matter.
+            let _ = tokio::time::timeout(wait, changed).await;
+            wait = self.owed(0);
         }
     }
 }
@@ -156,6 +202,12 @@ pub fn parse_rate(text: &str) -> Result<Option<u64>, String> {
         return Err(format!("'{text}' is not a speed: write it like 500K or 2M"));
     }
     let bytes = (value * scale).round() as u64;
+    if bytes == 0 && value > 0.0 {
+        // `0.4` is not "no limit": only `0` (or nothing) says that.
+        return Err(format!(
+            "'{text}' is less than one byte a second: write 0 for no limit, or a speed like 500K"
+        ));
+    }
     Ok((bytes > 0).then_some(bytes))
 }
 
@@ -175,6 +227,51 @@ mod tests {
         assert!(parse_rate("fast").is_err());
         assert!(parse_rate("-1M").is_err());
         assert!(parse_rate("3X").is_err());
+        assert!(parse_rate("0.4").is_err(), "not silently no limit");
+        assert!(parse_rate("1,5M").is_err());
+        assert_eq!(parse_rate("0.0"), Ok(None));
+    }
+
+    /// What the downloads owed under an old limit is owed under the new one for half a
+    /// second at most: 16 KiB at 2 B/s (hours) becomes nothing once the limit is lifted and
+    /// half a second when it is raised to 1000 B/s.
+    #[test]
+    fn a_changed_limit_does_not_keep_the_old_debt() {
+        let limit = RateLimit::new(Some(2));
+        assert!(limit.charge(16_384) > Duration::from_secs(3600));
+        limit.set(Some(1000));
+        let owed = limit.owed(0);
+        assert!(owed <= Duration::from_millis(500), "{owed:?}");
+        assert!(limit.is_holding_back());
+        limit.set(None);
+        assert_eq!(limit.owed(0), Duration::ZERO);
+        assert!(!limit.is_holding_back());
+    }
+
+    /// A download waiting for its turn goes on as soon as the limit is lifted, not after
+    /// the hours it owed.
+    #[test]
+    fn a_waiting_download_goes_on_when_the_limit_is_lifted() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let limit = std::sync::Arc::new(RateLimit::new(Some(2)));
+            let waiting = tokio::spawn({
+                let limit = std::sync::Arc::clone(&limit);
+                async move { limit.pace(16_384).await }
+            });
+            // Let it start waiting, then lift the limit.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert!(!waiting.is_finished(), "it waits under 2 B/s");
+            limit.set(None);
+            let done = tokio::time::timeout(Duration::from_secs(60), waiting).await;
+            assert!(
+                done.is_ok(),
+                "still waiting a minute after the limit was lifted"
+            );
+        });
     }
 
     #[test]

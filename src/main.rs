@@ -81,8 +81,7 @@ fn main() -> eframe::Result {
                 app.notice = Some(notice);
             }
             // A refused list is shown, and --start waits for the person to see it.
-            let refused = list_problem.is_some();
-            app.notice = list_problem.map(gui::Notice::List);
+            let refused = app.refuse_list(list_problem);
             if launch.start && !refused {
                 // As the Start button does: a helper checks the folder (creating it if it is
                 // missing) and the run starts when its answer arrives.

@@ -5,7 +5,7 @@
 //! whole — kept pure so that the scheduling is tested alone.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The smallest piece a span is split into, by default.
@@ -229,6 +229,24 @@ impl Spans {
         }
     }
 
+    /// `conn` stops before writing anything of its span, and `into` — a connection whose
+    /// answer runs to the end of the file — takes it on, with every waiting span that follows
+    /// on without a gap: its answer brings those bytes anyway, without a request. Where
+    /// `into` does not end where they begin, they wait for another connection.
+    pub fn rejoin(&mut self, conn: ConnId, into: ConnId) {
+        self.give_back(conn);
+        let Some(at) = self.open.iter().position(|s| s.owner == Some(into)) else {
+            return;
+        };
+        while let Some(next) = self.open.get(at + 1).copied()
+            && next.owner.is_none()
+            && next.pos == self.open[at].end
+        {
+            self.open[at].end = next.end;
+            self.open.remove(at + 1);
+        }
+    }
+
     /// Every connection stops (a pause, a cancel, a new version): the open spans wait.
     pub fn release_all(&mut self) {
         for span in &mut self.open {
@@ -268,6 +286,9 @@ pub struct Split {
     opened: (Instant, u64),
     /// How long the server takes to answer a request, in microseconds (0: not known yet).
     latency_us: AtomicU64,
+    /// The file takes no more helpers: its server refused a piece, or sent one that was not
+    /// the bytes asked for.
+    solo: AtomicBool,
 }
 
 impl Split {
@@ -281,6 +302,7 @@ impl Split {
             changed: tokio::sync::Notify::new(),
             opened: (Instant::now(), written),
             latency_us: AtomicU64::new(0),
+            solo: AtomicBool::new(false),
         }
     }
 
@@ -366,6 +388,24 @@ impl Split {
         self.with(|s| s.give_back(conn));
         self.changed.notify_waiters();
     }
+
+    /// `conn` stops before writing anything; `into` takes its span on if it can (see
+    /// [`Spans::rejoin`]).
+    pub fn rejoin(&self, conn: ConnId, into: ConnId) {
+        self.with(|s| s.rejoin(conn, into));
+        self.changed.notify_waiters();
+    }
+
+    /// No more helpers: the file continues on the connections it has.
+    pub fn go_solo(&self) {
+        self.solo.store(true, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    /// Whether the file takes no more helpers.
+    pub fn is_solo(&self) -> bool {
+        self.solo.load(Ordering::SeqCst)
+    }
 }
 
 #[cfg(test)]
@@ -392,6 +432,37 @@ mod tests {
         let third = spans.claim(16, MIB, Some(0)).unwrap();
         assert_eq!((third.start, third.end), (19 * MIB, 34 * MIB));
         assert_eq!(spans.connections(), 3);
+    }
+
+    #[test]
+    fn a_refused_piece_rejoins_the_connection_that_runs_to_the_end() {
+        let mut spans = Spans::new(64 * MIB, &[]);
+        let first = spans.claim_waiting().unwrap();
+        let helper = spans.claim(16, MIB, Some(0)).unwrap();
+        let second = spans.claim(16, MIB, Some(0)).unwrap();
+        // The second helper split the first helper's span (the later of two equal ones).
+        assert_eq!(spans.end_of(first.conn), Some(helper.start));
+        assert_eq!(spans.end_of(helper.conn), Some(second.start));
+        // The later helper is refused first: the span before it is not the first
+        // connection's, so it waits.
+        spans.rejoin(second.conn, first.conn);
+        assert_eq!(spans.end_of(first.conn), Some(helper.start));
+        spans.rejoin(helper.conn, first.conn);
+        assert_eq!(
+            spans.end_of(first.conn),
+            Some(64 * MIB),
+            "the whole file again"
+        );
+        assert_eq!(spans.connections(), 1);
+        assert!(spans.claim_waiting().is_none(), "nothing waits");
+        // A span written in part is not contiguous: it waits.
+        let mut cut = Spans::new(64 * MIB, &[]);
+        let first = cut.claim_waiting().unwrap();
+        let helper = cut.claim(16, MIB, Some(0)).unwrap();
+        assert!(!cut.wrote(helper.conn, helper.start + MIB));
+        cut.rejoin(helper.conn, first.conn);
+        assert_eq!(cut.end_of(first.conn), Some(helper.start));
+        assert_eq!(cut.claim_waiting().unwrap().start, helper.start + MIB);
     }
 
     #[test]

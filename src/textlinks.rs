@@ -16,7 +16,7 @@ pub(crate) struct Found {
 /// The links in `line`, in order. With `attributes_only` (an HTML document) only the values of
 /// `href` and `src` attributes are links; otherwise those and every bare link in the text.
 ///
-/// A bare link ends at white space, a quote, `<`, `>`, a backtick, or CJK punctuation; then
+/// A bare link ends at white space, an invisible character (a zero-width space), a quote, `<`, `>`, a backtick, or CJK punctuation; then
 /// trailing `. , ; : ! ? ' *`, opening brackets and closing brackets without their opening
 /// partner inside the link are dropped (so `(see https://x/a)` gives `https://x/a`, while
 /// `https://x/Mercury_(planet)` keeps its parentheses). A second link glued on after `,` `;`
@@ -92,6 +92,7 @@ fn scheme_len(text: &str) -> Option<usize> {
 fn ends_link(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
+        || crate::pasted::is_invisible(c)
         || matches!(
             c,
             '"' | '<'
@@ -152,6 +153,7 @@ pub(crate) fn trim_trailing(mut link: &str) -> &str {
     while let Some(last) = link.chars().next_back() {
         let drop = match last {
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' => true,
+            c if crate::pasted::is_blank(c) => true,
             '(' | '[' | '{' => {
                 open[bracket(last)] -= 1;
                 true

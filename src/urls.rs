@@ -3,11 +3,15 @@
 //! as people really keep them: one link a line, notes with links among the words, markdown, CSV
 //! and TSV tables, whole HTML pages; `textlinks` finds the links inside such text.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use url::Url;
 
 use crate::error::LineError;
+use crate::pasted;
+pub use crate::ranges::RangedLine;
 use crate::textlinks::{self, Found};
 
 /// One accepted link of the list.
@@ -48,7 +52,21 @@ pub struct ParsedList {
     /// Lines without a link that were passed over as prose or markup instead of being
     /// rejected one by one (see [`parse_list`]); counted so that none goes unseen.
     pub ignored: usize,
+    /// How many of `entries` repeat the address of an earlier one (each would be downloaded
+    /// again, under another name).
+    pub duplicates: usize,
+    /// The 1-based lines whose every link repeats an earlier one: what [`drop_lines`] removes
+    /// when the person chooses to drop the duplicates.
+    pub duplicate_lines: Vec<usize>,
+    /// Links after the first [`MAX_LINKS`], which were not taken.
+    pub left_out: usize,
+    /// The links written as numbered ranges (`photo[001-120].jpg`), each with what it became.
+    pub ranged: Vec<RangedLine>,
 }
+
+/// The most links one list gives: a paste of hundreds of thousands of lines is read only up to
+/// here (with a sentence), so that memory stays bounded.
+pub const MAX_LINKS: usize = 100_000;
 
 impl ParsedList {
     fn push(&mut self, line: usize, link: Link) {
@@ -92,53 +110,116 @@ impl ParsedList {
 /// line holds a link among words (notes, a copied web page), a line without a link is only
 /// counted in [`ParsedList::ignored`] unless it looks like an attempted address (it holds `://`,
 /// or is one word with a `/`), which is still rejected with its reason.
+///
+/// Numbered ranges (`photo[001-120].jpg`, `{jpg,png}`: see [`crate::ranges`]) make one link
+/// per value; [`parse_list_with`] can take them literally instead.
 pub fn parse_list(text: &str) -> ParsedList {
+    parse_list_with(text, true)
+}
+
+/// [`parse_list`], with numbered ranges expanded (`ranges`) or taken as written.
+pub fn parse_list_with(text: &str, ranges: bool) -> ParsedList {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let table = table_delimiter(text);
-    let mut sums: Vec<(String, String)> = Vec::new();
+    let mut reader = Reader {
+        ranges,
+        table: table_delimiter(text),
+        prose: false,
+        html: false,
+        first_row: true,
+        sums: Vec::new(),
+    };
+    reader.prose = reader.table.is_some();
     let mut readings = Vec::new();
-    let mut html = false;
-    let mut prose = table.is_some();
-    let mut first_row = true;
+    let (mut links_read, mut left_out) = (0, 0);
     for (number, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() {
+        let line = pasted::tidy_line(raw);
+        let Some(reading) = reader.read(&line) else {
+            continue;
+        };
+        // Past the cap, lines are only counted: memory stays bounded whatever the paste.
+        if links_read >= MAX_LINKS {
+            left_out += reading.links();
             continue;
         }
-        // An HTML document runs from its opening line to `</html>`, so that a saved page
-        // pasted or dropped after other links is still read as a page.
-        html = html || textlinks::opens_html(line);
-        let reading = if html {
-            html = !textlinks::closes_html(line);
-            read_html_line(line)
-        } else if line.starts_with('#') {
-            continue;
-        } else if let Some(sum) = checksum_line(line) {
-            sums.push(sum);
-            continue;
-        } else if let Some(delimiter) = table {
-            let reading = read_table_row(line, delimiter, first_row);
-            first_row = false;
-            reading
-        } else {
-            let reading = read_text_line(line);
-            prose |=
-                matches!(&reading, Reading::Links(links, _) if links.iter().any(|l| l.inside_text));
-            reading
-        };
+        links_read += reading.links();
         readings.push((number + 1, line, reading));
     }
-    let mut list = assemble(readings, prose);
-    if !sums.is_empty() {
+    let mut list = assemble(readings, reader.prose);
+    list.left_out += left_out;
+    if !reader.sums.is_empty() {
         for entry in list.entries.iter_mut().filter(|e| e.sha256.is_none()) {
             let name = crate::names::from_url(&entry.url);
-            entry.sha256 = sums
+            entry.sha256 = reader
+                .sums
                 .iter()
                 .find(|(_, file)| *file == name)
                 .map(|(hex, _)| hex.clone());
         }
     }
     list
+}
+
+/// What the lines read so far say about the next one.
+struct Reader {
+    /// Whether numbered ranges are expanded.
+    ranges: bool,
+    /// The delimiter when the text is a CSV or TSV table.
+    table: Option<char>,
+    /// Whether the text reads as prose (see [`parse_list`]).
+    prose: bool,
+    /// Whether the line is inside an HTML document.
+    html: bool,
+    /// Whether the next row of a table is its first.
+    first_row: bool,
+    /// The `SHA256SUMS` lines: hash and file name.
+    sums: Vec<(String, String)>,
+}
+
+impl Reader {
+    /// What `line` (trimmed) yields; `None` for a line that yields nothing (blank, a
+    /// comment, a checksum line).
+    fn read(&mut self, line: &str) -> Option<Reading> {
+        if line.is_empty() {
+            return None;
+        }
+        // An HTML document runs from its opening line to `</html>`, so that a saved page
+        // pasted or dropped after other links is still read as a page.
+        self.html = self.html || textlinks::opens_html(line);
+        let reading = if self.html {
+            self.html = !textlinks::closes_html(line);
+            read_html_line(line)
+        } else if line.starts_with('#') {
+            return None;
+        } else if let Some(sum) = checksum_line(line) {
+            self.sums.push(sum);
+            return None;
+        } else if let Some(delimiter) = self.table {
+            let reading = read_table_row(line, delimiter, self.first_row, self.ranges);
+            self.first_row = false;
+            reading
+        } else {
+            let reading = read_text_line(line, self.ranges);
+            self.prose |=
+                matches!(&reading, Reading::Links(links, _) if links.iter().any(|l| l.inside_text));
+            reading
+        };
+        Some(reading)
+    }
+}
+
+/// `text` without the lines numbered in `lines` (1-based, ascending, as
+/// [`ParsedList::duplicate_lines`] gives them).
+pub fn drop_lines(text: &str, lines: &[usize]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut dropped = lines.iter().peekable();
+    for (number, line) in text.lines().enumerate() {
+        if dropped.next_if_eq(&&(number + 1)).is_some() {
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
 }
 
 /// The delimiter when the text's lines (blank lines and comments aside) form a CSV or TSV table.
@@ -160,6 +241,8 @@ struct Link {
     inside_text: bool,
     /// A link of an HTML document, taken once however often the page repeats it.
     once: bool,
+    /// The numbered ranges it was made from, if it was.
+    pattern: Option<Rc<str>>,
 }
 
 /// What one line yields, before the whole text is known.
@@ -168,7 +251,7 @@ enum Reading {
     Links(Vec<Link>, Option<LineError>),
     /// No http(s) link: the line read as one address, as every line of a plain list is.
     Address {
-        result: Result<(Url, Option<String>), LineError>,
+        result: Result<Vec<Link>, LineError>,
         /// Whether it looks like an attempted address rather than prose (see [`parse_list`]).
         looks_like_address: bool,
     },
@@ -178,49 +261,112 @@ enum Reading {
     Header,
 }
 
+impl Reading {
+    /// How many links the line gives at most.
+    fn links(&self) -> usize {
+        match self {
+            Reading::Links(links, _) => links.len(),
+            Reading::Address { result, .. } => result.as_ref().map_or(0, Vec::len),
+            Reading::Markup | Reading::Header => 0,
+        }
+    }
+}
+
 /// Puts the lines' readings together. Lines without links are judged here, once it is known
 /// whether the text reads as prose (`prose`: a table, or some line with links among words).
-fn assemble(readings: Vec<(usize, &str, Reading)>, prose: bool) -> ParsedList {
+fn assemble(readings: Vec<(usize, Cow<'_, str>, Reading)>, prose: bool) -> ParsedList {
     let mut list = ParsedList::default();
-    let mut seen = HashSet::new();
+    let mut taker = Taker::default();
     for (line, text, reading) in readings {
-        match reading {
-            Reading::Links(links, broken) => {
-                for link in links {
-                    // A page that links a file twice (a picture and its caption) means it once.
-                    if link.once && !seen.insert(link.url.as_str().to_owned()) {
-                        continue;
-                    }
-                    list.push(line, link);
-                }
-                if let Some(reason) = broken {
-                    list.reject(line, text, reason);
-                }
-            }
+        let (links, broken) = match reading {
+            Reading::Links(links, broken) => (links, broken),
             Reading::Address {
                 result,
                 looks_like_address,
             } if !prose || looks_like_address => match result {
-                Ok((url, sha256)) => list.push(
-                    line,
-                    Link {
-                        url,
-                        sha256,
-                        inside_text: false,
-                        once: false,
-                    },
-                ),
-                Err(reason) => list.reject(line, text, reason),
+                Ok(links) => (links, None),
+                Err(reason) => (Vec::new(), Some(reason)),
             },
-            Reading::Address { .. } | Reading::Markup => list.ignored += 1,
-            Reading::Header => {}
+            Reading::Address { .. } | Reading::Markup => {
+                list.ignored += 1;
+                continue;
+            }
+            Reading::Header => continue,
+        };
+        taker.take(&mut list, line, links, broken.is_none());
+        if let Some(reason) = broken {
+            list.reject(line, &text, reason);
         }
     }
     list
 }
 
+/// What the links taken so far say about the next ones.
+#[derive(Default)]
+struct Taker {
+    /// The addresses of an HTML document's links.
+    on_page: HashSet<String>,
+    /// Every address taken.
+    seen: HashSet<String>,
+    /// The ranges the last link taken was made from.
+    pattern: Option<Rc<str>>,
+}
+
+impl Taker {
+    /// Takes the `links` of `line` (`whole`: the line has no broken link) into `list`, up to
+    /// [`MAX_LINKS`], counting duplicates and what ranges became.
+    fn take(&mut self, list: &mut ParsedList, line: usize, links: Vec<Link>, whole: bool) {
+        let (mut taken, mut repeated) = (0, 0);
+        for link in links {
+            // A page that links a file twice (a picture and its caption) means it once.
+            if link.once && !self.on_page.insert(link.url.as_str().to_owned()) {
+                continue;
+            }
+            if list.entries.len() >= MAX_LINKS {
+                list.left_out += 1;
+                continue;
+            }
+            self.note_range(list, line, &link);
+            taken += 1;
+            if !self.seen.insert(link.url.as_str().to_owned()) {
+                repeated += 1;
+                list.duplicates += 1;
+            }
+            list.push(line, link);
+        }
+        if taken > 0 && repeated == taken && whole {
+            list.duplicate_lines.push(line);
+        }
+    }
+
+    /// Counts `link` in the summary of the ranges it was made from.
+    fn note_range(&mut self, list: &mut ParsedList, line: usize, link: &Link) {
+        let Some(pattern) = &link.pattern else {
+            self.pattern = None;
+            return;
+        };
+        let name = crate::names::from_url(&link.url);
+        match (&self.pattern, list.ranged.last_mut()) {
+            (Some(current), Some(last)) if Rc::ptr_eq(current, pattern) => {
+                last.count += 1;
+                last.last = name;
+            }
+            _ => {
+                self.pattern = Some(Rc::clone(pattern));
+                list.ranged.push(RangedLine {
+                    line,
+                    pattern: crate::ranges::shown(pattern),
+                    count: 1,
+                    first: name.clone(),
+                    last: name,
+                });
+            }
+        }
+    }
+}
+
 /// Reads a line of a list, notes or prose.
-fn read_text_line(line: &str) -> Reading {
+fn read_text_line(line: &str, ranges: bool) -> Reading {
     let (body, sha256) = match split_checksum(line) {
         Ok(split) => split,
         Err(reason) => return Reading::Links(Vec::new(), Some(reason)),
@@ -238,13 +384,19 @@ fn read_text_line(line: &str) -> Reading {
         };
         let looks_like_address =
             address.contains("://") || (words.len() == 1 && address.contains('/'));
+        let result = links_of(&address, false, ranges).map(|mut links| {
+            if let Some(last) = links.last_mut() {
+                last.sha256 = sha256;
+            }
+            links
+        });
         return Reading::Address {
-            result: parse_address(&address).map(|url| (url, sha256)),
+            result,
             looks_like_address,
         };
     }
     let plain = found.len() == 1 && trim_quotes(body) == found[0].text;
-    let (mut links, broken) = parse_found(found, !plain);
+    let (mut links, broken) = parse_found(found, !plain, ranges);
     if let Some(last) = links.last_mut() {
         last.sha256 = sha256;
     }
@@ -261,7 +413,7 @@ fn read_html_line(line: &str) -> Reading {
             return Reading::Markup;
         }
     }
-    let (mut links, broken) = parse_found(found, true);
+    let (mut links, broken) = parse_found(found, true, false);
     for link in &mut links {
         link.once = true;
     }
@@ -269,10 +421,10 @@ fn read_html_line(line: &str) -> Reading {
 }
 
 /// Reads a row of a CSV or TSV table: every cell's links. A row of one cell reads as a line.
-fn read_table_row(row: &str, delimiter: char, first: bool) -> Reading {
+fn read_table_row(row: &str, delimiter: char, first: bool, ranges: bool) -> Reading {
     let cells = textlinks::split_cells(row, delimiter);
     if cells.len() < 2 {
-        return read_text_line(row);
+        return read_text_line(row, ranges);
     }
     let found: Vec<Found> = cells
         .iter()
@@ -285,28 +437,52 @@ fn read_table_row(row: &str, delimiter: char, first: bool) -> Reading {
             Reading::Links(Vec::new(), Some(LineError::NoLinkInRow))
         };
     }
-    let (links, broken) = parse_found(found, true);
+    let (links, broken) = parse_found(found, true, ranges);
     Reading::Links(links, broken)
 }
 
 /// Parses the links found in a line; the first that is not a valid address gives the reason.
-fn parse_found(found: Vec<Found>, inside_text: bool) -> (Vec<Link>, Option<LineError>) {
+fn parse_found(
+    found: Vec<Found>,
+    inside_text: bool,
+    ranges: bool,
+) -> (Vec<Link>, Option<LineError>) {
     let mut links = Vec::with_capacity(found.len());
     let mut broken = None;
     for link in found {
-        match parse_address(&link.text) {
-            Ok(url) => links.push(Link {
-                url,
-                sha256: None,
-                inside_text,
-                once: false,
-            }),
+        match links_of(&link.text, inside_text, ranges) {
+            Ok(more) => links.extend(more),
             Err(reason) => {
                 broken.get_or_insert(reason);
             }
         }
     }
     (links, broken)
+}
+
+/// The links `address` stands for: itself, or with `ranges` one per value of its numbered
+/// ranges; the first that is not a valid address gives the reason.
+fn links_of(address: &str, inside_text: bool, ranges: bool) -> Result<Vec<Link>, LineError> {
+    let link = |url, pattern| Link {
+        url,
+        sha256: None,
+        inside_text,
+        once: false,
+        pattern,
+    };
+    let expanded = if ranges {
+        crate::ranges::expand(address)?
+    } else {
+        None
+    };
+    let Some(expanded) = expanded else {
+        return Ok(vec![link(parse_address(address)?, None)]);
+    };
+    let pattern: Rc<str> = Rc::from(address);
+    expanded
+        .iter()
+        .map(|one| Ok(link(parse_address(one)?, Some(Rc::clone(&pattern)))))
+        .collect()
 }
 
 /// Splits a trailing `sha256:<hex>` word off `line` (which must hold something before it).
@@ -340,12 +516,21 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 }
 
 fn trim_quotes(text: &str) -> String {
-    text.trim_matches(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '`') || c.is_whitespace())
+    text.trim_matches(|c: char| matches!(c, '"' | '\'' | '<' | '>' | '`') || pasted::is_blank(c))
         .to_owned()
 }
 
+/// The longest address taken, in bytes: the HTTP library sends none longer (and servers
+/// refuse far shorter ones).
+const MAX_ADDRESS: usize = 64 * 1024 - 2;
+
 /// Parses one address, adding `https://` when it has a host but no scheme.
 fn parse_address(address: &str) -> Result<Url, LineError> {
+    if address.len() > MAX_ADDRESS {
+        return Err(LineError::TooLong {
+            bytes: address.len() as u64,
+        });
+    }
     if address.is_empty() {
         return Err(LineError::Malformed {
             reason: "the line is empty".into(),
@@ -731,5 +916,117 @@ mod tests {
             ]
         );
         assert_eq!(list.from_text, 0);
+    }
+
+    #[test]
+    fn links_are_taken_as_people_paste_them() {
+        let list = parse_list(
+            "http：//x.example/a.zip\nｈｔｔｐｓ：／／x.example/b.zip\n\
+             https://x.example/c.zip\u{200b}\n\u{feff}\u{200e}x.example/d.zip\u{200f}\n\
+             see https://x.example/e.zip\u{200b}, and https://x.example/f.zip\u{2060}.\n",
+        );
+        assert_eq!(
+            urls(&list),
+            [
+                "http://x.example/a.zip",
+                "https://x.example/b.zip",
+                "https://x.example/c.zip",
+                "https://x.example/d.zip",
+                "https://x.example/e.zip",
+                "https://x.example/f.zip",
+            ]
+        );
+        assert!(list.rejected.is_empty(), "{:?}", list.rejected);
+    }
+
+    #[test]
+    fn duplicates_are_counted_and_their_lines_can_be_dropped() {
+        let text = "https://x.example/a\nhttps://x.example/b\nx.example/a\n\
+                    https://x.example/a https://x.example/c\nhttps://x.example/b\n";
+        let list = parse_list(text);
+        assert_eq!(list.entries.len(), 6);
+        assert_eq!(list.duplicates, 3);
+        assert_eq!(list.duplicate_lines, [3, 5], "line 4 brings c as well");
+        let kept = parse_list(&drop_lines(text, &list.duplicate_lines));
+        assert_eq!(
+            urls(&kept),
+            [
+                "https://x.example/a",
+                "https://x.example/b",
+                "https://x.example/a",
+                "https://x.example/c"
+            ]
+        );
+        assert_eq!(kept.duplicates, 1);
+    }
+
+    #[test]
+    fn a_huge_paste_gives_at_most_the_cap() {
+        use std::fmt::Write;
+        let mut text = String::new();
+        for i in 0..MAX_LINKS + 2_500 {
+            writeln!(text, "https://x.example/{i}").unwrap();
+        }
+        let list = parse_list(&text);
+        assert_eq!(list.entries.len(), MAX_LINKS);
+        assert_eq!(list.left_out, 2_500);
+        assert_eq!(
+            list.entries.last().unwrap().url.as_str(),
+            format!("https://x.example/{}", MAX_LINKS - 1)
+        );
+    }
+
+    #[test]
+    fn a_huge_address_gets_a_short_sentence() {
+        let text = format!("https://x.example/{}\n", "a".repeat(10 << 20));
+        let list = parse_list(&text);
+        assert!(list.entries.is_empty());
+        assert_eq!(
+            list.rejected[0].reason.to_string(),
+            "this address is too long (10.0 MiB); a web address can be at most 64 KiB"
+        );
+        assert!(list.rejected[0].text.chars().count() <= 121);
+    }
+
+    #[test]
+    fn numbered_ranges_become_links_unless_taken_literally() {
+        let text = "https://x.example/p[01-03].jpg sha256:\
+                    0000000000000000000000000000000000000000000000000000000000000000\n\
+                    http://[::1]:8080/x\nnotes: https://x.example/{a,b}.zip here\n\
+                    https://x.example/[1-100]/[1-101]\n";
+        let list = parse_list(text);
+        assert_eq!(
+            urls(&list),
+            [
+                "https://x.example/p01.jpg",
+                "https://x.example/p02.jpg",
+                "https://x.example/p03.jpg",
+                "http://[::1]:8080/x",
+                "https://x.example/a.zip",
+                "https://x.example/b.zip",
+            ]
+        );
+        let shown: Vec<String> = list.ranged.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "p[01-03].jpg → 3 links: p01.jpg … p03.jpg",
+                "{a,b}.zip → 2 links: a.zip … b.zip"
+            ]
+        );
+        assert_eq!(list.ranged[1].line, 3);
+        assert_eq!(list.rejected.len(), 1);
+        assert_eq!(list.rejected[0].line, 4);
+        assert_eq!(
+            list.rejected[0].reason,
+            LineError::TooManyLinks { count: 10_100 }
+        );
+        let literal = parse_list_with(text, false);
+        assert_eq!(
+            literal.entries[0].url.as_str(),
+            "https://x.example/p[01-03].jpg"
+        );
+        assert!(literal.ranged.is_empty());
+        assert!(literal.rejected.is_empty());
     }
 }

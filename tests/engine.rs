@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::util::server::{TestServer, body_for};
+use crate::util::server::{LOGIN_PAGE, TestServer, body_for};
 use crate::util::{config, files_in, jobs, run};
 use downpour::{Event, EventSink, Mode, Outcome, OutcomeKind, start_run};
 
@@ -457,4 +457,105 @@ fn a_web_page_where_a_file_was_expected_is_pointed_out() {
             ..
         }
     )));
+}
+
+#[test]
+fn a_login_page_is_not_saved_as_the_file() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        server.url("report.pdf?login=1"),
+        server.url("page.html?login=1"),
+        server.url("download?login=1"),
+        server.url("mislabelled.pdf?size=300&html=1"),
+    ];
+    let mut cfg = config(Mode::Map, 2, dir.path());
+    cfg.retries = 3;
+    let done = run(jobs(&lines), cfg);
+    assert_eq!(
+        done.item(1)
+            .outcome
+            .error()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(
+            "the server sent a web page instead of report.pdf — it may need a login, or the \
+             link has expired"
+        )
+    );
+    assert_eq!(done.item(1).warning, None, "the failure says it all");
+    let asked = |path: &str| {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.starts_with(path))
+            .count()
+    };
+    assert_eq!(
+        asked("/report.pdf"),
+        1,
+        "a login page is not asked for again"
+    );
+    // A page asked for as a page, and a link that names no kind of file, are downloads.
+    assert_eq!(done.item(2).outcome, Outcome::Done);
+    assert_eq!(done.item(3).outcome, Outcome::Done);
+    assert_eq!(
+        std::fs::read(dir.path().join("page.html")).unwrap(),
+        LOGIN_PAGE.as_bytes()
+    );
+    // A real file the server calls a web page is kept, with its warning.
+    assert_eq!(done.item(4).outcome, Outcome::Done);
+    assert!(done.item(4).warning.is_some());
+    assert_eq!(
+        std::fs::read(dir.path().join("mislabelled.pdf")).unwrap(),
+        body_for("mislabelled.pdf", 300)
+    );
+    let files = files_in(dir.path());
+    assert!(
+        !files.iter().any(|f| f.starts_with("report")),
+        "nothing named report.pdf is left: {files:?}"
+    );
+}
+
+#[test]
+fn files_are_asked_for_uncompressed_and_a_compressed_answer_is_not_saved() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        // Answers compressed unless asked for `Accept-Encoding: identity`.
+        server.url("notes.txt?size=700&gzip=1"),
+        server.url("stubborn.txt?size=700&gzip=always"),
+        server.url("logs.tar.gz?size=700&gzip=always"),
+    ];
+    let done = run(jobs(&lines), config(Mode::Map, 2, dir.path()));
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert_eq!(
+        std::fs::read(dir.path().join("notes.txt")).unwrap(),
+        body_for("notes.txt", 700)
+    );
+    assert_eq!(
+        done.item(2)
+            .outcome
+            .error()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some(
+            "the server sent the file compressed (gzip) although it was asked not to; it was \
+             not saved, as it would not be the file"
+        )
+    );
+    // A name that says it is compressed is the file itself.
+    assert_eq!(done.item(3).outcome, Outcome::Done);
+    assert_eq!(files_in(dir.path()), ["logs.tar.gz", "notes.txt"]);
+}
+
+#[test]
+fn a_link_ending_in_a_slash_twice_is_numbered_after_the_whole_address() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [server.url("/"), server.url("/")];
+    let done = run(jobs(&lines), config(Mode::Submit, 1, dir.path()));
+    assert_eq!(done.item(1).outcome, Outcome::Done);
+    assert_eq!(done.item(2).outcome, Outcome::Done);
+    assert_eq!(files_in(dir.path()), ["127.0.0.1", "127.0.0.1 (1)"]);
 }

@@ -268,3 +268,49 @@ fn a_binary_list_is_refused_before_any_connection_or_lookup() {
         assert!(!network_calls(&trace).is_empty(), "strace saw the lookup");
     }
 }
+
+#[test]
+fn numbered_ranges_make_one_download_per_value() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (list, out) = (dir.path().join("list.txt"), dir.path().join("out"));
+    let lines = format!(
+        "{}\n{}\n",
+        server.url("photo[08-10].jpg?size=100"),
+        server.url("{a,b}[x-y].bin?size=50")
+    );
+    std::fs::write(&list, lines).unwrap();
+    let output = run_list(&list, &out);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}{}", text(&output.stdout));
+    assert!(
+        stderr.contains("line 1: photo[08-10].jpg?size=100 → 3 links: photo08.jpg … photo10.jpg"),
+        "{stderr}"
+    );
+    let mut asked = server.requests();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "/ax.bin?size=50",
+            "/ay.bin?size=50",
+            "/bx.bin?size=50",
+            "/by.bin?size=50",
+            "/photo08.jpg?size=100",
+            "/photo09.jpg?size=100",
+            "/photo10.jpg?size=100",
+        ]
+    );
+    assert_saved(
+        &out,
+        &[
+            ("photo08.jpg", 100),
+            ("photo09.jpg", 100),
+            ("photo10.jpg", 100),
+            ("ax.bin", 50),
+            ("ay.bin", 50),
+            ("bx.bin", 50),
+            ("by.bin", 50),
+        ],
+    );
+}

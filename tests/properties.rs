@@ -111,11 +111,18 @@ fn huge_lists_and_lines_are_handled() {
     let mut text: String = (0..10_000)
         .map(|i| format!("https://example.com/{i}\n"))
         .collect();
+    text.push_str(&format!("https://example.com/{}\n", "a".repeat(60_000)));
+    // Longer than the HTTP library sends: refused with its sentence, not at download time.
     text.push_str(&format!("https://example.com/{}\n", "a".repeat(100_000)));
     text.push_str("\u{ff}\u{fe}garbage\n");
     let list = parse_list(&text);
     assert_eq!(list.entries.len(), 10_001);
     assert_eq!(list.entries[10_000].index, 10_001);
-    assert_eq!(list.rejected.len(), 1);
+    assert_eq!(list.rejected.len(), 2);
     assert_eq!(list.rejected[0].line, 10_002);
+    assert_eq!(
+        list.rejected[0].reason.to_string(),
+        "this address is too long (97.7 KiB); a web address can be at most 64 KiB"
+    );
+    assert_eq!(list.rejected[1].line, 10_003);
 }

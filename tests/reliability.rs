@@ -416,3 +416,26 @@ fn an_untrusted_certificate_is_refused_and_nothing_is_saved() {
     assert_eq!(done.item(2).outcome, Outcome::Done);
     assert_eq!(files_in(dir.path()), ["fine.bin"]);
 }
+
+#[test]
+fn a_home_made_certificate_and_an_old_protocol_get_their_own_sentences() {
+    let own_authority = crate::util::server::self_signed_ca_https_server();
+    let old = crate::util::server::tls10_only_server();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = vec![
+        format!("https://127.0.0.1:{own_authority}/secret.bin"),
+        format!("https://127.0.0.1:{old}/old.bin"),
+    ];
+    let done = run(jobs(&lines), config(Mode::Map, 2, dir.path()));
+    assert_eq!(
+        error_of(&done, 1),
+        "the secure connection to 127.0.0.1 could not be verified (the certificate is not from \
+         a trusted authority); nothing was downloaded"
+    );
+    assert_eq!(
+        error_of(&done, 2),
+        "the secure connection to 127.0.0.1 could not be verified (the server only offers TLS \
+         1.0 or 1.1, old versions that are no longer safe); nothing was downloaded"
+    );
+    assert!(files_in(dir.path()).is_empty());
+}

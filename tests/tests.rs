@@ -11,6 +11,7 @@
 mod util;
 
 mod cli;
+mod conn;
 mod control;
 mod engine;
 mod lists;

@@ -219,6 +219,22 @@ fn links(cli: &Cli) -> Result<ParsedList, String> {
             count(list.ignored, "line", "lines")
         );
     }
+    for ranged in &list.ranged {
+        eprintln!("line {}: {ranged}", ranged.line);
+    }
+    if list.duplicates > 0 {
+        eprintln!(
+            "{} the same link as an earlier one (each is downloaded again under another name)",
+            count(list.duplicates, "link is", "links are")
+        );
+    }
+    if list.left_out > 0 {
+        eprintln!(
+            "only the first {} links are taken; {} left out",
+            list.entries.len(),
+            count(list.left_out, "more was", "more were")
+        );
+    }
     if list.entries.is_empty() {
         Cli::command()
             .error(
@@ -261,7 +277,8 @@ fn write_report(path: &Path, cli: &Cli, finished: &Finished) -> Result<(), Strin
     })
 }
 
-/// Makes the first Ctrl+C cancel the run as the window's Cancel does — unfinished files are
+/// Makes the first Ctrl+C — or SIGTERM or SIGHUP (a service stopped, a terminal closed) —
+/// cancel the run as the window's Cancel does — unfinished files are
 /// kept to be continued, and the summary and report are still written — and a second one
 /// quit at once. The flag says whether it was pressed.
 fn cancel_on_ctrl_c(handle: &downpour::RunHandle) -> Arc<AtomicBool> {

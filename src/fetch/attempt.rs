@@ -6,10 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use reqwest::header::{
-    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_RANGE, LAST_MODIFIED,
-    LOCATION, RANGE,
-};
+use reqwest::header::{ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use reqwest::{Response, StatusCode};
 
 use super::{Item, RECORD_AFTER, Stop, part_state};
@@ -17,6 +14,7 @@ use crate::error::DownloadError;
 use crate::hash::StreamHasher;
 use crate::model::{Event, Warning};
 use crate::names;
+use crate::net::answer::{self, Ask, Verdict};
 use crate::net::classify;
 use crate::options::Existing;
 
@@ -46,15 +44,27 @@ impl Item<'_> {
             }
             return self.continue_split(&file, None).await;
         }
-        let resume_from = self.resume_point();
-        let sent = Instant::now();
-        let mut response = self.request(resume_from).await?;
-        let latency = sent.elapsed();
+        let mut resume_from = self.resume_point();
+        let (mut response, latency, resumed) = loop {
+            let sent = Instant::now();
+            let response = self.request(resume_from).await?;
+            let latency = sent.elapsed();
+            match self.check_answer(&response, resume_from)? {
+                Some(resumed) => break (response, latency, resumed),
+                None => {
+                    // Not the rest of the version written: never joined to it. The file
+                    // starts over, clean, with a plain request (once: it has no Range).
+                    self.forget_version();
+                    resume_from = 0;
+                }
+            }
+        };
         self.state.first_byte_ms = Some(self.ctx.now_ms());
-        let resumed = self.check_answer(&response, resume_from)?;
         self.read_version(&response, resumed, resume_from);
+        classify::compressed(&response, &suggested_name(&response, &self.job.url))?;
         let path = self.prepare(&response, resumed, resume_from).await?;
-        if let Some((file, claim)) = self.open_split(&path, latency) {
+        let answered_by = response.url().clone();
+        if let Some((file, claim)) = self.open_split(&path, &answered_by, latency) {
             return self.continue_split(&file, Some((claim, response))).await;
         }
         self.stream_body(&mut response, &path).await?;
@@ -82,20 +92,36 @@ impl Item<'_> {
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
         let client = ctx.client.ok_or(DownloadError::Stopped)?;
-        let mut range = Vec::new();
-        if resume_from > 0
-            && let Some(validator) = &self.state.remote.validator
-        {
-            range.push((RANGE, format!("bytes={resume_from}-")));
-            range.push((IF_RANGE, validator.clone()));
-        }
-        let sent = crate::net::send::get(client, ctx.config, &self.job.url, &range);
+        let ask = self.ask(resume_from);
+        let url = &self.job.url;
+        let sent = crate::net::send::get(client, ctx.config, url, url, &ask);
         Ok(ctx.or_cancel(sent).await??)
     }
 
-    /// Refuses error answers and ranges not asked for; true when the answer continues the
-    /// staged bytes.
-    fn check_answer(&mut self, response: &Response, resume_from: u64) -> Result<bool, Stop> {
+    /// What a request from `resume_from` asks: the rest of the version staged, or (from 0)
+    /// the whole file.
+    fn ask(&self, resume_from: u64) -> Ask<'_> {
+        let remote = &self.state.remote;
+        match &remote.validator {
+            Some(version) if resume_from > 0 => Ask {
+                start: resume_from,
+                end: None,
+                total: remote.total,
+                version: Some(version.as_str()),
+            },
+            _ => Ask::default(),
+        }
+    }
+
+    /// Refuses error answers and parts not asked for. `Some(true)` when the answer continues
+    /// the staged bytes, `Some(false)` when it is the whole file, `None` when a resume was
+    /// answered with a part of another version, another part or another size: the file must
+    /// start over.
+    fn check_answer(
+        &mut self,
+        response: &Response,
+        resume_from: u64,
+    ) -> Result<Option<bool>, Stop> {
         let status = response.status();
         if status == StatusCode::RANGE_NOT_SATISFIABLE && resume_from > 0 {
             // The file on the server is shorter now: the next attempt starts over.
@@ -126,17 +152,20 @@ impl Item<'_> {
                     code: status.as_u16(),
                     reason: status.canonical_reason().unwrap_or("error").to_owned(),
                 },
-                classify::retry_after(response),
+                answer::retry_after(response),
             ));
         }
-        let resumed = resume_from > 0
-            && status == StatusCode::PARTIAL_CONTENT
-            && content_range_start(response) == Some(resume_from);
-        if status == StatusCode::PARTIAL_CONTENT && !resumed {
-            self.forget_version();
-            return Err(DownloadError::UnexpectedRange.into());
+        let ask = self.ask(resume_from);
+        let (verdict, ranged) = (answer::verdict(response, &ask), ask.start > 0);
+        match verdict {
+            Verdict::Part => Ok(Some(true)),
+            Verdict::Whole { .. } => Ok(Some(false)),
+            Verdict::WrongRange | Verdict::OtherVersion if ranged => Ok(None),
+            _ => {
+                self.forget_version();
+                Err(DownloadError::UnexpectedRange.into())
+            }
         }
-        Ok(resumed)
     }
 
     /// Forgets the version of the staged bytes, so that the next attempt asks for the whole
@@ -156,12 +185,7 @@ impl Item<'_> {
             || headers
                 .get(ACCEPT_RANGES)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"bytes"));
-        self.state.remote.validator = headers
-            .get(ETAG)
-            .filter(|v| !v.as_bytes().starts_with(b"W/"))
-            .or_else(|| headers.get(LAST_MODIFIED))
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        self.state.remote.validator = answer::version(headers).map(str::to_owned);
         if resumed {
             self.state.bytes = resume_from;
             self.state.remote.total = response.content_length().map(|rest| rest + resume_from);
@@ -245,12 +269,10 @@ impl Item<'_> {
             file.write_all(&chunk)
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
             self.state.bytes += chunk.len() as u64;
-            let wait = ctx.limit.charge(chunk.len() as u64);
+            let arrived = chunk.len() as u64;
             self.state.hasher.push(chunk).await;
             self.record_when_due(path);
-            if !wait.is_zero() {
-                ctx.or_cancel(tokio::time::sleep(wait)).await?;
-            }
+            ctx.or_cancel(ctx.limit.pace(arrived)).await?;
             if window.0.elapsed() >= ctx.config.stall_timeout {
                 let got = self.state.bytes - window.1;
                 if got < MIN_BYTES_PER_WINDOW {
@@ -350,13 +372,6 @@ fn redirect_target(base: &url::Url, location: &[u8]) -> String {
         Ok(url) => crate::redact::url(&url),
         Err(_) => text.chars().filter(|c| !c.is_control()).take(200).collect(),
     }
-}
-
-/// The first byte position of a 206 answer's Content-Range.
-pub(super) fn content_range_start(response: &Response) -> Option<u64> {
-    let value = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
-    let range = value.strip_prefix("bytes ")?;
-    range.split('-').next()?.trim().parse().ok()
 }
 
 /// The name for the file: Content-Disposition first, else the final URL (after redirects),

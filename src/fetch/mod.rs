@@ -6,6 +6,7 @@ mod attempt;
 mod owner;
 mod pieces;
 mod staging;
+mod web_page;
 
 use crate::redact::KeptUrl;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,10 @@ const RECORD_AFTER: u64 = 1024 * 1024;
 /// to ignore ranges) before that counts as a failure to retry.
 const MAX_RESTARTS: u32 = 3;
 
+/// The longest wait a server may ask for (`Retry-After`) that is honoured within the run;
+/// a longer one ends the item with a sentence saying what the server asked.
+const MAX_WAIT: Duration = Duration::from_secs(5 * 60);
+
 /// Why an attempt stopped short.
 enum Stop {
     /// Stopped from outside: a pause or a cancel.
@@ -180,6 +185,27 @@ impl Parked {
     }
 }
 
+#[cfg(test)]
+impl Parked {
+    /// What a download that has not received anything yet keeps.
+    pub(crate) fn untouched(job: &Job) -> Self {
+        Self {
+            path: None,
+            staging: Staging::Fresh,
+            remote: Remote::default(),
+            bytes: 0,
+            hasher: StreamHasher::off(),
+            first_byte_ms: None,
+            kept_url: KeptUrl::of(&job.url),
+            retries: 0,
+            started_ms: 0,
+            split: None,
+            one_connection: None,
+            warning: None,
+        }
+    }
+}
+
 /// How an item's turn on a worker ended.
 pub(crate) enum Turn {
     /// For good: done, failed, cancelled or skipped.
@@ -204,7 +230,8 @@ pub(crate) async fn run_item(
             state,
             help_stop: None,
         },
-        None if ctx.cancel.is_cancelled() => {
+        // Paused before it began, it goes on to be parked (as paused) like any other.
+        None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
             return Turn::Ended(ItemRecord::unstarted(job, ctx.cancelled(), ctx.now_ms()));
         }
         None => Item::new(ctx, job, worker),
@@ -254,7 +281,8 @@ impl<'a> Item<'a> {
             index: self.job.index,
             url: crate::redact::url(&self.job.url),
             path: state.path.clone(),
-            bytes: state.bytes,
+            // A split file's bytes are every connection's.
+            bytes: state.bytes(),
             total: state.remote.total,
             worker,
             started_ms: state.started_ms,
@@ -372,6 +400,12 @@ impl<'a> Item<'a> {
                 }
                 Err(Stop::Failed(err, retry_after)) => (err, retry_after),
             };
+            if let Some(wait) = retry_after.filter(|wait| *wait > MAX_WAIT) {
+                // Asked for longer than a run waits: say so, rather than ask again sooner.
+                return Outcome::Failed(DownloadError::ServerAsksWait {
+                    secs: wait.as_secs(),
+                });
+            }
             if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
                 // Not a failure: the file starts over at once, clean.
                 restarts += 1;
@@ -410,6 +444,14 @@ impl<'a> Item<'a> {
         let Some(path) = self.state.path.clone() else {
             return;
         };
+        if let Some(err) = web_page::instead_of_file(self.state.warning.as_ref(), staging.file()) {
+            // A login or error page: not the file, and nothing is left under its name.
+            record.outcome = Outcome::Failed(err);
+            record.warning = None;
+            self.state.staging = staging;
+            self.abandon(record);
+            return;
+        }
         let digest = self.state.hasher.finish().await;
         staging.finish(self.ctx, record, &path, digest, self.job.sha256.as_deref());
         if record.outcome == Outcome::Done {

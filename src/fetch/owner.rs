@@ -24,6 +24,7 @@ impl From<SpanStop> for Stop {
         match stop {
             SpanStop::Cancelled => Stop::Cancelled,
             SpanStop::StartOver => Stop::Failed(DownloadError::FileChanged, None),
+            SpanStop::Refused => Stop::Failed(DownloadError::UnexpectedRange, None),
             SpanStop::Failed(err, retry_after) => Stop::Failed(err, retry_after),
         }
     }
@@ -60,10 +61,13 @@ impl Item<'_> {
 
     /// Makes the `.part` file of `path` its full size and the file a split one, its first
     /// connection fetching everything after the bytes already in; `None` when the file stays
-    /// on one connection. `latency` is how long the server took to answer.
+    /// on one connection. `answered_by` is the address that answered, after redirects (where
+    /// the pieces are asked: a mirror, not the link that chose it); `latency` is how long the
+    /// server took to answer.
     pub(super) fn open_split(
         &mut self,
         path: &Path,
+        answered_by: &url::Url,
         latency: Duration,
     ) -> Option<(Arc<SplitFile>, Claim)> {
         if self.state.one_connection.is_some() {
@@ -78,7 +82,7 @@ impl Item<'_> {
         let split = Split::new(spans, self.ctx.config.connections_per_file());
         split.note_latency(latency);
         let of = SplitFileOf {
-            url: self.job.url.clone(),
+            url: answered_by.clone(),
             kept_url: self.state.kept_url.clone(),
             index: self.job.index,
             validator,
@@ -127,6 +131,9 @@ impl Item<'_> {
             if file.must_start_over() {
                 return Err(SpanStop::StartOver.into());
             }
+            if file.split.is_solo() {
+                self.say_solo(file);
+            }
             if file.split.with(|s| s.is_complete()) {
                 // The last span may have completed since the catch-up above.
                 file.catch_up(&self.state.hasher).await?;
@@ -134,13 +141,26 @@ impl Item<'_> {
             }
             let mut changed = std::pin::pin!(file.split.changed.notified());
             changed.as_mut().enable();
-            let cap = cap.min(file.split.cap());
+            let cap = if file.split.is_solo() {
+                1
+            } else {
+                cap.min(file.split.cap())
+            };
             match file.split.offer(cap, min_piece) {
                 Offer::Take(claim) => {
                     let fetched =
                         pieces::fetch_own(ctx, file, claim, None, self.worker, &self.state.hasher)
                             .await;
                     match fetched {
+                        Err(SpanStop::Failed(err, _))
+                            if answered(&err)
+                                && (file.split.is_solo() || refusals >= MAX_REFUSALS) =>
+                        {
+                            // The server answers, but not with these parts: the file starts
+                            // over with one plain request, which it does answer.
+                            file.give_up_ranges();
+                            return Err(SpanStop::StartOver.into());
+                        }
                         Err(SpanStop::Failed(err, retry_after))
                             if err.is_transient() && refusals < MAX_REFUSALS =>
                         {
@@ -189,10 +209,42 @@ impl Item<'_> {
         self.state.bytes = 0;
     }
 
+    /// Once the file takes no more helpers, its row learns why: the server does not send
+    /// the parts asked for.
+    fn say_solo(&mut self, file: &SplitFile) {
+        let Some(path) = self.state.path.clone() else {
+            return;
+        };
+        if self.state.one_connection.is_some() {
+            return;
+        }
+        self.state.one_connection = Some(OneConnection::NoRanges);
+        self.ctx.events.send(Event::ItemResponded {
+            index: self.job.index,
+            path,
+            total: self.state.remote.total,
+            resumed_from: file
+                .split
+                .written
+                .load(std::sync::atomic::Ordering::Relaxed),
+            one_connection: self.state.one_connection,
+            warning: self.state.warning.clone(),
+        });
+    }
+
     fn send_connections(&self, file: &SplitFile) {
         self.ctx.events.send(Event::Connections {
             index: self.job.index,
             count: file.split.with(|s| s.connections()).max(1),
         });
     }
+}
+
+/// Whether a failed request was answered by the server (a refusal, a body cut short), as
+/// opposed to a network that failed: a plain request may still get the file.
+fn answered(err: &DownloadError) -> bool {
+    matches!(
+        err,
+        DownloadError::Status { .. } | DownloadError::Truncated { .. }
+    )
 }

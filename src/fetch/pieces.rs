@@ -7,12 +7,11 @@ use crate::redact::KeptUrl;
 use std::fs::File;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use bytes::Bytes;
-use reqwest::header::{ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
 use reqwest::{Response, StatusCode};
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -21,8 +20,13 @@ use super::ItemContext;
 use crate::error::DownloadError;
 use crate::hash::StreamHasher;
 use crate::model::{Event, Piece};
+use crate::net::answer::{self, Ask, Verdict};
 use crate::net::classify;
 use crate::split::{Claim, Split};
+
+/// The longest a piece waits for a server that asked to wait (`Retry-After`): a longer wait
+/// is a refusal, and the file continues on the connections it has.
+pub(crate) const MAX_PIECE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A file fetched over several connections, kept for as long as the item lives (across
 /// retries and pauses).
@@ -42,6 +46,12 @@ pub(crate) struct SplitFile {
     changed: AtomicBool,
     /// A connection found that the server ignores ranges after all.
     no_ranges: AtomicBool,
+    /// The connection whose answer runs to the end of the file (the first connection's
+    /// answer to its whole-file request), 0 when none: a piece refused before its first byte
+    /// goes back to it.
+    to_end: AtomicU64,
+    /// Piece requests of helpers that failed: past a few, the file takes no more helpers.
+    failures: AtomicUsize,
     /// Who fetched which bytes when.
     log: Mutex<Vec<Piece>>,
     /// The final path and the URL without its password, for the resume record.
@@ -74,6 +84,8 @@ impl SplitFile {
             stopped: tokio::sync::Notify::new(),
             changed: AtomicBool::new(false),
             no_ranges: AtomicBool::new(false),
+            to_end: AtomicU64::new(0),
+            failures: AtomicUsize::new(0),
             log: Mutex::new(Vec::new()),
             path: of.path,
             kept_url: of.kept_url,
@@ -125,6 +137,12 @@ impl SplitFile {
         if due && self.worth_keeping() {
             self.record(ctx);
         }
+    }
+
+    /// The server said it will not send parts as they were asked: the file continues on one
+    /// connection, from the start, with a plain request.
+    pub(crate) fn give_up_ranges(&self) {
+        self.no_ranges.store(true, Ordering::SeqCst);
     }
 
     /// The server the file comes from (helpers are counted per server).
@@ -206,8 +224,13 @@ pub(crate) trait HelpDesk {
 pub(crate) enum SpanStop {
     /// Stopped from outside: a pause, a cancel, or the file starting over.
     Cancelled,
-    /// The server sent another version (or ignores ranges): the file starts over.
+    /// The file's first connection met another version (or a server that ignores ranges):
+    /// the file starts over.
     StartOver,
+    /// A helper's piece was refused, or answered with other bytes than asked (another
+    /// range, another version): nothing of it is written, and the file takes no more
+    /// helpers.
+    Refused,
     /// A failure, and how long the server asked to wait before trying again.
     Failed(DownloadError, Option<std::time::Duration>),
 }
@@ -226,18 +249,38 @@ pub(crate) async fn help(ctx: &ItemContext<'_>, help: &Helpable, claim: Claim, w
     let started_ms = ctx.now_ms();
     let mut pos = claim.start;
     if let Err(stop) = fetch_span(ctx, file, claim, None, &mut pos).await {
-        file.split.give_back(claim.conn);
-        if let SpanStop::Failed(err, _) = &stop
-            && err.is_transient()
-        {
-            // The server refused one more connection, or dropped it: one fewer from now on.
-            file.split.lower_cap();
+        let to_end = file.to_end.load(Ordering::SeqCst);
+        if pos == claim.start && to_end != 0 {
+            // Nothing written: the first connection's answer brings these bytes anyway.
+            file.split.rejoin(claim.conn, to_end);
+        } else {
+            file.split.give_back(claim.conn);
         }
+        helper_failed(ctx, file, &stop);
     }
     file.log(ctx, worker, claim.start..pos, started_ms);
     file.active.fetch_sub(1, Ordering::SeqCst);
     file.stopped.notify_waiters();
     file.connections_changed(ctx);
+}
+
+/// Learns from a helper's failure: a refused piece, or more failed pieces than the file has
+/// connections, and the file takes no more helpers (a server that refuses parts is never
+/// asked again and again); a passing refusal, and it keeps one connection fewer.
+fn helper_failed(ctx: &ItemContext<'_>, file: &SplitFile, stop: &SpanStop) {
+    let transient = match stop {
+        SpanStop::Cancelled | SpanStop::StartOver => return,
+        SpanStop::Refused => false,
+        SpanStop::Failed(err, _) => err.is_transient(),
+    };
+    let failures = file.failures.fetch_add(1, Ordering::SeqCst) + 1;
+    if transient {
+        // The server refused one more connection, or dropped it: one fewer from now on.
+        file.split.lower_cap();
+    }
+    if !transient || failures > ctx.config.connections_per_file() + 2 {
+        file.split.go_solo();
+    }
 }
 
 /// The first connection fetching `claim` of its own file: like a helper, but its failures
@@ -255,7 +298,11 @@ pub(crate) async fn fetch_own(
     let mut pos = claim.start;
     let result = match response {
         Some(mut response) => {
-            stream_span(ctx, file, claim, &mut response, Some(hasher), &mut pos).await
+            file.to_end.store(claim.conn, Ordering::SeqCst);
+            let streamed =
+                stream_span(ctx, file, claim, &mut response, Some(hasher), &mut pos).await;
+            file.to_end.store(0, Ordering::SeqCst);
+            streamed
         }
         None => fetch_span(ctx, file, claim, Some(hasher), &mut pos).await,
     };
@@ -267,7 +314,7 @@ pub(crate) async fn fetch_own(
 }
 
 /// Asks for `claim` of the same version and streams it into place; `pos` follows the bytes
-/// written.
+/// written. With a `hasher`, the first connection asks (see [`judge`]).
 async fn fetch_span(
     ctx: &ItemContext<'_>,
     file: &SplitFile,
@@ -276,54 +323,68 @@ async fn fetch_span(
     pos: &mut u64,
 ) -> Result<(), SpanStop> {
     let client = ctx.client.ok_or(DownloadError::Stopped)?;
-    let range = [
-        (RANGE, format!("bytes={}-{}", claim.start, claim.end - 1)),
-        (IF_RANGE, file.validator.clone()),
-    ];
+    let ask = Ask {
+        start: claim.start,
+        end: Some(claim.end),
+        total: Some(file.split.with(|s| s.total())),
+        version: Some(file.validator.as_str()),
+    };
+    // The person's headers belong to the listed link's host, wherever the file came from.
+    let listed = Url::parse(file.kept_url.as_str()).unwrap_or_else(|_| file.url.clone());
+    let request = crate::net::send::get(client, ctx.config, &listed, &file.url, &ask);
     let sent = Instant::now();
     let mut response = ctx
         .cancel
-        .run_until_cancelled(crate::net::send::get(client, ctx.config, &file.url, &range))
+        .run_until_cancelled(request)
         .await
         .ok_or(SpanStop::Cancelled)??;
     file.split.note_latency(sent.elapsed());
-    check_span_answer(file, &response, claim.start)?;
+    judge(file, &response, &ask, hasher.is_some())?;
     stream_span(ctx, file, claim, &mut response, hasher, pos).await
 }
 
-/// Takes a 206 for the span asked for; anything else stops the span, and another version
-/// (or a server that ignores ranges) starts the file over.
-fn check_span_answer(file: &SplitFile, response: &Response, start: u64) -> Result<(), SpanStop> {
-    let status = response.status();
-    if status == StatusCode::PARTIAL_CONTENT {
-        return if super::attempt::content_range_start(response) == Some(start) {
-            Ok(())
-        } else {
-            Err(DownloadError::UnexpectedRange.into())
-        };
-    }
-    if status.is_success() || status == StatusCode::RANGE_NOT_SATISFIABLE {
-        // A whole file for a part: the same version means the server ignores ranges, another
-        // means the file changed. Either way nothing of it mixes with what is written.
-        let headers = response.headers();
-        let version = headers
-            .get(ETAG)
-            .or_else(|| headers.get(LAST_MODIFIED))
-            .and_then(|v| v.to_str().ok());
-        if status.is_success() && version == Some(file.validator.as_str()) {
-            file.no_ranges.store(true, Ordering::SeqCst);
-        } else {
-            file.changed.store(true, Ordering::SeqCst);
-        }
-        return Err(SpanStop::StartOver);
-    }
-    Err(SpanStop::Failed(
-        DownloadError::Status {
+/// Takes a 206 of exactly the span asked for, of the file's size and version; nothing else
+/// is written. A passing refusal (429, 503, asking to wait at most [`MAX_PIECE_WAIT`]) is a
+/// failure to learn from. Any other answer to a helper refuses its piece. For the file's
+/// first connection (`own`) any other answer — another version, the whole file, other bytes,
+/// a refusal — makes the file start over on one connection with a plain request (416: the
+/// file changed).
+fn judge(file: &SplitFile, response: &Response, ask: &Ask<'_>, own: bool) -> Result<(), SpanStop> {
+    let verdict = answer::verdict(response, ask);
+    if let Verdict::Refused(status) = verdict
+        && (status.is_client_error() || status.is_server_error())
+        && status != StatusCode::RANGE_NOT_SATISFIABLE
+    {
+        let err = DownloadError::Status {
             code: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("error").to_owned(),
-        },
-        classify::retry_after(response),
-    ))
+        };
+        let wait = answer::retry_after(response);
+        if err.is_transient() && wait.is_none_or(|wait| wait <= MAX_PIECE_WAIT) {
+            return Err(SpanStop::Failed(err, wait));
+        }
+    }
+    if !own {
+        return match verdict {
+            Verdict::Part => Ok(()),
+            _ => Err(SpanStop::Refused),
+        };
+    }
+    match verdict {
+        Verdict::Part => return Ok(()),
+        Verdict::Refused(StatusCode::RANGE_NOT_SATISFIABLE) => {
+            // The file is shorter now.
+            file.changed.store(true, Ordering::SeqCst);
+        }
+        // Another version from a part request may be a change, or another node of a farm
+        // (or mirror) naming the same bytes otherwise: either way only one plain answer can
+        // be trusted now.
+        Verdict::OtherVersion
+        | Verdict::Whole { .. }
+        | Verdict::WrongRange
+        | Verdict::Refused(_) => file.give_up_ranges(),
+    }
+    Err(SpanStop::StartOver)
 }
 
 /// Writes the body in place from `claim.start`, as far as the span reaches — it shrinks when
@@ -365,7 +426,6 @@ async fn stream_span(
             hasher.push(bytes).await;
         }
         *pos += take;
-        let wait = ctx.limit.charge(take);
         let complete = file.split.wrote(claim.conn, *pos, take);
         file.record_if_due(ctx);
         if complete || last_event.elapsed() >= ctx.config.progress_interval {
@@ -376,14 +436,14 @@ async fn stream_span(
             });
         }
         if complete {
+            // Counted against the limit, but nothing is left to hold back.
+            ctx.limit.charge(take);
             return Ok(());
         }
-        if !wait.is_zero() {
-            ctx.cancel
-                .run_until_cancelled(tokio::time::sleep(wait))
-                .await
-                .ok_or(SpanStop::Cancelled)?;
-        }
+        ctx.cancel
+            .run_until_cancelled(ctx.limit.pace(take))
+            .await
+            .ok_or(SpanStop::Cancelled)?;
     }
 }
 

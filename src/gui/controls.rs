@@ -8,6 +8,9 @@ use super::folder_dialogs::Outcome;
 use super::style::ORANGE;
 use super::{DownpourApp, FolderProblem, Notice, UiMessage};
 
+/// How many lines of numbered ranges are shown with what they become.
+const SHOWN_RANGES: usize = 5;
+
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
 
@@ -32,7 +35,9 @@ impl DownpourApp {
             .hint_text(t.urls_hint)
             .desired_rows(12)
             .desired_width(f32::INFINITY)
-            .code_editor();
+            .code_editor()
+            // Tab moves on to the next control (a link never holds a tab), as everywhere else.
+            .lock_focus(false);
         let response = egui::ScrollArea::vertical()
             .id_salt("urls")
             .max_height(260.0)
@@ -50,12 +55,44 @@ impl DownpourApp {
                 ORANGE
             };
             ui.label(RichText::new(counts).color(color));
+            self.duplicates_ui(ui);
         });
+        for ranged in self.list.ranged.iter().take(SHOWN_RANGES) {
+            ui.label(RichText::new(lang.ranged(ranged)).small());
+        }
+        if self.list.ranged.len() > SHOWN_RANGES {
+            ui.label("…");
+        }
+        if self.list.left_out > 0 {
+            let taken = self.list.entries.len();
+            let sentence = lang.links_left_out(taken, self.list.left_out);
+            ui.label(RichText::new(sentence).color(ORANGE));
+        }
         if let Some(summary) = lang.links_from_text(self.list.from_text, self.list.ignored) {
             ui.label(RichText::new(summary).weak().small());
         }
         self.bad_lines_ui(ui);
         self.list_buttons_ui(ui);
+    }
+
+    /// How many links repeat earlier ones, and the button that drops their lines.
+    fn duplicates_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        if self.list.duplicates == 0 {
+            return;
+        }
+        ui.label(RichText::new(lang.duplicates(self.list.duplicates)).color(ORANGE));
+        let drop = ui
+            .add_enabled(
+                !self.list.duplicate_lines.is_empty(),
+                egui::Button::new(lang.drop_duplicates()),
+            )
+            .on_hover_text(lang.drop_duplicates_tip());
+        if drop.clicked() {
+            let text = &self.settings.url_text;
+            self.settings.url_text = downpour::urls::drop_lines(text, &self.list.duplicate_lines);
+            self.reparse();
+        }
     }
 
     /// Every line of the links box that is not a link, with the reason.
@@ -230,26 +267,36 @@ impl DownpourApp {
         }
     }
 
-    /// Continue, while the list has waiting or paused rows and no run goes.
-    fn continue_button_ui(&mut self, ui: &mut egui::Ui) {
-        let t = self.lang().t();
-        let unfinished = !self.is_running()
-            && self.view.as_ref().is_some_and(|v| {
-                v.rows.iter().any(|r| {
+    /// How many rows Continue would download (waiting or paused ones), while no run goes.
+    fn unfinished_rows(&self) -> usize {
+        if self.is_running() {
+            return 0;
+        }
+        self.view.as_ref().map_or(0, |v| {
+            v.rows
+                .iter()
+                .filter(|r| {
                     matches!(
                         r.status,
                         super::model::RowStatus::Queued | super::model::RowStatus::Paused
                     )
                 })
-            });
-        if unfinished
-            && ui
-                .add_enabled(
-                    !self.is_checking_folder(),
-                    egui::Button::new(RichText::new(t.continue_list).strong()),
-                )
-                .on_hover_text(t.continue_tip)
-                .clicked()
+                .count()
+        })
+    }
+
+    /// Continue 7 unfinished files, the first button while the list has waiting or paused
+    /// rows and no run goes.
+    fn continue_button_ui(&mut self, ui: &mut egui::Ui, unfinished: usize) {
+        let t = self.lang().t();
+        let text = self.lang().continue_unfinished(unfinished);
+        if ui
+            .add_enabled(
+                !self.is_checking_folder(),
+                egui::Button::new(RichText::new(text).strong()),
+            )
+            .on_hover_text(t.continue_tip)
+            .clicked()
         {
             self.continue_list(ui.ctx());
         }
@@ -262,23 +309,30 @@ impl DownpourApp {
         let running = self.is_running();
         let blocker = self.start_blocker();
         let ctx = ui.ctx().clone();
+        // A list that can be continued has one obvious next step: Continue comes first and
+        // says what it does; starting anew is the second, explained choice.
+        let unfinished = self.unfinished_rows();
         ui.add_space(6.0);
         ui.horizontal_wrapped(|ui| {
             if running {
                 self.add_to_run_button_ui(ui);
             } else {
+                if unfinished > 0 {
+                    self.continue_button_ui(ui, unfinished);
+                }
+                let (text, tip) = if unfinished > 0 {
+                    (RichText::new(t.start_anew), t.start_anew_tip)
+                } else {
+                    (RichText::new(t.start).strong(), t.start_tip)
+                };
                 let start = ui
-                    .add_enabled(
-                        blocker.is_none(),
-                        egui::Button::new(RichText::new(t.start).strong()),
-                    )
-                    .on_hover_text(t.start_tip)
+                    .add_enabled(blocker.is_none(), egui::Button::new(text))
+                    .on_hover_text(tip)
                     .on_disabled_hover_text(blocker.unwrap_or_default());
                 if start.clicked() {
                     self.start(&ctx);
                 }
             }
-            self.continue_button_ui(ui);
             let cancel_text = if self.is_cancelling() {
                 t.cancelling
             } else {
@@ -294,13 +348,14 @@ impl DownpourApp {
             {
                 self.cancel();
             }
-            // Retry failed re-runs every failed row, so the last run's count is the rows' count.
-            let failed = self.view.as_ref().map_or(0, |v| v.failed);
-            if failed > 0
+            // Retry re-runs every row that ended without its file, so the last run's counts
+            // are the rows' counts (without walking the rows every frame).
+            let missing = self.view.as_ref().map_or(0, |v| v.failed + v.cancelled);
+            if missing > 0
                 && ui
                     .add_enabled(
                         !running,
-                        egui::Button::new(format!("{} ({failed})", t.retry_failed)),
+                        egui::Button::new(self.lang().retry_not_downloaded(missing)),
                     )
                     .on_hover_text(t.retry_failed_tip)
                     .clicked()
@@ -309,7 +364,12 @@ impl DownpourApp {
             }
         });
         // Always one line, so the buttons do not move when the reason comes or goes.
-        match blocker.filter(|_| !running) {
+        let why = if unfinished > 0 {
+            Some(t.continue_or_anew)
+        } else {
+            blocker.filter(|_| !running)
+        };
+        match why {
             Some(reason) => {
                 ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
             }

@@ -109,27 +109,36 @@ impl StoredList {
 
 impl StoredRow {
     fn of(row: &Row) -> Self {
+        // A held file has ended (only its report waits for the files before it): it comes
+        // back as it ended, not as waiting.
         let state = match row.status {
-            // A held file has not been reported yet: the next run finds it there and skips it.
-            RowStatus::Queued | RowStatus::Downloading | RowStatus::Held(_) => StoredState::Waiting,
+            RowStatus::Queued | RowStatus::Downloading => StoredState::Waiting,
             RowStatus::Paused => StoredState::Paused,
-            RowStatus::Ended(OutcomeKind::Done) => StoredState::Done,
-            RowStatus::Ended(OutcomeKind::Skipped) => StoredState::Skipped,
-            RowStatus::Ended(OutcomeKind::Cancelled) => StoredState::Cancelled,
-            RowStatus::Ended(OutcomeKind::Failed) => match &row.note {
-                Some(RowNote::Restored { en, zh }) => StoredState::Failed {
-                    en: en.clone(),
-                    zh: zh.clone(),
-                },
-                Some(note) => StoredState::Failed {
-                    en: Lang::En.row_note(note),
-                    zh: Lang::Zh.row_note(note),
-                },
-                None => StoredState::Failed {
-                    en: String::new(),
-                    zh: String::new(),
-                },
-            },
+            RowStatus::Ended(OutcomeKind::Done) | RowStatus::Held(OutcomeKind::Done) => {
+                StoredState::Done
+            }
+            RowStatus::Ended(OutcomeKind::Skipped) | RowStatus::Held(OutcomeKind::Skipped) => {
+                StoredState::Skipped
+            }
+            RowStatus::Ended(OutcomeKind::Cancelled) | RowStatus::Held(OutcomeKind::Cancelled) => {
+                StoredState::Cancelled
+            }
+            RowStatus::Ended(OutcomeKind::Failed) | RowStatus::Held(OutcomeKind::Failed) => {
+                match &row.note {
+                    Some(RowNote::Restored { en, zh }) => StoredState::Failed {
+                        en: en.clone(),
+                        zh: zh.clone(),
+                    },
+                    Some(note) => StoredState::Failed {
+                        en: Lang::En.row_note(note),
+                        zh: Lang::Zh.row_note(note),
+                    },
+                    None => StoredState::Failed {
+                        en: String::new(),
+                        zh: String::new(),
+                    },
+                }
+            }
         };
         Self {
             index: row.index,

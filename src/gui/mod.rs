@@ -199,6 +199,16 @@ impl DownpourApp {
         self.list_store.dir()
     }
 
+    /// Shows why a list file given at start was refused, if one was (without hiding another
+    /// notice, such as a damaged saved list, when none was); true if one was.
+    pub fn refuse_list(&mut self, problem: Option<downpour::error::ListError>) -> bool {
+        let Some(problem) = problem else {
+            return false;
+        };
+        self.notice = Some(Notice::List(problem));
+        true
+    }
+
     /// Shows the list saved last time, as it was, with its folder and mode; Continue
     /// downloads what is unfinished. A damaged file was set aside: the notice says where.
     pub fn restore(&mut self, loaded: list_store::Loaded) {
@@ -214,7 +224,10 @@ impl DownpourApp {
         }
         self.settings.folder = list.folder;
         self.settings.run.mode = list.mode;
-        self.settings.run.workers = options::WORKERS.clamp(list.workers);
+        // A one-at-a-time list keeps 1 worker whatever the setting: the setting stays.
+        if list.mode.parallel() {
+            self.settings.run.workers = options::WORKERS.clamp(list.workers);
+        }
         self.view = Some(RunView::restored(list.mode, list.workers, rows));
         self.restored = true;
     }

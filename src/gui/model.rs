@@ -118,6 +118,14 @@ impl Row {
         !matches!(self.status, RowStatus::Ended(_))
     }
 
+    /// Whether the row ended without its file: failed or cancelled.
+    pub fn is_not_downloaded(&self) -> bool {
+        matches!(
+            self.status,
+            RowStatus::Ended(OutcomeKind::Failed | OutcomeKind::Cancelled)
+        )
+    }
+
     /// The job that downloads this row again.
     pub fn job(&self) -> Option<Job> {
         Some(Job {
@@ -265,8 +273,28 @@ impl RunView {
     }
 
     /// Jobs that joined the running run (added links, a retried row): their rows wait again.
+    /// A row this run already reported is counted once: its earlier end no longer counts.
     pub fn add_jobs(&mut self, jobs: &[Job]) {
-        self.total += jobs.len();
+        for job in jobs {
+            let ended = self.row(job.index).and_then(|row| match row.status {
+                RowStatus::Ended(kind) => Some(kind),
+                _ => None,
+            });
+            let in_this_run = self.results.iter().any(|r| r.index == job.index);
+            match ended.filter(|_| in_this_run) {
+                Some(kind) => {
+                    self.reported = self.reported.saturating_sub(1);
+                    let count = match kind {
+                        OutcomeKind::Done => &mut self.done,
+                        OutcomeKind::Failed => &mut self.failed,
+                        OutcomeKind::Cancelled => &mut self.cancelled,
+                        OutcomeKind::Skipped => &mut self.skipped,
+                    };
+                    *count = count.saturating_sub(1);
+                }
+                None => self.total += 1,
+            }
+        }
         self.reset_rows(jobs);
     }
 
@@ -501,7 +529,8 @@ impl RunView {
             row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
             row.connections = 0;
-            if record.warning.is_some() {
+            if record.warning.is_some() || record.outcome.error().is_some() {
+                // A failure's sentence says it all (a web page that was not kept).
                 row.warning.clone_from(&record.warning);
             }
         }
@@ -538,11 +567,11 @@ impl RunView {
         }
     }
 
-    /// Rows that failed, as jobs for Retry failed.
-    pub fn failed_jobs(&self) -> Vec<Job> {
+    /// Rows that ended without their file — failed or cancelled — as jobs for Retry.
+    pub fn not_downloaded_jobs(&self) -> Vec<Job> {
         self.rows
             .iter()
-            .filter(|r| r.status == RowStatus::Ended(OutcomeKind::Failed))
+            .filter(|r| r.is_not_downloaded())
             .filter_map(Row::job)
             .collect()
     }

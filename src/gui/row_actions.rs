@@ -111,20 +111,31 @@ impl DownpourApp {
         match action {
             RowAction::Pause => match handle {
                 Some(handle) => handle.pause(index),
-                None => self.set_status(index, RowStatus::Queued, RowStatus::Paused),
+                None => {
+                    self.set_status(index, RowStatus::Queued, RowStatus::Paused);
+                }
             },
             RowAction::Resume => match handle {
                 Some(handle) => handle.resume(index),
-                None => self.set_status(index, RowStatus::Paused, RowStatus::Queued),
+                None => {
+                    self.set_status(index, RowStatus::Paused, RowStatus::Queued);
+                }
             },
             RowAction::Cancel => match handle {
                 Some(handle) => handle.cancel_item(index),
                 None if status != RowStatus::Downloading => {
-                    self.set_status(index, status, RowStatus::Ended(OutcomeKind::Cancelled));
+                    let cancelled = RowStatus::Ended(OutcomeKind::Cancelled);
+                    if status != cancelled
+                        && self.set_status(index, status, cancelled)
+                        && let Some(view) = &mut self.view
+                    {
+                        // Counted, so that Retry offers it.
+                        view.cancelled += 1;
+                    }
                 }
                 None => {}
             },
-            RowAction::Retry => self.run_again(ctx, job.into_iter().collect()),
+            RowAction::Retry => self.retry_rows(ctx, job.into_iter().collect()),
             RowAction::Remove => self.remove_rows(&BTreeSet::from([index])),
             RowAction::OpenFolder => {
                 if let Some(folder) = path.as_deref().and_then(std::path::Path::parent) {
@@ -141,13 +152,16 @@ impl DownpourApp {
         self.list_store.mark();
     }
 
-    /// Outside a run, a row's status changes at once (`from` to `to`).
-    fn set_status(&mut self, index: usize, from: RowStatus, to: RowStatus) {
+    /// Outside a run, a row's status changes at once (`from` to `to`); false if it was not
+    /// `from`.
+    fn set_status(&mut self, index: usize, from: RowStatus, to: RowStatus) -> bool {
         if let Some(row) = self.view.as_mut().and_then(|v| v.row_mut(index))
             && row.status == from
         {
             row.status = to;
+            return true;
         }
+        false
     }
 
     /// Downloads `jobs` again: in the running run if there is one, else in a new run that
@@ -159,6 +173,37 @@ impl DownpourApp {
         let jobs = match self.run.as_ref().filter(|_| self.is_running()) {
             Some(run) => match run.handle.add(jobs) {
                 Ok(()) => return,
+                Err(jobs) => jobs,
+            },
+            None => jobs,
+        };
+        if !self.is_checking_folder() {
+            self.check_then_run(ctx, jobs, true, false);
+        }
+    }
+
+    /// Downloads failed or cancelled rows again. During a run they join it at once, ahead of
+    /// the waiting rows, and count among its totals; else a new run starts that keeps the
+    /// other rows.
+    fn retry_rows(&mut self, ctx: &egui::Context, jobs: Vec<Job>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let jobs = match self.run.as_ref().filter(|_| self.is_running()) {
+            Some(run) => match run.handle.add(jobs.clone()) {
+                Ok(()) => {
+                    // The last one first, so that they keep their order at the front.
+                    for job in jobs.iter().rev() {
+                        run.handle.move_item(job.index, Move::Top);
+                    }
+                    if let Some(view) = &mut self.view {
+                        view.add_jobs(&jobs);
+                        for job in jobs.iter().rev() {
+                            view.move_row(job.index, Move::Top);
+                        }
+                    }
+                    return;
+                }
                 Err(jobs) => jobs,
             },
             None => jobs,

@@ -71,8 +71,8 @@ impl DownpourApp {
         true
     }
 
-    /// Asks for the failed items of the last run to be downloaded again, keeping the other
-    /// rows, once the folder is checked.
+    /// Asks for the items that ended without their file (failed or cancelled) to be
+    /// downloaded again, keeping the other rows, once the folder is checked.
     pub fn retry_failed(&mut self, ctx: &egui::Context) -> bool {
         if self.is_running() || self.is_checking_folder() {
             return false;
@@ -80,7 +80,7 @@ impl DownpourApp {
         let jobs = self
             .view
             .as_ref()
-            .map(RunView::failed_jobs)
+            .map(RunView::not_downloaded_jobs)
             .unwrap_or_default();
         if jobs.is_empty() {
             return false;

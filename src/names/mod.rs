@@ -84,8 +84,13 @@ fn truncate_keeping_extension(name: &str, max: usize) -> String {
 }
 
 /// Splits `name` into a stem and an extension with its dot (`archive.tar.gz` splits as
-/// `archive` and `.tar.gz`); a leading dot does not start an extension.
+/// `archive` and `.tar.gz`); a leading dot does not start an extension, and a name of digits
+/// and dots only (`127.0.0.1`, the server's address standing in for a link ending in `/`) has
+/// none.
 fn split_extension(name: &str) -> (&str, &str) {
+    if name.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return (name, "");
+    }
     let Some(dot) = name.rfind('.').filter(|&at| at > 0) else {
         return (name, "");
     };

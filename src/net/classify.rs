@@ -4,8 +4,6 @@
 use std::error::Error as StdError;
 use std::time::Duration;
 
-use reqwest::Response;
-use reqwest::header::RETRY_AFTER;
 use url::Url;
 
 use super::{MAX_REDIRECTS, RedirectRefused, tls::NO_TRUSTED_ROOTS};
@@ -142,10 +140,21 @@ fn tls_problem(err: &rustls::Error) -> crate::error::TlsProblem {
     match err {
         rustls::Error::InvalidCertificate(cert) => match cert {
             C::UnknownIssuer | C::BadSignature => TlsProblem::UntrustedIssuer,
+            // An authority's certificate used as the server's own: a home-made self-signed
+            // certificate (`openssl req -x509` makes one so), which no one else vouches for.
+            C::Other(other) if format!("{other}").contains("CaUsedAsEndEntity") => {
+                TlsProblem::UntrustedIssuer
+            }
             C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
             C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::OtherServer,
             _ => TlsProblem::NotAccepted,
         },
+        rustls::Error::PeerIncompatible(
+            rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13,
+        )
+        | rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion) => {
+            TlsProblem::OldProtocol
+        }
         rustls::Error::General(text) if text.starts_with(NO_TRUSTED_ROOTS) => {
             TlsProblem::NoTrustedRoots
         }
@@ -170,12 +179,40 @@ pub(crate) fn read_error(
     }
 }
 
-/// How long the server asked us to wait before trying again (`Retry-After` in seconds), at
-/// most a minute.
-pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?;
-    let secs: u64 = value.trim().parse().ok()?;
-    Some(Duration::from_secs(secs.min(60)))
+/// Refuses a body the server compressed although it was asked for the file as it is
+/// (`Accept-Encoding: identity`): saved, it would not be the file. A name that says it is
+/// compressed (`logs.tar.gz` sent with `Content-Encoding: gzip`, a common server setting) is
+/// the file itself and is taken.
+pub(crate) fn compressed(response: &reqwest::Response, name: &str) -> Result<(), DownloadError> {
+    let Some(encoding) = response
+        .headers()
+        .get(reqwest::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty() && v != "identity")
+    else {
+        return Ok(());
+    };
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase());
+    let said = match encoding.as_str() {
+        "gzip" | "x-gzip" => ["gz", "tgz", "gzip"].as_slice(),
+        "br" => ["br"].as_slice(),
+        "zstd" => ["zst", "zstd"].as_slice(),
+        "deflate" => ["zz", "deflate"].as_slice(),
+        _ => [].as_slice(),
+    };
+    if extension.is_some_and(|ext| said.contains(&ext.as_str())) {
+        return Ok(());
+    }
+    Err(DownloadError::Compressed {
+        encoding: encoding
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect(),
+    })
 }
 
 /// A timeout as whole seconds for a sentence, never "0 s".

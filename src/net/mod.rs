@@ -2,6 +2,7 @@
 //! with Downpour's redirect rules; TLS and the reading of failures live in the submodules.
 
 pub mod access;
+pub(crate) mod answer;
 pub mod classify;
 pub mod cookies;
 pub mod netrc;
@@ -93,8 +94,15 @@ fn build_client(config: &RunConfig, jar: &Arc<Jar>, slots: usize) -> Result<Clie
     let startup = |err: reqwest::Error| DownloadError::Startup {
         reason: crate::error::lower_first(&err.to_string()),
     };
+    // The file as it is on the server: a `.txt` must not arrive (and be saved) compressed.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT_ENCODING,
+        reqwest::header::HeaderValue::from_static("identity"),
+    );
     let builder = Client::builder()
         .user_agent(config.access.user_agent.text())
+        .default_headers(headers)
         // No Referer of reqwest's own: it would tell the next host of a redirect the whole
         // address before it (a signed link's token); one the person gave stays on every hop.
         .referer(false)

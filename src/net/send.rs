@@ -3,32 +3,32 @@
 //! to another host is followed here, without them — and a login only to the host that asks
 //! for one (401 with `WWW-Authenticate: Basic`).
 
-use reqwest::header::{HeaderName, LOCATION, REFERER, WWW_AUTHENTICATE};
+use reqwest::header::{LOCATION, REFERER, WWW_AUTHENTICATE};
 use reqwest::{Client, Response, StatusCode};
 use url::Url;
 
 use super::access::same_host;
+use super::answer::Ask;
 use super::{MAX_REDIRECTS, classify};
 use crate::error::DownloadError;
 use crate::options::RunConfig;
 
-/// Sends a GET for `listed` with the `extra` headers (a range) on every hop, and returns the
-/// answer of the last hop.
+/// Sends the GET of `ask` (a range on every hop) to `first` — the listed link `listed`, or
+/// where it led — and returns the answer of the last hop. The person's headers and login
+/// belong to `listed`'s host.
 pub(crate) async fn get(
     client: &Client,
     config: &RunConfig,
     listed: &Url,
-    extra: &[(HeaderName, String)],
+    first: &Url,
+    ask: &Ask<'_>,
 ) -> Result<Response, DownloadError> {
     let access = &config.access;
-    let mut target = listed.clone();
+    let mut target = first.clone();
     let mut login: Option<(Url, String, crate::redact::Secret)> = None;
     let mut asked_login = false;
     for _ in 0..=MAX_REDIRECTS {
-        let mut request = client.get(target.clone());
-        for (name, value) in extra {
-            request = request.header(name, value);
-        }
+        let mut request = super::answer::request(client, &target, ask);
         if let Some(referer) = &access.referer {
             request = request.header(REFERER, referer.as_str());
         }

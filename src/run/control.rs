@@ -147,8 +147,29 @@ impl Control {
     }
 
     /// What a worker needs to download the item at `position`: its job, how it is stopped,
-    /// and what it kept if it was paused.
-    pub(crate) fn take_turn(&self, position: usize) -> (Arc<Job>, Arc<ItemStop>, Option<Parked>) {
+    /// and what it kept if it was paused — or `None` when it was paused between being taken
+    /// and now: it then waits to be resumed, as paused as one that had begun.
+    pub(crate) fn take_turn(
+        &self,
+        position: usize,
+    ) -> Option<(Arc<Job>, Arc<ItemStop>, Option<Parked>)> {
+        let paused = self.queue.update(|board| {
+            let entry = &board.items[position];
+            entry.parked.is_none()
+                && entry.stop.token.is_cancelled()
+                && entry.stop.pausing.load(Ordering::SeqCst)
+                && !self.cancel.is_cancelled()
+        });
+        if paused {
+            self.park(position, None);
+            return None;
+        }
+        Some(self.take_parked(position))
+    }
+
+    /// The job of the item at `position`, how it is stopped, and what it kept if it was
+    /// paused (taken: the caller continues or ends it).
+    pub(crate) fn take_parked(&self, position: usize) -> (Arc<Job>, Arc<ItemStop>, Option<Parked>) {
         self.queue.update(|board| {
             let entry = &mut board.items[position];
             (
@@ -162,15 +183,17 @@ impl Control {
     /// Keeps a paused item's state until it is resumed, and says so. What the person asked
     /// while the pause took effect wins: a resume sends it back to the queue at once, a
     /// cancel ends it.
-    pub(crate) fn park(&self, position: usize, state: Parked) {
-        let bytes = state.bytes();
+    /// An item cancelled while its pause took effect stays running (in the queue's eyes)
+    /// until the coordinator has ended it, so that nothing resumes it meanwhile.
+    pub(crate) fn park(&self, position: usize, state: Option<Parked>) {
+        let bytes = state.as_ref().map_or(0, Parked::bytes);
         let (index, then) = self.queue.update(|board| {
             let entry = &mut board.items[position];
-            entry.parked = Some(state);
-            board.queue.park(position);
+            entry.parked = state;
             let then = if !entry.stop.pausing.load(Ordering::SeqCst) {
                 AfterPause::End
             } else if entry.stop.resume_asked.load(Ordering::SeqCst) {
+                board.queue.park(position);
                 entry.stop = ItemStop::new(&self.cancel);
                 if board.queue.resume(position) {
                     AfterPause::Resumed
@@ -178,6 +201,7 @@ impl Control {
                     AfterPause::Paused
                 }
             } else {
+                board.queue.park(position);
                 AfterPause::Paused
             };
             (entry.job.index, then)
@@ -222,7 +246,8 @@ impl Control {
         self.queue.update(|board| board.queue.drain());
     }
 
-    fn position(&self, index: usize) -> Option<usize> {
+    /// The position of the item with this index (its latest, if it was retried).
+    pub(super) fn position(&self, index: usize) -> Option<usize> {
         lock(&self.by_index).get(&index).copied()
     }
 
@@ -294,7 +319,12 @@ impl Control {
                     entry.stop.token.cancel();
                     CancelStep::Nothing
                 }
-                Some(Phase::Paused) if entry.parked.is_some() => CancelStep::EndPaused,
+                Some(Phase::Paused) if entry.parked.is_some() => {
+                    // Running for the queue until the coordinator has ended it: a resume
+                    // meanwhile must not send it back to the queue.
+                    board.queue.claim(position);
+                    CancelStep::EndPaused
+                }
                 Some(Phase::Waiting | Phase::Paused) => CancelStep::EndNow,
                 Some(Phase::Ended) | None => CancelStep::Nothing,
             }
@@ -363,6 +393,11 @@ impl Control {
         if cap < 2 {
             return Help::Nothing;
         }
+        if self.limit.is_holding_back() {
+            // The speed limit holds the downloads back: one more connection would only add a
+            // burst beyond it. Look again in a moment (the limit may be raised).
+            return Help::Later(Instant::now() + std::time::Duration::from_millis(500));
+        }
         let host_caps = lock(&self.host_caps);
         let mut candidates: Vec<(usize, &Arc<Helpable>)> = board
             .items
@@ -370,7 +405,9 @@ impl Control {
             .enumerate()
             .filter_map(|(position, entry)| Some((position, entry.help.as_ref()?)))
             .filter(|(position, help)| {
-                !help.stop.is_cancelled() && board.queue.phase(*position) == Some(Phase::Running)
+                !help.stop.is_cancelled()
+                    && !help.file.split.is_solo()
+                    && board.queue.phase(*position) == Some(Phase::Running)
             })
             .collect();
         candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));
@@ -485,11 +522,16 @@ impl RunHandle {
         }
     }
 
-    /// Resumes every paused item, in list order.
+    /// Resumes every paused item, in list order, and every item whose pause is still taking
+    /// effect.
     pub fn resume_all(&self) {
         let paused: Vec<usize> = self.control.queue.read(|board| {
             (0..board.items.len())
-                .filter(|&p| board.queue.phase(p) == Some(Phase::Paused))
+                .filter(|&p| match board.queue.phase(p) {
+                    Some(Phase::Paused) => true,
+                    Some(Phase::Running) => board.items[p].stop.pausing.load(Ordering::SeqCst),
+                    _ => false,
+                })
                 .collect()
         });
         // Each resumed item goes to the front, so the last one first keeps list order.

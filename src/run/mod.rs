@@ -6,6 +6,8 @@
 mod control;
 mod order;
 mod queue;
+#[cfg(test)]
+mod tests;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -74,6 +76,23 @@ struct RunShared {
 }
 
 impl RunShared {
+    /// What the run's threads share, with the save folder's books opened.
+    fn new(control: Arc<Control>, config: RunConfig, sink: EventSink) -> Self {
+        let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
+        Self {
+            names: NameBook::listed(config.out_dir.clone()),
+            leftovers: resume.leftovers(),
+            resume,
+            finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
+            unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
+            t0: control.t0(),
+            control,
+            cookies: crate::net::cookies::jar(config.access.cookies.as_ref()),
+            config,
+            sink,
+        }
+    }
+
     fn now_ms(&self) -> u64 {
         self.t0.elapsed().as_millis() as u64
     }
@@ -123,7 +142,9 @@ impl RunShared {
 
     /// Downloads the item at `position` on `worker` until it ends or is paused.
     async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
-        let (job, stop, parked) = self.control.take_turn(position);
+        let Some((job, stop, parked)) = self.control.take_turn(position) else {
+            return;
+        };
         let desk = Desk {
             control: &self.control,
             position,
@@ -134,7 +155,7 @@ impl RunShared {
         self.control.set_help(position, None);
         match turn {
             Turn::Ended(record) => self.finish(position, record),
-            Turn::Paused(state) => self.control.park(position, state),
+            Turn::Paused(state) => self.control.park(position, Some(state)),
         }
     }
 
@@ -158,7 +179,7 @@ impl RunShared {
 
     /// Ends a paused item that the person cancelled, on the coordinator's thread.
     fn end_paused(&self, position: usize) {
-        let (job, stop, parked) = self.control.take_turn(position);
+        let (job, stop, parked) = self.control.take_parked(position);
         let desk = Desk {
             control: &self.control,
             position,
@@ -181,7 +202,6 @@ fn coordinate(
     threads: usize,
     inbox: &mpsc::Receiver<Message>,
 ) {
-    let t0 = control.t0();
     sink.send(Event::RunStarted {
         total: control.len(),
         mode: config.mode,
@@ -189,19 +209,7 @@ fn coordinate(
     });
     // A cookies file or .netrc that cannot be used: no request at all.
     let unusable = config.access.load().err();
-    let resume = ResumeStore::open(config.state_dir.as_deref(), &config.out_dir);
-    let work = Arc::new(RunShared {
-        names: NameBook::listed(config.out_dir.clone()),
-        leftovers: resume.leftovers(),
-        resume,
-        finished: FinishedLog::open(config.state_dir.as_deref(), &config.out_dir),
-        unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
-        control,
-        cookies: crate::net::cookies::jar(config.access.cookies.as_ref()),
-        config,
-        sink,
-        t0,
-    });
+    let work = Arc::new(RunShared::new(control, config, sink));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))

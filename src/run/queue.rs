@@ -121,6 +121,12 @@ impl QueueState {
         self.ended == self.phases.len()
     }
 
+    /// Whether no item waits or runs.
+    #[cfg(test)]
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.waiting.is_empty() && !self.phases.contains(&Phase::Running)
+    }
+
     /// Where the item at `position` stands.
     pub(crate) fn phase(&self, position: usize) -> Option<Phase> {
         self.phases.get(position).copied()
@@ -197,6 +203,13 @@ impl QueueState {
             if self.draining {
                 self.resume(position);
             }
+        }
+    }
+
+    /// Takes a paused item out of reach of a resume while it is being ended.
+    pub(crate) fn claim(&mut self, position: usize) {
+        if self.phase(position) == Some(Phase::Paused) {
+            self.phases[position] = Phase::Running;
         }
     }
 

@@ -16,13 +16,27 @@
 //! request for the path while N others are in progress.
 //! `need_cookie`, `need_referer`, `need_browser` and `need_header` answer 403 without what
 //! they name (see [`access_refused`]); `set_cookie=VALUE` sets a cookie with a `redirect`.
+//! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
+//! and `Retry-After: S`; `noifrange=1` ignores `If-Range` (a range of whatever version is
+//! current, under its own ETag); `badrange=1` answers them with a Content-Range one byte
+//! later than asked (and those bytes); `cutpieces=K` closes 206 answers after K bytes.
+//! Mirrors and farms (same bytes, other ETags): `node=N` puts N in the ETag; `farm=1` answers
+//! each request from node `seen % 2`; `mirrors=1` redirects each request to one of two
+//! mirrors (the same address with `node=1` or `node=2`).
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
-//! header; `html=1` says the body is a web page; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
+//! header; `html=1` says the body is a web page; `gzip=1` says the body is
+//! compressed unless the request asked for `Accept-Encoding: identity` (`gzip=always`: even
+//! then); `login=1` answers a small
+//! "Please sign in" web page ([`LOGIN_PAGE`]) instead of the file; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
 
 /// The password the `auth` knob expects (kept out of the URLs' query strings, so that a test
 /// can look for it everywhere Downpour writes).
 pub const PASSWORD: &str = "s3cret";
+
+/// The page the `login` knob answers.
+pub const LOGIN_PAGE: &str =
+    "<!DOCTYPE html><html><body><p>Please sign in</p><form></form></body></html>\n";
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -160,6 +174,7 @@ struct Request {
     range_end: Option<u64>,
     if_range: Option<String>,
     authorization: Option<String>,
+    accept_encoding: Option<String>,
     close: bool,
     /// The headers, names in lower case.
     headers: Vec<(String, String)>,
@@ -189,6 +204,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut range_end = None;
     let mut if_range = None;
     let mut authorization = None;
+    let mut accept_encoding = None;
     let mut close = false;
     loop {
         let mut header = String::new();
@@ -214,6 +230,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
             }
             "if-range" => if_range = Some(value.to_owned()),
             "authorization" => authorization = Some(value.to_owned()),
+            "accept-encoding" => accept_encoding = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
             _ => {}
         }
@@ -231,6 +248,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         range_end,
         if_range,
         authorization,
+        accept_encoding,
         close,
         headers,
         head,
@@ -331,6 +349,10 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if let Some(refused) = access_refused(req) {
         return write_text(out, "403 Forbidden", &[], refused);
     }
+    if q("login").is_some() {
+        let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
+        return write_text(out, "200 OK", &[html], LOGIN_PAGE);
+    }
     if q("badheader").is_some() {
         // A control character in a header value: not HTTP.
         let bad = ("X-Note", "a\u{1}b".to_owned());
@@ -343,6 +365,19 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if q("secret_redirect").is_some() {
         let location = "ftp://bob:hunter2@example.com/f".to_owned();
         return write_head(out, "302 Found", &[("Location", location)], Some(0));
+    }
+    if q("mirrors").is_some() {
+        let rest: Vec<String> = req
+            .query
+            .iter()
+            .filter(|(k, _)| *k != "mirrors")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let location = format!("{}?{}&node={}", req.path, rest.join("&"), seen % 2 + 1);
+        return write_head(out, "302 Found", &[("Location", location)], Some(0));
+    }
+    if let Some(refused) = refuse_range(req) {
+        return write_text(out, refused.0, &refused.1, "no parts");
     }
     if let Some(target) = q("redirect") {
         let mut headers = vec![("Location", target)];
@@ -384,13 +419,20 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     } else {
         pattern_block(&req.path)
     };
-    let etag = format!("\"{}-{}-v{version}\"", req.path.len(), size);
+    let node = match (num("node"), q("farm")) {
+        (Some(node), _) => format!("-n{node}"),
+        (None, Some(_)) => format!("-n{}", seen % 2),
+        (None, None) => String::new(),
+    };
+    let etag = format!("\"{}-{}-v{version}{node}\"", req.path.len(), size);
     let start = req.range_start.filter(|s| {
         *s < size
             && q("norange").is_none()
             && q("ignorerange").is_none()
-            && req.if_range.as_ref().is_none_or(|v| *v == etag)
+            && (q("noifrange").is_some() || req.if_range.as_ref().is_none_or(|v| *v == etag))
     });
+    // A liar sends the byte after each asked start, and says so.
+    let start = start.map(|s| s + u64::from(q("badrange").is_some()));
     let mut headers: Vec<(&str, String)> = vec![("ETag", etag)];
     if q("norange").is_none() {
         headers.push(("Accept-Ranges", "bytes".into()));
@@ -400,6 +442,10 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     }
     if q("html").is_some() {
         headers.push(("Content-Type", "text/html; charset=utf-8".into()));
+    }
+    let identity = req.accept_encoding.as_deref() == Some("identity");
+    if q("gzip").is_some_and(|when| when == "always" || !identity) {
+        headers.push(("Content-Encoding", "gzip".into()));
     }
     // The last byte sent, inclusive.
     let last = match (start, req.range_end) {
@@ -439,6 +485,12 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         && seen as u64 <= k
     {
         send_until = from + len / 2;
+        keep = false;
+    }
+    if let Some(k) = num("cutpieces")
+        && start.is_some()
+    {
+        send_until = send_until.min(from + k);
         keep = false;
     }
     if let Some(pct) = num("reset_pct") {
@@ -535,6 +587,16 @@ fn access_refused(req: &Request) -> Option<&'static str> {
     None
 }
 
+/// The refusal of a range request by `range403` or `range429`: its status line and headers.
+fn refuse_range(req: &Request) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    req.range_start?;
+    if req.query.contains_key("range403") {
+        return Some(("403 Forbidden", Vec::new()));
+    }
+    let secs = req.query.get("range429")?;
+    Some(("429 Too Many Requests", vec![("Retry-After", secs.clone())]))
+}
+
 /// Standard base64 with padding (for the Basic authorization the `auth` knob expects).
 fn base64(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -597,16 +659,52 @@ pub fn self_signed_https_server() -> u16 {
 /// `answer` (a whole HTTP response). A client that trusts `tests/data/self-signed-cert.pem`
 /// (as `SSL_CERT_FILE`) talks to it like to any server.
 pub fn https_server_answering(answer: String) -> u16 {
+    https_server_with(
+        include_bytes!("../data/self-signed-cert.der"),
+        include_bytes!("../data/self-signed-key.der"),
+        answer,
+    )
+}
+
+/// An HTTPS server whose certificate is its own authority (`CA:TRUE`, as `openssl req -x509`
+/// makes by default): the usual home-made self-signed certificate. Returns its port.
+pub fn self_signed_ca_https_server() -> u16 {
+    https_server_with(
+        include_bytes!("../data/self-signed-ca-cert.der"),
+        include_bytes!("../data/self-signed-ca-key.der"),
+        "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret".to_owned(),
+    )
+}
+
+/// A server that speaks only TLS 1.0: whatever the client offers, it answers with a
+/// ServerHello for version 3.1 (TLS 1.0), as an old server does. Returns its port.
+pub fn tls10_only_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut tcp in listener.incoming().flatten() {
+            let mut hello = [0u8; 4096];
+            if tcp.read(&mut hello).is_err() {
+                continue;
+            }
+            // Handshake: ServerHello (2), 38 bytes: version 3.1, a random, no session id,
+            // TLS_RSA_WITH_AES_128_CBC_SHA, no compression.
+            let mut answer = vec![0x16, 0x03, 0x01, 0x00, 42, 0x02, 0x00, 0x00, 38, 0x03, 0x01];
+            answer.extend([7u8; 32]);
+            answer.extend([0x00, 0x00, 0x2f, 0x00]);
+            let _ = tcp.write_all(&answer);
+            let _ = tcp.read(&mut hello);
+        }
+    });
+    port
+}
+
+fn https_server_with(cert: &[u8], key: &[u8], answer: String) -> u16 {
     use std::io::{Read, Write};
     use std::sync::Arc;
-    let cert = rustls::pki_types::CertificateDer::from(
-        include_bytes!("../data/self-signed-cert.der").to_vec(),
-    );
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-        include_bytes!("../data/self-signed-key.der")
-            .to_vec()
-            .into(),
-    );
+    let cert = rustls::pki_types::CertificateDer::from(cert.to_vec());
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key.to_vec().into());
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -137,18 +137,10 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Connect { host, reason } => {
             format!("无法连接到 {host}：{}", zh_phrase(reason))
         }
-        DownloadError::ProxyUnreachable { proxy, reason } => {
-            format!("无法连接到代理 {proxy}：{}", zh_phrase(reason))
-        }
-        DownloadError::ProxyLogin { proxy } => {
-            format!("代理 {proxy} 要求用户名和密码，或拒绝了所给的用户名和密码")
-        }
-        DownloadError::ProxyNoRoute { proxy, host } => {
-            format!("代理 {proxy} 无法或不愿连接到 {host}")
-        }
-        DownloadError::NotAProxy { proxy } => {
-            format!("{proxy} 的应答不像代理——请检查代理的地址和类型")
-        }
+        DownloadError::ProxyUnreachable { .. }
+        | DownloadError::ProxyLogin { .. }
+        | DownloadError::ProxyNoRoute { .. }
+        | DownloadError::NotAProxy { .. } => zh_proxy_error(err),
         DownloadError::Tls { host, problem } => format!(
             "无法验证与 {host} 的安全连接（{}），没有下载任何内容",
             zh_tls_problem(*problem)
@@ -182,6 +174,14 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::ClosedWithoutAnswer => "服务器没有应答就关闭了连接".to_owned(),
         DownloadError::NoResume => "服务器无法接着下载未完成的文件".to_owned(),
         DownloadError::UnexpectedRange => "服务器发送了文件中不对应的部分".to_owned(),
+        DownloadError::ServerAsksWait { secs } => {
+            let minutes = secs.div_ceil(60).max(1);
+            if minutes < 120 {
+                format!("服务器要求等待 {minutes} 分钟；请稍后再试")
+            } else {
+                format!("服务器要求等待 {} 小时；请稍后再试", minutes.div_ceil(60))
+            }
+        }
         DownloadError::FileChanged => "下载期间服务器上的文件变了，正在重新下载".to_owned(),
         DownloadError::Write { path, reason } => {
             format!("无法写入 {}：{}", path.display(), zh_phrase(reason))
@@ -190,9 +190,34 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::ChecksumMismatch { expected, actual } => {
             format!("校验和不符：应为 {expected}，实际为 {actual}")
         }
+        DownloadError::WebPage { name } => {
+            format!("服务器发来的是网页而不是 {name}——可能需要登录，或者链接已过期")
+        }
+        DownloadError::Compressed { encoding } => format!(
+            "服务器发来的是压缩过的文件（{encoding}），尽管已要求不压缩；它不是原文件，所以没有保存"
+        ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
+    }
+}
+
+/// Why the proxy failed, in Chinese (the other errors: see [`zh_download_error`]).
+fn zh_proxy_error(err: &DownloadError) -> String {
+    match err {
+        DownloadError::ProxyUnreachable { proxy, reason } => {
+            format!("无法连接到代理 {proxy}：{}", zh_phrase(reason))
+        }
+        DownloadError::ProxyLogin { proxy } => {
+            format!("代理 {proxy} 要求用户名和密码，或拒绝了所给的用户名和密码")
+        }
+        DownloadError::ProxyNoRoute { proxy, host } => {
+            format!("代理 {proxy} 无法或不愿连接到 {host}")
+        }
+        DownloadError::NotAProxy { proxy } => {
+            format!("{proxy} 的应答不像代理——请检查代理的地址和类型")
+        }
+        other => other.to_string(),
     }
 }
 
@@ -202,6 +227,23 @@ fn zh_line_error(err: &LineError) -> String {
             format!("只能下载 http:// 和 https:// 链接，不能下载 {scheme}:")
         }
         LineError::Malformed { reason } => format!("这不是网址（{}）", zh_phrase(reason)),
+        LineError::TooLong { bytes } => {
+            format!(
+                "这个地址太长了（{}）；网址最长 64 KiB",
+                format::bytes(*bytes)
+            )
+        }
+        LineError::TooManyLinks { count } => {
+            let most = downpour::ranges::MAX_PER_LINE;
+            if *count == u64::MAX {
+                format!("这一行会生成无数链接，一行最多只能生成 {most} 个")
+            } else {
+                format!("这一行会生成 {count} 个链接，一行最多只能生成 {most} 个")
+            }
+        }
+        LineError::BadRange { range } => format!(
+            "范围 {range} 无法计数：请把较小的值写在前面，步长大于 0，例如 [1-20] 或 [1-20:5]"
+        ),
         LineError::NoHost => "地址中没有服务器名".to_owned(),
         LineError::BadChecksum => "地址后的校验和必须是 sha256: 加 64 位十六进制数字".to_owned(),
         LineError::NoLinkInRow => "这一行没有任何单元格包含 http:// 或 https:// 链接".to_owned(),
@@ -225,6 +267,7 @@ fn zh_tls_problem(problem: TlsProblem) -> &'static str {
         TlsProblem::UntrustedIssuer => "证书不是受信任的机构签发的",
         TlsProblem::Expired => "证书已过期",
         TlsProblem::OtherServer => "证书属于另一台服务器",
+        TlsProblem::OldProtocol => "服务器只支持 TLS 1.0 或 1.1，这些旧版本已不安全",
         TlsProblem::NoTrustedRoots => "无法读取这台电脑的受信任证书列表",
         TlsProblem::NotAccepted => "证书未被接受",
     }
@@ -315,20 +358,6 @@ mod tests {
                 host: "127.0.0.1".into(),
                 reason: "connection refused".into(),
             },
-            DownloadError::ProxyUnreachable {
-                proxy: "socks5h://127.0.0.1:1080".into(),
-                reason: "connection refused".into(),
-            },
-            DownloadError::ProxyLogin {
-                proxy: "http://127.0.0.1:3128".into(),
-            },
-            DownloadError::ProxyNoRoute {
-                proxy: "http://127.0.0.1:3128".into(),
-                host: "files.example".into(),
-            },
-            DownloadError::NotAProxy {
-                proxy: "http://127.0.0.1:80".into(),
-            },
             DownloadError::Tls {
                 host: "self-signed.example".into(),
                 problem: TlsProblem::UntrustedIssuer,
@@ -361,6 +390,7 @@ mod tests {
             DownloadError::ClosedWithoutAnswer,
             DownloadError::NoResume,
             DownloadError::UnexpectedRange,
+            DownloadError::ServerAsksWait { secs: 3600 },
             DownloadError::Write {
                 path,
                 reason: "permission denied".into(),
@@ -370,11 +400,37 @@ mod tests {
                 expected: "ab".into(),
                 actual: "cd".into(),
             },
+            DownloadError::WebPage {
+                name: "report.pdf".into(),
+            },
+            DownloadError::Compressed {
+                encoding: "gzip".into(),
+            },
             DownloadError::Startup {
                 reason: "no threads".into(),
             },
             DownloadError::Stopped,
             DownloadError::Network("broken pipe".into()),
+        ]
+    }
+
+    /// One proxy error of each kind.
+    fn proxy_errors() -> Vec<DownloadError> {
+        vec![
+            DownloadError::ProxyUnreachable {
+                proxy: "socks5h://127.0.0.1:1080".into(),
+                reason: "connection refused".into(),
+            },
+            DownloadError::ProxyLogin {
+                proxy: "http://127.0.0.1:3128".into(),
+            },
+            DownloadError::ProxyNoRoute {
+                proxy: "http://127.0.0.1:3128".into(),
+                host: "files.example".into(),
+            },
+            DownloadError::NotAProxy {
+                proxy: "http://127.0.0.1:80".into(),
+            },
         ]
     }
 
@@ -384,7 +440,7 @@ mod tests {
 
     #[test]
     fn english_is_the_engines_sentence_and_chinese_a_sentence_of_its_own() {
-        for err in every_download_error() {
+        for err in every_download_error().into_iter().chain(proxy_errors()) {
             assert_eq!(Lang::En.download_error(&err), err.to_string());
             let zh = Lang::Zh.download_error(&err);
             assert!(has_chinese(&zh), "{err:?}: {zh}");
@@ -408,6 +464,22 @@ mod tests {
     }
 
     #[test]
+    fn a_web_page_and_an_old_protocol_are_told_in_chinese() {
+        let page = DownloadError::WebPage {
+            name: "report.pdf".into(),
+        };
+        assert_eq!(
+            Lang::Zh.download_error(&page),
+            "服务器发来的是网页而不是 report.pdf——可能需要登录，或者链接已过期"
+        );
+        let old = DownloadError::Tls {
+            host: "old.example".into(),
+            problem: TlsProblem::OldProtocol,
+        };
+        assert!(Lang::Zh.download_error(&old).contains("TLS 1.0 或 1.1"));
+    }
+
+    #[test]
     fn the_engines_file_system_reasons_are_translated() {
         use std::io::{Error, ErrorKind};
         for kind in [
@@ -428,11 +500,17 @@ mod tests {
 
     #[test]
     fn rejected_lines_are_explained_in_chinese() {
-        let list = downpour::parse_list(
+        let list = downpour::parse_list(&format!(
             "ftp://old.example/c\nhttps://example.com:99999/\nhttps://[::1/\n\
-             https://example.com/a sha256:12\n",
+             https://example.com/a sha256:12\nhttps://x/[9-1]\nhttps://x/[1-200]/[1-200]\n\
+             https://x/{}\n",
+            "a".repeat(70_000)
+        ));
+        assert_eq!(list.rejected.len(), 7, "{:?}", list.rejected);
+        assert_eq!(
+            Lang::Zh.line_error(&list.rejected[5].reason),
+            "这一行会生成 40000 个链接，一行最多只能生成 10000 个"
         );
-        assert_eq!(list.rejected.len(), 4, "{:?}", list.rejected);
         for bad in &list.rejected {
             let english = bad.reason.to_string();
             let zh = Lang::Zh.line_error(&bad.reason);

@@ -40,6 +40,77 @@ impl Lang {
         }
     }
 
+    /// The button that continues a list: `Continue 7 unfinished files`.
+    pub fn continue_unfinished(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Continue {n} unfinished {}", plural(n, "file", "files")),
+            Lang::Zh => format!("继续下载 {n} 个未完成的文件"),
+        }
+    }
+
+    /// The button that downloads again every file that failed or was cancelled:
+    /// `Retry 3 not downloaded`.
+    pub fn retry_not_downloaded(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Retry {n} not downloaded"),
+            Lang::Zh => format!("重试 {n} 个未下载的文件"),
+        }
+    }
+
+    /// `3 duplicates`: links that repeat an earlier one.
+    pub fn duplicates(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("{n} {}", plural(n, "duplicate", "duplicates")),
+            Lang::Zh => format!("{n} 个重复链接"),
+        }
+    }
+
+    /// The button that removes the lines whose links all repeat earlier ones.
+    pub fn drop_duplicates(self) -> &'static str {
+        match self {
+            Lang::En => "Drop duplicates",
+            Lang::Zh => "删除重复链接",
+        }
+    }
+
+    /// The hover text of [`Lang::drop_duplicates`].
+    pub fn drop_duplicates_tip(self) -> &'static str {
+        match self {
+            Lang::En => "Removes the lines whose links are all already in the list above them.",
+            Lang::Zh => "删除那些链接都已在上方出现过的行。",
+        }
+    }
+
+    /// The links past the cap of one list: `Only the first 100000 links are taken; 2500 more
+    /// were left out.`
+    pub fn links_left_out(self, taken: usize, left_out: usize) -> String {
+        match self {
+            Lang::En => format!(
+                "Only the first {taken} links are taken; {left_out} more {} left out.",
+                plural(left_out, "was", "were")
+            ),
+            Lang::Zh => format!("只取前 {taken} 个链接，其余 {left_out} 个没有加入。"),
+        }
+    }
+
+    /// What a line of numbered ranges becomes: `photo[001-120].jpg → 120 links: photo001.jpg
+    /// … photo120.jpg`.
+    pub fn ranged(self, ranged: &downpour::urls::RangedLine) -> String {
+        match self {
+            Lang::En => ranged.to_string(),
+            Lang::Zh if ranged.first == ranged.last => {
+                format!(
+                    "{} → {} 个链接：{}",
+                    ranged.pattern, ranged.count, ranged.first
+                )
+            }
+            Lang::Zh => format!(
+                "{} → {} 个链接：{} … {}",
+                ranged.pattern, ranged.count, ranged.first, ranged.last
+            ),
+        }
+    }
+
     /// The heading of the list of rejected lines.
     pub fn lines_not_understood(self, n: usize) -> String {
         match self {

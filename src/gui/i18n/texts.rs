@@ -94,9 +94,7 @@ pub struct Texts {
     pub cancel_tip: &'static str,
     /// The Cancel button once pressed, while the run winds down.
     pub cancelling: &'static str,
-    /// The Retry failed button (the count follows it).
-    pub retry_failed: &'static str,
-    /// Its tooltip.
+    /// The tooltip of the Retry button (its text is `Lang::retry_not_downloaded`).
     pub retry_failed_tip: &'static str,
     /// Why Start is disabled with no link.
     pub nothing_to_do: &'static str,
@@ -306,10 +304,15 @@ pub struct Texts {
     pub no_file_dialog: &'static str,
     /// The title of Import list…'s dialog.
     pub import_title: &'static str,
-    /// The Continue button of a restored list.
-    pub continue_list: &'static str,
-    /// Its tooltip.
+    /// The tooltip of the Continue button of a restored list (its text is
+    /// `Lang::continue_unfinished`).
     pub continue_tip: &'static str,
+    /// Start, while a list with unfinished files can be continued.
+    pub start_anew: &'static str,
+    /// Its tooltip.
+    pub start_anew_tip: &'static str,
+    /// The line under the buttons that tells Continue and Start anew apart.
+    pub continue_or_anew: &'static str,
     /// Said above a list restored from last time.
     pub restored_note: &'static str,
     /// The label of the choice for files already in the folder.

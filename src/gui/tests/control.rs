@@ -388,3 +388,31 @@ fn a_file_already_there_is_skipped_and_a_web_page_is_pointed_out() {
         body_for("have.bin", 5000)
     );
 }
+
+#[test]
+fn a_login_page_in_place_of_a_file_fails_with_its_sentence_in_both_languages() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, &server.url("report.pdf?login=1"));
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        status_of(&harness, 1),
+        Some(RowStatus::Ended(OutcomeKind::Failed))
+    );
+    harness.get_by_label_contains(
+        "failed: the server sent a web page instead of report.pdf — it may need a login, or \
+         the link has expired",
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing is left in the folder"
+    );
+    // The Chinese sentence of the same row (drawing it needs a Chinese font on the machine).
+    let row = &harness.state().view.as_ref().unwrap().rows[0];
+    assert_eq!(
+        Lang::Zh.row_note(row.note.as_ref().unwrap()),
+        "服务器发来的是网页而不是 report.pdf——可能需要登录，或者链接已过期"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod control;
 mod first_run;
+mod not_lost;
 mod restore;
 mod runs;
 mod small_screen;

@@ -102,7 +102,7 @@ fn continue_after_a_restart_finishes_the_list_as_it_was() {
     harness.get_by_label_contains(failed);
     harness.get_by_label_contains("The list as you left it");
 
-    harness.get_by_label("Continue").click();
+    harness.get_by_label("Continue 1 unfinished file").click();
     run_to_end(&mut harness);
     assert_eq!(
         status_of(&harness, 3),
@@ -148,6 +148,8 @@ fn a_damaged_list_is_set_aside_with_a_notice() {
     std::fs::write(data.path().join(list_store::LIST_FILE), "{\"rows\": [").unwrap();
     let mut app = DownpourApp::new(Settings::default()).with_data_dir(Some(data.path().into()));
     app.restore(list_store::load(data.path()));
+    // As at start: no list file given on the command line was refused.
+    assert!(!app.refuse_list(None));
     let mut harness = harness_with(app, [1280.0, 900.0]);
     harness.run_steps(2);
     harness.get_by_label_contains("The saved downloads list could not be read");
@@ -160,5 +162,92 @@ fn a_damaged_list_is_set_aside_with_a_notice() {
     assert!(
         names[0].starts_with("downloads-list.json.damaged-"),
         "{names:?}"
+    );
+}
+
+/// A list saved in the middle of an in-order run: file 1 still downloading, file 2 failed and
+/// file 3 done (a web page) but both held for file 1's report, file 4 cancelled, file 5 paused.
+fn list_left_mid_run() -> list_store::StoredList {
+    use downpour::Event;
+    let jobs: Vec<downpour::Job> = (1..=5)
+        .map(|i| downpour::Job {
+            index: i,
+            url: format!("http://127.0.0.1:9/file{i}.pdf").parse().unwrap(),
+            sha256: None,
+        })
+        .collect();
+    let mut view = crate::gui::model::RunView::new(Mode::Map, 4, &jobs, Vec::new());
+    view.apply(Event::ItemStarted {
+        index: 1,
+        worker: 1,
+        at_ms: 0,
+    });
+    for (index, outcome) in [(2, OutcomeKind::Failed), (3, OutcomeKind::Done)] {
+        view.apply(Event::ItemHeld {
+            index,
+            outcome,
+            finished_ms: 10,
+        });
+    }
+    view.apply(Event::ItemReported(downpour::ItemRecord::unstarted(
+        &jobs[3],
+        downpour::Outcome::Cancelled(None),
+        20,
+    )));
+    view.apply(Event::ItemPaused { index: 5, bytes: 0 });
+    list_store::StoredList::of(&view, "/tmp/somewhere")
+}
+
+#[test]
+fn a_restored_list_is_what_was_left_and_continue_says_what_it_does() {
+    let list = list_left_mid_run();
+    let mut app = DownpourApp::new(Settings::default());
+    app.restore(list_store::Loaded {
+        list: Some(list),
+        damaged: None,
+    });
+    let mut harness = harness_with(app, [800.0, 600.0]);
+    harness.run_steps(2);
+    let ended = |kind| Some(RowStatus::Ended(kind));
+    assert_eq!(status_of(&harness, 1), Some(RowStatus::Queued));
+    assert_eq!(status_of(&harness, 2), ended(OutcomeKind::Failed));
+    assert_eq!(status_of(&harness, 3), ended(OutcomeKind::Done));
+    assert_eq!(status_of(&harness, 4), ended(OutcomeKind::Cancelled));
+    assert_eq!(status_of(&harness, 5), Some(RowStatus::Paused));
+
+    // One obvious next step, saying what it does; starting anew is the other, explained.
+    harness.get_by_label("Continue 2 unfinished files");
+    harness.get_by_label("Start anew");
+    harness.get_by_label_contains("Continue picks up the list where it stopped");
+    assert!(harness.query_by_label("Start").is_none());
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    harness.ctx.set_fonts(fonts);
+    harness.state_mut().settings.language = Some(Lang::Zh);
+    harness.run_steps(2);
+    harness.get_by_label("继续下载 2 个未完成的文件");
+    harness.get_by_label("重新开始");
+    harness.get_by_label_contains("“继续”从列表停下处接着下载");
+}
+
+#[test]
+fn a_sequential_list_does_not_bring_back_one_worker() {
+    let mut list = list_left_mid_run();
+    list.mode = Mode::Sequential;
+    list.workers = 1;
+    let mut app = DownpourApp::new(Settings {
+        run: RunSettings {
+            workers: 6,
+            ..RunSettings::default()
+        },
+        ..Settings::default()
+    });
+    app.restore(list_store::Loaded {
+        list: Some(list),
+        damaged: None,
+    });
+    assert_eq!(app.settings.run.mode, Mode::Sequential);
+    assert_eq!(
+        app.settings.run.workers, 6,
+        "the next threaded run has the workers set before"
     );
 }

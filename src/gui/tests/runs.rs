@@ -205,7 +205,7 @@ fn retry_failed_runs_only_the_failed_items() {
         );
     }
     harness.get_by_label_contains("503 Service Unavailable");
-    harness.get_by_label("Retry failed (1)").click();
+    harness.get_by_label("Retry 1 not downloaded").click();
     harness.step();
     run_to_end(&mut harness);
     let view = harness.state().view.as_ref().unwrap();

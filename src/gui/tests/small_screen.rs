@@ -74,8 +74,9 @@ fn app_with_every_kind_of_row() -> DownpourApp {
 /// scrolls there passes beneath them, so they are checked only against the window, and the
 /// others against them.
 fn is_pinned(label: &str) -> bool {
-    matches!(label, "Start" | "Add to the run" | "Continue" | "Cancel")
-        || label.starts_with("Retry failed (")
+    matches!(label, "Start" | "Start anew" | "Add to the run" | "Cancel")
+        || label.starts_with("Continue ")
+        || (label.starts_with("Retry ") && label.ends_with(" not downloaded"))
 }
 
 /// Brings each control into view in turn and checks where it lands; the problems found.
@@ -162,8 +163,8 @@ fn every_control_is_reachable_at(size: [f32; 2]) {
     harness.get_by_label("Downloads").click();
     harness.run_steps(3);
     for label in [
-        "Start",
-        "Continue",
+        "Start anew",
+        "Continue 4 unfinished files",
         "Pause all",
         "Resume row 3",
         "Retry row 5",

@@ -247,3 +247,46 @@ fn every_widget_is_named_for_screen_readers() {
         assert_eq!(unnamed_widgets(&harness), Vec::<String>::new(), "{tab}");
     }
 }
+
+#[test]
+fn duplicates_are_counted_under_the_links_and_dropped_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(
+        &mut harness,
+        "https://x.example/a.zip\nhttps://x.example/b.zip\nhttps://x.example/a.zip\u{200b}\n\
+         https://x.example/a.zip\nhttps://x.example/c.zip\n",
+    );
+    harness.get_by_label("5 URLs ready");
+    harness.get_by_label("2 duplicates");
+    harness.get_by_label("Drop duplicates").click();
+    harness.run_steps(2);
+    harness.get_by_label("3 URLs ready");
+    assert!(harness.query_by_label("2 duplicates").is_none());
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://x.example/a.zip\nhttps://x.example/b.zip\nhttps://x.example/c.zip\n"
+    );
+}
+
+#[test]
+fn a_line_of_numbered_ranges_is_shown_as_what_it_becomes() {
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    // The arrow is drawn from the system's fonts, as in the window.
+    harness.ctx.set_fonts(fonts);
+    paste_links(
+        &mut harness,
+        "https://x.example/gallery/photo[001-120].jpg\nhttp://[::1]:8080/x\n\
+         https://x.example/[1-100]/[1-101].png\n",
+    );
+    harness.get_by_label("121 URLs ready · 1 line not understood");
+    harness.get_by_label("photo[001-120].jpg → 120 links: photo001.jpg … photo120.jpg");
+    harness
+        .get_by_label("line 3: this line would make 10100 links; one line may make at most 10000");
+    assert_eq!(
+        Lang::Zh.ranged(&harness.state().list.ranged[0]),
+        "photo[001-120].jpg → 120 个链接：photo001.jpg … photo120.jpg"
+    );
+}
