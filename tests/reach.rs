@@ -570,3 +570,35 @@ fn a_proxy_that_cannot_reach_the_site_is_named_and_a_dead_http_proxy_too() {
         "{stdout}"
     );
 }
+
+#[test]
+fn lower_case_proxy_variables_are_followed_and_proxy_none_ignores_them() {
+    let Some(proxy) = Proxy::http(None) else {
+        return;
+    };
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = output(
+        cli()
+            .env("http_proxy", format!("http://127.0.0.1:{}", proxy.port()))
+            .args(["-r", "0", "-o"])
+            .arg(dir.path())
+            .arg(server.url("lower.bin?size=2000")),
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(server.peers(), [ip(HTTP_PROXY_EXIT)]);
+
+    // A dead proxy in the environment, and --proxy none: straight to the site.
+    let dead = crate::util::proxies::free_port();
+    let (code, stdout, _) = output(
+        cli()
+            .env("ALL_PROXY", format!("socks5h://127.0.0.1:{dead}"))
+            .env("http_proxy", format!("http://127.0.0.1:{dead}"))
+            .args(["--proxy", "none", "-r", "0", "-o"])
+            .arg(dir.path())
+            .arg(server.url("direct.bin?size=2000")),
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(std::fs::read(dir.path().join("direct.bin")).unwrap() == body_for("direct.bin", 2000));
+    assert_eq!(server.peers(), [ip(HTTP_PROXY_EXIT), ip("127.0.0.1")]);
+}
