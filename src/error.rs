@@ -290,6 +290,9 @@ pub enum DownloadError {
         /// What the system said.
         reason: String,
     },
+    /// The run's cookies file or logins file cannot be used: nothing was requested.
+    #[error("{0}")]
+    Access(crate::net::access::AccessError),
     /// The task downloading the item ended without a result.
     #[error("the download stopped unexpectedly")]
     Stopped,
@@ -379,6 +382,7 @@ impl DownloadError {
             | Self::WebPage { .. }
             | Self::Compressed { .. }
             | Self::Startup { .. }
+            | Self::Access(_)
             | Self::Stopped => false,
         }
     }

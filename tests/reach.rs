@@ -602,3 +602,25 @@ fn lower_case_proxy_variables_are_followed_and_proxy_none_ignores_them() {
     assert!(std::fs::read(dir.path().join("direct.bin")).unwrap() == body_for("direct.bin", 2000));
     assert_eq!(server.peers(), [ip(HTTP_PROXY_EXIT), ip("127.0.0.1")]);
 }
+
+#[test]
+fn a_run_whose_cookies_file_is_not_one_fails_every_item_before_any_request() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let not_cookies = dir.path().join("notes.txt");
+    std::fs::write(&not_cookies, "buy milk\n").unwrap();
+    let mut config = crate::util::config(downpour::Mode::Map, 2, dir.path());
+    config.access.cookies_file = Some(not_cookies.clone());
+    let jobs = crate::util::jobs(&[server.url("a.bin"), server.url("b.bin")]);
+    let finished = crate::util::run(jobs, config);
+    let expected =
+        downpour::DownloadError::Access(downpour::net::access::AccessError::NotCookies {
+            name: not_cookies.display().to_string(),
+            line: 1,
+        });
+    assert_eq!(finished.order(), [1, 2]);
+    for record in &finished.reported {
+        assert_eq!(record.outcome, downpour::Outcome::Failed(expected.clone()));
+    }
+    assert_eq!(server.connections(), 0);
+}

@@ -215,8 +215,10 @@ fn coordinate(
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
         .build();
     let unstarted = match (&pool, unusable) {
-        (_, Some(err)) => Some(err.to_string()),
-        (Err(err), None) => Some(err.to_string()),
+        (_, Some(err)) => Some(DownloadError::Access(err)),
+        (Err(err), None) => Some(DownloadError::Startup {
+            reason: err.to_string(),
+        }),
         (Ok(pool), None) => {
             for thread in 0..threads {
                 let work = Arc::clone(&work);
@@ -228,8 +230,7 @@ fn coordinate(
     };
     match unstarted {
         None => {}
-        Some(reason) => {
-            let error = DownloadError::Startup { reason };
+        Some(error) => {
             for position in 0..work.control.len() {
                 work.fail(position, error.clone());
             }

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use downpour::error::{ListError, TlsProblem};
+use downpour::net::access::AccessError;
 use downpour::{DownloadError, LineError, format};
 
 use super::Lang;
@@ -197,6 +198,7 @@ fn zh_download_error(err: &DownloadError) -> String {
             "服务器发来的是压缩过的文件（{encoding}），尽管已要求不压缩；它不是原文件，所以没有保存"
         ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
+        DownloadError::Access(access) => zh_access_error(access),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
     }
@@ -218,6 +220,39 @@ fn zh_proxy_error(err: &DownloadError) -> String {
             format!("{proxy} 的应答不像代理——请检查代理的地址和类型")
         }
         other => other.to_string(),
+    }
+}
+
+/// Why a proxy, header, cookies file or login cannot be used, in Chinese.
+fn zh_access_error(err: &AccessError) -> String {
+    match err {
+        AccessError::BadProxy => {
+            "代理必须是地址，例如 http://主机:端口 或 socks5h://主机:端口".to_owned()
+        }
+        AccessError::ProxyScheme { scheme } => format!(
+            "代理地址以 http://、https://、socks5:// 或 socks5h:// 开头，不能是 {scheme}://"
+        ),
+        AccessError::BadBypass => "不走代理的主机必须写在一行，用逗号分隔".to_owned(),
+        AccessError::HeaderFormat => "请求头的写法是 名称: 值".to_owned(),
+        AccessError::HeaderName { name } => format!("“{name}”不能作为请求头的名称"),
+        AccessError::HeaderReserved { name } => format!("请求头 {name} 由 Downpour 自己设置"),
+        AccessError::HeaderLineBreak { name } => format!("请求头 {name} 的值含有换行，不允许"),
+        AccessError::HeaderValue { name } => format!("请求头 {name} 的值含有控制字符，不允许"),
+        AccessError::BadReferer => "Referer 必须是 http:// 或 https:// 地址".to_owned(),
+        AccessError::BadUserAgent => "User-Agent 必须是一行文字".to_owned(),
+        AccessError::BadLogin => "登录信息的写法是 用户名 或 用户名:密码".to_owned(),
+        AccessError::NoPassword => {
+            "请用 --user 用户名:密码 给出密码（没有可以询问的终端）".to_owned()
+        }
+        AccessError::CookiesUnreadable { name, reason } => {
+            format!("无法读取 Cookie 文件 {name}：{}", zh_phrase(reason))
+        }
+        AccessError::NotCookies { name, line } => {
+            format!("{name} 不是 Cookie 文件（第 {line} 行不是浏览器扩展导出的 cookies.txt 格式）")
+        }
+        AccessError::NetrcUnreadable { name, reason } => {
+            format!("无法读取登录文件 {name}：{}", zh_phrase(reason))
+        }
     }
 }
 
@@ -431,6 +466,10 @@ mod tests {
             DownloadError::NotAProxy {
                 proxy: "http://127.0.0.1:80".into(),
             },
+            DownloadError::Access(AccessError::NotCookies {
+                name: "links.txt".into(),
+                line: 1,
+            }),
         ]
     }
 
