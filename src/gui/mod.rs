@@ -132,8 +132,8 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
-    /// The proxy choice and the proxy as typed (see `network_ui`).
-    pub proxy: network_ui::ProxyEntry,
+    /// The Network section's fields as typed (see `network_ui`).
+    pub proxy: network_ui::NetworkEntry,
 }
 
 impl DownpourApp {
@@ -143,7 +143,7 @@ impl DownpourApp {
         let rate_text = settings.run.rate_limit.to_string();
         let mut app = Self {
             rate_text,
-            proxy: network_ui::ProxyEntry::of(&settings.run.proxy),
+            proxy: network_ui::NetworkEntry::of(&settings.run),
             list: ParsedList::default(),
             settings,
             view: None,

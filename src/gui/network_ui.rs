@@ -5,6 +5,8 @@
 
 use downpour::net::access::UserAgent;
 use downpour::net::proxy::ProxySetting;
+use downpour::net::settings::parse_referer;
+use downpour::options::RunSettings;
 use downpour::redact::Secret;
 use egui::RichText;
 
@@ -22,37 +24,53 @@ pub enum ProxyChoice {
     Manual,
 }
 
-/// The proxy choice and the text of the proxy field.
+/// What the Network section's fields hold as typed.
 #[derive(Debug, Clone)]
-pub struct ProxyEntry {
+pub struct NetworkEntry {
     /// Which proxy.
     pub choice: ProxyChoice,
     /// The proxy as typed (a password typed in it is never saved).
     pub text: String,
     /// The password of a proxy given on the command line, kept out of the field.
     password: Option<Secret>,
+    /// The page the links came from, as typed.
+    pub referer: String,
+    /// The cookies file, as typed.
+    pub cookies: String,
 }
 
-impl ProxyEntry {
-    /// The entry showing `proxy` (a saved one holds no password).
-    pub fn of(proxy: &ProxySetting) -> Self {
-        match proxy {
-            ProxySetting::System => Self {
-                choice: ProxyChoice::System,
-                text: String::new(),
-                password: None,
-            },
-            ProxySetting::Off => Self {
-                choice: ProxyChoice::Off,
-                text: String::new(),
-                password: None,
-            },
-            ProxySetting::Manual { proxy, .. } => Self {
-                choice: ProxyChoice::Manual,
-                text: downpour::redact::without_password(proxy).to_string(),
-                password: proxy.password().map(Secret::new),
-            },
+impl NetworkEntry {
+    /// The entry showing `run`'s settings (saved ones hold no password).
+    pub fn of(run: &RunSettings) -> Self {
+        let (choice, text, password) = match &run.proxy {
+            ProxySetting::System => (ProxyChoice::System, String::new(), None),
+            ProxySetting::Off => (ProxyChoice::Off, String::new(), None),
+            ProxySetting::Manual { proxy, .. } => (
+                ProxyChoice::Manual,
+                downpour::redact::without_password(proxy).to_string(),
+                proxy.password().map(Secret::new),
+            ),
+        };
+        Self {
+            choice,
+            text,
+            password,
+            referer: run.referer.clone().unwrap_or_default(),
+            cookies: run
+                .cookies
+                .as_ref()
+                .map(|path| path.display().to_string())
+                .unwrap_or_default(),
         }
+    }
+
+    /// The Referer typed, if it can be used (`Some(None)`: none).
+    fn referer(&self) -> Option<Option<String>> {
+        let text = self.referer.trim();
+        if text.is_empty() {
+            return Some(None);
+        }
+        parse_referer(text).ok().map(Some)
     }
 
     /// The setting this entry means, if it can be read.
@@ -76,7 +94,7 @@ impl ProxyEntry {
 
     /// Whether the run can use what the entry shows.
     pub fn is_readable(&self) -> bool {
-        self.setting().is_some()
+        self.setting().is_some() && self.referer().is_some()
     }
 }
 
@@ -100,7 +118,40 @@ impl DownpourApp {
                         UserAgent::Downpour
                     };
                 }
+                self.site_ui(ui);
             });
+    }
+
+    /// The page the links came from, and a cookies file.
+    fn site_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let fields = [
+            (t.referer_label, t.referer_hint, t.referer_tip, true),
+            (t.cookies_label, t.cookies_hint, t.cookies_tip, false),
+        ];
+        for (words, hint, tip, referer) in fields {
+            let label = ui.label(words).on_hover_text(tip);
+            let text = if referer {
+                &mut self.proxy.referer
+            } else {
+                &mut self.proxy.cookies
+            };
+            ui.add(
+                egui::TextEdit::singleline(text)
+                    .hint_text(hint)
+                    .desired_width(ui.available_width().max(120.0)),
+            )
+            .on_hover_text(tip)
+            .labelled_by(label.id);
+        }
+        match self.proxy.referer() {
+            Some(referer) => self.settings.run.referer = referer,
+            None => {
+                ui.label(RichText::new(t.referer_invalid).color(ORANGE));
+            }
+        }
+        let cookies = self.proxy.cookies.trim();
+        self.settings.run.cookies = (!cookies.is_empty()).then(|| cookies.into());
     }
 
     /// The proxy choice, its field and the hosts that bypass it.

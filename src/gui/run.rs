@@ -46,7 +46,7 @@ impl DownpourApp {
         } else if self.rate_text.parse::<SpeedLimit>().is_err() {
             Some(t.rate_invalid)
         } else if !self.proxy.is_readable() {
-            Some(t.proxy_invalid)
+            Some(t.network_invalid)
         } else {
             None
         }
