@@ -200,6 +200,21 @@ fn a_socks_proxy_login_is_sent_and_a_wrong_one_is_named() {
     );
     assert_eq!(code, Some(0), "{stdout}");
     assert_eq!(server.peers(), [ip(SOCKS_EXIT)]);
+
+    // socks5:// (not socks5h) looks the name up here: an unknown one is the site's fault.
+    let (code, stdout, _) = output(
+        cli()
+            .arg("--proxy")
+            .arg(format!("socks5://ann:socks-pw@127.0.0.1:{port}"))
+            .args(["-r", "0", "-o"])
+            .arg(dir.path())
+            .arg("http://no-such-host.invalid/a.bin"),
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("#1 failed  could not find the server no-such-host.invalid"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -140,6 +140,12 @@ pub(crate) fn proxy_failure(err: &reqwest::Error, proxy: &str, url: &Url) -> Opt
     if login.iter().any(|needle| said(needle)) {
         return Some(DownloadError::ProxyLogin { proxy });
     }
+    if said("error resolving for socks proxy") {
+        // socks5:// looks the site's name up here, before the proxy is asked.
+        return Some(DownloadError::UnknownHost {
+            host: crate::redact::host(url),
+        });
+    }
     let socks = texts
         .iter()
         .find_map(|text| text.strip_prefix("SOCKS error: "));
