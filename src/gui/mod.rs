@@ -45,6 +45,13 @@ pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 /// How long one frame may spend applying engine events before it yields to drawing.
 const EVENT_BUDGET: Duration = Duration::from_millis(4);
 
+/// The key of the session's runs in eframe's storage, beside the settings: the run
+/// comparison keeps them across a restart.
+const RUNS_KEY: &str = "downpour_runs";
+
+/// How many runs the comparison keeps (the oldest go first): a chart of them stays readable.
+const KEPT_RUNS: usize = 20;
+
 /// What survives a restart (eframe storage). New fields must have defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -174,6 +181,8 @@ impl DownpourApp {
         };
         let mut settings: Settings =
             eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
+        let history: Vec<stats::RunSummary> =
+            eframe::get_value(storage, RUNS_KEY).unwrap_or_default();
         /// Only whether the saved settings hold their run settings apart.
         #[derive(Deserialize)]
         struct Nested {
@@ -184,7 +193,16 @@ impl DownpourApp {
             // Saved before the run settings were one type: they stood beside the others.
             settings.run = eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
         }
-        Self::new(settings)
+        let mut app = Self::new(settings);
+        app.history = history;
+        app.keep_recent_runs();
+        app
+    }
+
+    /// Forgets all but the last [`KEPT_RUNS`] runs.
+    fn keep_recent_runs(&mut self) {
+        let extra = self.history.len().saturating_sub(KEPT_RUNS);
+        self.history.drain(..extra);
     }
 
     /// Keeps the downloads list, and the engine's resume records, in `data_dir` (Downpour's
@@ -346,6 +364,7 @@ impl DownpourApp {
                 &view.records,
                 &self.settings.url_text,
             ));
+            self.keep_recent_runs();
             self.run_finished(ctx);
             if self.quit_when_done {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -368,6 +387,8 @@ impl eframe::App for DownpourApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        // eframe writes its storage on a thread of its own, not this one.
+        eframe::set_value(storage, RUNS_KEY, &self.history);
         // Also at the end: the list as it stands, unless a quit already kept it.
         self.list_store.mark();
         if let Some(view) = &self.view {

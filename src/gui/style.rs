@@ -38,17 +38,60 @@ pub fn outcome_text_color(kind: OutcomeKind, visuals: &egui::Visuals) -> Color32
 }
 
 /// The colours of single items where one item's parts must read as one (the pieces of a file
-/// fetched over several connections): none of them an outcome's, and neighbours far apart.
+/// fetched over several connections): blues and violets, none of them near the orange of
+/// "failed" or the grey of "cancelled", and neighbours far apart in lightness.
 const ITEM_COLORS: [Color32; 5] = [
     Color32::from_rgb(117, 112, 179), // purple
-    Color32::from_rgb(240, 228, 66),  // Okabe–Ito yellow
-    Color32::from_rgb(204, 121, 167), // Okabe–Ito reddish purple
-    Color32::from_rgb(166, 118, 29),  // brown
-    Color32::from_rgb(166, 216, 84),  // lime
+    Color32::from_rgb(170, 160, 230), // lavender
+    Color32::from_rgb(40, 60, 150),   // navy
+    Color32::from_rgb(120, 80, 200),  // violet
+    Color32::from_rgb(70, 140, 200),  // steel blue
 ];
 
 /// The colour of item `index`: the same on every frame and run, and different from the
 /// items just before and after it.
 pub fn item_color(index: usize) -> Color32 {
     ITEM_COLORS[index % ITEM_COLORS.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hue of `color` in degrees and its saturation (0 for a grey, 1 for a pure colour).
+    fn hue_and_saturation(color: Color32) -> (f32, f32) {
+        let [r, g, b] = [color.r(), color.g(), color.b()].map(|c| f32::from(c) / 255.0);
+        let (max, min) = (r.max(g).max(b), r.min(g).min(b));
+        let chroma = max - min;
+        let hue = if chroma == 0.0 {
+            0.0
+        } else if max == r {
+            60.0 * ((g - b) / chroma).rem_euclid(6.0)
+        } else if max == g {
+            60.0 * ((b - r) / chroma + 2.0)
+        } else {
+            60.0 * ((r - g) / chroma + 4.0)
+        };
+        (hue, if max == 0.0 { 0.0 } else { chroma / max })
+    }
+
+    #[test]
+    fn a_split_files_pieces_cannot_be_taken_for_failed_or_cancelled() {
+        let (failed, _) = hue_and_saturation(outcome_color(OutcomeKind::Failed));
+        for index in 0..ITEM_COLORS.len() {
+            let color = item_color(index);
+            let (hue, saturation) = hue_and_saturation(color);
+            let apart = (hue - failed).abs().min(360.0 - (hue - failed).abs());
+            // Reds, oranges, yellows and browns read as "failed"; greys as "cancelled".
+            assert!(
+                apart >= 120.0,
+                "{color:?}: hue {hue} is {apart}° from failed"
+            );
+            assert!(saturation >= 0.3, "{color:?} reads as grey");
+        }
+        // Neighbouring items stay apart.
+        for index in 0..ITEM_COLORS.len() {
+            assert_ne!(item_color(index), item_color(index + 1));
+        }
+    }
 }

@@ -184,6 +184,37 @@ pub fn side_by_side_ui(
     .inner
 }
 
+/// One series in a chart's legend: its colour and what it shows, in words.
+pub type LegendEntry<'a> = (egui::Color32, &'a str);
+
+/// A plot with its legend on lines of their own above it, inside `size`: the legend never
+/// covers the data, however the plot is zoomed or panned. `plot` draws the plot at the size
+/// left under the legend; returns its response.
+pub fn with_legend_ui(
+    ui: &mut egui::Ui,
+    entries: &[LegendEntry<'_>],
+    size: egui::Vec2,
+    plot: impl FnOnce(&mut egui::Ui, egui::Vec2) -> egui::Response,
+) -> egui::Response {
+    ui.vertical(|ui| {
+        ui.set_width(size.x);
+        let top = ui.cursor().top();
+        ui.horizontal_wrapped(|ui| {
+            let swatch = ui.text_style_height(&egui::TextStyle::Body) * 0.7;
+            for (color, label) in entries {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(swatch, swatch), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, *color);
+                ui.label(*label);
+                ui.add_space(ui.spacing().item_spacing.x);
+            }
+        });
+        let used = ui.cursor().top() - top;
+        plot(ui, egui::vec2(size.x, (size.y - used).max(100.0)))
+    })
+    .inner
+}
+
 /// The plot of a chart, `size` large, named `name` and forgetting its zoom on Reset zoom.
 pub fn sized_plot<'a>(name: &'static str, data: &ChartData<'_>, size: egui::Vec2) -> Plot<'a> {
     Plot::new((name, data.reset)).width(size.x).height(size.y)

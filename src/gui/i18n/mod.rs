@@ -82,16 +82,6 @@ impl Lang {
         }
     }
 
-    /// A mode's short name, under its bar in the run comparison.
-    pub fn mode_short(self, mode: Mode) -> &'static str {
-        let t = self.t();
-        match mode {
-            Mode::Sequential => t.mode_sequential_short,
-            Mode::Submit => t.mode_submit_short,
-            Mode::Map => t.mode_map_short,
-        }
-    }
-
     /// A mode's one-line explanation.
     pub fn mode_explain(self, mode: Mode) -> &'static str {
         let t = self.t();

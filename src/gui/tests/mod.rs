@@ -7,6 +7,7 @@ mod first_run;
 mod not_lost;
 mod restore;
 mod runs;
+mod runs_kept;
 mod small_screen;
 mod window;
 
