@@ -14,6 +14,7 @@ mod icons;
 pub mod list_store;
 pub mod model;
 mod notify;
+mod paste;
 mod results;
 pub mod row_actions;
 mod run;
@@ -282,6 +283,16 @@ impl DownpourApp {
         self.settings.language.unwrap_or_else(Lang::from_system)
     }
 
+    /// Adds `text` (pasted, dropped or read from a list file) to the links box, on lines of
+    /// its own.
+    pub fn add_links(&mut self, text: &str) {
+        if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
+            self.settings.url_text.push('\n');
+        }
+        self.settings.url_text.push_str(text);
+        self.reparse();
+    }
+
     /// Re-reads the links box if its text changed.
     pub fn reparse(&mut self) {
         if self.parsed_text != self.settings.url_text {
@@ -315,13 +326,7 @@ impl DownpourApp {
                 self.settings.folder = path.display().to_string();
                 self.folder_problem = None;
             }
-            UiMessage::AddLinks(text) => {
-                if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
-                    self.settings.url_text.push('\n');
-                }
-                self.settings.url_text.push_str(&text);
-                self.reparse();
-            }
+            UiMessage::AddLinks(text) => self.add_links(&text),
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);

@@ -5,6 +5,7 @@
 mod control;
 mod first_run;
 mod not_lost;
+mod paste_anywhere;
 mod restore;
 mod runs;
 mod runs_kept;
