@@ -24,6 +24,7 @@ mod table;
 mod tasks;
 mod view;
 mod welcome;
+pub mod when_done;
 
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
@@ -65,7 +66,11 @@ pub struct Settings {
     pub run: RunSettings,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
-    /// Whether the save folder is shown when a run ends.
+    /// What happens when every download has ended.
+    pub when_done: when_done::WhenDone,
+    /// Saved before [`Settings::when_done`]: true is read as "open the folder", and it is
+    /// never written again.
+    #[serde(skip_serializing)]
     pub open_when_done: bool,
 }
 
@@ -76,6 +81,7 @@ impl Default for Settings {
             folder: options::default_download_dir().display().to_string(),
             run: RunSettings::default(),
             language: None,
+            when_done: when_done::WhenDone::default(),
             open_when_done: false,
         }
     }
@@ -139,6 +145,12 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
+    /// What sleeps or shuts down the computer and keeps it awake (a stand-in in tests).
+    pub power: std::sync::Arc<dyn when_done::Power>,
+    /// Keeps the computer awake while a run goes.
+    awake: Option<Option<when_done::KeepAwake>>,
+    /// The notice before sleep or shut down, while it counts down.
+    pub countdown: Option<when_done::Countdown>,
 }
 
 impl DownpourApp {
@@ -170,6 +182,9 @@ impl DownpourApp {
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
+            power: default_power(),
+            awake: None,
+            countdown: None,
         };
         app.reparse();
         app
@@ -193,6 +208,9 @@ impl DownpourApp {
         if nested.is_some_and(|n| n.run.is_none()) {
             // Saved before the run settings were one type: they stood beside the others.
             settings.run = eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
+        }
+        if std::mem::take(&mut settings.open_when_done) {
+            settings.when_done = when_done::WhenDone::OpenFolder;
         }
         let mut app = Self::new(settings);
         app.history = history;
@@ -316,6 +334,7 @@ impl DownpourApp {
             self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
+        self.keep_awake_while_running();
         self.save_list(ctx);
     }
 
@@ -379,6 +398,14 @@ impl DownpourApp {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
+}
+
+/// The system's power commands; in tests, a stand-in that never runs them.
+fn default_power() -> std::sync::Arc<dyn when_done::Power> {
+    #[cfg(not(test))]
+    return std::sync::Arc::new(when_done::SystemPower);
+    #[cfg(test)]
+    return std::sync::Arc::new(when_done::NoPower);
 }
 
 impl eframe::App for DownpourApp {

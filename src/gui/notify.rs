@@ -18,7 +18,9 @@ impl DownpourApp {
         let note = self
             .lang()
             .finished_note(view.done + view.skipped, view.failed);
-        if !ctx.input(|i| i.focused) {
+        let when_done = self.settings.when_done;
+        let cancelled = view.cancelled;
+        if when_done.notifies() && !ctx.input(|i| i.focused) {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Informational,
             ));
@@ -29,9 +31,10 @@ impl DownpourApp {
             });
             self.last_notification = Some(note);
         }
-        if self.settings.open_when_done {
+        if when_done == super::when_done::WhenDone::OpenFolder {
             self.open_folder(ctx, self.folder());
         }
+        self.start_countdown(cancelled);
     }
 
     /// The window's title: `Downpour — 42%` while a run goes, its name otherwise.

@@ -62,6 +62,13 @@ pub enum Notice {
         /// Why.
         problem: IoProblem,
     },
+    /// The computer could not be put to sleep or shut down when everything was done.
+    PowerFailed {
+        /// What was tried.
+        action: super::when_done::PowerAction,
+        /// The system's words.
+        reason: String,
+    },
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.

@@ -170,8 +170,6 @@ pub const EN: Texts = Texts {
     split_label: "Connections per file",
     split_tip: "When workers are idle, they help a big file over more connections, up to this many (1: never)",
     split_sequential: "Sequential mode downloads one thing at a time, over one connection.",
-    open_when_done: "Open the folder when done",
-    open_when_done_tip: "When every file has ended, show the save folder in your file manager",
     one_sequential: "sequential mode downloads over one connection",
     one_split_off: "you chose one connection per file",
     one_too_small: "the file is too small to be worth splitting",

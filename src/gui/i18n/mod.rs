@@ -11,6 +11,7 @@ mod errors;
 mod first_run;
 mod sentences;
 mod texts;
+mod when_done;
 mod zh;
 
 use downpour::{Mode, OutcomeKind};

@@ -335,10 +335,6 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
-    /// The Open the folder when done switch.
-    pub open_when_done: &'static str,
-    /// Its tooltip.
-    pub open_when_done_tip: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

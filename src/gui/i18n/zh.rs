@@ -171,8 +171,6 @@ pub const ZH: Texts = Texts {
     split_label: "每个文件的连接数",
     split_tip: "有空闲线程时，它们会用更多连接帮忙下载大文件，最多这么多个（1：从不）",
     split_sequential: "顺序模式一次只下载一个文件，只用一个连接。",
-    open_when_done: "完成后打开文件夹",
-    open_when_done_tip: "所有文件结束后，在文件管理器中显示保存文件夹",
     one_sequential: "顺序模式只用一个连接下载",
     one_split_off: "你选择了每个文件一个连接",
     one_too_small: "文件太小，不值得分段",

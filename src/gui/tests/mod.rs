@@ -10,6 +10,7 @@ mod restore;
 mod runs;
 mod runs_kept;
 mod small_screen;
+mod when_done;
 mod window;
 
 #[allow(
