@@ -2,6 +2,7 @@
 //! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
 //! files on disk.
 
+mod chart_picture;
 mod control;
 mod first_run;
 mod not_lost;
