@@ -38,14 +38,14 @@ pub fn outcome_text_color(kind: OutcomeKind, visuals: &egui::Visuals) -> Color32
 }
 
 /// The colours of single items where one item's parts must read as one (the pieces of a file
-/// fetched over several connections): blues and violets, none of them near the orange of
-/// "failed" or the grey of "cancelled", and neighbours far apart in lightness.
+/// fetched over several connections): violets, none of them near the orange of "failed", the
+/// grey of "cancelled" or the blue of "done", and neighbours apart in lightness.
 const ITEM_COLORS: [Color32; 5] = [
-    Color32::from_rgb(117, 112, 179), // purple
-    Color32::from_rgb(170, 160, 230), // lavender
-    Color32::from_rgb(40, 60, 150),   // navy
-    Color32::from_rgb(120, 80, 200),  // violet
-    Color32::from_rgb(70, 140, 200),  // steel blue
+    Color32::from_rgb(150, 110, 220), // violet
+    Color32::from_rgb(185, 155, 245), // lavender
+    Color32::from_rgb(90, 60, 170),   // indigo
+    Color32::from_rgb(175, 130, 235), // light violet
+    Color32::from_rgb(117, 112, 179), // greyish purple
 ];
 
 /// The colour of item `index`: the same on every frame and run, and different from the
@@ -77,17 +77,21 @@ mod tests {
 
     #[test]
     fn a_split_files_pieces_cannot_be_taken_for_failed_or_cancelled() {
-        let (failed, _) = hue_and_saturation(outcome_color(OutcomeKind::Failed));
+        let hue_of = |kind| hue_and_saturation(outcome_color(kind)).0;
+        let apart = |a: f32, b: f32| (a - b).abs().min(360.0 - (a - b).abs());
+        let (failed, done) = (hue_of(OutcomeKind::Failed), hue_of(OutcomeKind::Done));
         for index in 0..ITEM_COLORS.len() {
             let color = item_color(index);
             let (hue, saturation) = hue_and_saturation(color);
-            let apart = (hue - failed).abs().min(360.0 - (hue - failed).abs());
             // Reds, oranges, yellows and browns read as "failed"; greys as "cancelled".
+            let from_failed = apart(hue, failed);
             assert!(
-                apart >= 120.0,
-                "{color:?}: hue {hue} is {apart}° from failed"
+                from_failed >= 120.0,
+                "{color:?}: hue {hue} is {from_failed}° from failed"
             );
             assert!(saturation >= 0.3, "{color:?} reads as grey");
+            // And a piece is not a whole file done.
+            assert!(apart(hue, done) >= 40.0, "{color:?}: hue {hue} is done's");
         }
         // Neighbouring items stay apart.
         for index in 0..ITEM_COLORS.len() {
