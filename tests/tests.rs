@@ -14,6 +14,7 @@ mod cli;
 mod conn;
 mod control;
 mod engine;
+mod h2;
 mod lists;
 mod memory;
 mod properties;

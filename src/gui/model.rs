@@ -6,7 +6,7 @@ use downpour::redact::KeptUrl;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use downpour::model::{OneConnection, Warning};
+use downpour::model::{OneConnection, Protocol, Warning};
 use downpour::run::Move;
 use downpour::{DownloadError, Event, ItemRecord, Job, Mode, OutcomeKind, names};
 
@@ -87,6 +87,8 @@ pub struct Row {
     pub one_connection: Option<OneConnection>,
     /// What is odd about the file (a web page in its place), if anything.
     pub warning: Option<Warning>,
+    /// The HTTP version the server answered over, once it answered.
+    pub protocol: Option<Protocol>,
 }
 
 impl Row {
@@ -110,6 +112,7 @@ impl Row {
             connections: 0,
             one_connection: None,
             warning: None,
+            protocol: None,
         }
     }
 
@@ -396,10 +399,12 @@ impl RunView {
                 resumed_from,
                 one_connection,
                 warning,
+                protocol,
             } => {
                 if let Some(row) = self.row_mut(index) {
                     row.one_connection = one_connection;
                     row.warning = warning;
+                    row.protocol = protocol;
                     row.connections = 1;
                 }
                 self.responded(index, path, total, resumed_from);
@@ -596,6 +601,7 @@ mod tests {
             resumed_from: 6_000,
             one_connection: None,
             warning: None,
+            protocol: None,
         });
         assert_eq!(view.bytes, 6_000);
         assert_eq!(view.rows[0].bytes, 6_000);
