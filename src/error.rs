@@ -351,6 +351,16 @@ impl DownloadError {
         }
     }
 
+    /// Whether the server turned the connection away because it has too many (429, 503, a
+    /// refused connection): with several connections to it, one fewer is the answer.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Status { code, .. } => *code == 429 || *code == 503,
+            Self::Connect { reason, .. } => reason.contains("refused"),
+            _ => false,
+        }
+    }
+
     /// Builds the error for a failed file-system operation on `path`.
     pub fn from_io(path: &std::path::Path, err: &std::io::Error) -> Self {
         use std::io::ErrorKind;

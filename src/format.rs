@@ -21,6 +21,15 @@ pub fn retrying(attempt: u32, of: u32, reason: impl std::fmt::Display) -> String
     format!("retrying ({attempt}/{of}) after: {reason}")
 }
 
+/// What a server that refused connections was found to allow, e.g. `the server allows 2
+/// connections at a time`.
+pub fn server_allows(connections: usize) -> String {
+    match connections {
+        1 => "the server allows 1 connection at a time".to_owned(),
+        n => format!("the server allows {n} connections at a time"),
+    }
+}
+
 /// Formats milliseconds as seconds with three decimals, e.g. `1.234 s`.
 pub fn seconds(ms: u64) -> String {
     format!("{:.3} s", ms as f64 / 1000.0)

@@ -69,6 +69,13 @@ pub const SPLIT: Limit = Limit {
     max: 16,
 };
 
+/// Connections to one server at once across the whole run, pieces included.
+pub const PER_HOST: Limit = Limit {
+    default: 8,
+    min: 1,
+    max: 32,
+};
+
 /// Whether every file's SHA-256 is computed when nobody chose.
 pub const CHECKSUMS: bool = true;
 
@@ -129,6 +136,8 @@ pub struct RunConfig {
     pub split: usize,
     /// The smallest piece a file is split into.
     pub min_piece: u64,
+    /// The most connections to one server at once (fewer once it refuses some).
+    pub per_host: usize,
 }
 
 impl RunConfig {
@@ -150,6 +159,7 @@ impl RunConfig {
             rate_limit: None,
             split: SPLIT.default,
             min_piece: crate::split::MIN_PIECE,
+            per_host: PER_HOST.default,
         }
     }
 
@@ -208,6 +218,10 @@ pub struct RunSettings {
     #[arg(long, value_name = "N", default_value_t = SPLIT.default,
           value_parser = |s: &str| SPLIT.parse(s))]
     pub split: usize,
+    /// Connections to one server at once, 1 to 32 (fewer once it refuses some)
+    #[arg(long, value_name = "N", default_value_t = PER_HOST.default,
+          value_parser = |s: &str| PER_HOST.parse(s))]
+    pub per_host: usize,
     /// Limit the whole run's speed, e.g. 500K or 2M (bytes per second; 0 for none)
     #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
           hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
@@ -224,6 +238,7 @@ impl Default for RunSettings {
             allow_insecure_redirects: false,
             existing: Existing::default(),
             split: SPLIT.default,
+            per_host: PER_HOST.default,
             rate_limit: SpeedLimit::NONE,
         }
     }
@@ -241,6 +256,7 @@ impl RunSettings {
             allow_insecure_redirects,
             existing,
             split,
+            per_host,
             rate_limit,
         } = self.clone();
         RunConfig {
@@ -250,6 +266,7 @@ impl RunSettings {
             existing,
             rate_limit: rate_limit.bytes_per_sec(),
             split: SPLIT.clamp(split),
+            per_host: PER_HOST.clamp(per_host),
             ..RunConfig::new(mode, WORKERS.clamp(workers), out_dir)
         }
     }

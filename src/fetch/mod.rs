@@ -145,6 +145,8 @@ struct Item<'a> {
     state: Parked,
     /// Stops the helpers of this turn (a file that starts over).
     help_stop: Option<CancellationToken>,
+    /// Its server turned it away while busy: it goes back to the queue.
+    refused: bool,
 }
 
 /// An item's own state across attempts — kept while it is paused, so that resuming it
@@ -210,6 +212,9 @@ impl Parked {
 pub(crate) enum Turn {
     /// For good: done, failed, cancelled or skipped.
     Ended(ItemRecord),
+    /// Its server turned it away while busy with Downpour's other connections: it waits its
+    /// turn in the queue again, with what it kept.
+    Refused(Parked),
     /// Paused: its state waits to be resumed (or ended, if the run stops first).
     Paused(Parked),
 }
@@ -229,6 +234,7 @@ pub(crate) async fn run_item(
             worker,
             state,
             help_stop: None,
+            refused: false,
         },
         // Paused before it began, it goes on to be parked (as paused) like any other.
         None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
@@ -244,6 +250,9 @@ pub(crate) async fn run_item(
         });
     }
     let outcome = item.attempts().await;
+    if item.refused {
+        return Turn::Refused(item.state);
+    }
     if matches!(outcome, Outcome::Cancelled(_)) && ctx.is_pause() {
         return Turn::Paused(item.state);
     }
@@ -266,6 +275,7 @@ pub(crate) fn end_parked(
         worker,
         state,
         help_stop: None,
+        refused: false,
     };
     let record = item.record(ctx.cancelled(), worker);
     item.abandon(&record);
@@ -308,6 +318,7 @@ impl<'a> Item<'a> {
             job,
             worker,
             help_stop: None,
+            refused: false,
             state: Parked {
                 path: None,
                 staging: Staging::Fresh,
@@ -405,6 +416,12 @@ impl<'a> Item<'a> {
                 return Outcome::Failed(DownloadError::ServerAsksWait {
                     secs: wait.as_secs(),
                 });
+            }
+            if err.is_busy() && self.ctx.desk.refused(retry_after) {
+                // Turned away because Downpour holds several connections to the server: not
+                // a failed attempt; the item waits for the server's room.
+                self.refused = true;
+                return self.ctx.cancelled();
             }
             if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
                 // Not a failure: the file starts over at once, clean.

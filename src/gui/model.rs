@@ -38,6 +38,11 @@ pub enum RowNote {
         /// What went wrong.
         reason: DownloadError,
     },
+    /// Its server refused connections: it gets at most this many at once.
+    ServerLimit {
+        /// Connections at once.
+        connections: usize,
+    },
     /// Why the item failed.
     Failed(DownloadError),
     /// Why the item failed, as saved with the list (in each language, since the error itself
@@ -419,14 +424,19 @@ impl RunView {
                 of,
                 reason,
             } => {
-                if let Some(row) = self.row_mut(index) {
-                    row.note = Some(RowNote::Retrying {
-                        attempt,
-                        of,
-                        reason,
-                    });
-                }
+                let note = RowNote::Retrying {
+                    attempt,
+                    of,
+                    reason,
+                };
+                self.note(index, note, false);
             }
+            Event::ServerLimit {
+                index,
+                connections,
+                waits,
+                ..
+            } => self.note(index, RowNote::ServerLimit { connections }, waits),
             Event::ItemHeld {
                 index,
                 outcome,
@@ -447,6 +457,16 @@ impl RunView {
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;
+            }
+        }
+    }
+
+    /// Notes `note` on the row of item `index`, which waits in the queue again if `queued`.
+    fn note(&mut self, index: usize, note: RowNote, queued: bool) {
+        if let Some(row) = self.row_mut(index) {
+            row.note = Some(note);
+            if queued {
+                row.status = RowStatus::Queued;
             }
         }
     }
@@ -613,5 +633,35 @@ mod tests {
             "{:?}",
             view.eta_secs()
         );
+    }
+
+    #[test]
+    fn a_server_limit_is_said_in_the_row_and_the_item_waits_again() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 4, &jobs, Vec::new());
+        view.apply(Event::ItemStarted {
+            index: 1,
+            worker: 1,
+            at_ms: 0,
+        });
+        view.apply(Event::ServerLimit {
+            index: 1,
+            host: "127.0.0.1:1".to_owned(),
+            connections: 2,
+            waits: true,
+        });
+        let row = &view.rows[0];
+        assert_eq!(row.status, RowStatus::Queued);
+        let note = row.note.as_ref().unwrap();
+        use crate::gui::i18n::Lang;
+        assert_eq!(
+            Lang::En.row_note(note),
+            "the server allows 2 connections at a time"
+        );
+        assert_eq!(Lang::Zh.row_note(note), "服务器一次只允许 2 个连接");
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod answer;
 pub mod classify;
+pub(crate) mod hosts;
 pub mod tls;
 
 use reqwest::Client;

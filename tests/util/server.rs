@@ -13,7 +13,9 @@
 //! `norange=1` ignores Range (and does not offer it); `ignorerange=1` offers it but ignores it. `If-Range` with another ETag gets the whole new version.
 //! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
 //! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
-//! request for the path while N others are in progress.
+//! request for the path while N others are in progress; `hostmax=N` answers 503 with
+//! `Retry-After: 1` to any request while more than N requests (of any path) are in progress,
+//! as servers that limit each visitor's connections do.
 //! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
 //! and `Retry-After: S`; `noifrange=1` ignores `If-Range` (a range of whatever version is
 //! current, under its own ETag); `badrange=1` answers them with a Content-Range one byte
@@ -53,7 +55,7 @@ pub struct Stats {
     per_path: Mutex<HashMap<String, usize>>,
     /// Requests in progress for each path.
     path_in_flight: Mutex<HashMap<String, usize>>,
-    /// Requests answered 503 by `maxconn`.
+    /// Requests answered 503 by `maxconn` or `hostmax`.
     refused: AtomicUsize,
     connections: AtomicUsize,
     resets: AtomicUsize,
@@ -116,7 +118,7 @@ impl TestServer {
         self.stats.connections.load(Ordering::SeqCst)
     }
 
-    /// Requests refused by `maxconn`.
+    /// Requests refused by `maxconn` or `hostmax`.
     pub fn refused(&self) -> usize {
         self.stats.refused.load(Ordering::SeqCst)
     }
@@ -300,6 +302,16 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if num("maxconn").is_some_and(|n| path_active as u64 > n) {
         stats.refused.fetch_add(1, Ordering::SeqCst);
         return write_text(out, "503 Service Unavailable", &[], "too many connections");
+    }
+    if num("hostmax").is_some_and(|n| stats.in_flight.load(Ordering::SeqCst) as u64 > n) {
+        stats.refused.fetch_add(1, Ordering::SeqCst);
+        let wait = [("Retry-After", "1".to_owned())];
+        return write_text(
+            out,
+            "503 Service Unavailable",
+            &wait,
+            "too many connections",
+        );
     }
     let expected = format!("Basic {}", base64(format!("ann:{PASSWORD}").as_bytes()));
     if q("auth").is_some() && req.authorization.as_deref() != Some(&expected) {

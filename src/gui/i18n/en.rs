@@ -171,6 +171,8 @@ pub const EN: Texts = Texts {
     split_label: "Connections per file",
     split_tip: "When workers are idle, they help a big file over more connections, up to this many (1: never)",
     split_sequential: "Sequential mode downloads one thing at a time, over one connection.",
+    per_host_label: "Connections per server",
+    per_host_tip: "The most connections to one server at once, pieces of files included. A server that refuses some gets fewer for the rest of the run.",
     open_when_done: "Open the folder when done",
     open_when_done_tip: "When every file has ended, show the save folder in your file manager",
     one_sequential: "sequential mode downloads over one connection",

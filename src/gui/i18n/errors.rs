@@ -46,6 +46,10 @@ impl Lang {
                 of,
                 reason,
             } => self.retrying(*attempt, *of, &self.download_error(reason)),
+            RowNote::ServerLimit { connections } => match self {
+                Lang::En => downpour::format::server_allows(*connections),
+                Lang::Zh => format!("服务器一次只允许 {connections} 个连接"),
+            },
             RowNote::Failed(err) => self.download_error(err),
             RowNote::Restored { en, zh } => match self {
                 Lang::En => en.clone(),

@@ -337,6 +337,10 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
+    /// "Connections per server" setting.
+    pub per_host_label: &'static str,
+    /// Its tooltip.
+    pub per_host_tip: &'static str,
     /// The Open the folder when done switch.
     pub open_when_done: &'static str,
     /// Its tooltip.

@@ -172,6 +172,8 @@ pub const ZH: Texts = Texts {
     split_label: "每个文件的连接数",
     split_tip: "有空闲线程时，它们会用更多连接帮忙下载大文件，最多这么多个（1：从不）",
     split_sequential: "顺序模式一次只下载一个文件，只用一个连接。",
+    per_host_label: "每个服务器的连接数",
+    per_host_tip: "同时连接同一个服务器的最多连接数（包括文件的分段）。拒绝连接的服务器在本次下载的其余时间里会得到更少的连接。",
     open_when_done: "完成后打开文件夹",
     open_when_done_tip: "所有文件结束后，在文件管理器中显示保存文件夹",
     one_sequential: "顺序模式只用一个连接下载",

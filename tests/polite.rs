@@ -1,0 +1,80 @@
+//! Politeness that adapts to each server: a server that refuses more than a few connections
+//! at a time gets no more than it takes, no file fails for it, and the run says how many
+//! connections it allows.
+
+use crate::util::server::{TestServer, body_for};
+use crate::util::{config, files_in, jobs, run};
+use downpour::{Event, Mode, Outcome};
+
+const MIB: usize = 1024 * 1024;
+
+#[test]
+fn a_server_that_allows_two_connections_gets_no_flood_and_fails_no_file() {
+    // 503 with Retry-After: 1 while more than 2 of its requests are in progress.
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (1..=40).map(|n| format!("f{n:02}.bin")).collect();
+    let lines: Vec<String> = names
+        .iter()
+        .map(|name| server.url(&format!("{name}?size={MIB}&rate=8388608&hostmax=2")))
+        .collect();
+    let mut cfg = config(Mode::Submit, 16, dir.path());
+    cfg.retries = 3;
+    let done = run(jobs(&lines), cfg);
+    let failed: Vec<_> = done
+        .reported
+        .iter()
+        .filter(|r| r.outcome != Outcome::Done)
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    for name in &names {
+        let got = std::fs::read(dir.path().join(name)).unwrap();
+        assert!(got == body_for(name, MIB), "{name} is not the file");
+    }
+    assert_eq!(files_in(dir.path()), names);
+    let refused = server.refused();
+    assert!(refused < 20, "{refused} refused: {:?}", server.requests());
+    let requests = server.requests().len();
+    assert!(requests < 40 + 20, "{requests}: {:?}", server.requests());
+    let learned = done.events.iter().rev().find_map(|e| match e {
+        Event::ServerLimit { connections, .. } => Some(*connections),
+        _ => None,
+    });
+    assert!(matches!(learned, Some(1 | 2)), "{learned:?}");
+}
+
+#[test]
+fn the_cli_summary_says_how_many_connections_a_server_allows() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (1..=8)
+        .map(|n| server.url(&format!("c{n}.bin?size=262144&rate=2097152&hostmax=2")))
+        .collect();
+    let output = crate::util::cli()
+        .args(["-j", "8", "--split", "1", "--retries", "0", "-o"])
+        .arg(dir.path())
+        .args(&urls)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(files_in(dir.path()).len(), 8, "{stdout}");
+    let said = format!("127.0.0.1:{}: the server allows ", server.port());
+    let line = stdout.lines().find(|l| l.starts_with(&said));
+    assert!(
+        line.is_some_and(
+            |l| l.ends_with(" connections at a time") || l.ends_with(" connection at a time")
+        ),
+        "{stdout}"
+    );
+    // --retries 0: no file failed, so no refused request counted as an attempt.
+    assert!(
+        server.refused() >= 1 && server.refused() < 8,
+        "{}",
+        server.refused()
+    );
+}
