@@ -265,6 +265,10 @@ pub enum DownloadError {
     /// The task downloading the item ended without a result.
     #[error("the download stopped unexpectedly")]
     Stopped,
+    /// Another Downpour (another window or CLI) is writing this file's unfinished download:
+    /// it was left alone.
+    #[error("this file is being downloaded by another Downpour")]
+    OtherDownpour,
     /// Any other network failure, with the network library's own words.
     #[error("the download failed: {0}")]
     Network(String),
@@ -347,7 +351,8 @@ impl DownloadError {
             | Self::WebPage { .. }
             | Self::Compressed { .. }
             | Self::Startup { .. }
-            | Self::Stopped => false,
+            | Self::Stopped
+            | Self::OtherDownpour => false,
         }
     }
 

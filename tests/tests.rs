@@ -17,6 +17,7 @@ mod engine;
 mod lists;
 mod memory;
 mod polite;
+mod processes;
 mod properties;
 mod reliability;
 mod split;

@@ -147,6 +147,8 @@ struct Item<'a> {
     help_stop: Option<CancellationToken>,
     /// Its server turned it away while busy: it goes back to the queue.
     refused: bool,
+    /// Another process is writing the unfinished download an earlier run left for it.
+    elsewhere: bool,
 }
 
 /// An item's own state across attempts — kept while it is paused, so that resuming it
@@ -235,6 +237,7 @@ pub(crate) async fn run_item(
             state,
             help_stop: None,
             refused: false,
+            elsewhere: false,
         },
         // Paused before it began, it goes on to be parked (as paused) like any other.
         None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
@@ -276,6 +279,7 @@ pub(crate) fn end_parked(
         state,
         help_stop: None,
         refused: false,
+        elsewhere: false,
     };
     let record = item.record(ctx.cancelled(), worker);
     item.abandon(&record);
@@ -319,6 +323,7 @@ impl<'a> Item<'a> {
             worker,
             help_stop: None,
             refused: false,
+            elsewhere: false,
             state: Parked {
                 path: None,
                 staging: Staging::Fresh,
@@ -348,7 +353,7 @@ impl<'a> Item<'a> {
             return;
         }
         match Staging::adopt(&left) {
-            Some(staging) => {
+            staging::Adopted::Taken(staging) => {
                 self.state.staging = staging;
                 self.state.remote = Remote {
                     total: left.total,
@@ -360,7 +365,11 @@ impl<'a> Item<'a> {
                     self.adopt_split(&left.path, total, ranges);
                 }
             }
-            None => self.ctx.names.release(&left.path),
+            staging::Adopted::Gone => self.ctx.names.release(&left.path),
+            staging::Adopted::Locked => {
+                self.ctx.names.release(&left.path);
+                self.elsewhere = true;
+            }
         }
     }
 
@@ -389,6 +398,10 @@ impl<'a> Item<'a> {
     /// Tries until done, stopped, skipped, a final failure or the last retry.
     async fn attempts(&mut self) -> Outcome {
         let config = self.ctx.config;
+        if self.elsewhere {
+            // Its `.part` file and resume record are another Downpour's: left alone.
+            return Outcome::Failed(DownloadError::OtherDownpour);
+        }
         if self.state.path.is_none()
             && config.existing == Existing::Skip
             && let Some(path) = self

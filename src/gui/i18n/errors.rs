@@ -198,6 +198,7 @@ fn zh_download_error(err: &DownloadError) -> String {
         ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Stopped => "下载意外中止".to_owned(),
+        DownloadError::OtherDownpour => "另一个 Downpour 正在下载这个文件".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
     }
 }
@@ -391,6 +392,7 @@ mod tests {
                 reason: "no threads".into(),
             },
             DownloadError::Stopped,
+            DownloadError::OtherDownpour,
             DownloadError::Network("broken pipe".into()),
         ]
     }
