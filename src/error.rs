@@ -265,6 +265,15 @@ pub enum DownloadError {
     /// The task downloading the item ended without a result.
     #[error("the download stopped unexpectedly")]
     Stopped,
+    /// The folder holds a file of the name and size of this link's file that this link did
+    /// not save: it is kept, and the link is not downloaded.
+    #[error(
+        "a file of this name is already there ({name}); it was kept and this link was not downloaded — choose keep both to download it too"
+    )]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
     /// Another Downpour (another window or CLI) is writing this file's unfinished download:
     /// it was left alone.
     #[error("this file is being downloaded by another Downpour")]
@@ -352,6 +361,7 @@ impl DownloadError {
             | Self::Compressed { .. }
             | Self::Startup { .. }
             | Self::Stopped
+            | Self::NameTaken { .. }
             | Self::OtherDownpour => false,
         }
     }

@@ -93,8 +93,8 @@ pub const CHECKSUMS: bool = true;
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Existing {
-    /// Skip it: the file this link saved before, or one of that name and the size the server
-    /// announces, counts as done
+    /// Skip it: the file this link saved before counts as done while the server still has that
+    /// version; a file of that name Downpour did not save is kept and the link not downloaded
     #[default]
     Skip,
     /// Download it again under a new name, `name (1).ext`

@@ -71,10 +71,8 @@ fn the_cli_summary_says_how_many_connections_a_server_allows() {
         ),
         "{stdout}"
     );
-    // --retries 0: no file failed, so no refused request counted as an attempt.
-    assert!(
-        server.refused() >= 1 && server.refused() < 8,
-        "{}",
-        server.refused()
-    );
+    // --retries 0, and every file done: no refused request counted as an attempt. The first
+    // crowd of 8 is refused but for 2, then each step down costs at most a few.
+    let refused = server.refused();
+    assert!((1..16).contains(&refused), "{refused}");
 }

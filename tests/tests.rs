@@ -20,5 +20,6 @@ mod polite;
 mod processes;
 mod properties;
 mod reliability;
+mod rerun;
 mod split;
 mod trust;

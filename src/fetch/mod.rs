@@ -149,6 +149,11 @@ struct Item<'a> {
     refused: bool,
     /// Another process is writing the unfinished download an earlier run left for it.
     elsewhere: bool,
+    /// The file this link saved before, until the server has said whether it still has it.
+    saved: Option<crate::finished::Saved>,
+    /// The server has a new version of the file this link saved before: it is downloaded
+    /// again, under a new name.
+    newer: bool,
 }
 
 /// An item's own state across attempts — kept while it is paused, so that resuming it
@@ -238,6 +243,8 @@ pub(crate) async fn run_item(
             help_stop: None,
             refused: false,
             elsewhere: false,
+            saved: None,
+            newer: false,
         },
         // Paused before it began, it goes on to be parked (as paused) like any other.
         None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
@@ -280,6 +287,8 @@ pub(crate) fn end_parked(
         help_stop: None,
         refused: false,
         elsewhere: false,
+        saved: None,
+        newer: false,
     };
     let record = item.record(ctx.cancelled(), worker);
     item.abandon(&record);
@@ -324,6 +333,8 @@ impl<'a> Item<'a> {
             help_stop: None,
             refused: false,
             elsewhere: false,
+            saved: None,
+            newer: false,
             state: Parked {
                 path: None,
                 staging: Staging::Fresh,
@@ -402,16 +413,10 @@ impl<'a> Item<'a> {
             // Its `.part` file and resume record are another Downpour's: left alone.
             return Outcome::Failed(DownloadError::OtherDownpour);
         }
-        if self.state.path.is_none()
-            && config.existing == Existing::Skip
-            && let Some(path) = self
-                .ctx
-                .finished
-                .already_there(self.state.kept_url.as_str())
-        {
-            // The file this link saved before is still there: nothing to ask the server.
-            self.state.path = Some(path);
-            return Outcome::Skipped;
+        if self.state.path.is_none() && config.existing == Existing::Skip {
+            // The file this link saved before is still there: the first request asks the
+            // server whether it still has that version.
+            self.saved = self.ctx.finished.saved_before(self.state.kept_url.as_str());
         }
         let mut restarts = 0;
         loop {

@@ -7,7 +7,8 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{
-    CONTENT_RANGE, ETAG, HeaderMap, IF_RANGE, LAST_MODIFIED, RANGE, RETRY_AFTER,
+    CONTENT_RANGE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED,
+    RANGE, RETRY_AFTER,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -48,6 +49,30 @@ pub(crate) fn request(client: &Client, url: &Url, ask: &Ask<'_>) -> RequestBuild
         }
     }
     request
+}
+
+/// `request` asks for the whole file only if the server no longer has version `version`
+/// (`If-None-Match` for an ETag, `If-Modified-Since` for a date): else it answers 304 Not
+/// Modified.
+pub(crate) fn unless_still(request: RequestBuilder, version: &str) -> RequestBuilder {
+    if version.starts_with('"') || version.starts_with("W/") {
+        request.header(IF_NONE_MATCH, version)
+    } else {
+        request.header(IF_MODIFIED_SINCE, version)
+    }
+}
+
+/// Whether `response` says the server still has the file saved as `size` bytes of version
+/// `version`: 304 Not Modified, or the whole file under that same version and size (a server
+/// that ignores the condition). With no version saved, the same size and no version named.
+pub(crate) fn still_has(response: &Response, size: u64, version: Option<&str>) -> bool {
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED {
+        return version.is_some();
+    }
+    status == StatusCode::OK
+        && response.content_length() == Some(size)
+        && self::version(response.headers()) == version
 }
 
 /// What an answer is, checked against what was asked.

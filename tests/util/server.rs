@@ -11,6 +11,8 @@
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
 //! `norange=1` ignores Range (and does not offer it); `ignorerange=1` offers it but ignores it. `If-Range` with another ETag gets the whole new version.
+//! `If-None-Match` with the current ETag is answered 304 Not Modified (its label in
+//! [`TestServer::requests`] ends with `&if-none-match`).
 //! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
 //! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
 //! request for the path while N others are in progress; `hostmax=N` answers 503 with
@@ -156,6 +158,7 @@ struct Request {
     /// The last byte asked for (inclusive), when the range names one.
     range_end: Option<u64>,
     if_range: Option<String>,
+    if_none_match: Option<String>,
     authorization: Option<String>,
     accept_encoding: Option<String>,
     close: bool,
@@ -170,6 +173,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut range_start = None;
     let mut range_end = None;
     let mut if_range = None;
+    let mut if_none_match = None;
     let mut authorization = None;
     let mut accept_encoding = None;
     let mut close = false;
@@ -194,6 +198,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
                 }
             }
             "if-range" => if_range = Some(value.to_owned()),
+            "if-none-match" => if_none_match = Some(value.to_owned()),
             "authorization" => authorization = Some(value.to_owned()),
             "accept-encoding" => accept_encoding = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
@@ -212,6 +217,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         range_start,
         range_end,
         if_range,
+        if_none_match,
         authorization,
         accept_encoding,
         close,
@@ -277,6 +283,9 @@ fn request_label(request: &Request) -> String {
         (Some(start), Some(end)) => query.push(format!("range={start}-{end}")),
         (Some(start), None) => query.push(format!("range={start}")),
         _ => {}
+    }
+    if request.if_none_match.is_some() {
+        query.push("if-none-match".to_owned());
     }
     if query.is_empty() {
         request.path.clone()
@@ -390,6 +399,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         (None, None) => String::new(),
     };
     let etag = format!("\"{}-{}-v{version}{node}\"", req.path.len(), size);
+    if req.if_none_match.as_ref() == Some(&etag) {
+        return write_head(out, "304 Not Modified", &[("ETag", etag)], Some(0));
+    }
     let start = req.range_start.filter(|s| {
         *s < size
             && q("norange").is_none()

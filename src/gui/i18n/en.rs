@@ -163,7 +163,7 @@ pub const EN: Texts = Texts {
     existing_label: "If a file is already there",
     existing_skip: "skip it",
     existing_keep_both: "keep both",
-    existing_tip: "Skip: a file this link saved before, or one of the same name and size, counts as done and is not downloaded again. Keep both: download it again as name (1).ext",
+    existing_tip: "Skip: a file this link saved before counts as done while the server still has that version (a changed file is downloaded again as name (1).ext); a file of the same name that Downpour did not save is kept, and the link is not downloaded. Keep both: download it again as name (1).ext",
     rate_label: "Speed limit",
     rate_hint: "none, e.g. 500K or 2M",
     rate_tip: "The most the whole run may download per second: 500K is 500 KiB/s, 2M is 2 MiB/s; empty or 0 for no limit. A change applies at once, even during a run",

@@ -199,6 +199,11 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::OtherDownpour => "另一个 Downpour 正在下载这个文件".to_owned(),
+        DownloadError::NameTaken { name } => {
+            format!(
+                "已有同名文件（{name}），已保留，此链接没有下载——如也要下载，请选择“两个都保留”"
+            )
+        }
         DownloadError::Network(text) => format!("下载失败：{text}"),
     }
 }
@@ -393,6 +398,9 @@ mod tests {
             },
             DownloadError::Stopped,
             DownloadError::OtherDownpour,
+            DownloadError::NameTaken {
+                name: "a.bin".into(),
+            },
             DownloadError::Network("broken pipe".into()),
         ]
     }
