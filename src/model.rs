@@ -396,6 +396,8 @@ pub enum Event {
         of: u32,
         /// What went wrong.
         reason: DownloadError,
+        /// The wait before it that the server asked for (`Retry-After`), in milliseconds.
+        server_wait_ms: Option<u64>,
     },
     /// In input order (map): the item ended, and waits until every item before it is
     /// reported; its `ItemReported` follows then. Not an end of its own.

@@ -76,3 +76,25 @@ fn the_cli_summary_says_how_many_connections_a_server_allows() {
     let refused = server.refused();
     assert!((1..16).contains(&refused), "{refused}");
 }
+
+#[test]
+fn the_wait_a_server_asks_for_is_told_to_the_row() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(Mode::Submit, 1, dir.path());
+    cfg.retries = 2;
+    let line = server.url("wait.bin?size=1000&fail_first=1&retry_after=1");
+    let done = run(jobs(&[line]), cfg);
+    assert_eq!(done.item(1).outcome, Outcome::Done, "{:?}", done.item(1));
+    let waits: Vec<Option<u64>> = done
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Retrying { server_wait_ms, .. } => Some(*server_wait_ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(waits, [Some(1000)]);
+    assert_eq!(server.requests().len(), 2);
+    assert!(std::fs::read(dir.path().join("wait.bin")).unwrap() == body_for("wait.bin", 1000));
+}

@@ -293,6 +293,7 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                     attempt,
                     of,
                     reason,
+                    ..
                 } => {
                     bar.clear();
                     eprintln!("#{index} {}", format::retrying(attempt, of, reason));

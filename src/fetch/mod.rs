@@ -459,6 +459,7 @@ impl<'a> Item<'a> {
                 attempt: self.state.retries,
                 of: config.retries,
                 reason: err,
+                server_wait_ms: retry_after.map(|wait| wait.as_millis() as u64),
             });
             let pause =
                 retry_after.unwrap_or_else(|| backoff(config, self.state.retries, self.job));

@@ -45,7 +45,19 @@ impl Lang {
                 attempt,
                 of,
                 reason,
-            } => self.retrying(*attempt, *of, &self.download_error(reason)),
+                until,
+            } => {
+                let left = until.map(|at| at.saturating_duration_since(std::time::Instant::now()));
+                match left.filter(|left| !left.is_zero()) {
+                    Some(left) => self.retrying_in(
+                        *attempt,
+                        *of,
+                        left.as_secs_f64().ceil() as u64,
+                        &self.download_error(reason),
+                    ),
+                    None => self.retrying(*attempt, *of, &self.download_error(reason)),
+                }
+            }
             RowNote::ServerLimit { connections } => match self {
                 Lang::En => downpour::format::server_allows(*connections),
                 Lang::Zh => format!("服务器一次只允许 {connections} 个连接"),
