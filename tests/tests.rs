@@ -19,6 +19,7 @@ mod memory;
 mod polite;
 mod processes;
 mod properties;
+mod reach;
 mod reliability;
 mod rerun;
 mod split;

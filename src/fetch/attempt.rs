@@ -93,16 +93,15 @@ impl Item<'_> {
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
         let client = ctx.client.ok_or(DownloadError::Stopped)?;
-        let ask = self.ask(resume_from);
-        let mut request = answer::request(client, &self.job.url, &ask);
-        if resume_from == 0
-            && let Some(version) = self.saved.as_ref().and_then(|s| s.validator.as_deref())
-        {
-            request = answer::unless_still(request, version);
+        let mut ask = self.ask(resume_from);
+        if resume_from == 0 {
+            // The file this link saved before: the whole file only if the server has another
+            // version now.
+            ask.unless = self.saved.as_ref().and_then(|s| s.validator.as_deref());
         }
-        ctx.or_cancel(request.send())
-            .await?
-            .map_err(|err| classify::request_error(&err, &self.job.url, ctx.config).into())
+        let url = &self.job.url;
+        let sent = crate::net::send::get(client, ctx.config, url, url, &ask);
+        Ok(ctx.or_cancel(sent).await??)
     }
 
     /// What a request from `resume_from` asks: the rest of the version staged, or (from 0)
@@ -115,6 +114,7 @@ impl Item<'_> {
                 end: None,
                 total: remote.total,
                 version: Some(version.as_str()),
+                unless: None,
             },
             _ => Ask::default(),
         }
@@ -142,6 +142,14 @@ impl Item<'_> {
             // address (`file:`, `mailto:`…), which the HTTP layer cannot even take as a URL.
             return Err(DownloadError::BadRedirect {
                 target: redirect_target(response.url(), location.as_bytes()),
+            }
+            .into());
+        }
+        if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            let config = &self.ctx.config;
+            let proxy = config.access.proxy.shown_for(&self.job.url);
+            return Err(DownloadError::ProxyLogin {
+                proxy: proxy.unwrap_or_else(|| crate::redact::host(response.url())),
             }
             .into());
         }

@@ -13,6 +13,7 @@ pub mod i18n;
 mod icons;
 pub mod list_store;
 pub mod model;
+mod network_ui;
 mod notify;
 mod results;
 pub mod row_actions;
@@ -131,6 +132,8 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
+    /// The Network section's fields as typed (see `network_ui`).
+    pub proxy: network_ui::NetworkEntry,
 }
 
 impl DownpourApp {
@@ -140,6 +143,7 @@ impl DownpourApp {
         let rate_text = settings.run.rate_limit.to_string();
         let mut app = Self {
             rate_text,
+            proxy: network_ui::NetworkEntry::of(&settings.run),
             list: ParsedList::default(),
             settings,
             view: None,

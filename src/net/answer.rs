@@ -25,6 +25,10 @@ pub(crate) struct Ask<'a> {
     pub(crate) total: Option<u64>,
     /// The version being written (strong ETag, else Last-Modified), when known.
     pub(crate) version: Option<&'a str>,
+    /// A version saved before: the whole file is asked for only if the server no longer has
+    /// it (`If-None-Match` for an ETag, `If-Modified-Since` for a date), else it answers 304
+    /// Not Modified.
+    pub(crate) unless: Option<&'a str>,
 }
 
 impl Ask<'_> {
@@ -48,17 +52,12 @@ pub(crate) fn request(client: &Client, url: &Url, ask: &Ask<'_>) -> RequestBuild
             request = request.header(IF_RANGE, version);
         }
     }
-    request
-}
-
-/// `request` asks for the whole file only if the server no longer has version `version`
-/// (`If-None-Match` for an ETag, `If-Modified-Since` for a date): else it answers 304 Not
-/// Modified.
-pub(crate) fn unless_still(request: RequestBuilder, version: &str) -> RequestBuilder {
-    if version.starts_with('"') || version.starts_with("W/") {
-        request.header(IF_NONE_MATCH, version)
-    } else {
-        request.header(IF_MODIFIED_SINCE, version)
+    match ask.unless {
+        Some(saved) if saved.starts_with('"') || saved.starts_with("W/") => {
+            request.header(IF_NONE_MATCH, saved)
+        }
+        Some(saved) => request.header(IF_MODIFIED_SINCE, saved),
+        None => request,
     }
 }
 
@@ -229,6 +228,7 @@ mod tests {
             end: Some(end),
             total: Some(1000),
             version: Some(V1),
+            unless: None,
         }
     }
 
