@@ -98,3 +98,23 @@ fn the_wait_a_server_asks_for_is_told_to_the_row() {
     assert_eq!(server.requests().len(), 2);
     assert!(std::fs::read(dir.path().join("wait.bin")).unwrap() == body_for("wait.bin", 1000));
 }
+
+#[test]
+fn no_server_gets_more_connections_than_connections_per_server() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (1..=12)
+        .map(|n| server.url(&format!("s{n}.bin?size=300000&delay=150")))
+        .collect();
+    let mut cfg = config(Mode::Submit, 8, dir.path());
+    cfg.per_host = 3;
+    let done = run(jobs(&lines), cfg);
+    assert!(
+        done.reported.iter().all(|r| r.outcome == Outcome::Done),
+        "{:?}",
+        done.reported
+    );
+    assert_eq!(files_in(dir.path()).len(), 12);
+    assert_eq!(server.max_in_flight(), 3, "{:?}", server.requests());
+    assert_eq!(server.requests().len(), 12, "{:?}", server.requests());
+}

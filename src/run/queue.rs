@@ -469,6 +469,21 @@ mod tests {
     }
 
     #[test]
+    fn an_item_whose_server_is_full_waits_and_the_next_one_goes() {
+        // Items 0 and 2 are on a server with no room; 1 and 3 on another.
+        let mut queue = QueueState::new(4, 4, 1);
+        let full = |position: usize| position % 2 == 1;
+        assert_eq!(queue.take_fitting(0, full), Take::Item(1));
+        assert_eq!(queue.take_fitting(0, full), Take::Item(3));
+        assert_eq!(queue.take_fitting(0, full), Take::Wait, "0 and 2 wait");
+        // Refused by its server, 3 goes back to the front and waits its turn.
+        queue.requeue(3);
+        assert_eq!(queue.phase(3), Some(Phase::Waiting));
+        assert_eq!(queue.take(0), Take::Item(3));
+        assert_eq!(queue.take(0), Take::Item(0), "then list order again");
+    }
+
+    #[test]
     fn paused_items_wait_and_resumed_ones_go_first() {
         let mut queue = QueueState::new(4, 1, 1);
         assert!(!queue.pause(1), "a waiting item pauses at once");
