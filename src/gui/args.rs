@@ -119,6 +119,7 @@ mod tests {
         "--allow-insecure-redirects",
         "--existing=keep-both",
         "--split=1",
+        "--per-host=2",
         "--limit-rate=100K",
         "--proxy=socks5h://127.0.0.1:1080",
         "--no-proxy=lan",

@@ -37,6 +37,13 @@ pub enum RowNote {
         of: u32,
         /// What went wrong.
         reason: DownloadError,
+        /// When the wait the server asked for (`Retry-After`) ends: the row counts down.
+        until: Option<std::time::Instant>,
+    },
+    /// Its server refused connections: it gets at most this many at once.
+    ServerLimit {
+        /// Connections at once.
+        connections: usize,
     },
     /// Why the item failed.
     Failed(DownloadError),
@@ -404,29 +411,29 @@ impl RunView {
                 }
                 self.responded(index, path, total, resumed_from);
             }
-            Event::Progress { index, bytes } => {
-                let mut delta = 0;
-                if let Some(row) = self.row_mut(index) {
-                    delta = bytes.saturating_sub(row.bytes);
-                    row.bytes = bytes;
-                }
-                self.bytes += delta;
-                self.update_speed();
-            }
+            Event::Progress { index, bytes } => self.progress(index, bytes),
             Event::Retrying {
                 index,
                 attempt,
                 of,
                 reason,
+                server_wait_ms,
             } => {
-                if let Some(row) = self.row_mut(index) {
-                    row.note = Some(RowNote::Retrying {
-                        attempt,
-                        of,
-                        reason,
-                    });
-                }
+                let note = RowNote::Retrying {
+                    attempt,
+                    of,
+                    reason,
+                    until: server_wait_ms
+                        .map(|ms| std::time::Instant::now() + std::time::Duration::from_millis(ms)),
+                };
+                self.note(index, note, false);
             }
+            Event::ServerLimit {
+                index,
+                connections,
+                waits,
+                ..
+            } => self.note(index, RowNote::ServerLimit { connections }, waits),
             Event::ItemHeld {
                 index,
                 outcome,
@@ -447,6 +454,27 @@ impl RunView {
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;
+            }
+        }
+    }
+
+    /// Item `index` has `bytes` now.
+    fn progress(&mut self, index: usize, bytes: u64) {
+        let mut delta = 0;
+        if let Some(row) = self.row_mut(index) {
+            delta = bytes.saturating_sub(row.bytes);
+            row.bytes = bytes;
+        }
+        self.bytes += delta;
+        self.update_speed();
+    }
+
+    /// Notes `note` on the row of item `index`, which waits in the queue again if `queued`.
+    fn note(&mut self, index: usize, note: RowNote, queued: bool) {
+        if let Some(row) = self.row_mut(index) {
+            row.note = Some(note);
+            if queued {
+                row.status = RowStatus::Queued;
             }
         }
     }
@@ -612,6 +640,78 @@ mod tests {
             matches!(view.eta_secs(), Some(3 | 4)),
             "{:?}",
             view.eta_secs()
+        );
+    }
+
+    #[test]
+    fn a_server_limit_is_said_in_the_row_and_the_item_waits_again() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 4, &jobs, Vec::new());
+        view.apply(Event::ItemStarted {
+            index: 1,
+            worker: 1,
+            at_ms: 0,
+        });
+        view.apply(Event::ServerLimit {
+            index: 1,
+            host: "127.0.0.1:1".to_owned(),
+            connections: 2,
+            waits: true,
+        });
+        let row = &view.rows[0];
+        assert_eq!(row.status, RowStatus::Queued);
+        let note = row.note.as_ref().unwrap();
+        use crate::gui::i18n::Lang;
+        assert_eq!(
+            Lang::En.row_note(note),
+            "the server allows 2 connections at a time"
+        );
+        assert_eq!(Lang::Zh.row_note(note), "服务器一次只允许 2 个连接");
+    }
+
+    #[test]
+    fn a_wait_the_server_asked_for_counts_down_in_the_row() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
+        let retrying = |server_wait_ms| Event::Retrying {
+            index: 1,
+            attempt: 1,
+            of: 3,
+            reason: DownloadError::Status {
+                code: 503,
+                reason: "Service Unavailable".to_owned(),
+            },
+            server_wait_ms,
+        };
+        view.apply(retrying(Some(42_000)));
+        use crate::gui::i18n::Lang;
+        let note = view.rows[0].note.clone().unwrap();
+        assert_eq!(
+            Lang::En.row_note(&note),
+            "retrying (1/3) in 42 s, as the server asks, after: the server answered 503 \
+             Service Unavailable"
+        );
+        assert!(
+            Lang::Zh
+                .row_note(&note)
+                .starts_with("42 秒后重试（1/3，服务器要求等待）"),
+            "{}",
+            Lang::Zh.row_note(&note)
+        );
+        // Once the wait is over (or when the server asked none), the plain notice.
+        view.apply(retrying(Some(0)));
+        let note = view.rows[0].note.clone().unwrap();
+        assert_eq!(
+            Lang::En.row_note(&note),
+            "retrying (1/3) after: the server answered 503 Service Unavailable"
         );
     }
 }

@@ -46,7 +46,23 @@ impl Lang {
                 attempt,
                 of,
                 reason,
-            } => self.retrying(*attempt, *of, &self.download_error(reason)),
+                until,
+            } => {
+                let left = until.map(|at| at.saturating_duration_since(std::time::Instant::now()));
+                match left.filter(|left| !left.is_zero()) {
+                    Some(left) => self.retrying_in(
+                        *attempt,
+                        *of,
+                        left.as_secs_f64().ceil() as u64,
+                        &self.download_error(reason),
+                    ),
+                    None => self.retrying(*attempt, *of, &self.download_error(reason)),
+                }
+            }
+            RowNote::ServerLimit { connections } => match self {
+                Lang::En => downpour::format::server_allows(*connections),
+                Lang::Zh => format!("服务器一次只允许 {connections} 个连接"),
+            },
             RowNote::Failed(err) => self.download_error(err),
             RowNote::Restored { en, zh } => match self {
                 Lang::En => en.clone(),
@@ -201,7 +217,21 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Access(access) => zh_access_error(access),
         DownloadError::Stopped => "下载意外中止".to_owned(),
+        DownloadError::OtherDownpour | DownloadError::NameTaken { .. } => zh_someone_elses(err),
         DownloadError::Network(text) => format!("下载失败：{text}"),
+    }
+}
+
+/// Why a file that is someone else's was left alone, in Chinese (the other errors: see
+/// [`zh_download_error`]).
+fn zh_someone_elses(err: &DownloadError) -> String {
+    match err {
+        DownloadError::NameTaken { name } => {
+            format!(
+                "已有同名文件（{name}），已保留，此链接没有下载——如也要下载，请选择“两个都保留”"
+            )
+        }
+        _ => "另一个 Downpour 正在下载这个文件".to_owned(),
     }
 }
 
@@ -446,6 +476,10 @@ mod tests {
                 reason: "no threads".into(),
             },
             DownloadError::Stopped,
+            DownloadError::OtherDownpour,
+            DownloadError::NameTaken {
+                name: "a.bin".into(),
+            },
             DownloadError::Network("broken pipe".into()),
         ]
     }

@@ -167,6 +167,17 @@ impl Lang {
         }
     }
 
+    /// The retry notice while the wait the server asked for runs: `retrying (1/3) in 42 s, as
+    /// the server asks, after: …`.
+    pub fn retrying_in(self, attempt: u32, of: u32, secs: u64, reason: &str) -> String {
+        match self {
+            Lang::En => format::retrying_in(attempt, of, secs, reason),
+            Lang::Zh => {
+                format!("{secs} 秒后重试（{attempt}/{of}，服务器要求等待），原因：{reason}")
+            }
+        }
+    }
+
     /// The run's total time under the results: `total time: 1.234 s`.
     pub fn total_time(self, ms: u64) -> String {
         let (label, secs) = (self.t().total_time, format::seconds(ms));

@@ -335,6 +335,10 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
+    /// "Connections per server" setting.
+    pub per_host_label: &'static str,
+    /// Its tooltip.
+    pub per_host_tip: &'static str,
     /// The heading of the Network section (proxy and how the sites see Downpour).
     pub network_heading: &'static str,
     /// The label of the proxy choice.
