@@ -5,7 +5,7 @@ use downpour::Mode;
 use egui::RichText;
 
 use super::folder_dialogs::Outcome;
-use super::style::ORANGE;
+use super::style::{ORANGE, primary_button};
 use super::{DownpourApp, FolderProblem, Notice, UiMessage};
 
 /// How many lines of numbered ranges are shown with what they become.
@@ -204,9 +204,8 @@ impl DownpourApp {
         }
     }
 
-    /// The three modes with their explanations, then workers, retries, checksums, what to do
-    /// with files already there and connections per file (fixed during a run), then the speed
-    /// limit and Open the folder when done (which are not).
+    /// The three modes, each with what the person will see, in body text; then the Advanced
+    /// section.
     fn mode_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.t().mode_heading);
@@ -215,13 +214,35 @@ impl DownpourApp {
                 ui.radio_value(&mut self.settings.run.mode, mode, lang.mode_label(mode))
                     .on_hover_text(lang.mode_tooltip(mode));
                 ui.indent(mode.as_str(), |ui| {
-                    ui.label(RichText::new(lang.mode_explain(mode)).weak().small());
+                    ui.label(lang.mode_explain(mode));
                 });
             }
-            self.settings_ui(ui);
-            self.fetch_settings_ui(ui);
         });
-        self.live_settings_ui(ui);
+        ui.add_space(8.0);
+        self.advanced_ui(ui);
+    }
+
+    /// Advanced, closed until the person opens it (and as they left it after a restart):
+    /// workers, retries, checksums, what to do with files already there and connections per
+    /// file (fixed during a run), then the speed limit and Open the folder when done (which
+    /// are not).
+    fn advanced_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        let section = egui::CollapsingHeader::new(RichText::new(t.advanced).strong())
+            .id_salt("advanced")
+            .open(Some(self.settings.advanced_open))
+            .show(ui, |ui| {
+                ui.add_enabled_ui(!running, |ui| {
+                    self.settings_ui(ui);
+                    self.fetch_settings_ui(ui);
+                });
+                self.live_settings_ui(ui);
+            });
+        let header = section.header_response.on_hover_text(t.advanced_tip);
+        if header.clicked() {
+            self.settings.advanced_open = !self.settings.advanced_open;
+        }
     }
 
     /// Workers, Retries and the checksum switch.
@@ -256,10 +277,7 @@ impl DownpourApp {
     fn add_to_run_button_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let add = ui
-            .add_enabled(
-                !self.list.entries.is_empty(),
-                egui::Button::new(RichText::new(t.add_to_run).strong()),
-            )
+            .add_enabled(!self.list.entries.is_empty(), primary_button(t.add_to_run))
             .on_hover_text(t.add_to_run_tip)
             .on_disabled_hover_text(t.no_new_links);
         if add.clicked() && !self.add_to_run(ui.ctx()) {
@@ -291,10 +309,7 @@ impl DownpourApp {
         let t = self.lang().t();
         let text = self.lang().continue_unfinished(unfinished);
         if ui
-            .add_enabled(
-                !self.is_checking_folder(),
-                egui::Button::new(RichText::new(text).strong()),
-            )
+            .add_enabled(!self.is_checking_folder(), primary_button(&text))
             .on_hover_text(t.continue_tip)
             .clicked()
         {
@@ -320,13 +335,14 @@ impl DownpourApp {
                 if unfinished > 0 {
                     self.continue_button_ui(ui, unfinished);
                 }
-                let (text, tip) = if unfinished > 0 {
-                    (RichText::new(t.start_anew), t.start_anew_tip)
+                // Start is the one obvious step, unless Continue is.
+                let (button, tip) = if unfinished > 0 {
+                    (egui::Button::new(t.start_anew), t.start_anew_tip)
                 } else {
-                    (RichText::new(t.start).strong(), t.start_tip)
+                    (primary_button(t.start), t.start_tip)
                 };
                 let start = ui
-                    .add_enabled(blocker.is_none(), egui::Button::new(text))
+                    .add_enabled(blocker.is_none(), button)
                     .on_hover_text(tip)
                     .on_disabled_hover_text(blocker.unwrap_or_default());
                 if start.clicked() {

@@ -59,6 +59,8 @@ pub struct Settings {
     pub language: Option<Lang>,
     /// Whether the save folder is shown when a run ends.
     pub open_when_done: bool,
+    /// Whether the Advanced settings are open.
+    pub advanced_open: bool,
 }
 
 impl Default for Settings {
@@ -69,6 +71,7 @@ impl Default for Settings {
             run: RunSettings::default(),
             language: None,
             open_when_done: false,
+            advanced_open: false,
         }
     }
 }

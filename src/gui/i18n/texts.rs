@@ -341,6 +341,10 @@ pub struct Texts {
     pub open_when_done: &'static str,
     /// Its tooltip.
     pub open_when_done_tip: &'static str,
+    /// The heading of the section with the settings most people leave alone.
+    pub advanced: &'static str,
+    /// Its tooltip.
+    pub advanced_tip: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

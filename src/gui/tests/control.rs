@@ -301,6 +301,7 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(one_worker(dir.path()));
     let sentence = "Write the speed limit as bytes per second";
+    open_advanced(&mut harness);
     harness.get_by_label("Speed limit").click();
     harness.run_steps(1);
     harness.get_by_label("Speed limit").type_text("fast");

@@ -129,6 +129,7 @@ fn checksums_are_shown_and_can_be_switched_off() {
         let dir = tempfile::tempdir().unwrap();
         let mut harness = harness(settings_for(dir.path()));
         if !on {
+            open_advanced(&mut harness);
             harness.get_by_label("Compute SHA-256 checksums").click();
             harness.run_steps(1);
         }
