@@ -6,7 +6,7 @@ use egui::RichText;
 
 use super::folder_dialogs::Outcome;
 use super::style::{ORANGE, primary_button};
-use super::{DownpourApp, FolderProblem, Notice, UiMessage};
+use super::{DownpourApp, Notice, UiMessage};
 
 /// How many lines of numbered ranges are shown with what they become.
 const SHOWN_RANGES: usize = 5;
@@ -185,23 +185,13 @@ impl DownpourApp {
         }
     }
 
-    /// What is wrong with the save folder, with Create it for a missing one.
+    /// What is wrong with the save folder.
     fn folder_problem_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let Some(problem) = &self.folder_problem else {
             return;
         };
-        let sentence = RichText::new(lang.folder_problem(problem)).color(ORANGE);
-        if matches!(problem, FolderProblem::Missing(_)) {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(sentence);
-                if ui.button(lang.t().create_folder).clicked() {
-                    self.create_folder(ui.ctx());
-                }
-            });
-        } else {
-            ui.label(sentence);
-        }
+        ui.label(RichText::new(lang.folder_problem(problem)).color(ORANGE));
     }
 
     /// The three modes, each with what the person will see, in body text; then the Advanced

@@ -311,12 +311,6 @@ impl DownpourApp {
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);
             }
-            UiMessage::FolderCreated { folder, result } => {
-                // An answer about a folder the person has since changed is moot.
-                if folder == self.folder() {
-                    self.folder_problem = result.err();
-                }
-            }
         }
     }
 

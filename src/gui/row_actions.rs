@@ -178,7 +178,7 @@ impl DownpourApp {
             None => jobs,
         };
         if !self.is_checking_folder() {
-            self.check_then_run(ctx, jobs, true, false);
+            self.check_then_run(ctx, jobs, true);
         }
     }
 
@@ -209,7 +209,7 @@ impl DownpourApp {
             None => jobs,
         };
         if !self.is_checking_folder() {
-            self.check_then_run(ctx, jobs, true, false);
+            self.check_then_run(ctx, jobs, true);
         }
     }
 
@@ -367,7 +367,7 @@ impl DownpourApp {
         if jobs.is_empty() {
             return false;
         }
-        self.check_then_run(ctx, jobs, true, false);
+        self.check_then_run(ctx, jobs, true);
         true
     }
 }

@@ -21,7 +21,6 @@ pub const EN: Texts = Texts {
     open_folder: "Open folder",
     open_folder_tip: "Show the save folder in your file manager",
     folder_missing: "This folder does not exist yet.",
-    create_folder: "Create it",
     checking_folder: "Checking the save folder…",
     folder_not_chosen: "Type or choose the folder to save the files in.",
     mode_heading: "How to download",

@@ -38,8 +38,6 @@ pub struct Texts {
     pub open_folder_tip: &'static str,
     /// Said after the path of a folder that does not exist.
     pub folder_missing: &'static str,
-    /// The button that creates it.
-    pub create_folder: &'static str,
     /// Shown while the save folder is being checked before a run.
     pub checking_folder: &'static str,
     /// Asked for when the folder field is empty.

@@ -22,7 +22,6 @@ pub const ZH: Texts = Texts {
     open_folder: "打开文件夹",
     open_folder_tip: "在文件管理器中显示保存文件夹",
     folder_missing: "这个文件夹还不存在。",
-    create_folder: "创建",
     checking_folder: "正在检查保存文件夹…",
     folder_not_chosen: "请输入或选择保存文件的文件夹。",
     mode_heading: "下载方式",

@@ -94,3 +94,27 @@ fn the_first_screen_shows_links_folder_and_mode_and_advanced_keeps_the_rest() {
         assert!(!harness.state().settings.advanced_open);
     }
 }
+
+#[test]
+fn a_missing_folder_the_person_typed_is_created_by_start_and_the_notice_says_so() {
+    let server = TestServer::start();
+    for (words, said) in [
+        (EN, "did not exist: Downpour created it for your files"),
+        (ZH, "原本不存在：Downpour 已为您的文件新建了它"),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("new folder").join("inside");
+        let mut settings = settings_for(&folder);
+        settings.url_text = server.url("a.bin?size=10");
+        let mut harness = small_window(settings, words.lang);
+        harness.get_by_label(words.start).click();
+        run_to_end(&mut harness);
+        assert_eq!(
+            std::fs::read(folder.join("a.bin")).unwrap(),
+            body_for("a.bin", 10)
+        );
+        assert!(harness.state().folder_problem.is_none());
+        let notice = harness.get_by_label_contains(said).rect();
+        assert!(notice.max.y <= 600.0, "{notice:?}");
+    }
+}

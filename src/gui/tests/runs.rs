@@ -228,40 +228,6 @@ fn retry_failed_runs_only_the_failed_items() {
 }
 
 #[test]
-fn a_missing_folder_is_offered_for_creation() {
-    let server = TestServer::start();
-    let root = tempfile::tempdir().unwrap();
-    let folder = root.path().join("new folder");
-    let mut harness = harness(settings_for(&folder));
-    paste_links(&mut harness, &server.url("a.bin?size=10"));
-    harness.get_by_label("Start").click();
-    harness.step();
-    step_until(&mut harness, "the folder check answers", |h| {
-        !h.state().is_checking_folder()
-    });
-    harness.run_steps(2);
-    assert!(harness.state().view.is_none(), "nothing started");
-    harness.get_by_label(&format!(
-        "{} This folder does not exist yet.",
-        folder.display()
-    ));
-    harness.get_by_label("Create it").click();
-    harness.step();
-    step_until(&mut harness, "the folder is created", |h| {
-        h.state().folder_problem.is_none()
-    });
-    harness.run_steps(2);
-    assert!(folder.is_dir());
-    harness.get_by_label("Start").click();
-    harness.step();
-    run_to_end(&mut harness);
-    assert_eq!(
-        std::fs::read(folder.join("a.bin")).unwrap(),
-        body_for("a.bin", 10)
-    );
-}
-
-#[test]
 fn start_waits_for_the_folder_check_and_a_second_start_does_nothing() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
