@@ -179,19 +179,6 @@ impl DownpourApp {
                 self.open_folder(ui.ctx(), self.folder());
             }
         });
-        self.folder_problem_ui(ui);
-        if let Some(notice) = &self.notice {
-            ui.label(RichText::new(self.lang().notice(notice)).weak());
-        }
-    }
-
-    /// What is wrong with the save folder.
-    fn folder_problem_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some(problem) = &self.folder_problem else {
-            return;
-        };
-        ui.label(RichText::new(lang.folder_problem(problem)).color(ORANGE));
     }
 
     /// The three modes, each with what the person will see, in body text; then the Advanced
@@ -369,21 +356,41 @@ impl DownpourApp {
                 self.retry_failed(&ctx);
             }
         });
-        // Always one line, so the buttons do not move when the reason comes or goes.
         let why = if unfinished > 0 {
             Some(t.continue_or_anew)
         } else {
             blocker.filter(|_| !running)
         };
-        match why {
-            Some(reason) => {
-                ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
-            }
-            None => {
-                let height = ui.text_style_height(&egui::TextStyle::Body);
-                ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
-            }
-        }
+        self.notice_slot_ui(ui, why);
         ui.add_space(2.0);
+    }
+
+    /// The one place for what the window has to say, under Start: what is wrong with the
+    /// folder, else the last notice, else why Start waits. Always the same height (a longer
+    /// text scrolls inside it), so nothing moves when a sentence comes or goes.
+    fn notice_slot_ui(&self, ui: &mut egui::Ui, why: Option<&str>) {
+        let lang = self.lang();
+        let (text, color) = if let Some(problem) = &self.folder_problem {
+            (lang.folder_problem(problem), ORANGE)
+        } else if let Some(notice) = &self.notice {
+            (lang.notice(notice), ui.visuals().text_color())
+        } else {
+            let weak = ui.visuals().weak_text_color();
+            (why.unwrap_or_default().to_owned(), weak)
+        };
+        let height = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        let width = ui.available_width();
+        ui.allocate_ui(egui::vec2(width, height), |ui| {
+            ui.set_min_size(egui::vec2(width, height));
+            egui::ScrollArea::vertical()
+                .id_salt("notice")
+                .max_height(height)
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    if !text.is_empty() {
+                        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+                    }
+                });
+        });
     }
 }

@@ -10,6 +10,9 @@ use downpour::model::{OneConnection, Warning};
 use downpour::run::Move;
 use downpour::{DownloadError, Event, ItemRecord, Job, Mode, OutcomeKind, names};
 
+/// How long a file may receive nothing before its speed is shown as none.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Where an item stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowStatus {
@@ -87,6 +90,10 @@ pub struct Row {
     pub one_connection: Option<OneConnection>,
     /// What is odd about the file (a web page in its place), if anything.
     pub warning: Option<Warning>,
+    /// The file's recent speed in bytes per second (smoothed), while it downloads.
+    pub speed: f64,
+    /// When and at how many bytes the speed was last measured.
+    speed_mark: Option<(Instant, u64)>,
 }
 
 impl Row {
@@ -110,7 +117,54 @@ impl Row {
             connections: 0,
             one_connection: None,
             warning: None,
+            speed: 0.0,
+            speed_mark: None,
         }
+    }
+
+    /// The file's speed now: none once it has not moved for a few seconds, or when it is not
+    /// downloading.
+    pub fn current_speed(&self) -> f64 {
+        match self.speed_mark {
+            Some((at, _)) if self.status == RowStatus::Downloading && at.elapsed() < STALLED => {
+                self.speed
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Seconds until the file is complete at its current speed, when its size is known.
+    pub fn secs_left(&self) -> Option<u64> {
+        let speed = self.current_speed();
+        let left = self.total?.checked_sub(self.bytes)?;
+        (speed > 0.0).then(|| (left as f64 / speed).ceil() as u64)
+    }
+
+    /// Notes `bytes` received: the speed is measured every half second.
+    fn progress(&mut self, bytes: u64) {
+        let now = Instant::now();
+        match self.speed_mark {
+            None => self.speed_mark = Some((now, bytes)),
+            Some((at, before)) => {
+                let dt = now.duration_since(at).as_secs_f64();
+                if dt >= 0.5 {
+                    let current = bytes.saturating_sub(before) as f64 / dt;
+                    self.speed = if self.speed == 0.0 {
+                        current
+                    } else {
+                        0.6 * current + 0.4 * self.speed
+                    };
+                    self.speed_mark = Some((now, bytes));
+                }
+            }
+        }
+        self.bytes = bytes;
+    }
+
+    /// The file stopped moving (paused, ended, answered anew): its speed starts again.
+    fn still(&mut self) {
+        self.speed = 0.0;
+        self.speed_mark = None;
     }
 
     /// Whether the row has not ended: waiting, running or paused.
@@ -196,6 +250,10 @@ pub struct RunView {
     pub bytes: u64,
     /// Bytes announced by the answers seen so far (for the ETA).
     pub announced: u64,
+    /// Items whose size was announced.
+    sized: usize,
+    /// Items that ended without a size ever announced (skipped, failed before an answer).
+    ended_unsized: usize,
     /// When the run started (wall clock, for elapsed and speed).
     pub started: Instant,
     /// Set when the run finished: its total time.
@@ -229,6 +287,8 @@ impl RunView {
             skipped: 0,
             bytes: 0,
             announced: 0,
+            sized: 0,
+            ended_unsized: 0,
             started: Instant::now(),
             elapsed_ms: None,
             speed: 0.0,
@@ -366,6 +426,22 @@ impl RunView {
             .unwrap_or_else(|| self.started.elapsed().as_millis() as u64)
     }
 
+    /// How far the run is by bytes, in percent: the bytes received over those announced, each
+    /// file not answered yet counted at the average size announced. Below 100 until the end.
+    pub fn percent_by_bytes(&self) -> u32 {
+        if self.is_finished() {
+            return 100;
+        }
+        if self.sized == 0 {
+            return 0;
+        }
+        let average = self.announced as f64 / self.sized as f64;
+        let unanswered = self.total.saturating_sub(self.sized + self.ended_unsized);
+        let expected = self.announced as f64 + average * unanswered as f64;
+        let percent = (self.bytes as f64 / expected * 100.0).floor();
+        (percent as u32).min(99)
+    }
+
     /// Seconds left, estimated from the bytes announced and the current speed.
     pub fn eta_secs(&self) -> Option<u64> {
         if self.is_finished() || self.speed <= 0.0 || self.announced <= self.bytes {
@@ -408,7 +484,7 @@ impl RunView {
                 let mut delta = 0;
                 if let Some(row) = self.row_mut(index) {
                     delta = bytes.saturating_sub(row.bytes);
-                    row.bytes = bytes;
+                    row.progress(bytes);
                 }
                 self.bytes += delta;
                 self.update_speed();
@@ -466,6 +542,7 @@ impl RunView {
             row.total = total.or(row.total.filter(|_| resumed_from > 0));
             // A new answer starts the count again, from what is already on disk.
             dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+            row.still();
         }
         if let Some(dropped) = dropped {
             self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
@@ -473,6 +550,7 @@ impl RunView {
             self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
         }
         self.announced += added;
+        self.sized += usize::from(added > 0);
     }
 
     fn update_speed(&mut self) {
@@ -495,6 +573,7 @@ impl RunView {
         if let Some(row) = self.row_mut(index) {
             row.status = RowStatus::Held(outcome);
             row.connections = 0;
+            row.still();
         }
     }
 
@@ -502,6 +581,7 @@ impl RunView {
     fn pause(&mut self, index: usize, bytes: u64) {
         if let Some(row) = self.row_mut(index) {
             row.status = RowStatus::Paused;
+            row.still();
             // A file fetched in spans may report none kept; its progress says more (the next
             // answer's `resumed_from` sets the count right).
             row.bytes = row.bytes.max(bytes);
@@ -514,7 +594,9 @@ impl RunView {
         self.held.remove(&record.index);
         let secs = record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0;
         let mut extra = 0;
+        let mut no_size = false;
         if let Some(row) = self.row_mut(record.index) {
+            no_size = row.total.is_none() && record.total.is_none();
             extra = record.bytes.saturating_sub(row.bytes);
             row.bytes = record.bytes;
             row.total = record.total.or(row.total);
@@ -526,6 +608,7 @@ impl RunView {
                 row.path = Some(path.clone());
             }
             row.status = RowStatus::Ended(record.outcome.kind());
+            row.still();
             row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
             row.connections = 0;
@@ -535,6 +618,7 @@ impl RunView {
             }
         }
         self.bytes += extra;
+        self.ended_unsized += usize::from(no_size);
         let name = self
             .position
             .get(&record.index)

@@ -67,6 +67,16 @@ pub struct Selection {
     anchor: Option<usize>,
 }
 
+impl Selection {
+    /// The row whose file is described under the list: the last one clicked, if it is still
+    /// selected, else the first selected.
+    pub fn described(&self) -> Option<usize> {
+        self.anchor
+            .filter(|a| self.rows.contains(a))
+            .or_else(|| self.rows.first().copied())
+    }
+}
+
 impl DownpourApp {
     /// A click on row `index`: alone selects it, Ctrl (⌘) adds or removes it, Shift selects
     /// the rows from the last one clicked.

@@ -21,9 +21,11 @@ impl DownpourApp {
         self.about_ui(&ctx);
         self.dropped_files_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
+        // On a small screen the list keeps room for its progress column.
+        let width = ctx.content_rect().width();
         egui::Panel::left("controls")
             .resizable(true)
-            .default_size(380.0)
+            .default_size((width * 0.4).clamp(300.0, 380.0))
             .size_range(300.0..=640.0)
             .show(ui, |ui| {
                 egui::Panel::bottom("actions")

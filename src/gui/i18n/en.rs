@@ -59,6 +59,8 @@ pub const EN: Texts = Texts {
     col_status: "Status",
     col_size: "Size",
     col_progress: "Progress",
+    col_speed: "Speed",
+    details_hint: "Click a row to read everything about its file here.",
     col_time: "Time",
     col_worker: "Worker",
     status_queued: "queued",

@@ -115,6 +115,10 @@ pub struct Texts {
     /// The progress column.
     pub col_progress: &'static str,
     /// The time column.
+    /// The title of the column of each file's speed.
+    pub col_speed: &'static str,
+    /// Under the list: what clicking a row shows there.
+    pub details_hint: &'static str,
     pub col_time: &'static str,
     /// The worker column.
     pub col_worker: &'static str,
