@@ -15,6 +15,7 @@ pub mod list_store;
 pub mod model;
 mod notify;
 mod results;
+mod row;
 pub mod row_actions;
 mod run;
 mod settings_ui;
