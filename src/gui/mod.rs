@@ -26,6 +26,8 @@ mod view;
 mod welcome;
 
 #[cfg(all(test, feature = "snapshots"))]
+mod screenshots;
+#[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
 #[cfg(test)]
 mod tests;

@@ -424,9 +424,7 @@ fn actions_cell_ui(
                 let (_, tip) = lang.row_action(action);
                 let name = lang.row_action_label(action, row.index);
                 let enabled = actions.contains(&action);
-                let button =
-                    ui.add_enabled_ui(enabled, |ui| icon_button_ui(ui, action, &name, tip));
-                if button.inner.clicked() {
+                if icon_button_ui(ui, action, &name, tip, enabled).clicked() {
                     clicked.push(Clicked::Action(row.index, action));
                 }
             }
