@@ -249,12 +249,16 @@ impl DownpourApp {
             .on_hover_text(t.checksums_tip);
     }
 
-    /// Add to the run (in place of Start during a run): the links of the box that are not in
-    /// the list join the running run.
+    /// Add to the run (in place of Start during a run, a plain button: while files come there
+    /// is no one next step): the links of the box that are not in the list join the running
+    /// run.
     fn add_to_run_button_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let add = ui
-            .add_enabled(!self.list.entries.is_empty(), primary_button(t.add_to_run))
+            .add_enabled(
+                !self.list.entries.is_empty(),
+                egui::Button::new(t.add_to_run),
+            )
             .on_hover_text(t.add_to_run_tip)
             .on_disabled_hover_text(t.no_new_links);
         if add.clicked() && !self.add_to_run(ui.ctx()) {
@@ -343,11 +347,12 @@ impl DownpourApp {
             }
             // Retry re-runs every row that ended without its file, so the last run's counts
             // are the rows' counts (without walking the rows every frame).
-            let missing = self.view.as_ref().map_or(0, |v| v.failed + v.cancelled);
-            if missing > 0
+            // There as soon as there is a list (greyed out until a file ends without being
+            // downloaded), so that the first failure does not move the buttons.
+            if let Some(missing) = self.view.as_ref().map(|v| v.failed + v.cancelled)
                 && ui
                     .add_enabled(
-                        !running,
+                        !running && missing > 0,
                         egui::Button::new(self.lang().retry_not_downloaded(missing)),
                     )
                     .on_hover_text(t.retry_failed_tip)

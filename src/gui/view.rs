@@ -139,6 +139,10 @@ impl DownpourApp {
                 .map(|&kind| format!("{} {}", view.count(kind), lang.outcome(kind)))
                 .collect();
             ui.label(counts.join(" · "));
+        } else {
+            // The line is kept, so the list does not move down when the first failure comes.
+            let height = ui.text_style_height(&egui::TextStyle::Body);
+            ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
         }
     }
 

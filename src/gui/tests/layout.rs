@@ -317,3 +317,35 @@ fn the_title_counts_bytes_not_files() {
     assert!(percent < 34, "{title}");
     cancel_run(&mut harness);
 }
+
+#[test]
+fn the_first_failure_moves_no_button_and_no_row() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings_for(dir.path());
+    settings.url_text = [
+        server.url("slow.bin?size=3000000&drip=5"),
+        server.url("late.bin?delay=1500&status=404"),
+    ]
+    .join("\n");
+    let mut harness = small_window(settings, Lang::En);
+    harness.get_by_label("Start").click();
+    harness.step();
+    wait_for_row_bytes(&mut harness, 1, 1);
+    harness.run_steps(2);
+    let watched = ["Cancel", "Pause all", "Row 1: slow.bin", "Progress of slow.bin"];
+    let places = |h: &Harness<'_, DownpourApp>| -> Vec<egui::Rect> {
+        watched.iter().map(|l| h.get_by_label(l).rect()).collect()
+    };
+    let before = places(&harness);
+    assert_eq!(harness.state().view.as_ref().unwrap().failed, 0);
+    step_until(&mut harness, "the second file fails", |h| {
+        h.state().view.as_ref().is_some_and(|v| v.failed == 1)
+    });
+    harness.run_steps(2);
+    assert!(harness.state().is_running());
+    for (now, was) in places(&harness).iter().zip(&before) {
+        assert!((now.min - was.min).length() < 0.5, "{now:?} was {was:?}");
+    }
+    cancel_run(&mut harness);
+}
