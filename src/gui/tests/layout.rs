@@ -333,7 +333,12 @@ fn the_first_failure_moves_no_button_and_no_row() {
     harness.step();
     wait_for_row_bytes(&mut harness, 1, 1);
     harness.run_steps(2);
-    let watched = ["Cancel", "Pause all", "Row 1: slow.bin", "Progress of slow.bin"];
+    let watched = [
+        "Cancel",
+        "Pause all",
+        "Row 1: slow.bin",
+        "Progress of slow.bin",
+    ];
     let places = |h: &Harness<'_, DownpourApp>| -> Vec<egui::Rect> {
         watched.iter().map(|l| h.get_by_label(l).rect()).collect()
     };
