@@ -17,6 +17,7 @@ mod engine;
 mod lists;
 mod memory;
 mod properties;
+mod reach;
 mod reliability;
 mod split;
 mod trust;

@@ -200,9 +200,9 @@ impl DownpourApp {
     }
 
     /// Advanced, closed until the person opens it (and as they left it after a restart):
-    /// workers, retries, checksums, what to do with files already there and connections per
-    /// file (fixed during a run), then the speed limit and Open the folder when done (which
-    /// are not).
+    /// workers, retries, checksums, what to do with files already there, connections per file
+    /// and the network (fixed during a run), then the speed limit and what to do when
+    /// everything is done (which are not).
     fn advanced_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let running = self.is_running();
@@ -213,6 +213,7 @@ impl DownpourApp {
                 ui.add_enabled_ui(!running, |ui| {
                     self.settings_ui(ui);
                     self.fetch_settings_ui(ui);
+                    self.network_ui(ui);
                 });
                 self.live_settings_ui(ui);
             });
