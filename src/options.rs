@@ -342,31 +342,16 @@ impl RunSettings {
     /// would not keep. Every field is bound here, so a new one does not compile (an unused
     /// binding) until it is listed.
     pub fn overridden_by(&self, given: &RunSettings, typed: impl Fn(&str) -> bool) -> Self {
-        let Self {
-            mode,
-            workers,
-            retries,
-            checksums,
-            allow_insecure_redirects,
-            existing,
-            split,
-            rate_limit,
-            proxy,
-            no_proxy,
-            user_agent,
-            referer,
-            headers,
-            cookies,
-            user,
-            netrc,
-        } = given.clone();
         let mut merged = self.clone();
         macro_rules! take_typed {
-            ($($field:ident),*) => {$(
-                if typed(stringify!($field)) {
-                    merged.$field = $field;
-                }
-            )*};
+            ($($field:ident),*) => {{
+                let Self { $($field),* } = given.clone();
+                $(
+                    if typed(stringify!($field)) {
+                        merged.$field = $field;
+                    }
+                )*
+            }};
         }
         take_typed!(
             mode,
