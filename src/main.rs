@@ -85,7 +85,7 @@ fn main() -> eframe::Result {
             if launch.start && !refused {
                 // As the Start button does: a helper checks the folder (creating it if it is
                 // missing) and the run starts when its answer arrives.
-                app.start_creating_folder(&cc.egui_ctx);
+                app.start(&cc.egui_ctx);
             }
             Ok(Box::new(app))
         }),

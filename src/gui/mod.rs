@@ -17,6 +17,7 @@ mod network_ui;
 mod notify;
 mod paste;
 mod results;
+mod row;
 pub mod row_actions;
 mod run;
 mod settings_ui;
@@ -27,6 +28,8 @@ mod view;
 mod welcome;
 pub mod when_done;
 
+#[cfg(all(test, feature = "snapshots"))]
+mod screenshots;
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
 #[cfg(test)]
@@ -73,6 +76,8 @@ pub struct Settings {
     /// never written again.
     #[serde(skip_serializing)]
     pub open_when_done: bool,
+    /// Whether the Advanced settings are open.
+    pub advanced_open: bool,
 }
 
 impl Default for Settings {
@@ -84,6 +89,7 @@ impl Default for Settings {
             language: None,
             when_done: when_done::WhenDone::default(),
             open_when_done: false,
+            advanced_open: false,
         }
     }
 }
@@ -353,12 +359,6 @@ impl DownpourApp {
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);
-            }
-            UiMessage::FolderCreated { folder, result } => {
-                // An answer about a folder the person has since changed is moot.
-                if folder == self.folder() {
-                    self.folder_problem = result.err();
-                }
             }
         }
     }

@@ -71,11 +71,11 @@ impl DownpourApp {
                 run.handle.set_rate_limit(limit.bytes_per_sec());
             }
         }
-        if self.settings.run.rate_limit.to_string() != self.rate_text.trim()
-            && self.rate_text.parse::<SpeedLimit>().is_err()
-        {
-            ui.label(RichText::new(t.rate_invalid).color(ORANGE));
-        }
+        // Its line is kept when the value can be read, so that nothing below moves.
+        let unreadable = self.settings.run.rate_limit.to_string() != self.rate_text.trim()
+            && self.rate_text.parse::<SpeedLimit>().is_err();
+        let sentence = if unreadable { t.rate_invalid } else { "" };
+        ui.add(egui::Label::new(RichText::new(sentence).color(ORANGE)).truncate());
         self.when_done_ui(ui);
     }
 

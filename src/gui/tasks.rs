@@ -15,19 +15,13 @@ pub enum UiMessage {
     AddLinks(String),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
-    /// The save folder of a run waiting to start was checked.
+    /// The save folder of a run waiting to start was checked (and created if it was
+    /// missing).
     FolderChecked {
         /// The folder.
         folder: PathBuf,
-        /// Whether it can be used, or why not.
-        result: Result<(), FolderProblem>,
-    },
-    /// The person asked for the missing save folder to be created.
-    FolderCreated {
-        /// The folder.
-        folder: PathBuf,
-        /// Whether it was created, or why not.
-        result: Result<(), FolderProblem>,
+        /// Whether it can be used (true if it was just created), or why not.
+        result: Result<bool, FolderProblem>,
     },
 }
 
@@ -48,6 +42,8 @@ pub enum Notice {
     List(downpour::error::ListError),
     /// The chart picture could not be encoded.
     NotEncoded,
+    /// The save folder the person typed did not exist: Start created it.
+    FolderCreated(PathBuf),
     /// Add to the run found no link that is not in the list already.
     NoNewLinks,
     /// The saved downloads list could not be read; it was set aside here.
@@ -127,15 +123,6 @@ impl DownpourApp {
                 }
             });
         downpour::diag::check("starting a helper thread", started);
-    }
-
-    /// Creates the missing save folder on a helper; the answer clears or sets the problem.
-    pub fn create_folder(&self, ctx: &egui::Context) {
-        let folder = self.folder();
-        self.spawn_helper(ctx, move || {
-            let result = create_folder(&folder);
-            Some(UiMessage::FolderCreated { folder, result })
-        });
     }
 
     /// Shows `path` in the system's file manager, started from a helper.
@@ -251,15 +238,15 @@ pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
     downpour::safe_fs::probe_writable(folder).map_err(|err| unusable(folder, &err))
 }
 
-/// Checks `folder` as [`check_folder`] does, first creating it if it is missing and
-/// `create_missing` is set.
-pub fn prepare_folder(folder: &Path, create_missing: bool) -> Result<(), FolderProblem> {
+/// Checks `folder` as [`check_folder`] does, first creating it (and the folders above it) if
+/// it is missing; true if it was created.
+pub fn prepare_folder(folder: &Path) -> Result<bool, FolderProblem> {
     match check_folder(folder) {
-        Err(FolderProblem::Missing(_)) if create_missing => {
+        Err(FolderProblem::Missing(_)) => {
             create_folder(folder)?;
-            check_folder(folder)
+            check_folder(folder).map(|()| true)
         }
-        checked => checked,
+        checked => checked.map(|()| false),
     }
 }
 

@@ -112,6 +112,16 @@ impl Lang {
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NoFileDialog) => t.no_file_dialog.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
+            (Lang::En, Notice::FolderCreated(path)) => format!(
+                "The folder {} did not exist: Downpour created it for your files.",
+                path.display()
+            ),
+            (Lang::Zh, Notice::FolderCreated(path)) => {
+                format!(
+                    "文件夹 {} 原本不存在：Downpour 已为您的文件新建了它。",
+                    path.display()
+                )
+            }
             (_, Notice::PowerFailed { action, reason }) => self.power_failed(*action, reason),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),

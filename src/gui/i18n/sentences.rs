@@ -151,6 +151,23 @@ impl Lang {
         }
     }
 
+    /// A file coming in: `12.4 MB of 200 MB`.
+    pub fn bytes_of(self, bytes: u64, total: u64) -> String {
+        let (bytes, total) = (format::bytes(bytes), format::bytes(total));
+        match self {
+            Lang::En => format!("{bytes} of {total}"),
+            Lang::Zh => format!("{bytes} / {total}"),
+        }
+    }
+
+    /// How long a file still needs: `1 min 05 s left`.
+    pub fn time_left(self, secs: u64) -> String {
+        match self {
+            Lang::En => format!("{} left", format::eta(secs)),
+            Lang::Zh => format!("剩余 {}", format::eta(secs)),
+        }
+    }
+
     /// `12/100 files`.
     pub fn files_done(self, done: usize, total: usize) -> String {
         match self {

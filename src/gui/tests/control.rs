@@ -301,8 +301,8 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(one_worker(dir.path()));
     let sentence = "Write the speed limit as bytes per second";
-    harness.get_by_label("Speed limit").click();
-    harness.run_steps(1);
+    open_advanced(&mut harness);
+    click_in_view(&mut harness, "Speed limit");
     harness.get_by_label("Speed limit").type_text("fast");
     harness.run_steps(1);
     harness.get_by_label_contains(sentence);
@@ -334,7 +334,7 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     let allowed = (start.elapsed().as_secs_f64() + 0.5) * 100.0 * 1024.0;
     assert!((bytes as f64) < allowed, "{bytes} bytes: the limit holds");
     // Emptied during the run: no limit from now on.
-    harness.get_by_label("Speed limit").click();
+    click_in_view(&mut harness, "Speed limit");
     harness.run_steps(1);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.key_press(egui::Key::Backspace);
