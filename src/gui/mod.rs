@@ -40,6 +40,8 @@ use serde::{Deserialize, Serialize};
 
 use i18n::Lang;
 use model::RunView;
+#[cfg(unix)]
+pub use tasks::listen_for_handoffs;
 pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 
 /// How long one frame may spend applying engine events before it yields to drawing.
@@ -194,6 +196,11 @@ impl DownpourApp {
         self
     }
 
+    /// Where helper threads send their answers (read by [`Self::poll`]).
+    pub fn messages(&self) -> mpsc::Sender<UiMessage> {
+        self.helper_tx.clone()
+    }
+
     /// The data folder, if the list is kept.
     pub fn data_dir(&self) -> Option<&std::path::Path> {
         self.list_store.dir()
@@ -303,6 +310,12 @@ impl DownpourApp {
                 }
                 self.settings.url_text.push_str(&text);
                 self.reparse();
+            }
+            UiMessage::Handed(handoff) => {
+                // The cookies, page and User-Agent are carried but not yet used by a run.
+                self.receive(ctx, UiMessage::AddLinks(handoff.box_text()));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::FolderChecked { folder, result } => {

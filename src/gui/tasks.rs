@@ -15,6 +15,9 @@ pub enum UiMessage {
     AddLinks(String),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
+    /// Links handed over by a second start or the browser (checked already): they go into the
+    /// links box and the window comes to the front.
+    Handed(crate::handoff::Handoff),
     /// The save folder of a run waiting to start was checked.
     FolderChecked {
         /// The folder.
@@ -294,4 +297,27 @@ fn open_in_file_manager(path: &Path) {
     if let Ok(mut opener) = std::process::Command::new(program).arg(path).spawn() {
         let _ = opener.wait();
     }
+}
+
+/// Listens for links handed to this window (a second start of `downpour`, the browser's
+/// native host) on its own thread, for as long as the window runs; each message checked
+/// becomes a [`UiMessage::Handed`] and wakes the window.
+#[cfg(unix)]
+pub fn listen_for_handoffs(
+    listener: std::os::unix::net::UnixListener,
+    ctx: egui::Context,
+    tx: std::sync::mpsc::Sender<UiMessage>,
+) {
+    let started = std::thread::Builder::new()
+        .name("downpour-handoff".into())
+        .spawn(move || {
+            crate::handoff::socket::serve(&listener, |handoff| {
+                let taken = handoff.links.len();
+                // A window that is closing takes nothing more.
+                let _ = tx.send(UiMessage::Handed(handoff));
+                ctx.request_repaint();
+                taken
+            });
+        });
+    downpour::diag::check("start the thread taking links from other starts", started);
 }

@@ -290,3 +290,46 @@ fn a_line_of_numbered_ranges_is_shown_as_what_it_becomes() {
         "photo[001-120].jpg → 120 个链接：photo001.jpg … photo120.jpg"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn links_handed_over_by_a_second_start_land_in_the_links_box() {
+    use crate::handoff::socket::{self, Answer, Claim};
+    use crate::handoff::{Handoff, Link};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("window.sock");
+    let mut harness = harness(Settings::default());
+    paste_links(&mut harness, "https://example.com/mine.zip");
+    let Claim::First(listener) = socket::claim(&path, &Handoff::default()) else {
+        panic!("no window listens yet");
+    };
+    let ctx = harness.ctx.clone();
+    crate::gui::listen_for_handoffs(listener, ctx, harness.state().messages());
+    let sent = Handoff {
+        links: vec![
+            Link {
+                url: "https://example.com/a.zip".into(),
+                ..Link::default()
+            },
+            Link {
+                url: "https://example.com/b.zip".into(),
+                ..Link::default()
+            },
+        ],
+        ..Handoff::default()
+    };
+    // A refused message adds nothing; the window's answer says why.
+    let mut bad = sent.clone();
+    bad.links[1].url = "file:///etc/passwd".into();
+    let Answer::Refused(why) = socket::send(&path, &bad).unwrap() else {
+        panic!("a file: link must be refused");
+    };
+    assert!(why.contains("not a web address"), "{why}");
+    assert_eq!(socket::send(&path, &sent).unwrap(), Answer::Added(2));
+    harness.run();
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/mine.zip\nhttps://example.com/a.zip\nhttps://example.com/b.zip\n"
+    );
+    harness.get_by_label("3 URLs ready");
+}
