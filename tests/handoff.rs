@@ -236,3 +236,102 @@ fn browser_integration_is_installed_for_the_browsers_found_and_removed() {
     assert!(output.status.success(), "{output:?}");
     assert!(!chrome.exists() && !firefox.exists());
 }
+
+/// Xvfb on a display of its own, ended with the test.
+struct Xvfb {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (installed by .ci/run) runs the window in this test");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Self {
+            child,
+            display: format!(":{}", line.trim()),
+        }
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_second_start_adds_to_the_real_window_and_opens_no_other() {
+    let home = Home::new();
+    let xvfb = Xvfb::start();
+    let mut first = home
+        .command(&[])
+        .env("DISPLAY", &xvfb.display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let socket = home.dir.path().join("run/downpour/window.sock");
+    // Up to a minute for a debug build's first frame on a busy machine.
+    for _ in 0..600 {
+        if socket.exists() {
+            break;
+        }
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first window ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let windows = || {
+        let found = Command::new("xdotool")
+            .args(["search", "--name", "Downpour"])
+            .env("DISPLAY", &xvfb.display)
+            .output()
+            .expect("xdotool (installed by .ci/run) counts the windows");
+        String::from_utf8_lossy(&found.stdout).lines().count()
+    };
+    for _ in 0..600 {
+        if windows() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let list = home.dir.path().join("list.txt");
+    std::fs::write(&list, "https://example.com/a.zip\n").unwrap();
+    let second = home
+        .command(&[list.to_str().unwrap()])
+        .env("DISPLAY", &xvfb.display)
+        .output()
+        .unwrap();
+    let still_running = first.try_wait().unwrap().is_none();
+    let windows = windows();
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(second.status.success(), "{second:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout),
+        "Downpour is already open: 1 links were added to its window.\n",
+        "the answer of the first window"
+    );
+    assert!(still_running);
+    assert_eq!(windows, 1, "one window");
+}

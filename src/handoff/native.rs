@@ -170,6 +170,63 @@ mod tests {
         (replies, forwarded)
     }
 
+    /// Standard base64, enough for the manifest's key.
+    fn base64(text: &str) -> Vec<u8> {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut bits = 0_u32;
+        let mut count = 0;
+        let mut out = Vec::new();
+        for byte in text.bytes().filter(|b| *b != b'=') {
+            let value = alphabet.iter().position(|a| *a == byte).unwrap() as u32;
+            bits = (bits << 6) | value;
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                out.push((bits >> count) as u8);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_extension_has_the_ids_and_host_name_the_manifests_allow() {
+        use sha2::Digest;
+        let manifest: serde_json::Value =
+            serde_json::from_str(include_str!("../../browser/manifest.json")).unwrap();
+        let key = base64(manifest["key"].as_str().unwrap());
+        let digest = sha2::Sha256::digest(&key);
+        let id: String = digest[..16]
+            .iter()
+            .flat_map(|b| [b >> 4, b & 15])
+            .map(|nibble| char::from(b'a' + nibble))
+            .collect();
+        assert_eq!(id, CHROMIUM_EXTENSION_ID);
+        assert_eq!(
+            manifest["browser_specific_settings"]["gecko"]["id"],
+            FIREFOX_EXTENSION_ID
+        );
+        let script = include_str!("../../browser/background.js");
+        assert!(script.contains(&format!("const HOST = \"{HOST_NAME}\";")));
+        // Nothing runs in pages on its own: no content scripts.
+        assert!(manifest.get("content_scripts").is_none());
+        let english: serde_json::Value =
+            serde_json::from_str(include_str!("../../browser/_locales/en/messages.json")).unwrap();
+        let chinese: serde_json::Value =
+            serde_json::from_str(include_str!("../../browser/_locales/zh_CN/messages.json"))
+                .unwrap();
+        let keys =
+            |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&english), keys(&chinese));
+        for key in keys(&english) {
+            assert!(
+                script.contains(&format!("\"{key}\""))
+                    || key.starts_with("ext")
+                    || key == "actionTitle",
+                "{key} unused"
+            );
+        }
+    }
+
     #[test]
     fn browsers_arguments_start_the_host_and_a_list_file_does_not() {
         let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
