@@ -43,6 +43,7 @@ impl Home {
             .env("XDG_RUNTIME_DIR", root.join("run"))
             .env("XDG_DATA_HOME", root.join("data"))
             .env("XDG_CONFIG_HOME", root.join("home/.config"))
+            .env("LC_ALL", "C.UTF-8")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
         command

@@ -104,6 +104,23 @@ pub enum Refusal {
     /// A cookie for a site none of the links is on.
     #[error("The browser sent a cookie for {0}, which none of the links is on; nothing was added.")]
     ForeignCookie(String),
+    /// The window's socket is there but the window did not answer.
+    #[error("Downpour's window did not answer ({0}).")]
+    WindowSilent(String),
+    /// No window ran and none could be started.
+    #[error("Downpour could not be started ({0}).")]
+    NotStarted(String),
+    /// A window was started but did not listen in time.
+    #[error("Downpour was started but its window did not open within 10 seconds.")]
+    WindowLate,
+}
+
+impl Refusal {
+    /// The sentence in the person's language (the system's: the window's setting is not
+    /// known outside it).
+    pub fn sentence(&self) -> String {
+        crate::gui::i18n::Lang::from_system().refusal(self)
+    }
 }
 
 impl Handoff {

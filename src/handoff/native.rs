@@ -55,13 +55,13 @@ pub fn serve(
         let (answer, last) = match read_message(input)? {
             Read1::End => return Ok(()),
             // Past a length refused or cut short the stream is out of step: answer and end.
-            Read1::Refused(refusal) => (Answer::Refused(refusal.to_string()), true),
+            Read1::Refused(refusal) => (Answer::Refused(refusal.sentence()), true),
             Read1::Message(bytes) => match Handoff::from_json(&bytes) {
                 Ok(handoff) if handoff.links.is_empty() => {
-                    (Answer::Refused(Refusal::NoLinks.to_string()), false)
+                    (Answer::Refused(Refusal::NoLinks.sentence()), false)
                 }
                 Ok(handoff) => (forward(&handoff), false),
-                Err(refusal) => (Answer::Refused(refusal.to_string()), false),
+                Err(refusal) => (Answer::Refused(refusal.sentence()), false),
             },
         };
         let reply = match answer {
@@ -97,12 +97,12 @@ pub fn forward_to_window(path: &Path, handoff: &Handoff) -> Answer {
                 io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
             ) =>
         {
-            return Answer::Refused(format!("Downpour's window did not answer ({err})."));
+            return Answer::Refused(Refusal::WindowSilent(err.to_string()).sentence());
         }
         Err(_) => {}
     }
     if let Err(err) = start_window() {
-        return Answer::Refused(format!("Downpour could not be started ({err})."));
+        return Answer::Refused(Refusal::NotStarted(err.to_string()).sentence());
     }
     let deadline = Instant::now() + WINDOW_WAIT;
     while Instant::now() < deadline {
@@ -111,7 +111,7 @@ pub fn forward_to_window(path: &Path, handoff: &Handoff) -> Answer {
             return answer;
         }
     }
-    Answer::Refused("Downpour was started but its window did not open within 10 seconds.".into())
+    Answer::Refused(Refusal::WindowLate.sentence())
 }
 
 /// Starts the window (this same program, without arguments) in its own process group, so

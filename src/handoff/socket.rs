@@ -150,9 +150,9 @@ pub fn serve(
         let answer = match read_message(&mut stream) {
             Ok(Read1::Message(bytes)) => match Handoff::from_json(&bytes) {
                 Ok(handoff) => Answer::Added(deliver(handoff)),
-                Err(refusal) => Answer::Refused(refusal.to_string()),
+                Err(refusal) => Answer::Refused(refusal.sentence()),
             },
-            Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.to_string()),
+            Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.sentence()),
             Ok(Read1::End) | Err(_) => continue,
         };
         if let Ok(json) = serde_json::to_vec(&answer) {
