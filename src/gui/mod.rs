@@ -133,6 +133,8 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
+    /// Where "Let browsers send links here" writes (a temporary home in tests).
+    pub browser_places: Vec<crate::handoff::install::Place>,
 }
 
 impl DownpourApp {
@@ -164,6 +166,7 @@ impl DownpourApp {
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
+            browser_places: crate::handoff::install::default_places(),
         };
         app.reparse();
         app

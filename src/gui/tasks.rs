@@ -57,6 +57,16 @@ pub enum Notice {
     ListDamaged(PathBuf),
     /// Import list… found no dialog to show (no desktop portal, zenity or kdialog).
     NoFileDialog,
+    /// These browsers may now send links (their native-messaging manifests were written);
+    /// empty when none was found.
+    BrowsersSetUp(Vec<&'static str>),
+    /// A browser's manifest could not be written.
+    BrowserNotSetUp {
+        /// The browser.
+        browser: &'static str,
+        /// Why.
+        problem: IoProblem,
+    },
     /// Downpour's data folder cannot be written: unfinished files will not continue after a
     /// restart, and files saved before will not be recognised.
     DataFolderUnwritable {

@@ -38,6 +38,17 @@ impl Place {
     }
 }
 
+/// Where this user's browsers look for native hosts (none known on Windows, where the
+/// registry names them: see [`run`]).
+pub fn default_places() -> Vec<Place> {
+    #[cfg(not(windows))]
+    if let Some(home) = dirs::home_dir() {
+        let config = dirs::config_dir().unwrap_or_else(|| home.join(".config"));
+        return places(&home, &config);
+    }
+    Vec::new()
+}
+
 /// The browsers' folders on Linux, under the home and config folders.
 #[cfg(not(any(windows, target_os = "macos")))]
 pub fn places(home: &Path, config: &Path) -> Vec<Place> {
@@ -120,12 +131,11 @@ pub fn uninstall(places: &[Place]) -> Vec<(&'static str, io::Result<PathBuf>)> {
 /// what was done, per browser; false if something failed or no browser was found.
 #[cfg(not(windows))]
 pub fn run(install_it: bool) -> bool {
-    let (Some(home), Ok(exe)) = (dirs::home_dir(), std::env::current_exe()) else {
-        eprintln!("downpour: your home folder or this program's path cannot be found.");
+    let Ok(exe) = std::env::current_exe() else {
+        eprintln!("downpour: this program's path cannot be found.");
         return false;
     };
-    let config = dirs::config_dir().unwrap_or_else(|| home.join(".config"));
-    let places = places(&home, &config);
+    let places = default_places();
     let done = if install_it {
         install(&places, &exe)
     } else {

@@ -341,6 +341,12 @@ pub struct Texts {
     pub open_when_done: &'static str,
     /// Its tooltip.
     pub open_when_done_tip: &'static str,
+    /// The button that writes the browsers' native-messaging manifests.
+    pub browser_integration: &'static str,
+    /// Its tooltip.
+    pub browser_integration_tip: &'static str,
+    /// Said when no browser was found to set up.
+    pub no_browser_found: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

@@ -333,3 +333,50 @@ fn links_handed_over_by_a_second_start_land_in_the_links_box() {
     );
     harness.get_by_label("3 URLs ready");
 }
+
+#[test]
+fn the_browsers_found_are_set_up_from_the_window() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config");
+    std::fs::create_dir_all(config.join("microsoft-edge")).unwrap();
+    let mut harness = harness(Settings::default());
+    harness.state_mut().browser_places = crate::handoff::install::places(home.path(), &config);
+    harness.get_by_label("About").click();
+    harness.run();
+    harness.get_by_label("Let browsers send links here").click();
+    for _ in 0..100 {
+        harness.run();
+        if harness.state().notice.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.get_by_label_contains("These browsers can now send links to Downpour: Microsoft Edge.");
+    let manifest = config.join("microsoft-edge/NativeMessagingHosts/app.downpour.host.json");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
+    assert_eq!(
+        json["path"],
+        std::env::current_exe().unwrap().to_str().unwrap()
+    );
+    assert!(!config.join("google-chrome").exists());
+    // With no browser at all, the window says so.
+    harness.state_mut().browser_places.clear();
+    harness.state_mut().notice = None;
+    harness.run();
+    harness.get_by_label("Let browsers send links here").click();
+    for _ in 0..100 {
+        harness.run();
+        if harness.state().notice.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        harness.state().notice,
+        Some(crate::gui::Notice::BrowsersSetUp(Vec::new()))
+    );
+    harness.get_by_label_contains(
+        "No browser was found for your user (Chrome, Chromium, Edge, Brave or Firefox).",
+    );
+}
