@@ -54,8 +54,8 @@ pub struct Link {
     pub sha256: Option<String>,
 }
 
-/// One cookie of the browser's.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One cookie of the browser's. Its `Debug` leaves the value out.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cookie {
     /// The cookie's domain (a leading dot allowed): one of the links' hosts, or a parent.
@@ -70,6 +70,16 @@ pub struct Cookie {
     /// Whether it is sent over https only.
     #[serde(default)]
     pub secure: bool,
+}
+
+impl std::fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cookie")
+            .field("domain", &self.domain)
+            .field("name", &self.name)
+            .field("value", &"(not shown)")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a message was refused, said to the person (through the extension or the terminal).

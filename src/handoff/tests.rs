@@ -20,6 +20,9 @@ fn a_full_message_is_taken_with_everything_the_browser_knew() {
     assert_eq!(handoff.links.len(), 2);
     assert_eq!(handoff.links[0].name.as_deref(), Some("a report.zip"));
     assert_eq!(handoff.cookies.len(), 2);
+    assert_eq!(handoff.cookies[0].value, "s3cr3t");
+    // Whatever logs a message does not log a cookie's value.
+    assert!(!format!("{handoff:?}").contains("s3cr3t"));
     assert_eq!(
         handoff.box_text(),
         "https://files.example.com/a.zip\nhttp://example.com/b.iso sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
