@@ -10,6 +10,10 @@ their suggested names, the page as Referer, the browser's User-Agent and the coo
 127.0.0.1 only. Chromium is driven over --remote-debugging-pipe: no debugging port is opened.
 
 Usage: tests/browser/e2e.py PATH/TO/downpour   (needs chromium; .ci/run runs it after the tests)
+
+With DOWNPOUR_E2E_DISPLAY=:N (an X server such as Xvfb) there is no stand-in: the native host
+finds no window, starts the real one on that display and waits for it, and the test checks the
+window's answer; DOWNPOUR_E2E_SCREENSHOT=FILE.png then saves the screen (ImageMagick's import).
 """
 
 import http.server
@@ -120,6 +124,17 @@ def wait_for(what, check, seconds=30):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def end_windows_of(home):
+    """Ends the windows the native host started for this test (those with its HOME)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                if f"HOME={home}".encode() in environ.read().split(b"\0"):
+                    os.kill(int(pid), 15)
+        except OSError:
+            pass
+
+
 def main():
     downpour = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="downpour-e2e-")
@@ -129,13 +144,18 @@ def main():
     env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
                XDG_RUNTIME_DIR=os.path.join(work, "run"),
                XDG_DATA_HOME=os.path.join(home, ".local", "share"))
+    display = os.environ.get("DOWNPOUR_E2E_DISPLAY")
     env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    if display:
+        env["DISPLAY"] = display
     installed = subprocess.run([downpour, "--install-browser-integration"], env=env,
                                capture_output=True, text=True, check=True)
     assert "Chromium: installed" in installed.stdout, installed.stdout
 
     received = []
-    fake_window(os.path.join(work, "run", "downpour", "window.sock"), received)
+    if not display:
+        fake_window(os.path.join(work, "run", "downpour", "window.sock"), received)
     site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{site.server_port}"
@@ -179,6 +199,13 @@ def main():
             return chrome.action.getTitle({{ tabId: tab.id }});
         }})()""")
         assert title == "2 links sent to Downpour.", title
+        if display:
+            shot = os.environ.get("DOWNPOUR_E2E_SCREENSHOT")
+            if shot:
+                time.sleep(1)  # the window's next frame, for the picture only
+                subprocess.run(["import", "-window", "root", shot], env=env, check=True)
+            print("browser end-to-end with the real window: ok")
+            return
         assert len(received) == 1, received
         message = received[0]
         assert message["links"] == [{"url": f"{base}/files/a.bin", "name": "first.bin"},
@@ -191,6 +218,7 @@ def main():
     finally:
         chromium.kill()
         chromium.wait()
+        end_windows_of(home)
         shutil.rmtree(work, ignore_errors=True)
 
 
