@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use crate::limit::SpeedLimit;
 use crate::model::Mode;
+use crate::net::access::{Access, Login, SiteHeader, UserAgent};
+use crate::net::proxy::ProxySetting;
+use crate::net::settings::{Quiet, UserLogin, parse_proxy, parse_referer};
 
 /// A whole-number setting with its default and inclusive limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,8 @@ pub struct RunConfig {
     pub split: usize,
     /// The smallest piece a file is split into.
     pub min_piece: u64,
+    /// How the sites are reached: proxy, User-Agent, Referer, headers, cookies, logins.
+    pub access: crate::net::access::Access,
 }
 
 impl RunConfig {
@@ -150,6 +155,7 @@ impl RunConfig {
             rate_limit: None,
             split: SPLIT.default,
             min_piece: crate::split::MIN_PIECE,
+            access: crate::net::access::Access::default(),
         }
     }
 
@@ -212,6 +218,45 @@ pub struct RunSettings {
     #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
           hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
     pub rate_limit: SpeedLimit,
+    /// Proxy for every link: http://, https://, socks5:// or socks5h://HOST:PORT (with
+    /// USER:PASSWORD@ if it needs them), 'none', or 'system'
+    #[arg(long, value_name = "URL", default_value = "system", value_parser = Quiet(parse_proxy))]
+    pub proxy: ProxySetting,
+    /// Hosts reached without the proxy, separated by commas (e.g. 'intranet.example,.lan')
+    #[arg(
+        long,
+        value_name = "HOSTS",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub no_proxy: String,
+    /// What the requests say the program is: 'downpour', 'browser' (like a web browser), or
+    /// your own text
+    #[arg(long, value_name = "TEXT", default_value = "downpour",
+          value_parser = Quiet(UserAgent::parse))]
+    pub user_agent: UserAgent,
+    /// The page the links come from, sent as Referer (for sites that refuse links from
+    /// elsewhere)
+    #[arg(long, value_name = "URL", value_parser = Quiet(parse_referer))]
+    pub referer: Option<String>,
+    /// A header 'Name: value' sent with every request to the listed links' hosts (not to
+    /// other hosts they redirect to); may be given more than once
+    #[arg(short = 'H', long = "header", value_name = "HEADER",
+          value_parser = Quiet(SiteHeader::parse))]
+    #[serde(with = "crate::net::settings::header_names")]
+    pub headers: Vec<SiteHeader>,
+    /// Send the cookies of FILE (cookies.txt, as browser extensions export it) where they
+    /// belong
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// User name and password for the listed links' hosts when they ask for one
+    #[arg(short = 'u', long, value_name = "NAME[:PASSWORD]",
+          value_parser = Quiet(UserLogin::parse))]
+    #[serde(with = "crate::net::settings::login_name")]
+    pub user: Option<UserLogin>,
+    /// Do not read logins from ~/.netrc (or the file $NETRC names)
+    #[arg(long = "no-netrc", action = clap::ArgAction::SetFalse)]
+    pub netrc: bool,
 }
 
 impl Default for RunSettings {
@@ -225,6 +270,14 @@ impl Default for RunSettings {
             existing: Existing::default(),
             split: SPLIT.default,
             rate_limit: SpeedLimit::NONE,
+            proxy: ProxySetting::System,
+            no_proxy: String::new(),
+            user_agent: UserAgent::Downpour,
+            referer: None,
+            headers: Vec::new(),
+            cookies: None,
+            user: None,
+            netrc: true,
         }
     }
 }
@@ -242,7 +295,37 @@ impl RunSettings {
             existing,
             split,
             rate_limit,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc,
         } = self.clone();
+        let proxy = match proxy {
+            ProxySetting::Manual { proxy, .. } => ProxySetting::Manual {
+                proxy,
+                bypass: no_proxy,
+            },
+            other => other,
+        };
+        let access = Access {
+            proxy,
+            user_agent,
+            referer: referer.and_then(|text| crate::net::access::parse_referer(&text).ok()),
+            headers,
+            cookies_file: cookies,
+            cookies: None,
+            browser_cookies: Vec::new(),
+            login: user.map(|login| Login {
+                user: login.user,
+                password: login.password.unwrap_or_default(),
+            }),
+            use_netrc: netrc,
+            netrc: None,
+        };
         RunConfig {
             retries,
             checksums,
@@ -250,6 +333,7 @@ impl RunSettings {
             existing,
             rate_limit: rate_limit.bytes_per_sec(),
             split: SPLIT.clamp(split),
+            access,
             ..RunConfig::new(mode, WORKERS.clamp(workers), out_dir)
         }
     }
@@ -267,7 +351,19 @@ impl RunSettings {
                 mine.insert(key, value);
             }
         }
-        serde_json::from_value(serde_json::Value::Object(mine)).unwrap_or_else(|_| self.clone())
+        let mut merged: Self = serde_json::from_value(serde_json::Value::Object(mine))
+            .unwrap_or_else(|_| self.clone());
+        // What is saved without its secrets (see net::settings) is taken whole.
+        if typed("proxy") {
+            merged.proxy = given.proxy.clone();
+        }
+        if typed("headers") {
+            merged.headers = given.headers.clone();
+        }
+        if typed("user") {
+            merged.user = given.user.clone();
+        }
+        merged
     }
 }
 

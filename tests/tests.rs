@@ -18,6 +18,7 @@ mod handoff;
 mod lists;
 mod memory;
 mod properties;
+mod reach;
 mod reliability;
 mod split;
 mod trust;

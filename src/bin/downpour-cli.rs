@@ -88,6 +88,48 @@ fn main() -> ExitCode {
     }
 }
 
+/// Asks for the password of `user` on the terminal; `None` without one.
+fn ask_password(user: &str) -> Option<downpour::redact::Secret> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprint!("Password for {user}: ");
+    let mut line = String::new();
+    without_echo(|| std::io::stdin().read_line(&mut line)).ok()?;
+    eprintln!();
+    Some(downpour::redact::Secret::new(
+        line.trim_end_matches(['\r', '\n']),
+    ))
+}
+
+/// Runs `read` with the terminal not showing what is typed.
+#[cfg(target_os = "linux")]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdin().as_raw_fd();
+    let mut saved = std::mem::MaybeUninit::<libc::termios>::uninit();
+    // SAFETY: tcgetattr fills the termios it is given when it returns 0.
+    if unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) } != 0 {
+        return read();
+    }
+    // SAFETY: initialised by the successful tcgetattr above.
+    let saved = unsafe { saved.assume_init() };
+    let mut quiet = saved;
+    quiet.c_lflag &= !libc::ECHO;
+    // SAFETY: both termios values are initialised; fd is standard input.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    let result = read();
+    // SAFETY: as above, restoring what was there.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    result
+}
+
+/// Runs `read` (the terminal may show what is typed).
+#[cfg(not(target_os = "linux"))]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    read()
+}
+
 /// The links of every `--input` and of the arguments, as one text. A list that cannot be used
 /// (unreadable, too large, not text) is one sentence naming it.
 fn read_links(cli: &Cli) -> Result<String, String> {
@@ -118,8 +160,18 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         // Reads the trusted certificates while the folder is checked and the run starts.
         downpour::net::prepare_tls();
     }
+    let mut settings = cli.run.settings.clone();
+    if let Some(login) = &mut settings.user
+        && login.password.is_none()
+    {
+        login.password = Some(ask_password(&login.user).ok_or_else(|| {
+            "give the password as --user NAME:PASSWORD (no terminal to ask it on)".to_owned()
+        })?);
+    }
     let out = save_folder(cli)?;
-    let config = cli.run.settings.config(out);
+    let mut config = settings.config(out);
+    // A cookies file or .netrc that cannot be used stops here, before any request.
+    config.access.load().map_err(|err| err.to_string())?;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();

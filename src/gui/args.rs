@@ -152,6 +152,14 @@ mod tests {
         "--existing=keep-both",
         "--split=1",
         "--limit-rate=100K",
+        "--proxy=socks5h://127.0.0.1:1080",
+        "--no-proxy=lan",
+        "--user-agent=browser",
+        "--referer=https://gallery.example/",
+        "--header=X-Token: t",
+        "--cookies=/tmp/cookies.txt",
+        "--user=ann:pw",
+        "--no-netrc",
     ];
 
     #[test]

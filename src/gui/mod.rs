@@ -9,10 +9,12 @@ mod controls;
 mod folder_browser;
 mod folder_dialogs;
 pub mod fonts;
+mod handed;
 pub mod i18n;
 mod icons;
 pub mod list_store;
 pub mod model;
+mod network_ui;
 mod notify;
 mod results;
 pub mod row_actions;
@@ -135,6 +137,10 @@ pub struct DownpourApp {
     pub rate_text: String,
     /// Where "Let browsers send links here" writes (a temporary home in tests).
     pub browser_places: Vec<crate::handoff::install::Place>,
+    /// What the browsers sent with their links (cookies, page, User-Agent), for the runs.
+    handed: handed::Handed,
+    /// The Network section's fields as typed (see `network_ui`).
+    pub proxy: network_ui::NetworkEntry,
 }
 
 impl DownpourApp {
@@ -144,6 +150,7 @@ impl DownpourApp {
         let rate_text = settings.run.rate_limit.to_string();
         let mut app = Self {
             rate_text,
+            proxy: network_ui::NetworkEntry::of(&settings.run),
             list: ParsedList::default(),
             settings,
             view: None,
@@ -167,6 +174,7 @@ impl DownpourApp {
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
             browser_places: crate::handoff::install::default_places(),
+            handed: handed::Handed::default(),
         };
         app.reparse();
         app
@@ -315,7 +323,7 @@ impl DownpourApp {
                 self.reparse();
             }
             UiMessage::Handed(handoff) => {
-                // The cookies, page and User-Agent are carried but not yet used by a run.
+                self.handed.keep(&handoff);
                 self.receive(ctx, UiMessage::AddLinks(handoff.box_text()));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);

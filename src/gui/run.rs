@@ -45,6 +45,8 @@ impl DownpourApp {
             Some(t.nothing_to_do)
         } else if self.rate_text.parse::<SpeedLimit>().is_err() {
             Some(t.rate_invalid)
+        } else if !self.proxy.is_readable() {
+            Some(t.network_invalid)
         } else {
             None
         }
@@ -138,6 +140,7 @@ impl DownpourApp {
         self.notice = None;
         let mut config = self.settings.run.config(folder);
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        self.handed.apply(&mut config.access);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

@@ -347,6 +347,46 @@ pub struct Texts {
     pub browser_integration_tip: &'static str,
     /// Said when no browser was found to set up.
     pub no_browser_found: &'static str,
+    /// The heading of the Network section (proxy and how the sites see Downpour).
+    pub network_heading: &'static str,
+    /// The label of the proxy choice.
+    pub proxy_label: &'static str,
+    /// Its first choice: the system's proxy.
+    pub proxy_system: &'static str,
+    /// Its second choice: no proxy.
+    pub proxy_none: &'static str,
+    /// Its third choice: the proxy typed beside it.
+    pub proxy_manual: &'static str,
+    /// The tooltip of the proxy choice.
+    pub proxy_tip: &'static str,
+    /// The grey hint in the empty proxy field.
+    pub proxy_hint: &'static str,
+    /// Said under a proxy that cannot be read.
+    pub proxy_invalid: &'static str,
+    /// Why Start waits: a proxy or page in the Network section cannot be read.
+    pub network_invalid: &'static str,
+    /// The label of the hosts that bypass the proxy.
+    pub bypass_label: &'static str,
+    /// The grey hint in its empty field.
+    pub bypass_hint: &'static str,
+    /// The switch for a web browser's User-Agent.
+    pub browser_like: &'static str,
+    /// Its tooltip.
+    pub browser_like_tip: &'static str,
+    /// The label of the page the links came from (Referer).
+    pub referer_label: &'static str,
+    /// The grey hint in its empty field.
+    pub referer_hint: &'static str,
+    /// Its tooltip.
+    pub referer_tip: &'static str,
+    /// Said under a page that is not a web address.
+    pub referer_invalid: &'static str,
+    /// The label of the cookies file.
+    pub cookies_label: &'static str,
+    /// The grey hint in its empty field.
+    pub cookies_hint: &'static str,
+    /// Its tooltip.
+    pub cookies_tip: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

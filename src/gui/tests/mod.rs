@@ -4,6 +4,7 @@
 
 mod control;
 mod first_run;
+mod network;
 mod not_lost;
 mod restore;
 mod runs;
@@ -17,6 +18,13 @@ mod window;
 )]
 #[path = "../../../tests/util/server.rs"]
 mod server;
+
+#[allow(
+    dead_code,
+    reason = "the window tests use only part of the integration tests' proxies module"
+)]
+#[path = "../../../tests/util/proxies.rs"]
+mod proxies;
 
 use std::time::{Duration, Instant};
 

@@ -380,3 +380,51 @@ fn the_browsers_found_are_set_up_from_the_window() {
         "No browser was found for your user (Chrome, Chromium, Edge, Brave or Firefox).",
     );
 }
+
+#[test]
+fn a_run_sends_what_the_browser_handed_over_with_its_links() {
+    use crate::handoff::{Cookie, Handoff, Link};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let page = "https://gallery.example/album";
+    let guarded = server.url(&format!(
+        "guarded.bin?size=4000&need_cookie=sid=from-browser&need_referer={page}&need_browser=1"
+    ));
+    let handoff = Handoff {
+        links: vec![Link {
+            url: guarded.clone(),
+            ..Link::default()
+        }],
+        page: Some(page.to_owned()),
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0".to_owned()),
+        cookies: vec![Cookie {
+            domain: "127.0.0.1".to_owned(),
+            name: "sid".to_owned(),
+            value: "from-browser".to_owned(),
+            ..Cookie::default()
+        }],
+    };
+    harness
+        .state()
+        .messages()
+        .send(crate::gui::UiMessage::Handed(handoff))
+        .unwrap();
+    harness.run();
+    assert_eq!(harness.state().settings.url_text, format!("{guarded}\n"));
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    // The server gives the file only with the cookie, the page and a browser's User-Agent.
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.bin")).unwrap(),
+        body_for("guarded.bin", 4000)
+    );
+    let heads = server.heads();
+    assert_eq!(heads.len(), 1, "one request: {heads:?}");
+    assert!(heads[0].contains("user-agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0"));
+    // Never saved: the run settings stay the person's own (the value is in the link itself,
+    // as the test server asks for it there).
+    let saved = serde_json::to_string(&harness.state().settings.run).unwrap();
+    assert!(!saved.contains("from-browser"), "{saved}");
+    assert!(harness.state().settings.run.referer.is_none());
+}
