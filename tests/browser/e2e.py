@@ -12,8 +12,10 @@ their suggested names, the page as Referer, the browser's User-Agent and the coo
 Usage: tests/browser/e2e.py PATH/TO/downpour   (needs chromium; .ci/run runs it after the tests)
 
 With DOWNPOUR_E2E_DISPLAY=:N (an X server such as Xvfb) there is no stand-in: the native host
-finds no window, starts the real one on that display and waits for it, and the test checks the
-window's answer; DOWNPOUR_E2E_SCREENSHOT=FILE.png then saves the screen (ImageMagick's import).
+finds no window, starts the real one on that display and waits for it; the test presses Start
+(Ctrl+Enter, xdotool) and checks that both selected files arrive byte for byte in the save folder
+(the site gives them only with the browser's cookie and the page as Referer) and the third does
+not. DOWNPOUR_E2E_SCREENSHOT=FILE.png saves the screen before Start (ImageMagick's import).
 """
 
 import http.server
@@ -37,9 +39,27 @@ PAGE = b"""<!doctype html><title>files</title>
 <p>Not this: <a href="/files/c.bin">C</a> <a href="mailto:x@example.com">mail</a></p>"""
 
 
+def body(name):
+    """The bytes of a file of the site: different for each name, long enough to matter."""
+    return (name.encode() * 4096)[:100_000]
+
+
 class Site(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path == "/page":
+        cookie = self.headers.get("Cookie", "")
+        if self.path.startswith("/files/"):
+            # The files need the browser's cookie and the page as Referer.
+            referer_ok = (self.headers.get("Referer") or "").endswith("/page")
+            if "session=s3cr3t" not in cookie.split("; ") or not referer_ok:
+                self.send_response(403)
+                self.end_headers()
+                return
+            data = body(self.path.rsplit("/", 1)[1])
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif self.path == "/page":
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Set-Cookie", "session=s3cr3t; Path=/")
@@ -141,6 +161,7 @@ def main():
     home = os.path.join(work, "home")
     profile = os.path.join(home, ".config", "chromium")
     os.makedirs(profile)
+    os.makedirs(os.path.join(home, "Downloads"))
     env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
                XDG_RUNTIME_DIR=os.path.join(work, "run"),
                XDG_DATA_HOME=os.path.join(home, ".local", "share"))
@@ -204,7 +225,29 @@ def main():
             if shot:
                 time.sleep(1)  # the window's next frame, for the picture only
                 subprocess.run(["import", "-window", "root", shot], env=env, check=True)
-            print("browser end-to-end with the real window: ok")
+            # The person presses Start (Ctrl+Enter); the files need the cookie and the page.
+            def window_id():
+                found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "Downpour"],
+                                       env=env, capture_output=True, text=True)
+                return found.stdout.split()[0] if found.stdout.split() else None
+
+            def focused():
+                window = window_id()
+                return window and subprocess.run(["xdotool", "windowfocus", window], env=env,
+                                                 stderr=subprocess.DEVNULL).returncode == 0
+            wait_for("the window shown and focused", focused)
+            time.sleep(0.5)  # the focus reaches the window before the keys do
+            subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+Return"], env=env,
+                           check=True)
+            saved = os.path.join(home, "Downloads")
+            for name in ["a.bin", "b.bin"]:
+                path = os.path.join(saved, name)
+                wait_for(f"{name} in the save folder", lambda: os.path.exists(path)
+                         and os.path.getsize(path) == len(body(name)), seconds=60)
+                with open(path, "rb") as file:
+                    assert file.read() == body(name), f"{name} differs"
+            assert not os.path.exists(os.path.join(saved, "c.bin")), "c.bin was not selected"
+            print("browser end-to-end with the real window: ok, both files byte for byte")
             return
         assert len(received) == 1, received
         message = received[0]
