@@ -185,8 +185,8 @@ impl RunConfig {
 /// place in [`RunSettings::config`] and in [`Default`], and the window's test of its command
 /// line asks for a value on it.
 ///
-/// A field's clap id and its serde key are both the field's name, which is how the window
-/// knows which saved settings its command line overrides ([`RunSettings::overridden_by`]).
+/// A field's clap id is the field's name, which is how the window knows which saved settings
+/// its command line overrides ([`RunSettings::overridden_by`]).
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct RunSettings {
@@ -339,30 +339,54 @@ impl RunSettings {
     }
 
     /// These settings with those for which `typed(id)` holds (a clap id: the settings typed
-    /// on a command line) taken from `given` instead.
+    /// on a command line) taken from `given` instead — secrets included, which a saved copy
+    /// would not keep. Every field is bound here, so a new one does not compile (an unused
+    /// binding) until it is listed.
     pub fn overridden_by(&self, given: &RunSettings, typed: impl Fn(&str) -> bool) -> Self {
-        let (Ok(serde_json::Value::Object(mut mine)), Ok(serde_json::Value::Object(theirs))) =
-            (serde_json::to_value(self), serde_json::to_value(given))
-        else {
-            return self.clone();
-        };
-        for (key, value) in theirs {
-            if typed(&key) {
-                mine.insert(key, value);
-            }
+        let Self {
+            mode,
+            workers,
+            retries,
+            checksums,
+            allow_insecure_redirects,
+            existing,
+            split,
+            rate_limit,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc,
+        } = given.clone();
+        let mut merged = self.clone();
+        macro_rules! take_typed {
+            ($($field:ident),*) => {$(
+                if typed(stringify!($field)) {
+                    merged.$field = $field;
+                }
+            )*};
         }
-        let mut merged: Self = serde_json::from_value(serde_json::Value::Object(mine))
-            .unwrap_or_else(|_| self.clone());
-        // What is saved without its secrets (see net::settings) is taken whole.
-        if typed("proxy") {
-            merged.proxy = given.proxy.clone();
-        }
-        if typed("headers") {
-            merged.headers = given.headers.clone();
-        }
-        if typed("user") {
-            merged.user = given.user.clone();
-        }
+        take_typed!(
+            mode,
+            workers,
+            retries,
+            checksums,
+            allow_insecure_redirects,
+            existing,
+            split,
+            rate_limit,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc
+        );
         merged
     }
 }

@@ -181,6 +181,25 @@ mod tests {
     }
 
     #[test]
+    fn secrets_typed_on_the_command_line_arrive_whole_and_are_not_saved() {
+        let parsed = launch(&[
+            "--proxy=http://ann:pr0xy-pw@127.0.0.1:3128",
+            "--user=bob:l0gin-pw",
+            "--header=X-Token: t0ken",
+        ])
+        .unwrap();
+        let mut settings = Settings::default();
+        parsed.apply(&mut settings);
+        assert_eq!(settings.run, parsed.run.settings);
+        let user = settings.run.user.as_ref().unwrap();
+        assert_eq!(user.password.as_ref().unwrap().expose(), "l0gin-pw");
+        let saved = serde_json::to_string(&settings).unwrap();
+        for secret in ["pr0xy-pw", "l0gin-pw", "t0ken"] {
+            assert!(!saved.contains(secret), "{secret} saved in {saved}");
+        }
+    }
+
+    #[test]
     fn every_run_flag_is_a_saved_setting_of_the_same_name() {
         let saved = serde_json::to_value(RunSettings::default()).unwrap();
         let command = <RunSettings as clap::Args>::augment_args(clap::Command::new("t"));

@@ -20,6 +20,8 @@ impl DownpourApp {
         self.folders.browser_ui(&ctx, self.lang());
         self.about_ui(&ctx);
         self.dropped_files_ui(&ctx);
+        self.paste_anywhere_ui(&ctx);
+        self.countdown_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")
             .resizable(true)

@@ -96,6 +96,7 @@ impl Lang {
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NoFileDialog) => t.no_file_dialog.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
+            (_, Notice::PowerFailed { action, reason }) => self.power_failed(*action, reason),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),
             (Lang::En, Notice::NotSaved { folder, problem }) => format!(

@@ -52,12 +52,6 @@ pub struct Texts {
     pub mode_submit: &'static str,
     /// The map mode's name.
     pub mode_map: &'static str,
-    /// The sequential mode's short name, under a bar of the run comparison.
-    pub mode_sequential_short: &'static str,
-    /// The submit mode's short name.
-    pub mode_submit_short: &'static str,
-    /// The map mode's short name.
-    pub mode_map_short: &'static str,
     /// What the sequential mode does, under its name.
     pub mode_sequential_explain: &'static str,
     /// What the submit mode does.
@@ -194,6 +188,10 @@ pub struct Texts {
     pub comparison_y: &'static str,
     /// The legend of the ideal times (a lower bound: see `stats::Ideal`).
     pub legend_ideal_time: &'static str,
+    /// Under a cancelled run's bar in the comparison.
+    pub run_cancelled: &'static str,
+    /// The legend of the comparison's cancelled runs.
+    pub legend_cancelled_run: &'static str,
     /// The label of the language switch.
     pub language: &'static str,
     /// Its tooltip.
@@ -337,10 +335,6 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
-    /// The Open the folder when done switch.
-    pub open_when_done: &'static str,
-    /// Its tooltip.
-    pub open_when_done_tip: &'static str,
     /// The button that writes the browsers' native-messaging manifests.
     pub browser_integration: &'static str,
     /// Its tooltip.

@@ -2,13 +2,17 @@
 //! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
 //! files on disk.
 
+mod chart_picture;
 mod control;
 mod first_run;
 mod network;
 mod not_lost;
+mod paste_anywhere;
 mod restore;
 mod runs;
+mod runs_kept;
 mod small_screen;
+mod when_done;
 mod window;
 
 #[allow(
