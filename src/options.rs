@@ -334,6 +334,7 @@ impl RunSettings {
             headers,
             cookies_file: cookies,
             cookies: None,
+            browser_cookies: Vec::new(),
             login: user.map(|login| Login {
                 user: login.user,
                 password: login.password.unwrap_or_default(),

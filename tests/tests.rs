@@ -14,6 +14,7 @@ mod cli;
 mod conn;
 mod control;
 mod engine;
+mod handoff;
 mod lists;
 mod memory;
 mod polite;

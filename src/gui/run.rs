@@ -132,6 +132,7 @@ impl DownpourApp {
         self.notice = None;
         let mut config = self.settings.run.config(folder);
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        self.handed.apply(&mut config.access);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

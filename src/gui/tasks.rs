@@ -15,6 +15,9 @@ pub enum UiMessage {
     AddLinks(String),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
+    /// Links handed over by a second start or the browser (checked already): they go into the
+    /// links box and the window comes to the front.
+    Handed(crate::handoff::Handoff),
     /// The save folder of a run waiting to start was checked (and created if it was
     /// missing).
     FolderChecked {
@@ -50,6 +53,16 @@ pub enum Notice {
     ListDamaged(PathBuf),
     /// Import list… found no dialog to show (no desktop portal, zenity or kdialog).
     NoFileDialog,
+    /// These browsers may now send links (their native-messaging manifests were written);
+    /// empty when none was found.
+    BrowsersSetUp(Vec<&'static str>),
+    /// A browser's manifest could not be written.
+    BrowserNotSetUp {
+        /// The browser.
+        browser: &'static str,
+        /// Why.
+        problem: IoProblem,
+    },
     /// Downpour's data folder cannot be written: unfinished files will not continue after a
     /// restart, and files saved before will not be recognised.
     DataFolderUnwritable {
@@ -276,4 +289,27 @@ fn open_in_file_manager(path: &Path) {
     if let Ok(mut opener) = std::process::Command::new(program).arg(path).spawn() {
         let _ = opener.wait();
     }
+}
+
+/// Listens for links handed to this window (a second start of `downpour`, the browser's
+/// native host) on its own thread, for as long as the window runs; each message checked
+/// becomes a [`UiMessage::Handed`] and wakes the window.
+#[cfg(unix)]
+pub fn listen_for_handoffs(
+    listener: std::os::unix::net::UnixListener,
+    ctx: egui::Context,
+    tx: std::sync::mpsc::Sender<UiMessage>,
+) {
+    let started = std::thread::Builder::new()
+        .name("downpour-handoff".into())
+        .spawn(move || {
+            crate::handoff::socket::serve(&listener, |handoff| {
+                let taken = handoff.links.len();
+                // A window that is closing takes nothing more.
+                let _ = tx.send(UiMessage::Handed(handoff));
+                ctx.request_repaint();
+                taken
+            });
+        });
+    downpour::diag::check("start the thread taking links from other starts", started);
 }

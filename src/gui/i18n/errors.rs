@@ -148,6 +148,25 @@ impl Lang {
                 folder.display(),
                 self.io_problem(problem)
             ),
+            (_, Notice::BrowsersSetUp(browsers)) if browsers.is_empty() => {
+                t.no_browser_found.to_owned()
+            }
+            (Lang::En, Notice::BrowsersSetUp(browsers)) => format!(
+                "These browsers can now send links to Downpour: {}. Load the extension from the \
+                 browser folder (see the README).",
+                browsers.join(", ")
+            ),
+            (Lang::Zh, Notice::BrowsersSetUp(browsers)) => format!(
+                "这些浏览器现在可以把链接发送到 Downpour：{}。请从 browser 文件夹加载扩展程序（见 README）。",
+                browsers.join("、")
+            ),
+            (Lang::En, Notice::BrowserNotSetUp { browser, problem }) => format!(
+                "{browser} could not be set up to send links: {}.",
+                self.io_problem(problem)
+            ),
+            (Lang::Zh, Notice::BrowserNotSetUp { browser, problem }) => {
+                format!("无法让 {browser} 发送链接：{}。", self.io_problem(problem))
+            }
             (_, Notice::List(err)) => format!("{}{}", self.list_error(err), t.full_stop),
         }
     }

@@ -341,6 +341,12 @@ pub struct Texts {
     pub per_host_label: &'static str,
     /// Its tooltip.
     pub per_host_tip: &'static str,
+    /// The button that writes the browsers' native-messaging manifests.
+    pub browser_integration: &'static str,
+    /// Its tooltip.
+    pub browser_integration_tip: &'static str,
+    /// Said when no browser was found to set up.
+    pub no_browser_found: &'static str,
     /// The heading of the Network section (proxy and how the sites see Downpour).
     pub network_heading: &'static str,
     /// The label of the proxy choice.
