@@ -212,6 +212,10 @@ pub struct RunSettings {
     #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
           hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
     pub rate_limit: SpeedLimit,
+    /// Take square brackets and braces in links literally: no numbered ranges like
+    /// photo[001-120].jpg
+    #[arg(long = "no-ranges", action = clap::ArgAction::SetFalse)]
+    pub ranges: bool,
 }
 
 impl Default for RunSettings {
@@ -225,6 +229,7 @@ impl Default for RunSettings {
             existing: Existing::default(),
             split: SPLIT.default,
             rate_limit: SpeedLimit::NONE,
+            ranges: true,
         }
     }
 }
@@ -242,6 +247,9 @@ impl RunSettings {
             existing,
             split,
             rate_limit,
+            // How the links are read, not how they are downloaded: used where the list is
+            // parsed (`urls::parse_list_with`), before there is a run.
+            ranges: _,
         } = self.clone();
         RunConfig {
             retries,

@@ -16,6 +16,7 @@ mod control;
 mod engine;
 mod lists;
 mod memory;
+mod page;
 mod properties;
 mod reliability;
 mod split;

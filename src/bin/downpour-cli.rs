@@ -11,7 +11,8 @@ use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
 use downpour::options::RunArgs;
 use downpour::report::Report;
-use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format, parse_list};
+use downpour::urls::parse_list_with;
+use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format};
 
 /// How long events gather between two passes of the event loop.
 const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -33,6 +34,24 @@ struct Cli {
     /// Read the links from FILE ('-' = standard input); may be given more than once
     #[arg(short, long, value_name = "FILE")]
     input: Vec<String>,
+    /// Download the files linked on the web page at URL (see --accept); may be given more
+    /// than once
+    #[arg(long = "page", value_name = "URL")]
+    pages: Vec<String>,
+    /// Of a page's links, take only those matching PATTERNS: comma-separated wildcards
+    /// ('*.pdf,report-*'), type names (archives, documents, images, audio, video, software) or
+    /// a /regular expression/
+    #[arg(long, value_name = "PATTERNS")]
+    accept: Option<String>,
+    /// Of a page's links, leave out those matching PATTERNS (as --accept)
+    #[arg(long, value_name = "PATTERNS")]
+    reject: Option<String>,
+    /// Of a page's links, take only those on the page's own site
+    #[arg(long)]
+    same_site: bool,
+    /// Print the chosen links of each --page, one a line, and download nothing
+    #[arg(long, requires = "pages")]
+    list_only: bool,
     #[command(flatten)]
     run: RunArgs,
     /// Write the run report as JSON
@@ -109,7 +128,17 @@ fn read_links(cli: &Cli) -> Result<String, String> {
 }
 
 fn run(cli: &Cli) -> Result<Exit, String> {
-    let list = links(cli)?;
+    let from_pages = page_links(cli)?;
+    if cli.list_only {
+        let mut out = String::new();
+        for url in &from_pages {
+            out.push_str(url.as_str());
+            out.push('\n');
+        }
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return Ok(Exit::AllDone);
+    }
+    let list = links(cli, from_pages)?;
     if list
         .entries
         .iter()
@@ -148,10 +177,79 @@ fn run(cli: &Cli) -> Result<Exit, String> {
     })
 }
 
-/// The links to download, with every line that was not one explained on stderr; no link at
-/// all is a usage error.
-fn links(cli: &Cli) -> Result<ParsedList, String> {
-    let list = parse_list(&read_links(cli)?);
+/// The chosen links of every `--page`, each once, in page order; what each page gave (or why
+/// it could not be read) is said on stderr. Unusable patterns, or pages none of which could
+/// be read, are an error before anything is downloaded.
+fn page_links(cli: &Cli) -> Result<Vec<url::Url>, String> {
+    use downpour::page::{LinkFilter, Rules, fetch_page};
+    if cli.pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rules = |text: &Option<String>| {
+        Rules::parse(text.as_deref().unwrap_or("")).map_err(|err| err.to_string())
+    };
+    let filter = LinkFilter {
+        rules: rules(&cli.accept)?,
+        same_site: cli.same_site,
+        ..LinkFilter::default()
+    };
+    let reject = rules(&cli.reject)?;
+    let config = cli.run.settings.config(PathBuf::new());
+    let (mut seen, mut chosen, mut read) = (std::collections::HashSet::new(), Vec::new(), 0);
+    for text in &cli.pages {
+        let Some(page) = downpour::urls::parse_list_with(text, false)
+            .entries
+            .first()
+            .map(|entry| entry.url.clone())
+        else {
+            eprintln!("page {text}: not a web address");
+            continue;
+        };
+        let shown = downpour::redact::url(&page);
+        let found = match fetch_page(&page, &config) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("page {shown}: {err}");
+                continue;
+            }
+        };
+        read += 1;
+        for note in &found.notes {
+            eprintln!("page {shown}: {note}");
+        }
+        let before = chosen.len();
+        for link in &found.links {
+            if filter.chooses(&found.page, link)
+                && !reject.matches(link)
+                && seen.insert(link.url.clone())
+            {
+                chosen.push(link.url.clone());
+            }
+        }
+        eprintln!(
+            "page {shown}: {} of {} chosen",
+            chosen.len() - before,
+            count(found.links.len(), "link", "links")
+        );
+    }
+    if read == 0 {
+        return Err("no page could be read, so nothing was downloaded".to_owned());
+    }
+    Ok(chosen)
+}
+
+/// The links to download (those of the text, then `from_pages`), with every line that was
+/// not one explained on stderr; no link at all is a usage error.
+fn links(cli: &Cli, from_pages: Vec<url::Url>) -> Result<ParsedList, String> {
+    let mut list = parse_list_with(&read_links(cli)?, cli.run.settings.ranges);
+    for url in from_pages {
+        list.entries.push(downpour::UrlEntry {
+            index: list.entries.len() + 1,
+            line: 0,
+            url,
+            sha256: None,
+        });
+    }
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
     }
@@ -187,7 +285,7 @@ fn links(cli: &Cli) -> Result<ParsedList, String> {
         Cli::command()
             .error(
                 clap::error::ErrorKind::InvalidValue,
-                "no valid URL to download (give URLs as arguments or with --input)",
+                "no valid URL to download (give URLs as arguments, with --input or --page)",
             )
             .exit();
     }

@@ -120,6 +120,7 @@ mod tests {
         "--existing=keep-both",
         "--split=1",
         "--limit-rate=100K",
+        "--no-ranges",
     ];
 
     #[test]

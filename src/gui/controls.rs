@@ -249,6 +249,13 @@ impl DownpourApp {
         });
         ui.checkbox(&mut self.settings.run.checksums, t.checksums)
             .on_hover_text(t.checksums_tip);
+        if ui
+            .checkbox(&mut self.settings.run.ranges, t.ranges)
+            .on_hover_text(t.ranges_tip)
+            .changed()
+        {
+            self.reparse();
+        }
     }
 
     /// Add to the run (in place of Start during a run): the links of the box that are not in

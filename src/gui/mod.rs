@@ -34,7 +34,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use downpour::options::RunSettings;
-use downpour::{Event, ParsedList, RunHandle, parse_list};
+use downpour::urls::parse_list_with;
+use downpour::{Event, ParsedList, RunHandle};
 use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
@@ -124,6 +125,8 @@ pub struct DownpourApp {
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
+    /// Whether numbered ranges were expanded when the links box was last read.
+    parsed_ranges: bool,
     charts: charts::Charts,
     /// Choose…'s dialogs and the folder browser inside the window.
     pub folders: folder_browser::FolderPicker,
@@ -159,6 +162,7 @@ impl DownpourApp {
             helper_tx,
             helper_rx,
             parsed_text: String::new(),
+            parsed_ranges: true,
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
@@ -266,9 +270,11 @@ impl DownpourApp {
 
     /// Re-reads the links box if its text changed.
     pub fn reparse(&mut self) {
-        if self.parsed_text != self.settings.url_text {
-            self.list = parse_list(&self.settings.url_text);
+        let ranges = self.settings.run.ranges;
+        if self.parsed_text != self.settings.url_text || self.parsed_ranges != ranges {
+            self.list = parse_list_with(&self.settings.url_text, ranges);
             self.parsed_text.clone_from(&self.settings.url_text);
+            self.parsed_ranges = ranges;
         }
     }
 

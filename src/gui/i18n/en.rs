@@ -44,6 +44,8 @@ pub const EN: Texts = Texts {
     retries_tip: "How many times a download that failed because of the network or a busy server is tried again",
     checksums: "Compute SHA-256 checksums",
     checksums_tip: "Computes each file's SHA-256 fingerprint, shown when you point at a finished file and in the exports. Switch it off to save CPU time on big files; links that come with sha256: are always checked",
+    ranges: "Expand numbered ranges like photo[001-120].jpg",
+    ranges_tip: "A link holding [001-120], [a-z] or {jpg,png} becomes one link per value. Switch it off when the brackets or braces are really part of the address",
     start: "Start",
     start_tip: "Start downloading (Ctrl+Enter)",
     cancel: "Cancel",

@@ -84,6 +84,10 @@ pub struct Texts {
     pub checksums: &'static str,
     /// Its tooltip.
     pub checksums_tip: &'static str,
+    /// The switch that expands numbered ranges like `photo[001-120].jpg`.
+    pub ranges: &'static str,
+    /// What the ranges switch does.
+    pub ranges_tip: &'static str,
     /// The Start button.
     pub start: &'static str,
     /// Its tooltip.

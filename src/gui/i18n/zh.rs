@@ -45,6 +45,8 @@ pub const ZH: Texts = Texts {
     retries_tip: "因网络或服务器繁忙而失败的下载会再试几次",
     checksums: "计算 SHA-256 校验和",
     checksums_tip: "计算每个文件的 SHA-256 指纹，鼠标指向已完成的文件时和导出文件中可见。关闭可为大文件节省 CPU 时间；带 sha256: 的链接始终会校验",
+    ranges: "展开编号范围，如 photo[001-120].jpg",
+    ranges_tip: "含有 [001-120]、[a-z] 或 {jpg,png} 的链接会按每个值变成一条链接。如果方括号或花括号本来就是地址的一部分，请关闭此项",
     start: "开始",
     start_tip: "开始下载（Ctrl+Enter）",
     cancel: "取消",
