@@ -140,6 +140,13 @@ impl DownpourApp {
                     }
                 });
             }
+            if ui
+                .button(t.from_page)
+                .on_hover_text(t.from_page_tip)
+                .clicked()
+            {
+                self.page.open = true;
+            }
             if ui.button(t.clear).on_hover_text(t.clear_tip).clicked() {
                 self.settings.url_text.clear();
                 self.reparse();

@@ -14,6 +14,7 @@ mod icons;
 pub mod list_store;
 pub mod model;
 mod notify;
+mod page_dialog;
 mod results;
 pub mod row_actions;
 mod run;
@@ -132,6 +133,8 @@ pub struct DownpourApp {
     pub folders: folder_browser::FolderPicker,
     /// Whether the About dialog is open.
     pub about_open: bool,
+    /// From a web page…
+    pub page: page_dialog::PageDialog,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
 }
@@ -166,6 +169,7 @@ impl DownpourApp {
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
+            page: page_dialog::PageDialog::default(),
         };
         app.reparse();
         app
@@ -311,6 +315,7 @@ impl DownpourApp {
                 self.reparse();
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
+            UiMessage::PageRead(result) => self.page.read(*result),
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);
             }

@@ -19,6 +19,7 @@ impl DownpourApp {
         self.close_guard_ui(&ctx);
         self.folders.browser_ui(&ctx, self.lang());
         self.about_ui(&ctx);
+        self.page_dialog_ui(&ctx);
         self.dropped_files_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")

@@ -5,6 +5,7 @@
 mod control;
 mod first_run;
 mod not_lost;
+mod page;
 mod restore;
 mod runs;
 mod small_screen;
