@@ -220,13 +220,15 @@ fn memory_stays_bounded_whatever_the_page_holds() {
     let server = TestServer::start();
     let small = list_only_peak_rss_kib(&server.url("s.html?page=mixed"));
     let full = list_only_peak_rss_kib(&server.url("f.html?page=many&n=100000"));
-    let double = list_only_peak_rss_kib(&server.url("d.html?page=many&n=200000"));
+    let many = list_only_peak_rss_kib(&server.url("d.html?page=many&n=400000"));
     let junk = list_only_peak_rss_kib(&server.url("j.html?page=junk&size=52428800"));
-    // 100,000 kept links cost some memory; the 100,000 past the limit cost none, and 50 MiB of
-    // junk is read as a stream, never held whole.
+    // 100,000 kept links cost some memory (about 55 MiB here); the 300,000 past the limit
+    // cost none (kept, they would add three times that; the allowance is for the allocator,
+    // whose peak varies with how the page's pieces arrive), and 50 MiB of junk is read as a
+    // stream, never held whole.
     assert!(
-        double < full + 8 * 1024,
-        "100,000 links: {full} KiB, 200,000: {double} KiB"
+        many < full + 48 * 1024,
+        "100,000 links: {full} KiB, 400,000: {many} KiB"
     );
     assert!(
         junk < small + 24 * 1024,
