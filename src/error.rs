@@ -130,6 +130,34 @@ pub enum DownloadError {
         /// A short lower-case reason, e.g. `connection refused`.
         reason: String,
     },
+    /// The proxy the link goes through could not be reached.
+    #[error("could not connect to the proxy {proxy}: {reason}")]
+    ProxyUnreachable {
+        /// The proxy, without any password (`socks5h://127.0.0.1:1080`).
+        proxy: String,
+        /// A short lower-case reason, e.g. `connection refused`.
+        reason: String,
+    },
+    /// The proxy wants a user name and password, or refused the ones given (407).
+    #[error("the proxy {proxy} asks for a user name and password, or refused the ones given")]
+    ProxyLogin {
+        /// The proxy, without any password.
+        proxy: String,
+    },
+    /// The proxy could not or would not connect to the site.
+    #[error("the proxy {proxy} could not or would not connect to {host}")]
+    ProxyNoRoute {
+        /// The proxy, without any password.
+        proxy: String,
+        /// The site's host.
+        host: String,
+    },
+    /// Something answered at the proxy's address, but not as a proxy of its kind.
+    #[error("{proxy} did not answer as a proxy — check the proxy's address and kind")]
+    NotAProxy {
+        /// The proxy, without any password.
+        proxy: String,
+    },
     /// The secure (TLS) connection could not be verified.
     #[error(
         "the secure connection to {host} could not be verified ({problem}); nothing was downloaded"
@@ -262,6 +290,9 @@ pub enum DownloadError {
         /// What the system said.
         reason: String,
     },
+    /// The run's cookies file or logins file cannot be used: nothing was requested.
+    #[error("{0}")]
+    Access(crate::net::access::AccessError),
     /// The task downloading the item ended without a result.
     #[error("the download stopped unexpectedly")]
     Stopped,
@@ -324,6 +355,8 @@ impl DownloadError {
         match self {
             Self::Status { code, .. } => *code >= 500 || *code == 408 || *code == 429,
             Self::Connect { .. }
+            | Self::ProxyUnreachable { .. }
+            | Self::ProxyNoRoute { .. }
             | Self::NoAnswer { .. }
             | Self::Stalled { .. }
             | Self::TooSlow { .. }
@@ -335,6 +368,8 @@ impl DownloadError {
             | Self::ServerAsksWait { .. }
             | Self::Network(_) => true,
             Self::UnknownHost { .. }
+            | Self::ProxyLogin { .. }
+            | Self::NotAProxy { .. }
             | Self::Tls { .. }
             | Self::NoTls { .. }
             | Self::TooManyRedirects { .. }
@@ -347,6 +382,7 @@ impl DownloadError {
             | Self::WebPage { .. }
             | Self::Compressed { .. }
             | Self::Startup { .. }
+            | Self::Access(_)
             | Self::Stopped => false,
         }
     }

@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use crate::limit::SpeedLimit;
 use crate::model::Mode;
+use crate::net::access::{Access, Login, SiteHeader, UserAgent};
+use crate::net::proxy::ProxySetting;
+use crate::net::settings::{Quiet, UserLogin, parse_proxy, parse_referer};
 
 /// A whole-number setting with its default and inclusive limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,8 @@ pub struct RunConfig {
     pub split: usize,
     /// The smallest piece a file is split into.
     pub min_piece: u64,
+    /// How the sites are reached: proxy, User-Agent, Referer, headers, cookies, logins.
+    pub access: crate::net::access::Access,
 }
 
 impl RunConfig {
@@ -150,6 +155,7 @@ impl RunConfig {
             rate_limit: None,
             split: SPLIT.default,
             min_piece: crate::split::MIN_PIECE,
+            access: crate::net::access::Access::default(),
         }
     }
 
@@ -179,8 +185,8 @@ impl RunConfig {
 /// place in [`RunSettings::config`] and in [`Default`], and the window's test of its command
 /// line asks for a value on it.
 ///
-/// A field's clap id and its serde key are both the field's name, which is how the window
-/// knows which saved settings its command line overrides ([`RunSettings::overridden_by`]).
+/// A field's clap id is the field's name, which is how the window knows which saved settings
+/// its command line overrides ([`RunSettings::overridden_by`]).
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct RunSettings {
@@ -216,6 +222,45 @@ pub struct RunSettings {
     /// photo[001-120].jpg
     #[arg(long = "no-ranges", action = clap::ArgAction::SetFalse)]
     pub ranges: bool,
+    /// Proxy for every link: http://, https://, socks5:// or socks5h://HOST:PORT (with
+    /// USER:PASSWORD@ if it needs them), 'none', or 'system'
+    #[arg(long, value_name = "URL", default_value = "system", value_parser = Quiet(parse_proxy))]
+    pub proxy: ProxySetting,
+    /// Hosts reached without the proxy, separated by commas (e.g. 'intranet.example,.lan')
+    #[arg(
+        long,
+        value_name = "HOSTS",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub no_proxy: String,
+    /// What the requests say the program is: 'downpour', 'browser' (like a web browser), or
+    /// your own text
+    #[arg(long, value_name = "TEXT", default_value = "downpour",
+          value_parser = Quiet(UserAgent::parse))]
+    pub user_agent: UserAgent,
+    /// The page the links come from, sent as Referer (for sites that refuse links from
+    /// elsewhere)
+    #[arg(long, value_name = "URL", value_parser = Quiet(parse_referer))]
+    pub referer: Option<String>,
+    /// A header 'Name: value' sent with every request to the listed links' hosts (not to
+    /// other hosts they redirect to); may be given more than once
+    #[arg(short = 'H', long = "header", value_name = "HEADER",
+          value_parser = Quiet(SiteHeader::parse))]
+    #[serde(with = "crate::net::settings::header_names")]
+    pub headers: Vec<SiteHeader>,
+    /// Send the cookies of FILE (cookies.txt, as browser extensions export it) where they
+    /// belong
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// User name and password for the listed links' hosts when they ask for one
+    #[arg(short = 'u', long, value_name = "NAME[:PASSWORD]",
+          value_parser = Quiet(UserLogin::parse))]
+    #[serde(with = "crate::net::settings::login_name")]
+    pub user: Option<UserLogin>,
+    /// Do not read logins from ~/.netrc (or the file $NETRC names)
+    #[arg(long = "no-netrc", action = clap::ArgAction::SetFalse)]
+    pub netrc: bool,
 }
 
 impl Default for RunSettings {
@@ -230,6 +275,14 @@ impl Default for RunSettings {
             split: SPLIT.default,
             rate_limit: SpeedLimit::NONE,
             ranges: true,
+            proxy: ProxySetting::System,
+            no_proxy: String::new(),
+            user_agent: UserAgent::Downpour,
+            referer: None,
+            headers: Vec::new(),
+            cookies: None,
+            user: None,
+            netrc: true,
         }
     }
 }
@@ -250,7 +303,36 @@ impl RunSettings {
             // How the links are read, not how they are downloaded: used where the list is
             // parsed (`urls::parse_list_with`), before there is a run.
             ranges: _,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc,
         } = self.clone();
+        let proxy = match proxy {
+            ProxySetting::Manual { proxy, .. } => ProxySetting::Manual {
+                proxy,
+                bypass: no_proxy,
+            },
+            other => other,
+        };
+        let access = Access {
+            proxy,
+            user_agent,
+            referer: referer.and_then(|text| crate::net::access::parse_referer(&text).ok()),
+            headers,
+            cookies_file: cookies,
+            cookies: None,
+            login: user.map(|login| Login {
+                user: login.user,
+                password: login.password.unwrap_or_default(),
+            }),
+            use_netrc: netrc,
+            netrc: None,
+        };
         RunConfig {
             retries,
             checksums,
@@ -258,24 +340,47 @@ impl RunSettings {
             existing,
             rate_limit: rate_limit.bytes_per_sec(),
             split: SPLIT.clamp(split),
+            access,
             ..RunConfig::new(mode, WORKERS.clamp(workers), out_dir)
         }
     }
 
     /// These settings with those for which `typed(id)` holds (a clap id: the settings typed
-    /// on a command line) taken from `given` instead.
+    /// on a command line) taken from `given` instead — secrets included, which a saved copy
+    /// would not keep. Every field is bound here, so a new one does not compile (an unused
+    /// binding) until it is listed.
     pub fn overridden_by(&self, given: &RunSettings, typed: impl Fn(&str) -> bool) -> Self {
-        let (Ok(serde_json::Value::Object(mut mine)), Ok(serde_json::Value::Object(theirs))) =
-            (serde_json::to_value(self), serde_json::to_value(given))
-        else {
-            return self.clone();
-        };
-        for (key, value) in theirs {
-            if typed(&key) {
-                mine.insert(key, value);
-            }
+        let mut merged = self.clone();
+        macro_rules! take_typed {
+            ($($field:ident),*) => {{
+                let Self { $($field),* } = given.clone();
+                $(
+                    if typed(stringify!($field)) {
+                        merged.$field = $field;
+                    }
+                )*
+            }};
         }
-        serde_json::from_value(serde_json::Value::Object(mine)).unwrap_or_else(|_| self.clone())
+        take_typed!(
+            mode,
+            workers,
+            retries,
+            checksums,
+            allow_insecure_redirects,
+            existing,
+            split,
+            rate_limit,
+            proxy,
+            no_proxy,
+            user_agent,
+            referer,
+            headers,
+            cookies,
+            user,
+            netrc,
+            ranges
+        );
+        merged
     }
 }
 

@@ -278,16 +278,19 @@ pub fn links_in_html(page: &Url, html: &[u8]) -> PageLinks {
     reader.finish()
 }
 
-/// Fetches the page at `page` with the run's network settings (`config`: timeouts, redirect
-/// rules, TLS) and reads its links as they arrive.
+/// Fetches the page at `page` with the run's network settings (`config`: proxy, cookies,
+/// login, headers, Referer, timeouts, redirect rules, TLS) and reads its links as they arrive.
 pub fn fetch_page(page: &Url, config: &RunConfig) -> Result<PageLinks, PageError> {
     if !matches!(page.scheme(), "http" | "https") {
         return Err(PageError::NotWeb {
             scheme: page.scheme().to_owned(),
         });
     }
-    let (runtime, client) = crate::net::event_loop(config, 1)?;
-    runtime.block_on(read_page(&client, page, config))
+    let mut config = config.clone();
+    config.access.load().map_err(DownloadError::Access)?;
+    let jar = crate::net::cookies::jar(config.access.cookies.as_ref());
+    let (runtime, client) = crate::net::event_loop(&config, &jar, 1)?;
+    runtime.block_on(read_page(&client, page, &config))
 }
 
 /// Asks for the page and feeds its body to a [`LinkReader`].
@@ -297,11 +300,8 @@ async fn read_page(
     config: &RunConfig,
 ) -> Result<PageLinks, PageError> {
     use crate::net::classify;
-    let mut response = client
-        .get(page.clone())
-        .send()
-        .await
-        .map_err(|err| classify::request_error(&err, page, config))?;
+    let whole = crate::net::answer::Ask::default();
+    let mut response = crate::net::send::get(client, config, page, page, &whole).await?;
     let status = response.status();
     if !status.is_success() {
         return Err(DownloadError::Status {

@@ -91,6 +91,30 @@ impl std::fmt::Display for KeptUrl {
     }
 }
 
+/// A secret of the person's — a password, a cookie, a header's value — that Downpour sends
+/// where it belongs and never shows or stores: its `Debug` is `***`, it has no `Display` and
+/// is not serialized.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Keeps `text` as a secret.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The secret itself, for the request that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(HIDDEN)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

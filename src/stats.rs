@@ -432,7 +432,7 @@ pub fn work_ms(record: &ItemRecord) -> u64 {
 }
 
 /// A run's ideal time and what it is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ideal {
     /// The ideal time: [`ideal_ms`] of the two below.
     pub ms: u64,
@@ -461,8 +461,9 @@ impl Ideal {
     }
 }
 
-/// One run of the session, for the comparison chart.
-#[derive(Debug, Clone, PartialEq)]
+/// One run of the session, for the comparison chart; kept across a restart by the window,
+/// hence serde (a field added later needs a default).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunSummary {
     /// The mode.
     pub mode: Mode,
@@ -476,6 +477,10 @@ pub struct RunSummary {
     pub ideal: Option<Ideal>,
     /// A fingerprint of the URL list, so runs of the same list can be compared.
     pub list_key: u64,
+    /// Items cancelled (by Cancel, a row's Cancel or quitting): a run with any is not a
+    /// whole run, so its time says nothing about its mode's speed.
+    #[serde(default)]
+    pub cancelled: usize,
 }
 
 impl RunSummary {
@@ -494,7 +499,16 @@ impl RunSummary {
             elapsed_ms,
             ideal: Ideal::of(records, workers),
             list_key: fingerprint(list_text),
+            cancelled: records
+                .iter()
+                .filter(|r| r.outcome.kind() == OutcomeKind::Cancelled)
+                .count(),
         }
+    }
+
+    /// Whether some of its items were cancelled: its time is not its mode's speed.
+    pub fn was_cancelled(&self) -> bool {
+        self.cancelled > 0
     }
 
     /// The ideal time, if any item ran.
@@ -510,14 +524,14 @@ pub fn fingerprint(text: &str) -> u64 {
     })
 }
 
-/// The speedup of `history[at]` over the last sequential run of the same list before or at it
-/// (`sequential time / this time`).
+/// The speedup of `history[at]` over the last whole sequential run of the same list before or
+/// at it (`sequential time / this time`); none for a cancelled run, whose time was cut short.
 pub fn speedup(history: &[RunSummary], at: usize) -> Option<f64> {
-    let run = history.get(at)?;
+    let run = history.get(at).filter(|run| !run.was_cancelled())?;
     let baseline = history[..=at]
         .iter()
         .rev()
-        .find(|r| r.mode.is_baseline() && r.list_key == run.list_key)?;
+        .find(|r| r.mode.is_baseline() && r.list_key == run.list_key && !r.was_cancelled())?;
     (run.elapsed_ms > 0).then(|| baseline.elapsed_ms as f64 / run.elapsed_ms as f64)
 }
 
@@ -764,6 +778,42 @@ mod tests {
         assert_eq!(speedup(&history, 0), Some(1.0));
         assert_eq!(speedup(&history, 1), Some(4.0));
         assert_eq!(speedup(&history, 2), None, "no sequential run of that list");
+    }
+
+    #[test]
+    fn a_cancelled_run_is_marked_and_never_counted_as_fast() {
+        let whole: Vec<ItemRecord> = (1..=4)
+            .map(|i| record(i, 1, 0, 200, Outcome::Done))
+            .collect();
+        let mut cut = whole.clone();
+        cut[2].outcome = Outcome::Cancelled(None);
+        cut[3].outcome = Outcome::Cancelled(None);
+        let seq = RunSummary::from_records(Mode::Sequential, 1, 800, &whole, "list");
+        // Cancelled after 0.1 s: eight times "faster" if its time were taken as its speed.
+        let cancelled = RunSummary::from_records(Mode::Submit, 4, 100, &cut, "list");
+        assert_eq!((seq.cancelled, cancelled.cancelled), (0, 2));
+        assert!(cancelled.was_cancelled() && !seq.was_cancelled());
+        let history = vec![seq.clone(), cancelled.clone()];
+        assert_eq!(speedup(&history, 1), None);
+        // A cancelled sequential run is no baseline for the runs after it.
+        let cut_seq = RunSummary::from_records(Mode::Sequential, 1, 100, &cut, "list");
+        let fast = RunSummary::from_records(Mode::Map, 4, 200, &whole, "list");
+        assert_eq!(speedup(&[seq, cut_seq.clone(), fast.clone()], 2), Some(4.0));
+        assert_eq!(speedup(&[cut_seq, fast], 1), None);
+    }
+
+    #[test]
+    fn a_run_summary_survives_saving_and_one_saved_before_cancelled_counts_reads_whole() {
+        let records: Vec<ItemRecord> = (1..=3)
+            .map(|i| record(i, 1, 0, 200, Outcome::Cancelled(None)))
+            .collect();
+        let run = RunSummary::from_records(Mode::Map, 8, 300, &records, "list");
+        let json = serde_json::to_string(&run).unwrap();
+        assert_eq!(serde_json::from_str::<RunSummary>(&json).unwrap(), run);
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("cancelled");
+        let old: RunSummary = serde_json::from_value(old).unwrap();
+        assert_eq!(old.cancelled, 0);
     }
 
     /// Map mode on 4 workers: 1 ends last, so 2, 3 and 4 wait for it.

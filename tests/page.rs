@@ -257,3 +257,24 @@ fn no_ranges_takes_brackets_literally() {
     assert!(requests[0].starts_with("/photo1.png"), "{requests:?}");
     assert!(requests[2].starts_with("/photo[1-2].png"), "{requests:?}");
 }
+
+#[test]
+fn the_links_of_one_page_carry_it_as_their_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = server.url("gallery.html?page=guarded");
+    let output = cli()
+        .args(["--page", &page, "-r", "0", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.png")).unwrap(),
+        body_for("guarded.png", 100)
+    );
+}

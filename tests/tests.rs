@@ -18,6 +18,7 @@ mod lists;
 mod memory;
 mod page;
 mod properties;
+mod reach;
 mod reliability;
 mod split;
 mod trust;

@@ -9,7 +9,7 @@ use std::sync::{Arc, mpsc};
 
 use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
-use downpour::options::RunArgs;
+use downpour::options::{RunArgs, RunSettings};
 use downpour::report::Report;
 use downpour::urls::parse_list_with;
 use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format};
@@ -107,6 +107,48 @@ fn main() -> ExitCode {
     }
 }
 
+/// Asks for the password of `user` on the terminal; `None` without one.
+fn ask_password(user: &str) -> Option<downpour::redact::Secret> {
+    if !std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprint!("Password for {user}: ");
+    let mut line = String::new();
+    without_echo(|| std::io::stdin().read_line(&mut line)).ok()?;
+    eprintln!();
+    Some(downpour::redact::Secret::new(
+        line.trim_end_matches(['\r', '\n']),
+    ))
+}
+
+/// Runs `read` with the terminal not showing what is typed.
+#[cfg(target_os = "linux")]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdin().as_raw_fd();
+    let mut saved = std::mem::MaybeUninit::<libc::termios>::uninit();
+    // SAFETY: tcgetattr fills the termios it is given when it returns 0.
+    if unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) } != 0 {
+        return read();
+    }
+    // SAFETY: initialised by the successful tcgetattr above.
+    let saved = unsafe { saved.assume_init() };
+    let mut quiet = saved;
+    quiet.c_lflag &= !libc::ECHO;
+    // SAFETY: both termios values are initialised; fd is standard input.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &quiet) };
+    let result = read();
+    // SAFETY: as above, restoring what was there.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    result
+}
+
+/// Runs `read` (the terminal may show what is typed).
+#[cfg(not(target_os = "linux"))]
+fn without_echo<T>(read: impl FnOnce() -> T) -> T {
+    read()
+}
+
 /// The links of every `--input` and of the arguments, as one text. A list that cannot be used
 /// (unreadable, too large, not text) is one sentence naming it.
 fn read_links(cli: &Cli) -> Result<String, String> {
@@ -128,17 +170,25 @@ fn read_links(cli: &Cli) -> Result<String, String> {
 }
 
 fn run(cli: &Cli) -> Result<Exit, String> {
-    let from_pages = page_links(cli)?;
+    let mut settings = cli.run.settings.clone();
+    if let Some(login) = &mut settings.user
+        && login.password.is_none()
+    {
+        login.password = Some(ask_password(&login.user).ok_or_else(|| {
+            "give the password as --user NAME:PASSWORD (no terminal to ask it on)".to_owned()
+        })?);
+    }
+    let from_pages = page_links(cli, &settings)?;
     if cli.list_only {
         let mut out = String::new();
-        for url in &from_pages {
+        for url in &from_pages.links {
             out.push_str(url.as_str());
             out.push('\n');
         }
         let _ = std::io::stdout().lock().write_all(out.as_bytes());
         return Ok(Exit::AllDone);
     }
-    let list = links(cli, from_pages)?;
+    let list = links(cli, from_pages.links)?;
     if list
         .entries
         .iter()
@@ -148,7 +198,16 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         downpour::net::prepare_tls();
     }
     let out = save_folder(cli)?;
-    let config = cli.run.settings.config(out);
+    let mut config = settings.config(out);
+    // The links of one page carry it as their Referer, as a browser's would, unless the
+    // person named another.
+    if config.access.referer.is_none()
+        && let [page] = from_pages.pages.as_slice()
+    {
+        config.access.referer = Some(page.clone());
+    }
+    // A cookies file or .netrc that cannot be used stops here, before any request.
+    config.access.load().map_err(|err| err.to_string())?;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();
@@ -180,10 +239,10 @@ fn run(cli: &Cli) -> Result<Exit, String> {
 /// The chosen links of every `--page`, each once, in page order; what each page gave (or why
 /// it could not be read) is said on stderr. Unusable patterns, or pages none of which could
 /// be read, are an error before anything is downloaded.
-fn page_links(cli: &Cli) -> Result<Vec<url::Url>, String> {
+fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
     use downpour::page::{LinkFilter, Rules, fetch_page};
     if cli.pages.is_empty() {
-        return Ok(Vec::new());
+        return Ok(FromPages::default());
     }
     let rules = |text: &Option<String>| {
         Rules::parse(text.as_deref().unwrap_or("")).map_err(|err| err.to_string())
@@ -194,8 +253,8 @@ fn page_links(cli: &Cli) -> Result<Vec<url::Url>, String> {
         ..LinkFilter::default()
     };
     let reject = rules(&cli.reject)?;
-    let config = cli.run.settings.config(PathBuf::new());
-    let (mut seen, mut chosen, mut read) = (std::collections::HashSet::new(), Vec::new(), 0);
+    let config = settings.config(PathBuf::new());
+    let (mut seen, mut chosen, mut read) = (std::collections::HashSet::new(), Vec::new(), vec![]);
     for text in &cli.pages {
         let Some(page) = downpour::urls::parse_list_with(text, false)
             .entries
@@ -213,7 +272,7 @@ fn page_links(cli: &Cli) -> Result<Vec<url::Url>, String> {
                 continue;
             }
         };
-        read += 1;
+        read.push(found.page.clone());
         for note in &found.notes {
             eprintln!("page {shown}: {note}");
         }
@@ -232,10 +291,20 @@ fn page_links(cli: &Cli) -> Result<Vec<url::Url>, String> {
             count(found.links.len(), "link", "links")
         );
     }
-    if read == 0 {
+    if read.is_empty() {
         return Err("no page could be read, so nothing was downloaded".to_owned());
     }
-    Ok(chosen)
+    Ok(FromPages {
+        links: chosen,
+        pages: read,
+    })
+}
+
+/// The links chosen on the `--page` pages, and the pages read.
+#[derive(Default)]
+struct FromPages {
+    links: Vec<url::Url>,
+    pages: Vec<url::Url>,
 }
 
 /// The links to download (those of the text, then `from_pages`), with every line that was

@@ -93,9 +93,9 @@ impl Item<'_> {
         let ctx = self.ctx;
         let client = ctx.client.ok_or(DownloadError::Stopped)?;
         let ask = self.ask(resume_from);
-        ctx.or_cancel(answer::request(client, &self.job.url, &ask).send())
-            .await?
-            .map_err(|err| classify::request_error(&err, &self.job.url, ctx.config).into())
+        let url = &self.job.url;
+        let sent = crate::net::send::get(client, ctx.config, url, url, &ask);
+        Ok(ctx.or_cancel(sent).await??)
     }
 
     /// What a request from `resume_from` asks: the rest of the version staged, or (from 0)
@@ -135,6 +135,14 @@ impl Item<'_> {
             // address (`file:`, `mailto:`…), which the HTTP layer cannot even take as a URL.
             return Err(DownloadError::BadRedirect {
                 target: redirect_target(response.url(), location.as_bytes()),
+            }
+            .into());
+        }
+        if status == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            let config = &self.ctx.config;
+            let proxy = config.access.proxy.shown_for(&self.job.url);
+            return Err(DownloadError::ProxyLogin {
+                proxy: proxy.unwrap_or_else(|| crate::redact::host(response.url())),
             }
             .into());
         }

@@ -329,14 +329,15 @@ async fn fetch_span(
         total: Some(file.split.with(|s| s.total())),
         version: Some(file.validator.as_str()),
     };
-    let request = answer::request(client, &file.url, &ask);
+    // The person's headers belong to the listed link's host, wherever the file came from.
+    let listed = Url::parse(file.kept_url.as_str()).unwrap_or_else(|_| file.url.clone());
+    let request = crate::net::send::get(client, ctx.config, &listed, &file.url, &ask);
     let sent = Instant::now();
     let mut response = ctx
         .cancel
-        .run_until_cancelled(request.send())
+        .run_until_cancelled(request)
         .await
-        .ok_or(SpanStop::Cancelled)?
-        .map_err(|err| classify::request_error(&err, &file.url, ctx.config))?;
+        .ok_or(SpanStop::Cancelled)??;
     file.split.note_latency(sent.elapsed());
     judge(file, &response, &ask, hasher.is_some())?;
     stream_span(ctx, file, claim, &mut response, hasher, pos).await

@@ -121,6 +121,14 @@ mod tests {
         "--split=1",
         "--limit-rate=100K",
         "--no-ranges",
+        "--proxy=socks5h://127.0.0.1:1080",
+        "--no-proxy=lan",
+        "--user-agent=browser",
+        "--referer=https://gallery.example/",
+        "--header=X-Token: t",
+        "--cookies=/tmp/cookies.txt",
+        "--user=ann:pw",
+        "--no-netrc",
     ];
 
     #[test]
@@ -139,6 +147,25 @@ mod tests {
         let config = settings.run.config(PathBuf::from("/tmp"));
         assert_eq!(config.rate_limit, Some(100 * 1024));
         assert_eq!(config.connections_per_file(), 1);
+    }
+
+    #[test]
+    fn secrets_typed_on_the_command_line_arrive_whole_and_are_not_saved() {
+        let parsed = launch(&[
+            "--proxy=http://ann:pr0xy-pw@127.0.0.1:3128",
+            "--user=bob:l0gin-pw",
+            "--header=X-Token: t0ken",
+        ])
+        .unwrap();
+        let mut settings = Settings::default();
+        parsed.apply(&mut settings);
+        assert_eq!(settings.run, parsed.run.settings);
+        let user = settings.run.user.as_ref().unwrap();
+        assert_eq!(user.password.as_ref().unwrap().expose(), "l0gin-pw");
+        let saved = serde_json::to_string(&settings).unwrap();
+        for secret in ["pr0xy-pw", "l0gin-pw", "t0ken"] {
+            assert!(!saved.contains(secret), "{secret} saved in {saved}");
+        }
     }
 
     #[test]

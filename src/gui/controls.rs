@@ -227,6 +227,7 @@ impl DownpourApp {
             }
             self.settings_ui(ui);
             self.fetch_settings_ui(ui);
+            self.network_ui(ui);
         });
         self.live_settings_ui(ui);
     }

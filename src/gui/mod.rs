@@ -13,8 +13,10 @@ pub mod i18n;
 mod icons;
 pub mod list_store;
 pub mod model;
+mod network_ui;
 mod notify;
 mod page_dialog;
+mod paste;
 mod results;
 pub mod row_actions;
 mod run;
@@ -24,6 +26,7 @@ mod table;
 mod tasks;
 mod view;
 mod welcome;
+pub mod when_done;
 
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
@@ -47,6 +50,13 @@ pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 /// How long one frame may spend applying engine events before it yields to drawing.
 const EVENT_BUDGET: Duration = Duration::from_millis(4);
 
+/// The key of the session's runs in eframe's storage, beside the settings: the run
+/// comparison keeps them across a restart.
+const RUNS_KEY: &str = "downpour_runs";
+
+/// How many runs the comparison keeps (the oldest go first): a chart of them stays readable.
+const KEPT_RUNS: usize = 20;
+
 /// What survives a restart (eframe storage). New fields must have defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -59,7 +69,11 @@ pub struct Settings {
     pub run: RunSettings,
     /// The interface language; `None` follows the system.
     pub language: Option<Lang>,
-    /// Whether the save folder is shown when a run ends.
+    /// What happens when every download has ended.
+    pub when_done: when_done::WhenDone,
+    /// Saved before [`Settings::when_done`]: true is read as "open the folder", and it is
+    /// never written again.
+    #[serde(skip_serializing)]
     pub open_when_done: bool,
 }
 
@@ -70,6 +84,7 @@ impl Default for Settings {
             folder: options::default_download_dir().display().to_string(),
             run: RunSettings::default(),
             language: None,
+            when_done: when_done::WhenDone::default(),
             open_when_done: false,
         }
     }
@@ -137,6 +152,14 @@ pub struct DownpourApp {
     pub page: page_dialog::PageDialog,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
+    /// The Network section's fields as typed (see `network_ui`).
+    pub proxy: network_ui::NetworkEntry,
+    /// What sleeps or shuts down the computer and keeps it awake (a stand-in in tests).
+    pub power: std::sync::Arc<dyn when_done::Power>,
+    /// Keeps the computer awake while a run goes.
+    awake: Option<Option<when_done::KeepAwake>>,
+    /// The notice before sleep or shut down, while it counts down.
+    pub countdown: Option<when_done::Countdown>,
 }
 
 impl DownpourApp {
@@ -146,6 +169,7 @@ impl DownpourApp {
         let rate_text = settings.run.rate_limit.to_string();
         let mut app = Self {
             rate_text,
+            proxy: network_ui::NetworkEntry::of(&settings.run),
             list: ParsedList::default(),
             settings,
             view: None,
@@ -170,6 +194,9 @@ impl DownpourApp {
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
             page: page_dialog::PageDialog::default(),
+            power: default_power(),
+            awake: None,
+            countdown: None,
         };
         app.reparse();
         app
@@ -182,6 +209,8 @@ impl DownpourApp {
         };
         let mut settings: Settings =
             eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
+        let history: Vec<stats::RunSummary> =
+            eframe::get_value(storage, RUNS_KEY).unwrap_or_default();
         /// Only whether the saved settings hold their run settings apart.
         #[derive(Deserialize)]
         struct Nested {
@@ -192,7 +221,19 @@ impl DownpourApp {
             // Saved before the run settings were one type: they stood beside the others.
             settings.run = eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default();
         }
-        Self::new(settings)
+        if std::mem::take(&mut settings.open_when_done) {
+            settings.when_done = when_done::WhenDone::OpenFolder;
+        }
+        let mut app = Self::new(settings);
+        app.history = history;
+        app.keep_recent_runs();
+        app
+    }
+
+    /// Forgets all but the last [`KEPT_RUNS`] runs.
+    fn keep_recent_runs(&mut self) {
+        let extra = self.history.len().saturating_sub(KEPT_RUNS);
+        self.history.drain(..extra);
     }
 
     /// Keeps the downloads list, and the engine's resume records, in `data_dir` (Downpour's
@@ -272,6 +313,16 @@ impl DownpourApp {
         self.settings.language.unwrap_or_else(Lang::from_system)
     }
 
+    /// Adds `text` (pasted, dropped or read from a list file) to the links box, on lines of
+    /// its own.
+    pub fn add_links(&mut self, text: &str) {
+        if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
+            self.settings.url_text.push('\n');
+        }
+        self.settings.url_text.push_str(text);
+        self.reparse();
+    }
+
     /// Re-reads the links box if its text changed.
     pub fn reparse(&mut self) {
         let ranges = self.settings.run.ranges;
@@ -297,6 +348,7 @@ impl DownpourApp {
             self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
+        self.keep_awake_while_running();
         self.save_list(ctx);
     }
 
@@ -307,13 +359,7 @@ impl DownpourApp {
                 self.settings.folder = path.display().to_string();
                 self.folder_problem = None;
             }
-            UiMessage::AddLinks(text) => {
-                if !self.settings.url_text.is_empty() && !self.settings.url_text.ends_with('\n') {
-                    self.settings.url_text.push('\n');
-                }
-                self.settings.url_text.push_str(&text);
-                self.reparse();
-            }
+            UiMessage::AddLinks(text) => self.add_links(&text),
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::PageRead(result) => self.page.read(*result),
             UiMessage::FolderChecked { folder, result } => {
@@ -357,6 +403,7 @@ impl DownpourApp {
                 &view.records,
                 &self.settings.url_text,
             ));
+            self.keep_recent_runs();
             self.run_finished(ctx);
             if self.quit_when_done {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -366,6 +413,14 @@ impl DownpourApp {
             ctx.request_repaint_after(Duration::from_millis(500));
         }
     }
+}
+
+/// The system's power commands; in tests, a stand-in that never runs them.
+fn default_power() -> std::sync::Arc<dyn when_done::Power> {
+    #[cfg(not(test))]
+    return std::sync::Arc::new(when_done::SystemPower);
+    #[cfg(test)]
+    return std::sync::Arc::new(when_done::NoPower);
 }
 
 impl eframe::App for DownpourApp {
@@ -379,6 +434,8 @@ impl eframe::App for DownpourApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        // eframe writes its storage on a thread of its own, not this one.
+        eframe::set_value(storage, RUNS_KEY, &self.history);
         // Also at the end: the list as it stands, unless a quit already kept it.
         self.list_store.mark();
         if let Some(view) = &self.view {

@@ -1,13 +1,14 @@
 //! Telling the person a run has ended when they are looking elsewhere: a desktop notification
 //! (`notify-send` on Linux, `osascript` on macOS, when there; nothing otherwise), the window
-//! asking for attention, the folder opened if they asked for it, and the progress in the
-//! title bar while a run goes.
+//! asking for attention, the folder opened or the notice before sleep or shut down if they
+//! chose it (When everything is done, `when_done.rs`), and the progress in the title bar while
+//! a run goes.
 
 use super::DownpourApp;
 
 impl DownpourApp {
     /// At the end of a run: the notification and the request for attention when the window
-    /// is not focused, and the folder when the person asked for it.
+    /// is not focused (unless the person chose nothing), then what they chose for the end.
     pub(super) fn run_finished(&mut self, ctx: &egui::Context) {
         let Some(view) = &self.view else {
             return;
@@ -18,7 +19,9 @@ impl DownpourApp {
         let note = self
             .lang()
             .finished_note(view.done + view.skipped, view.failed);
-        if !ctx.input(|i| i.focused) {
+        let when_done = self.settings.when_done;
+        let cancelled = view.cancelled;
+        if when_done.notifies() && !ctx.input(|i| i.focused) {
             ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
                 egui::UserAttentionType::Informational,
             ));
@@ -29,9 +32,10 @@ impl DownpourApp {
             });
             self.last_notification = Some(note);
         }
-        if self.settings.open_when_done {
+        if when_done == super::when_done::WhenDone::OpenFolder {
             self.open_folder(ctx, self.folder());
         }
+        self.start_countdown(cancelled);
     }
 
     /// The window's title: `Downpour — 42%` while a run goes, its name otherwise.

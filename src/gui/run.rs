@@ -45,6 +45,8 @@ impl DownpourApp {
             Some(t.nothing_to_do)
         } else if self.rate_text.parse::<SpeedLimit>().is_err() {
             Some(t.rate_invalid)
+        } else if !self.proxy.is_readable() {
+            Some(t.network_invalid)
         } else {
             None
         }

@@ -8,6 +8,7 @@ use egui::RichText;
 
 use super::DownpourApp;
 use super::style::ORANGE;
+use super::when_done::WhenDone;
 
 impl DownpourApp {
     /// Skip or keep both, and Connections per file: fixed for the length of a run.
@@ -65,7 +66,21 @@ impl DownpourApp {
         {
             ui.label(RichText::new(t.rate_invalid).color(ORANGE));
         }
-        ui.checkbox(&mut self.settings.open_when_done, t.open_when_done)
-            .on_hover_text(t.open_when_done_tip);
+        self.when_done_ui(ui);
+    }
+
+    /// When everything is done: nothing, notify, open the folder, sleep or shut down.
+    fn when_done_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let chosen = &mut self.settings.when_done;
+        egui::ComboBox::from_label(lang.when_done_label())
+            .selected_text(lang.when_done_option(*chosen))
+            .show_ui(ui, |ui| {
+                for choice in WhenDone::ALL {
+                    ui.selectable_value(chosen, choice, lang.when_done_option(choice));
+                }
+            })
+            .response
+            .on_hover_text(lang.when_done_tip());
     }
 }

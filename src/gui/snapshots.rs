@@ -172,7 +172,7 @@ fn charts_tab(mode: Mode) -> Harness<'static, DownpourApp> {
 #[test]
 fn charts_tab_snapshot() {
     let mut harness = charts_tab(Mode::Submit);
-    harness.get_by_label("Timeline: one lane per worker");
+    harness.get_by_label(Lang::En.t().timeline_title);
     harness.snapshot("charts_tab");
 }
 

@@ -64,6 +64,13 @@ pub enum Notice {
         /// Why.
         problem: IoProblem,
     },
+    /// The computer could not be put to sleep or shut down when everything was done.
+    PowerFailed {
+        /// What was tried.
+        action: super::when_done::PowerAction,
+        /// The system's words.
+        reason: String,
+    },
 }
 
 /// What is wrong with the save folder, found when the person starts a run or creates it.
@@ -194,26 +201,14 @@ impl DownpourApp {
         });
     }
 
-    /// Saves the chart area as a PNG in the save folder, from the next rendered frame.
-    pub fn save_charts_png(&self, ctx: &egui::Context, area: egui::Rect) {
+    /// Saves the picture of the charts as a PNG in the save folder, from a helper thread.
+    pub fn save_picture_png(&self, ctx: &egui::Context, picture: egui::ColorImage) {
         let folder = self.folder();
-        let tx = self.helper_tx.clone();
-        let waker = ctx.clone();
-        let pixels_per_point = ctx.pixels_per_point();
-        ctx.request_screenshot(move |image| {
-            let started = std::thread::Builder::new()
-                .name("downpour-png".into())
-                .spawn(move || {
-                    let chart = image.region(&area, Some(pixels_per_point));
-                    let message = match encode_png(&chart) {
-                        Some(png) => save_new_file(&folder, "downpour-charts.png", &png),
-                        None => UiMessage::Notice(Notice::NotEncoded),
-                    };
-                    // A window that closed meanwhile no longer needs the answer.
-                    let _ = tx.send(message);
-                    waker.request_repaint();
-                });
-            downpour::diag::check("starting the thread that saves charts", started);
+        self.spawn_helper(ctx, move || {
+            Some(match encode_png(&picture) {
+                Some(png) => save_new_file(&folder, "downpour-charts.png", &png),
+                None => UiMessage::Notice(Notice::NotEncoded),
+            })
         });
     }
 }

@@ -21,6 +21,8 @@ impl DownpourApp {
         self.about_ui(&ctx);
         self.page_dialog_ui(&ctx);
         self.dropped_files_ui(&ctx);
+        self.paste_anywhere_ui(&ctx);
+        self.countdown_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")
             .resizable(true)

@@ -12,7 +12,9 @@ use crate::options::RunConfig;
 
 /// The first cause of type `T` in `err`'s chain, looking inside I/O errors too (an
 /// `io::Error` hides the error it wraps from `source()`).
-fn find_cause<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+pub(crate) fn find_cause<'a, T: StdError + 'static>(
+    err: &'a (dyn StdError + 'static),
+) -> Option<&'a T> {
     causes(err).find_map(|e| e.downcast_ref::<T>())
 }
 
@@ -25,7 +27,7 @@ fn has_io_kind(err: &(dyn StdError + 'static), kinds: &[std::io::ErrorKind]) -> 
 }
 
 /// Every error in `err`'s chain, outermost first, including those wrapped in I/O errors.
-fn causes<'a>(
+pub(crate) fn causes<'a>(
     err: &'a (dyn StdError + 'static),
 ) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
     let mut next = Some(err);
@@ -53,6 +55,11 @@ pub(crate) fn request_error(err: &reqwest::Error, url: &Url, config: &RunConfig)
                 target: crate::redact::url(target),
             },
         };
+    }
+    if let Some(proxy) = config.access.proxy.shown_for(url)
+        && let Some(failure) = super::proxy::proxy_failure(err, &proxy, url)
+    {
+        return failure;
     }
     let host = crate::redact::host(url);
     if err.is_dns() {

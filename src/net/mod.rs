@@ -1,11 +1,20 @@
 //! The HTTP machinery of one event-loop thread: its async runtime and its reqwest client,
 //! with Downpour's redirect rules; TLS and the reading of failures live in the submodules.
 
+pub mod access;
 pub(crate) mod answer;
 pub mod classify;
+pub mod cookies;
+pub mod netrc;
+pub mod proxy;
+pub(crate) mod send;
+pub mod settings;
 pub mod tls;
 
+use std::sync::Arc;
+
 use reqwest::Client;
+use reqwest::cookie::Jar;
 
 use crate::error::DownloadError;
 use crate::options::RunConfig;
@@ -35,6 +44,7 @@ pub(crate) enum RedirectRefused {
 /// to the file and the hasher without a hand-over between threads or a copy.
 pub(crate) fn event_loop(
     config: &RunConfig,
+    jar: &Arc<Jar>,
     slots: usize,
 ) -> Result<(tokio::runtime::Runtime, Client), DownloadError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -45,16 +55,19 @@ pub(crate) fn event_loop(
         .map_err(|err| DownloadError::Startup {
             reason: crate::error::describe_io(&err),
         })?;
-    Ok((runtime, build_client(config, slots)?))
+    Ok((runtime, build_client(config, jar, slots)?))
 }
 
 /// Builds an event loop's client: a keep-alive connection per host for each of its `slots`
-/// (a slot downloads one item at a time), rustls, timeouts, Downpour's User-Agent and at most
-/// [`MAX_REDIRECTS`] redirects, to http(s) only and never from https down to http unless the
-/// person allowed it.
-fn build_client(config: &RunConfig, slots: usize) -> Result<Client, DownloadError> {
+/// (a slot downloads one item at a time), rustls, timeouts, the run's proxy, User-Agent and
+/// cookie jar (shared by every event loop of the run), and at most [`MAX_REDIRECTS`]
+/// redirects, to http(s) only and never from https down to http unless the person allowed
+/// it. When the person gave headers of their own, a redirect to another host is held back
+/// for [`send::get`] to follow without them.
+fn build_client(config: &RunConfig, jar: &Arc<Jar>, slots: usize) -> Result<Client, DownloadError> {
     let tls = tls::tls_config()?;
     let allow_insecure = config.allow_insecure_redirects;
+    let hold_other_hosts = !config.access.headers.is_empty();
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
         let next = attempt.url().clone();
         let from_https = attempt
@@ -67,28 +80,44 @@ fn build_client(config: &RunConfig, slots: usize) -> Result<Client, DownloadErro
             attempt.error(RedirectRefused::Scheme(next))
         } else if from_https && next.scheme() == "http" && !allow_insecure {
             attempt.error(RedirectRefused::Insecure(next))
+        } else if hold_other_hosts
+            && attempt
+                .previous()
+                .last()
+                .is_some_and(|url| !access::same_host(url, &next))
+        {
+            attempt.stop()
         } else {
             attempt.follow()
         }
     });
+    let startup = |err: reqwest::Error| DownloadError::Startup {
+        reason: crate::error::lower_first(&err.to_string()),
+    };
     // The file as it is on the server: a `.txt` must not arrive (and be saved) compressed.
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::ACCEPT_ENCODING,
         reqwest::header::HeaderValue::from_static("identity"),
     );
-    Client::builder()
-        .user_agent(USER_AGENT)
+    let builder = Client::builder()
+        .user_agent(config.access.user_agent.text())
         .default_headers(headers)
+        // No Referer of reqwest's own: it would tell the next host of a redirect the whole
+        // address before it (a signed link's token); one the person gave stays on every hop.
+        .referer(false)
+        .cookie_provider(Arc::clone(jar))
         .connect_timeout(config.connect_timeout)
         // Bounds every wait for the network: for the answer and for each piece of the body.
         .read_timeout(config.stall_timeout)
         .pool_max_idle_per_host(slots.max(1))
         .tls_backend_preconfigured(tls)
         .tcp_nodelay(true)
-        .redirect(policy)
-        .build()
-        .map_err(|err| DownloadError::Startup {
-            reason: crate::error::lower_first(&err.to_string()),
-        })
+        .redirect(policy);
+    config
+        .access
+        .proxy
+        .apply(builder)
+        .and_then(reqwest::ClientBuilder::build)
+        .map_err(startup)
 }

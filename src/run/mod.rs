@@ -71,6 +71,8 @@ struct RunShared {
     unnamed_files: bool,
     sink: EventSink,
     t0: Instant,
+    /// The run's cookies: the person's file and what the servers set, for every event loop.
+    cookies: Arc<reqwest::cookie::Jar>,
 }
 
 impl RunShared {
@@ -85,6 +87,7 @@ impl RunShared {
             unnamed_files: crate::safe_fs::unnamed_files_work(&config.out_dir),
             t0: control.t0(),
             control,
+            cookies: crate::net::cookies::jar(config.access.cookies.as_ref()),
             config,
             sink,
         }
@@ -194,7 +197,7 @@ impl RunShared {
 
 fn coordinate(
     control: Arc<Control>,
-    config: RunConfig,
+    mut config: RunConfig,
     sink: EventSink,
     threads: usize,
     inbox: &mpsc::Receiver<Message>,
@@ -204,23 +207,30 @@ fn coordinate(
         mode: config.mode,
         workers: config.effective_workers(),
     });
+    // A cookies file or .netrc that cannot be used: no request at all.
+    let unusable = config.access.load().err();
     let work = Arc::new(RunShared::new(control, config, sink));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("downpour-worker-{}", i + 1))
         .build();
-    match &pool {
-        Ok(pool) => {
+    let unstarted = match (&pool, unusable) {
+        (_, Some(err)) => Some(DownloadError::Access(err)),
+        (Err(err), None) => Some(DownloadError::Startup {
+            reason: err.to_string(),
+        }),
+        (Ok(pool), None) => {
             for thread in 0..threads {
                 let work = Arc::clone(&work);
                 // One long task per pool thread (each keeps its thread until the list is done).
                 pool.spawn(move || drive(&work, thread));
             }
+            None
         }
-        Err(err) => {
-            let error = DownloadError::Startup {
-                reason: err.to_string(),
-            };
+    };
+    match unstarted {
+        None => {}
+        Some(error) => {
             for position in 0..work.control.len() {
                 work.fail(position, error.clone());
             }
@@ -248,7 +258,7 @@ fn drive(work: &Arc<RunShared>, thread: usize) {
         .control
         .queue
         .read(|board| board.queue.slots_of(thread));
-    let (runtime, client) = match crate::net::event_loop(&work.config, slots.len()) {
+    let (runtime, client) = match crate::net::event_loop(&work.config, &work.cookies, slots.len()) {
         Ok(machinery) => machinery,
         Err(err) => {
             // This thread cannot download at all: what it takes fails with the reason.

@@ -295,7 +295,14 @@ impl Sim {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    // Failures found are kept beside this file (src/run/tests.regressions), not at the top.
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn no_command_loses_a_file(items in 1..8usize, ops in proptest::collection::vec(op(8), 0..60)) {

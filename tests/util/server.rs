@@ -14,6 +14,8 @@
 //! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
 //! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
 //! request for the path while N others are in progress.
+//! `need_cookie`, `need_referer`, `need_browser` and `need_header` answer 403 without what
+//! they name (see [`access_refused`]); `set_cookie=VALUE` sets a cookie with a `redirect`.
 //! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
 //! and `Retry-After: S`; `noifrange=1` ignores `If-Range` (a range of whatever version is
 //! current, under its own ETag); `badrange=1` answers them with a Content-Range one byte
@@ -58,6 +60,10 @@ pub struct Stats {
     connections: AtomicUsize,
     resets: AtomicUsize,
     rng: AtomicU64,
+    /// The address each connection came from, in order.
+    peers: Mutex<Vec<std::net::IpAddr>>,
+    /// Each request's head (request line and headers), in arrival order.
+    heads: Mutex<Vec<String>>,
 }
 
 /// A running test server; it lives until the process ends.
@@ -82,6 +88,9 @@ impl TestServer {
                 for stream in listener.incoming().flatten() {
                     let stats = Arc::clone(&shared);
                     shared.connections.fetch_add(1, Ordering::SeqCst);
+                    if let Ok(peer) = stream.peer_addr() {
+                        shared.peers.lock().unwrap().push(peer.ip());
+                    }
                     let _ = thread::Builder::new()
                         .name("test-conn".into())
                         .spawn(move || serve_connection(stream, &stats));
@@ -121,6 +130,16 @@ impl TestServer {
         self.stats.refused.load(Ordering::SeqCst)
     }
 
+    /// The address each connection came from (a proxy binds its own), in order.
+    pub fn peers(&self) -> Vec<std::net::IpAddr> {
+        self.stats.peers.lock().unwrap().clone()
+    }
+
+    /// Each request's head — request line and headers as sent — in arrival order.
+    pub fn heads(&self) -> Vec<String> {
+        self.stats.heads.lock().unwrap().clone()
+    }
+
     /// Bodies cut short on purpose by `reset_pct`.
     pub fn resets(&self) -> usize {
         self.stats.resets.load(Ordering::SeqCst)
@@ -157,6 +176,20 @@ struct Request {
     authorization: Option<String>,
     accept_encoding: Option<String>,
     close: bool,
+    /// The headers, names in lower case.
+    headers: Vec<(String, String)>,
+    /// The request line and headers as sent.
+    head: String,
+}
+
+impl Request {
+    /// The value of the header `name` (lower case).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -165,6 +198,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         return None;
     }
     let target = line.split_whitespace().nth(1)?.to_owned();
+    let mut head = line.clone();
+    let mut headers = Vec::new();
     let mut range_start = None;
     let mut range_end = None;
     let mut if_range = None;
@@ -176,12 +211,14 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         if reader.read_line(&mut header).ok()? == 0 {
             return None;
         }
+        head.push_str(&header);
         let header = header.trim_end();
         if header.is_empty() {
             break;
         }
         let (name, value) = header.split_once(':')?;
         let value = value.trim();
+        headers.push((name.to_ascii_lowercase(), value.to_owned()));
         match name.to_ascii_lowercase().as_str() {
             "range" => {
                 if let Some((start, end)) =
@@ -213,6 +250,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         authorization,
         accept_encoding,
         close,
+        headers,
+        head,
     })
 }
 
@@ -246,6 +285,7 @@ fn serve_connection(stream: TcpStream, stats: &Stats) {
         let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
         stats.requests.lock().unwrap().push(request_label(&request));
+        stats.heads.lock().unwrap().push(request.head.clone());
         let path_active = {
             let mut map = stats.path_in_flight.lock().unwrap();
             let count = map.entry(request.path.clone()).or_default();
@@ -297,6 +337,24 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if let Some(ms) = num("delay") {
         thread::sleep(Duration::from_millis(ms));
     }
+    if q("page").as_deref() == Some("guarded") {
+        // A picture that is given only to requests coming from this page.
+        let page = format!(
+            "http://{}{}?page=guarded",
+            req.header("host").unwrap_or(""),
+            req.path
+        );
+        let encoded: String = page
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let html = format!("<img src=\"guarded.png?size=100&need_referer={encoded}\">");
+        let kind = ("Content-Type", "text/html".to_owned());
+        return write_text(out, "200 OK", &[kind], &html);
+    }
     if let Some(kind) = q("page") {
         return serve_page(out, &kind, num("n").unwrap_or(0), num("size").unwrap_or(0));
     }
@@ -308,6 +366,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if q("auth").is_some() && req.authorization.as_deref() != Some(&expected) {
         let challenge = ("WWW-Authenticate", "Basic realm=\"test\"".to_owned());
         return write_text(out, "401 Unauthorized", &[challenge], "who are you?");
+    }
+    if let Some(refused) = access_refused(req) {
+        return write_text(out, "403 Forbidden", &[], refused);
     }
     if q("login").is_some() {
         let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
@@ -340,7 +401,11 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         return write_text(out, refused.0, &refused.1, "no parts");
     }
     if let Some(target) = q("redirect") {
-        return write_head(out, "302 Found", &[("Location", target)], Some(0));
+        let mut headers = vec![("Location", target)];
+        if let Some(cookie) = q("set_cookie") {
+            headers.push(("Set-Cookie", cookie));
+        }
+        return write_head(out, "302 Found", &headers, Some(0));
     }
     if let Some(k) = num("fail_first")
         && seen as u64 <= k
@@ -512,6 +577,37 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     keep
 }
 
+/// Why a request lacks what the `need_*` knobs ask for: `need_cookie=NAME=VALUE` (in its
+/// Cookie header), `need_referer=URL`, `need_browser=1` (a User-Agent of a web browser,
+/// `Mozilla/5.0 …`), `need_header=NAME:VALUE`.
+fn access_refused(req: &Request) -> Option<&'static str> {
+    let q = |key: &str| req.query.get(key);
+    if let Some(cookie) = q("need_cookie") {
+        let sent = req.header("cookie").unwrap_or_default();
+        if !sent.split("; ").any(|pair| pair == cookie) {
+            return Some("no cookie, no file");
+        }
+    }
+    if let Some(referer) = q("need_referer")
+        && req.header("referer") != Some(referer.as_str())
+    {
+        return Some("hotlinking is not allowed");
+    }
+    if q("need_browser").is_some()
+        && !req
+            .header("user-agent")
+            .is_some_and(|agent| agent.starts_with("Mozilla/5.0"))
+    {
+        return Some("browsers only");
+    }
+    if let Some((name, value)) = q("need_header").and_then(|h| h.split_once(':'))
+        && req.header(&name.to_ascii_lowercase()) != Some(value)
+    {
+        return Some("missing header");
+    }
+    None
+}
+
 /// The refusal of a range request by `range403` or `range429`: its status line and headers.
 fn refuse_range(req: &Request) -> Option<(&'static str, Vec<(&'static str, String)>)> {
     req.range_start?;
@@ -554,7 +650,8 @@ fn next_random(stats: &Stats) -> u64 {
 /// - `many`: `n` links `<a href="f{i}.bin">`, sent chunked as they are made;
 /// - `junk`: `size` bytes of random bytes said to be HTML, with a link to `first.zip` at the
 ///   start and one to `late.zip` at the end;
-/// - `file`: a zip file's header (not a page).
+/// - `file`: a zip file's header (not a page);
+/// - `guarded` (answered in `respond`): a picture that needs this page as its Referer.
 fn serve_page(out: &mut TcpStream, kind: &str, n: u64, size: u64) -> bool {
     let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
     match kind {

@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, stats};
-use egui_plot::{Bar, BarChart, Corner, Legend, Line, PlotPoint, PlotPoints};
+use egui_plot::{Bar, BarChart, Line, PlotPoint, PlotPoints};
 
-use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, tick_label};
+use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, tick_label, with_legend_ui};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::ORANGE;
 
@@ -137,30 +137,34 @@ fn held_back_ui(
     } else {
         (t.legend_held_back_longest, ORANGE.gamma_multiply(LONGEST_FADE))
     };
-    // Room above the highest bar for the legend.
     let top = series.longest.iter().map(|b| b.value).fold(0.0, f64::max);
-    sized_plot("held_back", data, size)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .x_axis_label(t.order_x)
-        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
-        .y_axis_label(t.held_back_y)
-        .y_grid_spacer(|input| nice_grid(input, 5.0, 0.001))
-        .y_axis_formatter(|mark, _| tick_label(mark))
-        .include_x(0.0)
-        .include_x(series.positions as f64 + 0.5)
-        .include_y(0.0)
-        .include_y(top * 1.45 + 0.001)
-        .show(ui, |plot| {
-            plot.bar_chart(
-                BarChart::new(longest_name, series.longest.clone()).color(longest_color),
-            );
-            if !series.mean.is_empty() {
+    let mut legend = vec![(longest_color, longest_name)];
+    if !series.mean.is_empty() {
+        legend.push((ORANGE, t.legend_held_back_mean));
+    }
+    with_legend_ui(ui, &legend, size, |ui, size| {
+        sized_plot("held_back", data, size)
+            .x_axis_label(t.order_x)
+            .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
+            .y_axis_label(t.held_back_y)
+            .y_grid_spacer(|input| nice_grid(input, 5.0, 0.001))
+            .y_axis_formatter(|mark, _| tick_label(mark))
+            .include_x(0.0)
+            .include_x(series.positions as f64 + 0.5)
+            .include_y(0.0)
+            .include_y(top * 1.05 + 0.001)
+            .show(ui, |plot| {
                 plot.bar_chart(
-                    BarChart::new(t.legend_held_back_mean, series.mean.clone()).color(ORANGE),
+                    BarChart::new(longest_name, series.longest.clone()).color(longest_color),
                 );
-            }
-        })
-        .response
+                if !series.mean.is_empty() {
+                    plot.bar_chart(
+                        BarChart::new(t.legend_held_back_mean, series.mean.clone()).color(ORANGE),
+                    );
+                }
+            })
+            .response
+    })
 }
 
 /// The right plot: finished results waiting to be reported against time.
@@ -172,30 +176,32 @@ fn waiting_ui(
 ) -> egui::Response {
     let t = data.lang.t();
     let top = series.waiting.iter().map(|p| p.y).fold(0.0, f64::max);
-    sized_plot("waiting", data, size)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .x_axis_label(t.timeline_x)
-        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 0.001))
-        .x_axis_formatter(|mark, _| tick_label(mark))
-        .y_axis_label(t.waiting_y)
-        .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
-        .include_x(0.0)
-        .include_y(0.0)
-        .include_y(top * 1.45 + 1.0)
-        .show(ui, |plot| {
-            plot.line(
-                Line::new(
-                    t.legend_waiting_results,
-                    PlotPoints::Borrowed(&series.waiting),
-                )
-                .color(ORANGE)
-                .width(1.5)
-                // A step line: egui_plot's bands would join its corners slantwise; the
-                // corners are already at most MAX_CORNERS.
-                .allow_band(false),
-            );
-        })
-        .response
+    let legend = [(ORANGE, t.legend_waiting_results)];
+    with_legend_ui(ui, &legend, size, |ui, size| {
+        sized_plot("waiting", data, size)
+            .x_axis_label(t.timeline_x)
+            .x_grid_spacer(|input| nice_x_grid(input, 6.0, 0.001))
+            .x_axis_formatter(|mark, _| tick_label(mark))
+            .y_axis_label(t.waiting_y)
+            .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
+            .include_x(0.0)
+            .include_y(0.0)
+            .include_y(top * 1.05 + 1.0)
+            .show(ui, |plot| {
+                plot.line(
+                    Line::new(
+                        t.legend_waiting_results,
+                        PlotPoints::Borrowed(&series.waiting),
+                    )
+                    .color(ORANGE)
+                    .width(1.5)
+                    // A step line: egui_plot's bands would join its corners slantwise; the
+                    // corners are already at most MAX_CORNERS.
+                    .allow_band(false),
+                );
+            })
+            .response
+    })
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ macro_rules! charts {
     };
 }
 
+mod capture;
 #[cfg(test)]
 pub(super) mod sample_runs;
 #[cfg(test)]
@@ -66,10 +67,12 @@ charts! {
     comparison::RunComparison,
 }
 
-/// The charts with their caches, and how often Reset zoom was pressed.
+/// The charts with their caches, how often Reset zoom was pressed, and a Save chart as PNG
+/// under way.
 pub struct Charts {
     list: Vec<Box<dyn Chart>>,
     reset: u64,
+    capture: Option<capture::Capture>,
 }
 
 impl Default for Charts {
@@ -77,6 +80,7 @@ impl Default for Charts {
         Self {
             list: all(),
             reset: 0,
+            capture: None,
         }
     }
 }
@@ -133,8 +137,8 @@ impl DownpourApp {
         // Explicit sizes: inside a scroll area the available width is unbounded. The charts
         // shown share the height, with room for a title each: its line and the gaps above and
         // below its chart.
-        let count = self.charts.list.iter().filter(|c| c.shown(mode)).count();
-        let count = count.max(1) as f32;
+        let shown = self.charts.list.iter().filter(|c| c.shown(mode)).count();
+        let count = shown.max(1) as f32;
         let title_height =
             ui.text_style_height(&egui::TextStyle::Body) + 2.0 * ui.spacing().item_spacing.y;
         let size = egui::vec2(
@@ -142,7 +146,8 @@ impl DownpourApp {
             ((ui.available_height() - title_height * count) / count).max(140.0),
         );
         if save_png {
-            self.save_charts_png(&ctx, ui.available_rect_before_wrap());
+            // Pressed again, it starts over.
+            self.charts.capture = Some(capture::Capture::default());
         }
         let Some(view) = &self.view else {
             return;
@@ -153,15 +158,26 @@ impl DownpourApp {
             reset: self.charts.reset,
             lang,
         };
-        let charts = &mut self.charts.list;
+        let (charts, capture) = (&mut self.charts.list, &mut self.charts.capture);
         egui::ScrollArea::vertical()
             .id_salt("charts")
             .show(ui, |ui| {
-                for chart in charts.iter_mut().filter(|c| c.shown(mode)) {
+                let visible = ui.clip_rect();
+                let shown = charts.iter_mut().filter(|c| c.shown(mode));
+                for (position, chart) in shown.enumerate() {
                     let title = ui.label(RichText::new(chart.title(t)).strong());
-                    chart.ui(ui, &data, size).labelled_by(title.id);
+                    let plot = chart.ui(ui, &data, size).labelled_by(title.id);
+                    if let Some(capture) = capture.as_mut() {
+                        capture.chart_ui(ui, position, title.rect.union(plot.rect), visible);
+                    }
                 }
             });
+        let background = ui.visuals().panel_fill;
+        let picture = capture.as_mut().and_then(|c| c.collect(shown, background));
+        if let Some(picture) = picture {
+            self.charts.capture = None;
+            self.save_picture_png(&ctx, picture);
+        }
     }
 }
 
@@ -180,6 +196,37 @@ pub fn side_by_side_ui(
         // The left plot is named by the chart's title (see `Charts`); the right one by it.
         let right = right(ui, half).labelled_by(left.id);
         left.union(right)
+    })
+    .inner
+}
+
+/// One series in a chart's legend: its colour and what it shows, in words.
+pub type LegendEntry<'a> = (egui::Color32, &'a str);
+
+/// A plot with its legend on lines of their own above it, inside `size`: the legend never
+/// covers the data, however the plot is zoomed or panned. `plot` draws the plot at the size
+/// left under the legend; returns its response.
+pub fn with_legend_ui(
+    ui: &mut egui::Ui,
+    entries: &[LegendEntry<'_>],
+    size: egui::Vec2,
+    plot: impl FnOnce(&mut egui::Ui, egui::Vec2) -> egui::Response,
+) -> egui::Response {
+    ui.vertical(|ui| {
+        ui.set_width(size.x);
+        let top = ui.cursor().top();
+        ui.horizontal_wrapped(|ui| {
+            let swatch = ui.text_style_height(&egui::TextStyle::Body) * 0.7;
+            for (color, label) in entries {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(swatch, swatch), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, *color);
+                ui.label(*label);
+                ui.add_space(ui.spacing().item_spacing.x);
+            }
+        });
+        let used = ui.cursor().top() - top;
+        plot(ui, egui::vec2(size.x, (size.y - used).max(100.0)))
     })
     .inner
 }

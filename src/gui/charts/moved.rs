@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, stats};
-use egui_plot::{AxisHints, Bar, BarChart, Corner, GridMark, Legend};
+use egui_plot::{AxisHints, Bar, BarChart, GridMark};
 
-use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui};
+use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, side_by_side_ui, with_legend_ui};
 use crate::gui::i18n::{Lang, Texts};
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -112,24 +112,25 @@ fn by_position_ui(
 ) -> egui::Response {
     let t = data.lang.t();
     let reach = |side: &[Bar]| side.iter().map(|b| b.value.abs()).fold(1.0, f64::max);
-    sized_plot("moved", data, size)
-        .legend(Legend::default().position(Corner::LeftTop))
-        .x_axis_label(t.order_x)
-        .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
-        .y_axis_label(t.moved_places)
-        .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
-        .include_x(0.0)
-        .include_x(bars.positions as f64 + 0.5)
-        // Room above the highest bar for the legend.
-        .include_y(reach(&bars.later) * 1.8)
-        .include_y(-reach(&bars.earlier))
-        .show(ui, |plot| {
-            plot.bar_chart(BarChart::new(t.legend_moved_later, bars.later.clone()).color(ORANGE));
-            plot.bar_chart(
-                BarChart::new(t.legend_moved_earlier, bars.earlier.clone()).color(BLUE),
-            );
-        })
-        .response
+    let legend = [(ORANGE, t.legend_moved_later), (BLUE, t.legend_moved_earlier)];
+    with_legend_ui(ui, &legend, size, |ui, size| {
+        sized_plot("moved", data, size)
+            .x_axis_label(t.order_x)
+            .x_grid_spacer(|input| nice_x_grid(input, 6.0, 1.0))
+            .y_axis_label(t.moved_places)
+            .y_grid_spacer(|input| nice_grid(input, 5.0, 1.0))
+            .include_x(0.0)
+            .include_x(bars.positions as f64 + 0.5)
+            .include_y(reach(&bars.later) * 1.05)
+            .include_y(-reach(&bars.earlier))
+            .show(ui, |plot| {
+                plot.bar_chart(BarChart::new(t.legend_moved_later, bars.later.clone()).color(ORANGE));
+                plot.bar_chart(
+                    BarChart::new(t.legend_moved_earlier, bars.earlier.clone()).color(BLUE),
+                );
+            })
+            .response
+    })
 }
 
 /// The right plot: how many results moved how far, one bar per bin, each labelled with the

@@ -3,9 +3,9 @@
 //! download really finished beside it.
 
 use downpour::{Mode, stats};
-use egui_plot::{Legend, Line, MarkerShape, PlotPoint, PlotPoints, Points};
+use egui_plot::{Line, MarkerShape, PlotPoint, PlotPoints, Points};
 
-use super::{sized_plot, CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid};
+use super::{CacheKey, Chart, ChartData, cached, nice_grid, nice_x_grid, sized_plot, with_legend_ui};
 use crate::gui::i18n::Texts;
 use crate::gui::style::{BLUE, GREY, ORANGE};
 
@@ -61,37 +61,42 @@ impl Chart for CompletionOrder {
             Mode::Map => true,
             Mode::Sequential | Mode::Submit => false,
         };
-        sized_plot("order", data, size)
-            .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-            .x_axis_label(t.order_x)
-            .x_grid_spacer(|input| nice_x_grid(input, 10.0, 1.0))
-            .y_axis_label(t.order_y)
-            .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
-            .show(ui, |plot| {
-                plot.line(
-                    Line::new(
-                        t.legend_input_order,
-                        PlotPoints::from(vec![[1.0, 1.0], [n, n]]),
-                    )
-                    .color(GREY),
-                );
-                plot.points(
-                    Points::new(t.legend_reported, PlotPoints::Borrowed(&series.reported))
-                        .shape(MarkerShape::Circle)
-                        .radius(4.0)
-                        .color(BLUE)
-                        .filled(true),
-                );
-                if finished {
-                    plot.points(
-                        Points::new(t.legend_finished, PlotPoints::Borrowed(&series.finished))
-                            .shape(MarkerShape::Diamond)
-                            .radius(4.0)
-                            .color(ORANGE)
-                            .filled(false),
+        let mut legend = vec![(GREY, t.legend_input_order), (BLUE, t.legend_reported)];
+        if finished {
+            legend.push((ORANGE, t.legend_finished));
+        }
+        with_legend_ui(ui, &legend, size, |ui, size| {
+            sized_plot("order", data, size)
+                .x_axis_label(t.order_x)
+                .x_grid_spacer(|input| nice_x_grid(input, 10.0, 1.0))
+                .y_axis_label(t.order_y)
+                .y_grid_spacer(|input| nice_grid(input, 6.0, 1.0))
+                .show(ui, |plot| {
+                    plot.line(
+                        Line::new(
+                            t.legend_input_order,
+                            PlotPoints::from(vec![[1.0, 1.0], [n, n]]),
+                        )
+                        .color(GREY),
                     );
-                }
-            })
-            .response
+                    plot.points(
+                        Points::new(t.legend_reported, PlotPoints::Borrowed(&series.reported))
+                            .shape(MarkerShape::Circle)
+                            .radius(4.0)
+                            .color(BLUE)
+                            .filled(true),
+                    );
+                    if finished {
+                        plot.points(
+                            Points::new(t.legend_finished, PlotPoints::Borrowed(&series.finished))
+                                .shape(MarkerShape::Diamond)
+                                .radius(4.0)
+                                .color(ORANGE)
+                                .filled(false),
+                        );
+                    }
+                })
+                .response
+        })
     }
 }

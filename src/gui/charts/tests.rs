@@ -239,3 +239,70 @@ fn charts_tab_frame_time_with_ten_thousand_items() {
         );
     }
 }
+
+/// The window on the Charts tab showing `view` in `lang`, `size` large.
+fn charts_tab_in(view: RunView, lang: Lang, size: [f32; 2]) -> Harness<'static, DownpourApp> {
+    // English until the fonts with Chinese letters are in place.
+    let mut app = DownpourApp::new(Settings {
+        language: Some(Lang::En),
+        ..Settings::default()
+    });
+    app.view = Some(view);
+    app.history = history();
+    app.tab = Tab::Charts;
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .build_ui_state(|ui, app: &mut DownpourApp| app.window_ui(ui), app);
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    harness.ctx.set_fonts(fonts);
+    harness.run_steps(2);
+    harness.state_mut().settings.language = Some(lang);
+    harness.run();
+    harness
+}
+
+#[test]
+fn no_legend_covers_its_chart_in_either_language_or_window_size() {
+    for lang in [Lang::En, Lang::Zh] {
+        let t = lang.t();
+        for size in [[1280.0, 900.0], [800.0, 600.0]] {
+            let harness = charts_tab_in(finished_view(Mode::Map, 4, &map_records()), lang, size);
+            let titles = [
+                t.timeline_title,
+                t.order_title,
+                t.held_back_title,
+                t.comparison_title,
+            ];
+            let plots: Vec<egui::Rect> = titles
+                .iter()
+                .flat_map(|title| harness.query_all_by_label(title).map(|n| n.rect()))
+                .collect();
+            assert_eq!(plots.len(), 5, "{lang:?} {size:?}");
+            let entries = [
+                t.legend_waiting,
+                t.legend_input_order,
+                t.legend_reported,
+                t.legend_finished,
+                t.legend_held_back,
+                t.legend_waiting_results,
+                t.total_time,
+                t.legend_ideal_time,
+            ];
+            for entry in entries {
+                let shown: Vec<egui::Rect> = harness
+                    .query_all_by_label(entry)
+                    .map(|n| n.rect())
+                    .collect();
+                assert!(!shown.is_empty(), "{lang:?}: no legend entry {entry}");
+                for rect in shown {
+                    for plot in &plots {
+                        assert!(
+                            !rect.intersects(*plot),
+                            "{lang:?} {size:?}: {entry} at {rect:?} covers a plot at {plot:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -7,9 +7,12 @@
 use std::collections::HashMap;
 
 use downpour::{ItemRecord, Mode, OutcomeKind, stats};
-use egui_plot::{Bar, BarChart, Legend, VLine};
+use egui_plot::{Bar, BarChart, VLine};
 
-use super::{sized_plot, CacheKey, Chart, ChartData, cache_key, nice_grid, nice_x_grid, tick_label};
+use super::{
+    CacheKey, Chart, ChartData, cache_key, nice_grid, nice_x_grid, sized_plot, tick_label,
+    with_legend_ui,
+};
 use crate::gui::i18n::{BarItem, Lang, PieceItem, Texts};
 use crate::gui::model::{RowStatus, RunView};
 use crate::gui::style::{GREY, SKY, item_color, outcome_color};
@@ -65,57 +68,69 @@ impl Chart for Timeline {
         let running = running_bars(view, lang);
         let total = view.elapsed_ms() as f64 / 1000.0;
         let total_name = lang.total_line(total);
-        // The legend's entries, to leave it room right of the run's end.
-        let named = [
-            (t.legend_waiting, waiting.is_empty()),
-            (t.status_downloading, running.is_empty()),
-            (t.legend_pieces, pieces.is_empty()),
-            (total_name.as_str(), false),
-        ];
-        let outcomes = groups.iter().map(|(kind, bars)| (lang.outcome(*kind), bars.is_empty()));
-        let labels = named.into_iter().chain(outcomes).filter(|(_, empty)| !empty);
-        let room = legend_room(ui, labels.map(|(label, _)| label), total, size.x);
         // The legend's swatch for the pieces is the colour of the first split file's.
         let piece_color = pieces.first().map_or(item_color(0), |bar| bar.fill);
-        sized_plot("timeline", data, size)
-            .legend(Legend::default())
-            .x_axis_label(t.timeline_x)
-            .x_grid_spacer(|input| nice_x_grid(input, 8.0, 0.001))
-            .x_axis_formatter(|mark, _| tick_label(mark))
-            .y_axis_label(t.timeline_y)
-            .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
-            .include_x(0.0)
-            .include_x(total + room)
-            .include_y(0.0)
-            .include_y(view.workers as f64 + 0.6)
-            .show(ui, |plot| {
-                // Each bar's waiting part is its own colour, faded; the legend shows a done one's.
-                plot.bar_chart(
-                    BarChart::new(t.legend_waiting, waiting)
-                        .color(outcome_color(OutcomeKind::Done).gamma_multiply(WAITING_FADE))
-                        .horizontal(),
-                );
-                plot.bar_chart(
-                    BarChart::new(t.status_downloading, running)
-                        .color(SKY.gamma_multiply(0.7))
-                        .horizontal(),
-                );
-                for (kind, bars) in groups {
+        let done_faded = outcome_color(OutcomeKind::Done).gamma_multiply(WAITING_FADE);
+        let running_color = SKY.gamma_multiply(0.7);
+        let named = [
+            (done_faded, t.legend_waiting, waiting.is_empty()),
+            (running_color, t.status_downloading, running.is_empty()),
+        ];
+        let outcomes = groups
+            .iter()
+            .map(|(kind, bars)| (outcome_color(*kind), lang.outcome(*kind), bars.is_empty()));
+        let last = [
+            (piece_color, t.legend_pieces, pieces.is_empty()),
+            (GREY, total_name.as_str(), false),
+        ];
+        let legend: Vec<_> = named
+            .into_iter()
+            .chain(outcomes)
+            .chain(last)
+            .filter(|(_, _, empty)| !empty)
+            .map(|(color, label, _)| (color, label))
+            .collect();
+        with_legend_ui(ui, &legend, size, |ui, size| {
+            sized_plot("timeline", data, size)
+                .x_axis_label(t.timeline_x)
+                .x_grid_spacer(|input| nice_x_grid(input, 8.0, 0.001))
+                .x_axis_formatter(|mark, _| tick_label(mark))
+                .y_axis_label(t.timeline_y)
+                .y_grid_spacer(|input| nice_grid(input, 8.0, 1.0))
+                .include_x(0.0)
+                .include_x(total)
+                .include_y(0.0)
+                .include_y(view.workers as f64 + 0.6)
+                .show(ui, |plot| {
+                    // Each bar's waiting part is its own colour, faded; the legend shows a
+                    // done one's.
                     plot.bar_chart(
-                        BarChart::new(lang.outcome(kind), bars)
-                            .color(outcome_color(kind))
+                        BarChart::new(t.legend_waiting, waiting)
+                            .color(done_faded)
                             .horizontal(),
                     );
-                }
-                // Each piece has its item's colour.
-                plot.bar_chart(
-                    BarChart::new(t.legend_pieces, pieces)
-                        .color(piece_color)
-                        .horizontal(),
-                );
-                plot.vline(VLine::new(total_name, total).color(GREY));
-            })
-            .response
+                    plot.bar_chart(
+                        BarChart::new(t.status_downloading, running)
+                            .color(running_color)
+                            .horizontal(),
+                    );
+                    for (kind, bars) in groups {
+                        plot.bar_chart(
+                            BarChart::new(lang.outcome(kind), bars)
+                                .color(outcome_color(kind))
+                                .horizontal(),
+                        );
+                    }
+                    // Each piece has its item's colour.
+                    plot.bar_chart(
+                        BarChart::new(t.legend_pieces, pieces)
+                            .color(piece_color)
+                            .horizontal(),
+                    );
+                    plot.vline(VLine::new(total_name.as_str(), total).color(GREY));
+                })
+                .response
+        })
     }
 }
 
@@ -132,34 +147,6 @@ impl Timeline {
             }
         }
     }
-}
-
-/// What a legend takes besides its widest label: the swatch, gaps and frame, in points.
-const LEGEND_FRAME: f32 = 56.0;
-
-/// What the plot takes besides its data: the vertical axis and margins, in points.
-const PLOT_FRAME: f32 = 70.0;
-
-/// How many seconds past `total` the horizontal axis goes so that a legend with `labels`
-/// stands right of the run's end, over no bar, in a plot `width` points wide.
-fn legend_room<'a>(
-    ui: &egui::Ui,
-    labels: impl Iterator<Item = &'a str>,
-    total: f64,
-    width: f32,
-) -> f64 {
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    let widest = labels
-        .map(|label| {
-            let galley = ui
-                .painter()
-                .layout_no_wrap(label.to_owned(), font.clone(), egui::Color32::WHITE);
-            galley.size().x
-        })
-        .fold(0.0, f32::max);
-    let legend = widest + LEGEND_FRAME;
-    let data = (width - PLOT_FRAME - legend).max(width * 0.3);
-    total.max(0.001) * f64::from(legend / data)
 }
 
 /// How thick a bar of `kind` is: failed and cancelled ones are thinner, so that a lane's

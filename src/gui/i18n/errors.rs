@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use downpour::error::{ListError, TlsProblem};
+use downpour::net::access::AccessError;
 use downpour::{DownloadError, LineError, format};
 
 use super::Lang;
@@ -95,6 +96,7 @@ impl Lang {
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NoFileDialog) => t.no_file_dialog.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
+            (_, Notice::PowerFailed { action, reason }) => self.power_failed(*action, reason),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),
             (Lang::En, Notice::NotSaved { folder, problem }) => format!(
@@ -137,6 +139,10 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Connect { host, reason } => {
             format!("无法连接到 {host}：{}", zh_phrase(reason))
         }
+        DownloadError::ProxyUnreachable { .. }
+        | DownloadError::ProxyLogin { .. }
+        | DownloadError::ProxyNoRoute { .. }
+        | DownloadError::NotAProxy { .. } => zh_proxy_error(err),
         DownloadError::Tls { host, problem } => format!(
             "无法验证与 {host} 的安全连接（{}），没有下载任何内容",
             zh_tls_problem(*problem)
@@ -193,8 +199,61 @@ fn zh_download_error(err: &DownloadError) -> String {
             "服务器发来的是压缩过的文件（{encoding}），尽管已要求不压缩；它不是原文件，所以没有保存"
         ),
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
+        DownloadError::Access(access) => zh_access_error(access),
         DownloadError::Stopped => "下载意外中止".to_owned(),
         DownloadError::Network(text) => format!("下载失败：{text}"),
+    }
+}
+
+/// Why the proxy failed, in Chinese (the other errors: see [`zh_download_error`]).
+fn zh_proxy_error(err: &DownloadError) -> String {
+    match err {
+        DownloadError::ProxyUnreachable { proxy, reason } => {
+            format!("无法连接到代理 {proxy}：{}", zh_phrase(reason))
+        }
+        DownloadError::ProxyLogin { proxy } => {
+            format!("代理 {proxy} 要求用户名和密码，或拒绝了所给的用户名和密码")
+        }
+        DownloadError::ProxyNoRoute { proxy, host } => {
+            format!("代理 {proxy} 无法或不愿连接到 {host}")
+        }
+        DownloadError::NotAProxy { proxy } => {
+            format!("{proxy} 的应答不像代理——请检查代理的地址和类型")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Why a proxy, header, cookies file or login cannot be used, in Chinese.
+fn zh_access_error(err: &AccessError) -> String {
+    match err {
+        AccessError::BadProxy => {
+            "代理必须是地址，例如 http://主机:端口 或 socks5h://主机:端口".to_owned()
+        }
+        AccessError::ProxyScheme { scheme } => format!(
+            "代理地址以 http://、https://、socks5:// 或 socks5h:// 开头，不能是 {scheme}://"
+        ),
+        AccessError::BadBypass => "不走代理的主机必须写在一行，用逗号分隔".to_owned(),
+        AccessError::HeaderFormat => "请求头的写法是 名称: 值".to_owned(),
+        AccessError::HeaderName { name } => format!("“{name}”不能作为请求头的名称"),
+        AccessError::HeaderReserved { name } => format!("请求头 {name} 由 Downpour 自己设置"),
+        AccessError::HeaderLineBreak { name } => format!("请求头 {name} 的值含有换行，不允许"),
+        AccessError::HeaderValue { name } => format!("请求头 {name} 的值含有控制字符，不允许"),
+        AccessError::BadReferer => "Referer 必须是 http:// 或 https:// 地址".to_owned(),
+        AccessError::BadUserAgent => "User-Agent 必须是一行文字".to_owned(),
+        AccessError::BadLogin => "登录信息的写法是 用户名 或 用户名:密码".to_owned(),
+        AccessError::NoPassword => {
+            "请用 --user 用户名:密码 给出密码（没有可以询问的终端）".to_owned()
+        }
+        AccessError::CookiesUnreadable { name, reason } => {
+            format!("无法读取 Cookie 文件 {name}：{}", zh_phrase(reason))
+        }
+        AccessError::NotCookies { name, line } => {
+            format!("{name} 不是 Cookie 文件（第 {line} 行不是浏览器扩展导出的 cookies.txt 格式）")
+        }
+        AccessError::NetrcUnreadable { name, reason } => {
+            format!("无法读取登录文件 {name}：{}", zh_phrase(reason))
+        }
     }
 }
 
@@ -391,13 +450,37 @@ mod tests {
         ]
     }
 
+    /// One proxy error of each kind.
+    fn proxy_errors() -> Vec<DownloadError> {
+        vec![
+            DownloadError::ProxyUnreachable {
+                proxy: "socks5h://127.0.0.1:1080".into(),
+                reason: "connection refused".into(),
+            },
+            DownloadError::ProxyLogin {
+                proxy: "http://127.0.0.1:3128".into(),
+            },
+            DownloadError::ProxyNoRoute {
+                proxy: "http://127.0.0.1:3128".into(),
+                host: "files.example".into(),
+            },
+            DownloadError::NotAProxy {
+                proxy: "http://127.0.0.1:80".into(),
+            },
+            DownloadError::Access(AccessError::NotCookies {
+                name: "links.txt".into(),
+                line: 1,
+            }),
+        ]
+    }
+
     fn has_chinese(text: &str) -> bool {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     }
 
     #[test]
     fn english_is_the_engines_sentence_and_chinese_a_sentence_of_its_own() {
-        for err in every_download_error() {
+        for err in every_download_error().into_iter().chain(proxy_errors()) {
             assert_eq!(Lang::En.download_error(&err), err.to_string());
             let zh = Lang::Zh.download_error(&err);
             assert!(has_chinese(&zh), "{err:?}: {zh}");

@@ -11,6 +11,7 @@ mod errors;
 mod first_run;
 mod sentences;
 mod texts;
+mod when_done;
 mod zh;
 
 use downpour::{Mode, OutcomeKind};
@@ -79,16 +80,6 @@ impl Lang {
             Mode::Sequential => t.mode_sequential,
             Mode::Submit => t.mode_submit,
             Mode::Map => t.mode_map,
-        }
-    }
-
-    /// A mode's short name, under its bar in the run comparison.
-    pub fn mode_short(self, mode: Mode) -> &'static str {
-        let t = self.t();
-        match mode {
-            Mode::Sequential => t.mode_sequential_short,
-            Mode::Submit => t.mode_submit_short,
-            Mode::Map => t.mode_map_short,
         }
     }
 

@@ -250,24 +250,59 @@ impl Lang {
         }
     }
 
-    /// A run's name under its bar in the comparison: `map ×8`.
-    pub fn run_tick(self, mode: downpour::Mode, workers: usize) -> String {
-        format!("{} ×{workers}", self.mode_short(mode))
+    /// A run named as the window names its mode: `Threaded (in order), 8 at once`; a
+    /// one-at-a-time run is its mode alone.
+    pub fn run_name(self, mode: downpour::Mode, workers: usize) -> String {
+        let label = self.mode_label(mode);
+        if !mode.parallel() {
+            return label.to_owned();
+        }
+        match self {
+            Lang::En => format!("{label}, {workers} at once"),
+            Lang::Zh => format!("{label}，同时 {workers} 个"),
+        }
     }
 
-    /// A run's tooltip in the comparison: `map ×8 · 100 files · 1.234 s · 4.0× the sequential
-    /// time`.
+    /// A run's name under its bar in the comparison, on short lines: its mode, how many at
+    /// once, and whether it was cancelled.
+    pub fn run_tick(self, run: &downpour::stats::RunSummary) -> String {
+        let mut tick = self.mode_label(run.mode).to_owned();
+        if run.mode.parallel() {
+            tick.push('\n');
+            tick.push_str(&match self {
+                Lang::En => format!("{} at once", run.workers),
+                Lang::Zh => format!("同时 {} 个", run.workers),
+            });
+        }
+        if run.was_cancelled() {
+            tick.push('\n');
+            tick.push_str(self.t().run_cancelled);
+        }
+        tick
+    }
+
+    /// A run's tooltip in the comparison: `Threaded (in order), 8 at once · 100 files · 1.234
+    /// s · 4.0× as fast as one at a time`; a cancelled run says how many were cancelled
+    /// instead of a speed.
     pub fn run_tooltip(self, run: &downpour::stats::RunSummary, speedup: Option<f64>) -> String {
-        let tick = self.run_tick(run.mode, run.workers);
+        let name = self.run_name(run.mode, run.workers);
         let (files, secs) = (run.files, format::seconds(run.elapsed_ms));
         let mut text = match self {
-            Lang::En => format!("{tick} · {files} files · {secs}"),
-            Lang::Zh => format!("{tick} · {files} 个文件 · {secs}"),
+            Lang::En => format!("{name} · {files} files · {secs}"),
+            Lang::Zh => format!("{name} · {files} 个文件 · {secs}"),
         };
-        if let Some(speedup) = speedup {
+        let cancelled = run.cancelled;
+        if run.was_cancelled() {
             text.push_str(&match self {
-                Lang::En => format!(" · {speedup:.1}× the sequential time"),
-                Lang::Zh => format!(" · 相对顺序下载的加速比 {speedup:.1}×"),
+                Lang::En => format!(
+                    "\ncancelled: {cancelled} of {files} not downloaded, so its time is not its speed"
+                ),
+                Lang::Zh => format!("\n已取消：{files} 个中有 {cancelled} 个未下载，耗时不代表速度"),
+            });
+        } else if let Some(speedup) = speedup {
+            text.push_str(&match self {
+                Lang::En => format!(" · {speedup:.1}× as fast as one at a time"),
+                Lang::Zh => format!(" · 是一次下载一个的 {speedup:.1} 倍速度"),
             });
         }
         text

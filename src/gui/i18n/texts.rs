@@ -52,12 +52,6 @@ pub struct Texts {
     pub mode_submit: &'static str,
     /// The map mode's name.
     pub mode_map: &'static str,
-    /// The sequential mode's short name, under a bar of the run comparison.
-    pub mode_sequential_short: &'static str,
-    /// The submit mode's short name.
-    pub mode_submit_short: &'static str,
-    /// The map mode's short name.
-    pub mode_map_short: &'static str,
     /// What the sequential mode does, under its name.
     pub mode_sequential_explain: &'static str,
     /// What the submit mode does.
@@ -220,6 +214,10 @@ pub struct Texts {
     pub comparison_y: &'static str,
     /// The legend of the ideal times (a lower bound: see `stats::Ideal`).
     pub legend_ideal_time: &'static str,
+    /// Under a cancelled run's bar in the comparison.
+    pub run_cancelled: &'static str,
+    /// The legend of the comparison's cancelled runs.
+    pub legend_cancelled_run: &'static str,
     /// The label of the language switch.
     pub language: &'static str,
     /// Its tooltip.
@@ -363,10 +361,46 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
-    /// The Open the folder when done switch.
-    pub open_when_done: &'static str,
+    /// The heading of the Network section (proxy and how the sites see Downpour).
+    pub network_heading: &'static str,
+    /// The label of the proxy choice.
+    pub proxy_label: &'static str,
+    /// Its first choice: the system's proxy.
+    pub proxy_system: &'static str,
+    /// Its second choice: no proxy.
+    pub proxy_none: &'static str,
+    /// Its third choice: the proxy typed beside it.
+    pub proxy_manual: &'static str,
+    /// The tooltip of the proxy choice.
+    pub proxy_tip: &'static str,
+    /// The grey hint in the empty proxy field.
+    pub proxy_hint: &'static str,
+    /// Said under a proxy that cannot be read.
+    pub proxy_invalid: &'static str,
+    /// Why Start waits: a proxy or page in the Network section cannot be read.
+    pub network_invalid: &'static str,
+    /// The label of the hosts that bypass the proxy.
+    pub bypass_label: &'static str,
+    /// The grey hint in its empty field.
+    pub bypass_hint: &'static str,
+    /// The switch for a web browser's User-Agent.
+    pub browser_like: &'static str,
     /// Its tooltip.
-    pub open_when_done_tip: &'static str,
+    pub browser_like_tip: &'static str,
+    /// The label of the page the links came from (Referer).
+    pub referer_label: &'static str,
+    /// The grey hint in its empty field.
+    pub referer_hint: &'static str,
+    /// Its tooltip.
+    pub referer_tip: &'static str,
+    /// Said under a page that is not a web address.
+    pub referer_invalid: &'static str,
+    /// The label of the cookies file.
+    pub cookies_label: &'static str,
+    /// The grey hint in its empty field.
+    pub cookies_hint: &'static str,
+    /// Its tooltip.
+    pub cookies_tip: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

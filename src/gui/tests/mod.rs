@@ -2,13 +2,18 @@
 //! egui_kittest, against a real HTTP server on 127.0.0.1, checking rows, result order and the
 //! files on disk.
 
+mod chart_picture;
 mod control;
 mod first_run;
+mod network;
 mod not_lost;
 mod page;
+mod paste_anywhere;
 mod restore;
 mod runs;
+mod runs_kept;
 mod small_screen;
+mod when_done;
 mod window;
 
 #[allow(
@@ -18,6 +23,13 @@ mod window;
 )]
 #[path = "../../../tests/util/server.rs"]
 mod server;
+
+#[allow(
+    dead_code,
+    reason = "the window tests use only part of the integration tests' proxies module"
+)]
+#[path = "../../../tests/util/proxies.rs"]
+mod proxies;
 
 use std::time::{Duration, Instant};
 

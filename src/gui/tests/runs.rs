@@ -73,9 +73,10 @@ fn each_mode_downloads_everything_and_reports_in_its_order() {
         harness.get_by_label("Charts").click();
         harness.run_steps(2);
         assert_eq!(harness.state().tab, Tab::Charts);
-        harness.get_by_label("Timeline: one lane per worker");
-        harness.get_by_label("Completion order: position in the list against order of the result");
-        harness.get_by_label("Run comparison: total time of each run");
+        let t = Lang::En.t();
+        for title in [t.timeline_title, t.order_title, t.comparison_title] {
+            harness.get_by_label(title);
+        }
         assert_eq!(harness.state().history.len(), 1);
     }
 }

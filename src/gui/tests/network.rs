@@ -1,0 +1,97 @@
+//! The Network section: the proxy it shows is the one the run uses (a real tinyproxy that
+//! asks for a password), the browser switch, the page and the cookies file change what the
+//! server receives, and the saved settings hold no password.
+
+use downpour::net::access::UserAgent;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::gui::DownpourApp;
+
+use super::proxies::{HTTP_PROXY_EXIT, Proxy};
+use super::server::{TestServer, body_for};
+use super::{harness_with, paste_links, run_to_end, settings_for};
+
+/// Clicks the field labelled `label` and types `text` into it.
+fn type_into(harness: &mut Harness<'_, DownpourApp>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.run_steps(1);
+    harness.get_by_label(label).type_text(text);
+    harness.run_steps(1);
+}
+
+#[test]
+fn the_network_section_sets_the_proxy_the_run_uses_and_saves_no_password() {
+    let Some(proxy) = Proxy::http(Some(("ann", "window-pw"))) else {
+        return;
+    };
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // Tall enough for the whole left panel with the Network section open.
+    let data = dir.path().join("data");
+    let app = crate::gui::DownpourApp::new(settings_for(dir.path())).with_data_dir(Some(data));
+    let mut harness = harness_with(app, [1280.0, 1600.0]);
+    let cookies = dir.path().join("cookies.txt");
+    std::fs::write(
+        &cookies,
+        "127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\twindow-cookie\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    harness.state_mut().settings.folder = out.display().to_string();
+    paste_links(
+        &mut harness,
+        &server.url("via.bin?size=3000&need_cookie=sid=window-cookie&need_referer=https://gallery.example/album"),
+    );
+    harness.get_by_label("Network").click();
+    harness.run_steps(2);
+    harness.get_by_label("this one:").click();
+    harness.run_steps(2);
+    let sentence = "Write the proxy as http://";
+    // Said under the field, and why Start waits.
+    let said = |h: &egui_kittest::Harness<'_, crate::gui::DownpourApp>| {
+        h.query_all(egui_kittest::kittest::By::new().label_contains(sentence))
+            .count()
+    };
+    assert_eq!(said(&harness), 1);
+    assert_eq!(
+        harness.state().start_blocker(),
+        Some(harness.state().lang().t().network_invalid)
+    );
+    harness.get_by_label("Proxy").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Proxy")
+        .type_text(&format!("ann:window-pw@127.0.0.1:{}", proxy.port()));
+    harness.run_steps(2);
+    assert_eq!(said(&harness), 0);
+    harness
+        .get_by_label("Present Downpour as a web browser")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings.run.user_agent, UserAgent::Browser);
+    let saved = serde_json::to_string(&harness.state().settings).unwrap();
+    assert!(!saved.contains("window-pw"), "{saved}");
+    assert!(
+        saved.contains(&format!("http://ann@127.0.0.1:{}", proxy.port())),
+        "{saved}"
+    );
+
+    type_into(
+        &mut harness,
+        "The links came from the page",
+        "https://gallery.example/album",
+    );
+    type_into(&mut harness, "Cookies file", &cookies.display().to_string());
+    harness.run_steps(2);
+    assert_eq!(harness.state().start_blocker(), None);
+    harness.get_by_label("Start").click();
+    harness.step();
+    run_to_end(&mut harness);
+    // The server gives the file only with the cookie and the Referer (need_*).
+    assert!(std::fs::read(out.join("via.bin")).unwrap() == body_for("via.bin", 3000));
+    let exit: std::net::IpAddr = HTTP_PROXY_EXIT.parse().unwrap();
+    assert_eq!(server.peers(), [exit], "through the proxy");
+    assert!(server.heads()[0].contains("user-agent: Mozilla/5.0"));
+}
