@@ -5,6 +5,7 @@ pub mod access;
 pub(crate) mod answer;
 pub mod classify;
 pub mod cookies;
+pub(crate) mod hosts;
 pub mod netrc;
 pub mod proxy;
 pub(crate) mod send;
