@@ -16,6 +16,7 @@ pub mod model;
 pub mod names;
 pub mod net;
 pub mod options;
+pub mod page;
 mod pasted;
 pub mod ranges;
 pub mod redact;

@@ -232,6 +232,10 @@ pub struct RunSettings {
     #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
           hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
     pub rate_limit: SpeedLimit,
+    /// Take square brackets and braces in links literally: no numbered ranges like
+    /// photo[001-120].jpg
+    #[arg(long = "no-ranges", action = clap::ArgAction::SetFalse)]
+    pub ranges: bool,
     /// Proxy for every link: http://, https://, socks5:// or socks5h://HOST:PORT (with
     /// USER:PASSWORD@ if it needs them), 'none', or 'system'
     #[arg(long, value_name = "URL", default_value = "system", value_parser = Quiet(parse_proxy))]
@@ -285,6 +289,7 @@ impl Default for RunSettings {
             split: SPLIT.default,
             per_host: PER_HOST.default,
             rate_limit: SpeedLimit::NONE,
+            ranges: true,
             proxy: ProxySetting::System,
             no_proxy: String::new(),
             user_agent: UserAgent::Downpour,
@@ -311,6 +316,9 @@ impl RunSettings {
             split,
             per_host,
             rate_limit,
+            // How the links are read, not how they are downloaded: used where the list is
+            // parsed (`urls::parse_list_with`), before there is a run.
+            ranges: _,
             proxy,
             no_proxy,
             user_agent,
@@ -388,7 +396,8 @@ impl RunSettings {
             headers,
             cookies,
             user,
-            netrc
+            netrc,
+            ranges
         );
         merged
     }

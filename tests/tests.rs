@@ -18,6 +18,7 @@ mod h2;
 mod handoff;
 mod lists;
 mod memory;
+mod page;
 mod polite;
 mod processes;
 mod properties;

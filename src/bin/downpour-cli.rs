@@ -9,9 +9,10 @@ use std::sync::{Arc, mpsc};
 
 use clap::{CommandFactory, Parser};
 use downpour::error::describe_io;
-use downpour::options::RunArgs;
+use downpour::options::{RunArgs, RunSettings};
 use downpour::report::Report;
-use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format, parse_list};
+use downpour::urls::parse_list_with;
+use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format};
 
 /// How long events gather between two passes of the event loop.
 const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -33,6 +34,24 @@ struct Cli {
     /// Read the links from FILE ('-' = standard input); may be given more than once
     #[arg(short, long, value_name = "FILE")]
     input: Vec<String>,
+    /// Download the files linked on the web page at URL (see --accept); may be given more
+    /// than once
+    #[arg(long = "page", value_name = "URL")]
+    pages: Vec<String>,
+    /// Of a page's links, take only those matching PATTERNS: comma-separated wildcards
+    /// ('*.pdf,report-*'), type names (archives, documents, images, audio, video, software) or
+    /// a /regular expression/
+    #[arg(long, value_name = "PATTERNS")]
+    accept: Option<String>,
+    /// Of a page's links, leave out those matching PATTERNS (as --accept)
+    #[arg(long, value_name = "PATTERNS")]
+    reject: Option<String>,
+    /// Of a page's links, take only those on the page's own site
+    #[arg(long)]
+    same_site: bool,
+    /// Print the chosen links of each --page, one a line, and download nothing
+    #[arg(long, requires = "pages")]
+    list_only: bool,
     #[command(flatten)]
     run: RunArgs,
     /// Write the run report as JSON
@@ -151,15 +170,6 @@ fn read_links(cli: &Cli) -> Result<String, String> {
 }
 
 fn run(cli: &Cli) -> Result<Exit, String> {
-    let list = links(cli)?;
-    if list
-        .entries
-        .iter()
-        .any(|entry| entry.url.scheme() == "https")
-    {
-        // Reads the trusted certificates while the folder is checked and the run starts.
-        downpour::net::prepare_tls();
-    }
     let mut settings = cli.run.settings.clone();
     if let Some(login) = &mut settings.user
         && login.password.is_none()
@@ -168,8 +178,34 @@ fn run(cli: &Cli) -> Result<Exit, String> {
             "give the password as --user NAME:PASSWORD (no terminal to ask it on)".to_owned()
         })?);
     }
+    let from_pages = page_links(cli, &settings)?;
+    if cli.list_only {
+        let mut out = String::new();
+        for url in &from_pages.links {
+            out.push_str(url.as_str());
+            out.push('\n');
+        }
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return Ok(Exit::AllDone);
+    }
+    let list = links(cli, from_pages.links)?;
+    if list
+        .entries
+        .iter()
+        .any(|entry| entry.url.scheme() == "https")
+    {
+        // Reads the trusted certificates while the folder is checked and the run starts.
+        downpour::net::prepare_tls();
+    }
     let out = save_folder(cli)?;
     let mut config = settings.config(out);
+    // The links of one page carry it as their Referer, as a browser's would, unless the
+    // person named another.
+    if config.access.referer.is_none()
+        && let [page] = from_pages.pages.as_slice()
+    {
+        config.access.referer = Some(page.clone());
+    }
     // A cookies file or .netrc that cannot be used stops here, before any request.
     config.access.load().map_err(|err| err.to_string())?;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
@@ -203,10 +239,89 @@ fn run(cli: &Cli) -> Result<Exit, String> {
     })
 }
 
-/// The links to download, with every line that was not one explained on stderr; no link at
-/// all is a usage error.
-fn links(cli: &Cli) -> Result<ParsedList, String> {
-    let list = parse_list(&read_links(cli)?);
+/// The chosen links of every `--page`, each once, in page order; what each page gave (or why
+/// it could not be read) is said on stderr. Unusable patterns, or pages none of which could
+/// be read, are an error before anything is downloaded.
+fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
+    use downpour::page::{LinkFilter, Rules, fetch_page};
+    if cli.pages.is_empty() {
+        return Ok(FromPages::default());
+    }
+    let rules = |text: &Option<String>| {
+        Rules::parse(text.as_deref().unwrap_or("")).map_err(|err| err.to_string())
+    };
+    let filter = LinkFilter {
+        rules: rules(&cli.accept)?,
+        same_site: cli.same_site,
+        ..LinkFilter::default()
+    };
+    let reject = rules(&cli.reject)?;
+    let config = settings.config(PathBuf::new());
+    let (mut seen, mut chosen, mut read) = (std::collections::HashSet::new(), Vec::new(), vec![]);
+    for text in &cli.pages {
+        let Some(page) = downpour::urls::parse_list_with(text, false)
+            .entries
+            .first()
+            .map(|entry| entry.url.clone())
+        else {
+            eprintln!("page {text}: not a web address");
+            continue;
+        };
+        let shown = downpour::redact::url(&page);
+        let found = match fetch_page(&page, &config) {
+            Ok(found) => found,
+            Err(err) => {
+                eprintln!("page {shown}: {err}");
+                continue;
+            }
+        };
+        read.push(found.page.clone());
+        for note in &found.notes {
+            eprintln!("page {shown}: {note}");
+        }
+        let before = chosen.len();
+        for link in &found.links {
+            if filter.chooses(&found.page, link)
+                && !reject.matches(link)
+                && seen.insert(link.url.clone())
+            {
+                chosen.push(link.url.clone());
+            }
+        }
+        eprintln!(
+            "page {shown}: {} of {} chosen",
+            chosen.len() - before,
+            count(found.links.len(), "link", "links")
+        );
+    }
+    if read.is_empty() {
+        return Err("no page could be read, so nothing was downloaded".to_owned());
+    }
+    Ok(FromPages {
+        links: chosen,
+        pages: read,
+    })
+}
+
+/// The links chosen on the `--page` pages, and the pages read.
+#[derive(Default)]
+struct FromPages {
+    links: Vec<url::Url>,
+    pages: Vec<url::Url>,
+}
+
+/// The links to download (those of the text, then `from_pages`), with every line that was
+/// not one explained on stderr; no link at all is a usage error.
+fn links(cli: &Cli, from_pages: Vec<url::Url>) -> Result<ParsedList, String> {
+    let mut list = parse_list_with(&read_links(cli)?, cli.run.settings.ranges);
+    for url in from_pages {
+        list.entries.push(downpour::UrlEntry {
+            index: list.entries.len() + 1,
+            line: 0,
+            url,
+            sha256: None,
+        });
+    }
     for bad in &list.rejected {
         eprintln!("line {} skipped: {} ({})", bad.line, bad.reason, bad.text);
     }
@@ -242,7 +357,7 @@ fn links(cli: &Cli) -> Result<ParsedList, String> {
         Cli::command()
             .error(
                 clap::error::ErrorKind::InvalidValue,
-                "no valid URL to download (give URLs as arguments or with --input)",
+                "no valid URL to download (give URLs as arguments, with --input or --page)",
             )
             .exit();
     }

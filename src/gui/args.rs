@@ -153,6 +153,7 @@ mod tests {
         "--split=1",
         "--per-host=2",
         "--limit-rate=100K",
+        "--no-ranges",
         "--proxy=socks5h://127.0.0.1:1080",
         "--no-proxy=lan",
         "--user-agent=browser",

@@ -140,6 +140,13 @@ impl DownpourApp {
                     }
                 });
             }
+            if ui
+                .button(t.from_page)
+                .on_hover_text(t.from_page_tip)
+                .clicked()
+            {
+                self.page.open = true;
+            }
             if ui.button(t.clear).on_hover_text(t.clear_tip).clicked() {
                 self.settings.url_text.clear();
                 self.reparse();
@@ -248,6 +255,13 @@ impl DownpourApp {
         });
         ui.checkbox(&mut self.settings.run.checksums, t.checksums)
             .on_hover_text(t.checksums_tip);
+        if ui
+            .checkbox(&mut self.settings.run.ranges, t.ranges)
+            .on_hover_text(t.ranges_tip)
+            .changed()
+        {
+            self.reparse();
+        }
     }
 
     /// Add to the run (in place of Start during a run, a plain button: while files come there

@@ -16,6 +16,7 @@ pub mod list_store;
 pub mod model;
 mod network_ui;
 mod notify;
+mod page_dialog;
 mod paste;
 mod results;
 mod row;
@@ -41,7 +42,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use downpour::options::RunSettings;
-use downpour::{Event, ParsedList, RunHandle, parse_list};
+use downpour::urls::parse_list_with;
+use downpour::{Event, ParsedList, RunHandle};
 use downpour::{options, stats};
 use serde::{Deserialize, Serialize};
 
@@ -148,11 +150,15 @@ pub struct DownpourApp {
     helper_tx: mpsc::Sender<UiMessage>,
     helper_rx: mpsc::Receiver<UiMessage>,
     parsed_text: String,
+    /// Whether numbered ranges were expanded when the links box was last read.
+    parsed_ranges: bool,
     charts: charts::Charts,
     /// Choose…'s dialogs and the folder browser inside the window.
     pub folders: folder_browser::FolderPicker,
     /// Whether the About dialog is open.
     pub about_open: bool,
+    /// From a web page…
+    pub page: page_dialog::PageDialog,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
     /// Where "Let browsers send links here" writes (a temporary home in tests).
@@ -196,9 +202,11 @@ impl DownpourApp {
             helper_tx,
             helper_rx,
             parsed_text: String::new(),
+            parsed_ranges: true,
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
+            page: page_dialog::PageDialog::default(),
             browser_places: crate::handoff::install::default_places(),
             handed: handed::Handed::default(),
             power: default_power(),
@@ -337,9 +345,11 @@ impl DownpourApp {
 
     /// Re-reads the links box if its text changed.
     pub fn reparse(&mut self) {
-        if self.parsed_text != self.settings.url_text {
-            self.list = parse_list(&self.settings.url_text);
+        let ranges = self.settings.run.ranges;
+        if self.parsed_text != self.settings.url_text || self.parsed_ranges != ranges {
+            self.list = parse_list_with(&self.settings.url_text, ranges);
             self.parsed_text.clone_from(&self.settings.url_text);
+            self.parsed_ranges = ranges;
         }
     }
 
@@ -377,6 +387,7 @@ impl DownpourApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
+            UiMessage::PageRead(result) => self.page.read(*result),
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);
             }

@@ -13,6 +13,8 @@ pub enum UiMessage {
     Folder(PathBuf),
     /// Text to add to the links box (an imported or dropped list).
     AddLinks(String),
+    /// The links of a page read for From a web page…, or why it could not be read.
+    PageRead(Box<Result<downpour::page::PageLinks, downpour::page::PageError>>),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
     /// Links handed over by a second start or the browser (checked already): they go into the

@@ -19,6 +19,7 @@ impl DownpourApp {
         self.close_guard_ui(&ctx);
         self.folders.browser_ui(&ctx, self.lang());
         self.about_ui(&ctx);
+        self.page_dialog_ui(&ctx);
         self.dropped_files_ui(&ctx);
         self.paste_anywhere_ui(&ctx);
         self.countdown_ui(&ctx);

@@ -31,7 +31,7 @@
 //! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
 //! header; `html=1` says the body is a web page; `gzip=1` says the body is
 //! compressed unless the request asked for `Accept-Encoding: identity` (`gzip=always`: even
-//! then); `login=1` answers a small
+//! then); `page=KIND` answers a web page (see [`serve_page`]); `login=1` answers a small
 //! "Please sign in" web page ([`LOGIN_PAGE`]) instead of the file; `secret_redirect=1` redirects to an ftp address holding the password `hunter2`.
 
 /// The password the `auth` knob expects (kept out of the URLs' query strings, so that a test
@@ -348,6 +348,27 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if let Some(ms) = num("delay") {
         thread::sleep(Duration::from_millis(ms));
     }
+    if q("page").as_deref() == Some("guarded") {
+        // A picture that is given only to requests coming from this page.
+        let page = format!(
+            "http://{}{}?page=guarded",
+            req.header("host").unwrap_or(""),
+            req.path
+        );
+        let encoded: String = page
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let html = format!("<img src=\"guarded.png?size=100&need_referer={encoded}\">");
+        let kind = ("Content-Type", "text/html".to_owned());
+        return write_text(out, "200 OK", &[kind], &html);
+    }
+    if let Some(kind) = q("page") {
+        return serve_page(out, &kind, num("n").unwrap_or(0), num("size").unwrap_or(0));
+    }
     if num("maxconn").is_some_and(|n| path_active as u64 > n) {
         stats.refused.fetch_add(1, Ordering::SeqCst);
         return write_text(out, "503 Service Unavailable", &[], "too many connections");
@@ -645,6 +666,98 @@ fn next_random(stats: &Stats) -> u64 {
     x ^= x << 17;
     stats.rng.store(x, Ordering::SeqCst);
     x
+}
+
+/// The page with links in it that `page=KIND` asks for:
+/// - `mixed`: relative links, a `<base>`, duplicates, `javascript:`, `mailto:` and `data:`
+///   links, other sites, embedded pictures, video and sound, a stylesheet (see [`MIXED_PAGE`]);
+/// - `many`: `n` links `<a href="f{i}.bin">`, sent chunked as they are made;
+/// - `junk`: `size` bytes of random bytes said to be HTML, with a link to `first.zip` at the
+///   start and one to `late.zip` at the end;
+/// - `file`: a zip file's header (not a page);
+/// - `guarded` (answered in `respond`): a picture that needs this page as its Referer.
+fn serve_page(out: &mut TcpStream, kind: &str, n: u64, size: u64) -> bool {
+    let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
+    match kind {
+        "mixed" => write_text(out, "200 OK", &[html], MIXED_PAGE),
+        "many" => {
+            if !write_head(out, "200 OK", &[html], None) {
+                return false;
+            }
+            let mut piece = String::new();
+            for i in 0..n {
+                piece.push_str(&format!("<li><a href=\"f{i}.bin\">file {i}</a></li>\n"));
+                if piece.len() > 60_000 || i + 1 == n {
+                    if !write_chunk(out, piece.as_bytes()) {
+                        return false;
+                    }
+                    piece.clear();
+                }
+            }
+            write_chunk(out, b"")
+        }
+        "junk" => {
+            if !write_head(out, "200 OK", &[html], Some(size)) {
+                return false;
+            }
+            let (first, late) = (&b"<a href=first.zip>"[..], &b"<a href=late.zip>"[..]);
+            let mut left = size - (first.len() + late.len()) as u64;
+            if out.write_all(first).is_err() {
+                return false;
+            }
+            let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+            let mut block = vec![0u8; 64 * 1024];
+            while left > 0 {
+                for byte in block.iter_mut() {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    *byte = state as u8;
+                }
+                let take = left.min(block.len() as u64) as usize;
+                if out.write_all(&block[..take]).is_err() {
+                    return false;
+                }
+                left -= take as u64;
+            }
+            out.write_all(late).is_ok()
+        }
+        _ => {
+            let zip = ("Content-Type", "application/zip".to_owned());
+            write_text(out, "200 OK", &[zip], "PK\u{3}\u{4}")
+        }
+    }
+}
+
+/// The `page=mixed` page.
+pub const MIXED_PAGE: &str = r#"<!DOCTYPE html>
+<html><head><title>Reports</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" type="application/pdf" href="/print/all.pdf">
+<base href="/files/">
+</head><body>
+<h1>Reports &amp; pictures</h1>
+<a href="report-2024.pdf">2024</a>
+<a href="report-2024.pdf#summary">2024 summary</a>
+<a href="/files/report-2024.pdf">2024 again</a>
+<a href="report-2023.pdf?lang=en&amp;v=2">2023</a>
+<a href="data.zip">data</a>
+<a href="javascript:void(0)">menu</a>
+<a href="mailto:someone@example.com">mail</a>
+<a href="https://other.example/elsewhere.pdf">elsewhere</a>
+<a href="../about.html">about</a>
+<img src="photo.JPG" alt="">
+<img src="data:image/png;base64,iVBORw0KGgo=">
+<video poster="poster.png"><source src="clip.mp4" type="video/mp4"></video>
+<audio src="song.mp3"></audio>
+</body></html>
+"#;
+
+fn write_chunk(out: &mut TcpStream, data: &[u8]) -> bool {
+    out.write_all(format!("{:x}\r\n", data.len()).as_bytes())
+        .is_ok()
+        && out.write_all(data).is_ok()
+        && out.write_all(b"\r\n").is_ok()
 }
 
 fn write_head(

@@ -48,6 +48,41 @@ impl Lang {
         }
     }
 
+    /// A type chip of From a web page…: `Images`.
+    pub fn file_type(self, kind: downpour::page::FileType) -> &'static str {
+        use downpour::page::FileType;
+        match (self, kind) {
+            (Lang::En, FileType::Archives) => "Archives",
+            (Lang::En, FileType::Documents) => "Documents",
+            (Lang::En, FileType::Images) => "Images",
+            (Lang::En, FileType::Audio) => "Audio",
+            (Lang::En, FileType::Video) => "Video",
+            (Lang::En, FileType::Software) => "Software",
+            (Lang::Zh, FileType::Archives) => "压缩包",
+            (Lang::Zh, FileType::Documents) => "文档",
+            (Lang::Zh, FileType::Images) => "图片",
+            (Lang::Zh, FileType::Audio) => "音频",
+            (Lang::Zh, FileType::Video) => "视频",
+            (Lang::Zh, FileType::Software) => "软件",
+        }
+    }
+
+    /// How many of a page's links are ticked: `12 of 40 chosen`.
+    pub fn page_summary(self, chosen: usize, total: usize) -> String {
+        match self {
+            Lang::En => format!("{chosen} of {total} chosen"),
+            Lang::Zh => format!("已选 {chosen} 个，共 {total} 个"),
+        }
+    }
+
+    /// The button that puts the ticked links into the links box: `Add 12 files`.
+    pub fn page_add(self, n: usize) -> String {
+        match self {
+            Lang::En => format!("Add {n} {}", plural(n, "file", "files")),
+            Lang::Zh => format!("添加 {n} 个文件"),
+        }
+    }
+
     /// The button that downloads again every file that failed or was cancelled:
     /// `Retry 3 not downloaded`.
     pub fn retry_not_downloaded(self, n: usize) -> String {

@@ -76,6 +76,32 @@ pub struct Texts {
     pub checksums: &'static str,
     /// Its tooltip.
     pub checksums_tip: &'static str,
+    /// The switch that expands numbered ranges like `photo[001-120].jpg`.
+    pub ranges: &'static str,
+    /// What the ranges switch does.
+    pub ranges_tip: &'static str,
+    /// The From a web page… button.
+    pub from_page: &'static str,
+    /// Its tooltip.
+    pub from_page_tip: &'static str,
+    /// The dialog's title.
+    pub page_title: &'static str,
+    /// The label of the page's address box.
+    pub page_address: &'static str,
+    /// The button that reads the page.
+    pub page_read: &'static str,
+    /// Said while the page is read.
+    pub page_reading: &'static str,
+    /// The label of the pattern box.
+    pub page_pattern: &'static str,
+    /// The pattern box's tooltip.
+    pub page_pattern_tip: &'static str,
+    /// The switch for links on the same site only.
+    pub page_same_site: &'static str,
+    /// The switch that ticks the other links.
+    pub page_invert: &'static str,
+    /// The dialog's Close button.
+    pub page_close: &'static str,
     /// The Start button.
     pub start: &'static str,
     /// Its tooltip.

@@ -8,6 +8,7 @@ mod first_run;
 mod layout;
 mod network;
 mod not_lost;
+mod page;
 mod paste_anywhere;
 mod restore;
 mod runs;

@@ -291,6 +291,29 @@ fn a_line_of_numbered_ranges_is_shown_as_what_it_becomes() {
     );
 }
 
+#[test]
+fn numbered_ranges_can_be_switched_off_and_the_links_are_read_again() {
+    let mut harness = harness(Settings::default());
+    // The arrow of "→ 3 links" is drawn from the system's fonts, as in the window.
+    let fonts = crate::gui::fonts::font_definitions(&crate::gui::fonts::find_fallback_fonts());
+    harness.ctx.set_fonts(fonts);
+    harness.state_mut().settings.url_text = "https://x.example/photo[1-3].png\n".into();
+    harness.state_mut().reparse();
+    harness.run_steps(2);
+    assert_eq!(harness.state().list.entries.len(), 3);
+    open_advanced(&mut harness);
+    harness.run_steps(2);
+    click_in_view(
+        &mut harness,
+        "Expand numbered ranges like photo[001-120].jpg",
+    );
+    harness.run_steps(2);
+    assert!(!harness.state().settings.run.ranges);
+    let entries = &harness.state().list.entries;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].url.path(), "/photo[1-3].png");
+}
+
 #[cfg(unix)]
 #[test]
 fn links_handed_over_by_a_second_start_land_in_the_links_box() {

@@ -1,0 +1,284 @@
+//! Files on a web page, read from real pages served on 127.0.0.1: mixed links, 100,000 links,
+//! 50 MiB of junk, a file that is not a page, and the CLI's `--page`.
+
+use downpour::page::{FileType, PageError, PageNote, fetch_page};
+use downpour::{Mode, RunConfig};
+use url::Url;
+
+use crate::util::cli;
+use crate::util::server::{TestServer, body_for};
+
+fn config() -> RunConfig {
+    RunConfig::new(Mode::Submit, 1, std::env::temp_dir())
+}
+
+#[test]
+fn a_page_of_mixed_links_gives_each_file_once_resolved_against_its_base() {
+    let server = TestServer::start();
+    let page = Url::parse(&server.url("reports/index.html?page=mixed")).unwrap();
+    let found = fetch_page(&page, &config()).unwrap();
+    let base = server.url("");
+    let links: Vec<String> = found
+        .links
+        .iter()
+        .map(|l| l.url.as_str().replace(&base, "/"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "/print/all.pdf",
+            "/files/report-2024.pdf",
+            "/files/report-2023.pdf?lang=en&v=2",
+            "/files/data.zip",
+            "https://other.example/elsewhere.pdf",
+            "/about.html",
+            "/files/photo.JPG",
+            "/files/poster.png",
+            "/files/clip.mp4",
+            "/files/song.mp3",
+        ]
+    );
+    assert!(found.notes.is_empty());
+    let kinds: Vec<Option<FileType>> = found.links.iter().map(|l| l.file_type).collect();
+    assert_eq!(kinds[3], Some(FileType::Archives));
+    assert_eq!(kinds[5], None);
+    assert_eq!(kinds[6], Some(FileType::Images));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "only the page was asked for: {:?}",
+        server.requests()
+    );
+}
+
+#[test]
+fn a_page_of_more_than_100000_links_offers_the_first_100000() {
+    let server = TestServer::start();
+    let page = Url::parse(&server.url("big.html?page=many&n=100250")).unwrap();
+    let found = fetch_page(&page, &config()).unwrap();
+    assert_eq!(found.links.len(), 100_000);
+    assert_eq!(found.links[0].name, "f0.bin");
+    assert_eq!(found.links[99_999].name, "f99999.bin");
+    assert_eq!(found.notes, [PageNote::TooManyLinks { left_out: 250 }]);
+    assert_eq!(
+        found.notes[0].to_string(),
+        "the page has more than 100,000 links; only the first 100,000 are shown (250 more left out)"
+    );
+}
+
+#[test]
+fn a_page_of_50_mib_of_junk_is_read_only_up_to_20_mib() {
+    let server = TestServer::start();
+    let page = Url::parse(&server.url("junk.html?page=junk&size=52428800")).unwrap();
+    let found = fetch_page(&page, &config()).unwrap();
+    assert_eq!(found.notes, [PageNote::TooLarge], "{:?}", found.notes);
+    assert_eq!(
+        found.notes[0].to_string(),
+        "the page is larger than 20 MiB; only the links in its first 20 MiB are shown"
+    );
+    let names: Vec<&str> = found.links.iter().map(|l| l.name.as_str()).collect();
+    assert!(names.contains(&"first.zip"), "{names:?}");
+    assert!(!names.contains(&"late.zip"), "{names:?}");
+    assert!(
+        found
+            .links
+            .iter()
+            .all(|l| matches!(l.url.scheme(), "http" | "https")),
+    );
+}
+
+#[test]
+fn a_file_or_a_missing_page_is_a_sentence() {
+    let server = TestServer::start();
+    let file = Url::parse(&server.url("a.zip?page=file")).unwrap();
+    let err = fetch_page(&file, &config()).unwrap_err();
+    assert!(matches!(err, PageError::NotAPage { .. }));
+    assert_eq!(
+        err.to_string(),
+        "this address is a file (application/zip), not a web page: add it to the links to download it"
+    );
+    let missing = Url::parse(&server.url("gone.html?status=404")).unwrap();
+    assert_eq!(
+        fetch_page(&missing, &config()).unwrap_err().to_string(),
+        "the server answered 404 Not Found"
+    );
+    let ftp = Url::parse("ftp://127.0.0.1/x.html").unwrap();
+    assert!(matches!(
+        fetch_page(&ftp, &config()),
+        Err(PageError::NotWeb { .. })
+    ));
+}
+
+#[test]
+fn the_cli_lists_a_pages_links_and_downloads_only_those_accepted() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = server.url("reports/index.html?page=mixed");
+    let output = cli()
+        .args(["--page", &page, "--list-only", "--same-site"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let base = server.url("");
+    let listed: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.replace(&base, "/"))
+        .collect();
+    assert_eq!(listed.len(), 9, "{listed:?}");
+    assert!(!listed.iter().any(|l| l.contains("other.example")));
+    assert_eq!(server.requests().len(), 1, "--list-only downloads nothing");
+
+    let output = cli()
+        .args([
+            "--page",
+            &page,
+            "--accept",
+            "*.pdf,images",
+            "--reject",
+            "all.*",
+        ])
+        .args(["--same-site", "-r", "0", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let mut saved: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    saved.sort();
+    assert_eq!(
+        saved,
+        [
+            "photo.JPG",
+            "poster.png",
+            "report-2023.pdf",
+            "report-2024.pdf"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("report-2024.pdf")).unwrap(),
+        body_for("files/report-2024.pdf", 1024)
+    );
+    assert_eq!(server.requests().len(), 2 + 4, "{:?}", server.requests());
+}
+
+#[test]
+fn a_bad_accept_pattern_or_page_stops_before_anything_is_downloaded() {
+    let server = TestServer::start();
+    let page = server.url("index.html?page=mixed");
+    let output = cli()
+        .args(["--page", &page, "--accept", "/(/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("'(' is not a regular expression"),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
+    let output = cli()
+        .args(["--page", &server.url("x.zip?page=file"), "--list-only"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this address is a file (application/zip), not a web page"),
+        "{stderr}"
+    );
+}
+
+/// The peak resident set (KiB) of `downpour-cli --page URL --list-only`, in its own process.
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also reports its peak"
+)]
+fn list_only_peak_rss_kib(page: &str) -> u64 {
+    let child = cli()
+        .args(["--page", page, "--list-only"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child, which it reaps.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: waits for our own child; both pointers are valid for the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "{}", std::io::Error::last_os_error());
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    usage.ru_maxrss as u64
+}
+
+#[test]
+fn memory_stays_bounded_whatever_the_page_holds() {
+    let server = TestServer::start();
+    // A child's peak also counts its parent's peak so far (Linux records the parent's
+    // high-water mark when the child starts its program), and that only grows: so each page is
+    // measured before the smaller one it is compared with, and the parent's part can only
+    // make the comparison easier, never fail it.
+    let many = list_only_peak_rss_kib(&server.url("d.html?page=many&n=400000"));
+    let junk = list_only_peak_rss_kib(&server.url("j.html?page=junk&size=52428800"));
+    let full = list_only_peak_rss_kib(&server.url("f.html?page=many&n=100000"));
+    let small = list_only_peak_rss_kib(&server.url("s.html?page=mixed"));
+    // 100,000 kept links cost some memory (about 55 MiB here); the 300,000 past the limit
+    // cost none (kept, they would add three times that), and 50 MiB of junk is read as a
+    // stream, never held whole.
+    assert!(
+        many < full + 48 * 1024,
+        "100,000 links: {full} KiB, 400,000: {many} KiB"
+    );
+    assert!(
+        junk < small + 24 * 1024,
+        "a small page: {small} KiB, 50 MiB of junk: {junk} KiB"
+    );
+    assert!(full < small + 96 * 1024, "{small} KiB, then {full} KiB");
+}
+
+#[test]
+fn no_ranges_takes_brackets_literally() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let link = server.url("photo[1-2].png?size=10");
+    for (flag, asked) in [(None, 2), (Some("--no-ranges"), 3)] {
+        let output = cli()
+            .args(flag)
+            .args(["-r", "0", "-o"])
+            .arg(dir.path())
+            .arg(&link)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(server.requests().len(), asked, "{:?}", server.requests());
+    }
+    let mut first_run = server.requests()[..2].to_vec();
+    first_run.sort();
+    assert_eq!(first_run, ["/photo1.png?size=10", "/photo2.png?size=10"]);
+    assert_eq!(server.requests()[2], "/photo[1-2].png?size=10");
+}
+
+#[test]
+fn the_links_of_one_page_carry_it_as_their_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = server.url("gallery.html?page=guarded");
+    let output = cli()
+        .args(["--page", &page, "-r", "0", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.png")).unwrap(),
+        body_for("guarded.png", 100)
+    );
+}
