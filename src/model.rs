@@ -397,6 +397,10 @@ pub enum Event {
     },
     /// The item ended and is reported, in the order the mode dictates.
     ItemReported(ItemRecord),
+    /// A site asks for a user name and password the run does not have: the person is asked,
+    /// and answers through [`crate::run::RunHandle::answer_login`]; that site's downloads
+    /// wait meanwhile.
+    LoginWanted(crate::net::asking::LoginQuestion),
     /// Every item has been reported.
     RunFinished {
         /// Milliseconds from start to the last report.

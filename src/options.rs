@@ -324,6 +324,8 @@ impl RunSettings {
             }),
             use_netrc: netrc,
             netrc: None,
+            ask_logins: false,
+            desk: None,
         };
         RunConfig {
             retries,

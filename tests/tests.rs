@@ -10,6 +10,7 @@
 
 mod util;
 
+mod asked;
 mod cli;
 mod conn;
 mod control;

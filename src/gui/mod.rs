@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod i18n;
 mod icons;
 pub mod list_store;
+mod login_ui;
 pub mod model;
 mod network_ui;
 mod notify;
@@ -154,6 +155,8 @@ pub struct DownpourApp {
     awake: Option<Option<when_done::KeepAwake>>,
     /// The notice before sleep or shut down, while it counts down.
     pub countdown: Option<when_done::Countdown>,
+    /// The sites' questions for a login, oldest first (see `login_ui`).
+    pub login_prompts: Vec<login_ui::LoginPrompt>,
 }
 
 impl DownpourApp {
@@ -174,6 +177,7 @@ impl DownpourApp {
             notice: None,
             confirm_close: false,
             quit_when_done: false,
+            login_prompts: Vec::new(),
             titled: None,
             selection: row_actions::Selection::default(),
             restored: false,
@@ -375,6 +379,10 @@ impl DownpourApp {
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
             changed = true;
+            if let Event::LoginWanted(question) = &event {
+                self.login_prompts
+                    .push(login_ui::LoginPrompt::new(question.clone()));
+            }
             view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();
@@ -385,6 +393,8 @@ impl DownpourApp {
             self.list_store.mark();
         }
         if finished {
+            // A question whose files all ended (cancelled) is moot.
+            self.login_prompts.clear();
             self.history.push(stats::RunSummary::from_records(
                 view.mode,
                 view.workers,

@@ -140,6 +140,9 @@ impl DownpourApp {
         self.notice = None;
         let mut config = self.settings.run.config(folder);
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        // The window asks for the logins sites want (see login_ui).
+        config.access.ask_logins = true;
+        self.login_prompts.clear();
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

@@ -107,7 +107,7 @@ impl Sim {
         let work = Arc::new(RunShared::new(Arc::clone(&control), config, sink));
         Self {
             work,
-            handle: RunHandle::new(control, None),
+            handle: RunHandle::new(control, None, None),
             inbox,
             events,
             slots: (0..WORKERS).map(|_| None).collect(),

@@ -231,4 +231,9 @@ pub const EN: Texts = Texts {
     about_window: "This window is Downpour's desktop program. The same downloads run from a terminal with downpour-cli.",
     about_project: "Project page:",
     about_close: "Close",
+    login_title: "Log in",
+    login_user: "User name",
+    login_password: "Password",
+    login_ok: "OK",
+    login_cancel: "Don't log in",
 };

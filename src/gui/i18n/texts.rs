@@ -455,4 +455,14 @@ pub struct Texts {
     pub about_project: &'static str,
     /// The About dialog's Close button.
     pub about_close: &'static str,
+    /// The login dialog's name (for screen readers).
+    pub login_title: &'static str,
+    /// The label of its user name field.
+    pub login_user: &'static str,
+    /// The label of its password field.
+    pub login_password: &'static str,
+    /// Its button that sends the login.
+    pub login_ok: &'static str,
+    /// Its button that declines (the site's files fail as refused).
+    pub login_cancel: &'static str,
 }

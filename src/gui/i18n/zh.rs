@@ -232,4 +232,9 @@ pub const ZH: Texts = Texts {
     about_window: "这个窗口是 Downpour 的桌面程序。在终端中用 downpour-cli 也能进行同样的下载。",
     about_project: "项目主页：",
     about_close: "关闭",
+    login_title: "登录",
+    login_user: "用户名",
+    login_password: "密码",
+    login_ok: "确定",
+    login_cancel: "不登录",
 };

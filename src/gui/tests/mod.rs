@@ -5,6 +5,7 @@
 mod chart_picture;
 mod control;
 mod first_run;
+mod login;
 mod network;
 mod not_lost;
 mod paste_anywhere;
