@@ -17,6 +17,7 @@ mod control;
 mod engine;
 mod lists;
 mod memory;
+mod new_address;
 mod properties;
 mod reach;
 mod reliability;

@@ -330,7 +330,13 @@ impl<'a> Item<'a> {
     /// Takes over the partial file an earlier run left for this URL, if any: the first
     /// attempt then asks the server for the rest of the same version.
     fn take_leftover(&mut self) {
-        let Some(left) = self.ctx.leftovers.take(self.state.kept_url.as_str()) else {
+        let left = match &self.job.previous {
+            // The person changed the address: the partial file of the old one, read afresh
+            // (an earlier item of this run may have left it).
+            Some(previous) => self.ctx.resume.leftovers().take(previous.as_str()),
+            None => self.ctx.leftovers.take(self.state.kept_url.as_str()),
+        };
+        let Some(left) = left else {
             return;
         };
         if !self.ctx.names.claim(&left.path) {
@@ -472,6 +478,8 @@ impl<'a> Item<'a> {
         }
         let resumable = match &record.outcome {
             Outcome::Cancelled(_) => true,
+            // Not the same file at a new address: kept until the person starts over.
+            Outcome::Failed(DownloadError::NotSameFile) => true,
             Outcome::Failed(err) => err.is_transient(),
             Outcome::Done | Outcome::Skipped => false,
         };

@@ -85,6 +85,7 @@ fn job(index: usize) -> Job {
         index,
         url: url::Url::parse(&format!("http://127.0.0.1:9/file{index}")).unwrap(),
         sha256: None,
+        previous: None,
     }
 }
 
