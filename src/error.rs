@@ -237,7 +237,7 @@ pub enum DownloadError {
     /// size or version): its bytes are kept until the person chooses to start over.
     #[error(
         "the new address serves another file (another size or version); the partial file is \
-         kept — choose Start over to download it again from the new address"
+         kept — Retry downloads the file again, from the start, from the new address"
     )]
     NotSameFile,
     /// Another connection of a file fetched over several got another version of it.

@@ -412,6 +412,11 @@ impl<'a> Item<'a> {
                     secs: wait.as_secs(),
                 });
             }
+            if err == DownloadError::FileChanged && self.job.previous.is_some() {
+                // A new address whose pieces are of another version than the kept ones:
+                // kept until the person starts over (Retry).
+                return Outcome::Failed(DownloadError::NotSameFile);
+            }
             if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
                 // Not a failure: the file starts over at once, clean.
                 restarts += 1;

@@ -3,6 +3,7 @@
 //! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
 mod about;
+mod address_ui;
 pub mod args;
 mod charts;
 mod controls;
@@ -157,6 +158,11 @@ pub struct DownpourApp {
     pub countdown: Option<when_done::Countdown>,
     /// The sites' questions for a login, oldest first (see `login_ui`).
     pub login_prompts: Vec<login_ui::LoginPrompt>,
+    /// The Change address… dialog, while it is open.
+    pub new_address: Option<address_ui::NewAddress>,
+    /// Rows paused in the running run that wait to end before they go on from their new
+    /// address (see `address_ui`).
+    moved: Vec<downpour::Job>,
 }
 
 impl DownpourApp {
@@ -178,6 +184,8 @@ impl DownpourApp {
             confirm_close: false,
             quit_when_done: false,
             login_prompts: Vec::new(),
+            new_address: None,
+            moved: Vec::new(),
             titled: None,
             selection: row_actions::Selection::default(),
             restored: false,
@@ -342,6 +350,7 @@ impl DownpourApp {
             self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
+        self.go_on_moved(ctx);
         self.keep_awake_while_running();
         self.save_list(ctx);
     }

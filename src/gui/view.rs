@@ -23,6 +23,7 @@ impl DownpourApp {
         self.paste_anywhere_ui(&ctx);
         self.countdown_ui(&ctx);
         self.login_prompt_ui(&ctx);
+        self.new_address_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::left("controls")
             .resizable(true)

@@ -262,6 +262,18 @@ pub struct Texts {
     pub action_retry: &'static str,
     /// Its tooltip.
     pub action_retry_tip: &'static str,
+    /// The Change address… action of a row.
+    pub action_change_address: &'static str,
+    /// Its tooltip.
+    pub action_change_address_tip: &'static str,
+    /// The label of the new address field in its dialog.
+    pub new_address_label: &'static str,
+    /// Said under a new address that is not a web address.
+    pub new_address_invalid: &'static str,
+    /// The dialog's button that continues from the new address.
+    pub new_address_ok: &'static str,
+    /// The dialog's button that closes it without a change.
+    pub new_address_keep: &'static str,
     /// The Remove action of a row.
     pub action_remove: &'static str,
     /// Its tooltip.

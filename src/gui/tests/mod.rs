@@ -7,6 +7,7 @@ mod control;
 mod first_run;
 mod login;
 mod network;
+mod new_address;
 mod not_lost;
 mod paste_anywhere;
 mod restore;
