@@ -473,9 +473,12 @@ impl Tool {
             (Tool::Downpour { mode, checksums }, shape) => {
                 let workers = match shape {
                     Shape::Sequential => String::new(),
-                    Shape::Parallel => format!(" -j {WORKERS}"),
-                    Shape::Split => format!(" -j {WORKERS} --split {WORKERS}"),
-                    Shape::Limited => format!(" -j {WORKERS} --limit-rate {}", LIMIT.1),
+                    Shape::Parallel => format!(" -j {WORKERS} --per-host {WORKERS}"),
+                    Shape::Split => format!(" -j {WORKERS} --split {WORKERS} --per-host {WORKERS}"),
+                    Shape::Limited => format!(
+                        " -j {WORKERS} --per-host {WORKERS} --limit-rate {}",
+                        LIMIT.1
+                    ),
                 };
                 let flag = if checksums { "" } else { " --no-checksum" };
                 format!("downpour {mode}{workers}{flag}")
@@ -528,7 +531,8 @@ impl Tool {
             Tool::Downpour { mode, checksums } => {
                 let mut cmd = Command::new(cli);
                 cmd.arg("-i").arg(&lists.plain).arg("-o").arg(out);
-                cmd.args(["-m", mode, "-j", &workers]);
+                // Every connection to the one test server, as the peers open them.
+                cmd.args(["-m", mode, "-j", &workers, "--per-host", &workers]);
                 if shape == Shape::Split {
                     cmd.args(["--split", &workers]);
                 }

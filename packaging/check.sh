@@ -68,6 +68,14 @@ dpkg-checkbuilddeps -d "$depends" /dev/null || fail "Depends not satisfied after
 root="$work/deb"
 dpkg-deb -x "$deb" "$root"
 desktop-file-validate "$root/usr/share/applications/downpour.desktop"
+# The browsers' native-messaging manifests for every user: each names /usr/bin/downpour.
+for manifest in etc/opt/chrome etc/chromium etc/opt/edge usr/lib/mozilla; do
+  manifest="$root/$manifest/native-messaging-hosts/app.downpour.host.json"
+  [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["path"])' "$manifest")" = /usr/bin/downpour ] ||
+    fail "the .deb's $manifest does not start /usr/bin/downpour"
+done
+dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles | grep -qx /etc/chromium/native-messaging-hosts/app.downpour.host.json ||
+  fail "the .deb does not keep the browsers' manifests in /etc as conffiles"
 for bin in downpour downpour-cli; do
   if ldd "$root/usr/bin/$bin" | grep -q "not found"; then fail "$bin: a linked library is missing"; fi
 done

@@ -87,6 +87,38 @@ CHANGELOG
 gzip -9n <"$work/changelog" >"$work/changelog.gz"
 install -Dm644 "$work/changelog.gz" "$root/usr/share/doc/downpour/changelog.gz"
 
+# The browser extension may start downpour as its native host, for every user (per user,
+# `downpour --install-browser-integration` writes the same): Chrome, Chromium and Edge read
+# /etc, Firefox /usr/lib/mozilla. Each allows only Downpour's extension.
+native() { sed -n "s/^pub const $1: &str = \"\(.*\)\";/\1/p" src/handoff/native.rs; }
+host=$(native HOST_NAME)
+chromium_id=$(native CHROMIUM_EXTENSION_ID)
+firefox_id=$(native FIREFOX_EXTENSION_ID)
+if [ -z "$host" ] || [ -z "$chromium_id" ] || [ -z "$firefox_id" ]; then
+  echo "linux.sh: the native host's name or the extension's ids not found in src/handoff/native.rs" >&2
+  exit 1
+fi
+conffiles=()
+for dir in etc/opt/chrome etc/chromium etc/opt/edge usr/lib/mozilla; do
+  mkdir -p "$root/$dir/native-messaging-hosts"
+  if [ "$dir" = usr/lib/mozilla ]; then
+    allowed="\"allowed_extensions\": [\"$firefox_id\"]"
+  else
+    allowed="\"allowed_origins\": [\"chrome-extension://$chromium_id/\"]"
+    conffiles+=("/$dir/native-messaging-hosts/$host.json")
+  fi
+  cat >"$root/$dir/native-messaging-hosts/$host.json" <<MANIFEST
+{
+  "name": "$host",
+  "description": "Downpour: downloads the links sent from the browser",
+  "path": "/usr/bin/downpour",
+  "type": "stdio",
+  $allowed
+}
+MANIFEST
+  chmod 644 "$root/$dir/native-messaging-hosts/$host.json"
+done
+
 # Shared libraries the binaries link: dpkg-shlibdeps, which wants to run beside a
 # debian/control, so it gets a minimal one in a scratch folder.
 mkdir -p "$work/shlibs/debian"
@@ -100,6 +132,7 @@ depends="$linked$runtime"
 installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 mkdir -p "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<CONTROL
+printf '%s\n' "${conffiles[@]}" >"$root/DEBIAN/conffiles"
 Package: downpour
 Version: $version
 Architecture: $deb_arch

@@ -303,6 +303,19 @@ pub enum DownloadError {
     /// The task downloading the item ended without a result.
     #[error("the download stopped unexpectedly")]
     Stopped,
+    /// The folder holds a file of the name and size of this link's file that this link did
+    /// not save: it is kept, and the link is not downloaded.
+    #[error(
+        "a file of this name is already there ({name}); it was kept and this link was not downloaded — choose keep both to download it too"
+    )]
+    NameTaken {
+        /// The name.
+        name: String,
+    },
+    /// Another Downpour (another window or CLI) is writing this file's unfinished download:
+    /// it was left alone.
+    #[error("this file is being downloaded by another Downpour")]
+    OtherDownpour,
     /// Any other network failure, with the network library's own words.
     #[error("the download failed: {0}")]
     Network(String),
@@ -391,7 +404,19 @@ impl DownloadError {
             | Self::Compressed { .. }
             | Self::Startup { .. }
             | Self::Access(_)
-            | Self::Stopped => false,
+            | Self::Stopped
+            | Self::NameTaken { .. }
+            | Self::OtherDownpour => false,
+        }
+    }
+
+    /// Whether the server turned the connection away because it has too many (429, 503, a
+    /// refused connection): with several connections to it, one fewer is the answer.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Status { code, .. } => *code == 429 || *code == 503,
+            Self::Connect { reason, .. } => reason.contains("refused"),
+            _ => false,
         }
     }
 

@@ -31,6 +31,18 @@ pub struct FinishedFile {
     pub identity: Identity,
 }
 
+/// A file a link saved before, still in the folder: skipped only if the server says it still
+/// has that version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its size.
+    pub size: u64,
+    /// The server's version of it (ETag or Last-Modified), if it named one.
+    pub validator: Option<String>,
+}
+
 /// The finished downloads of one save folder.
 #[derive(Debug, Default)]
 pub struct FinishedLog {
@@ -67,11 +79,21 @@ impl FinishedLog {
 
     /// The file this URL saved before, if the folder still holds it unchanged in size.
     pub fn already_there(&self, url: &str) -> Option<PathBuf> {
+        self.saved_before(url).map(|saved| saved.path)
+    }
+
+    /// The file this URL saved before, with its size and the server's version of it, if the
+    /// folder still holds it unchanged in size.
+    pub fn saved_before(&self, url: &str) -> Option<Saved> {
         self.by_url.get(url)?.iter().rev().find_map(|entry| {
             let path = self.folder.join(&entry.name);
             let meta = std::fs::symlink_metadata(&path).ok()?;
             (meta.is_file() && meta.len() == entry.size && Identity::of(&meta) == entry.identity)
-                .then_some(path)
+                .then(|| Saved {
+                    path,
+                    size: entry.size,
+                    validator: entry.validator.clone(),
+                })
         })
     }
 

@@ -21,6 +21,21 @@ pub fn retrying(attempt: u32, of: u32, reason: impl std::fmt::Display) -> String
     format!("retrying ({attempt}/{of}) after: {reason}")
 }
 
+/// The retry notice while the wait the server asked for runs, e.g. `retrying (1/3) in 42 s, as
+/// the server asks, after: the server answered 503 Service Unavailable`.
+pub fn retrying_in(attempt: u32, of: u32, secs: u64, reason: impl std::fmt::Display) -> String {
+    format!("retrying ({attempt}/{of}) in {secs} s, as the server asks, after: {reason}")
+}
+
+/// What a server that refused connections was found to allow, e.g. `the server allows 2
+/// connections at a time`.
+pub fn server_allows(connections: usize) -> String {
+    match connections {
+        1 => "the server allows 1 connection at a time".to_owned(),
+        n => format!("the server allows {n} connections at a time"),
+    }
+}
+
 /// Formats milliseconds as seconds with three decimals, e.g. `1.234 s`.
 pub fn seconds(ms: u64) -> String {
     format!("{:.3} s", ms as f64 / 1000.0)

@@ -3,9 +3,12 @@
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 mod gui;
+mod handoff;
 
 use gui::DownpourApp;
-use gui::args::Launch;
+use gui::args::{Instead, Launch};
+use handoff::socket::{Answer, Claim};
+use handoff::{Handoff, Link, MAX_LINKS};
 
 /// Why Downpour's data folder (resume records, the finished log, the saved list) cannot be
 /// written, if it cannot: the window says so once.
@@ -18,15 +21,95 @@ fn data_folder_problem(dir: &std::path::Path) -> Option<gui::Notice> {
     })
 }
 
-fn main() -> eframe::Result {
-    downpour::tune_allocator();
-    let launch = Launch::from_args(std::env::args()).unwrap_or_else(|err| err.exit());
-    // The first download should not wait for the trusted certificates to be read.
-    downpour::net::prepare_tls();
-    // Read before the window opens: no file I/O on the UI thread.
+/// Work done instead of a window: the native host, installing or removing the browser
+/// integration. Returns the exit code.
+fn instead(what: Instead) -> i32 {
+    let ok = match what {
+        Instead::NativeHost => handoff::native::run()
+            .inspect_err(|err| eprintln!("downpour: the native host stopped: {err}"))
+            .is_ok(),
+        Instead::InstallBrowserIntegration => handoff::install::run(true),
+        Instead::UninstallBrowserIntegration => handoff::install::run(false),
+    };
+    i32::from(!ok)
+}
+
+/// The links of the lists read, as messages of at most [`MAX_LINKS`] links (one, empty, if
+/// none: a second start with nothing to add still brings the window to the front).
+fn handoffs_of(list_text: &str) -> Vec<Handoff> {
+    let links: Vec<Link> = downpour::parse_list(list_text)
+        .entries
+        .into_iter()
+        .map(|entry| Link {
+            url: entry.url.to_string(),
+            name: None,
+            sha256: entry.sha256,
+        })
+        .collect();
+    let mut messages: Vec<Handoff> = links
+        .chunks(MAX_LINKS)
+        .map(|chunk| Handoff {
+            links: chunk.to_vec(),
+            ..Handoff::default()
+        })
+        .collect();
+    if messages.is_empty() {
+        messages.push(Handoff::default());
+    }
+    messages
+}
+
+/// Hands the lists' links to the window already running, if one is: then this start ends
+/// (with its exit code). Otherwise this start is the window, listening for later ones.
+fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
+    let Some(path) = handoff::socket::default_path() else {
+        return Ok(None);
+    };
+    let mut messages = handoffs_of(list_text).into_iter();
+    let first = messages.next().unwrap_or_default();
+    let mut answer = match handoff::socket::claim(&path, &first) {
+        #[cfg(unix)]
+        Claim::First(listener) => return Ok(Some(Listening { listener, path })),
+        Claim::Alone(err) => {
+            downpour::diag::record("listen for links from other starts", &err);
+            return Ok(None);
+        }
+        Claim::Handed(answer) => answer,
+    };
+    let mut added = 0;
+    loop {
+        match answer {
+            Answer::Added(n) => added += n,
+            Answer::Refused(why) => {
+                eprintln!("downpour: {why}");
+                return Err(1);
+            }
+        }
+        let Some(next) = messages.next() else { break };
+        answer = handoff::socket::send(&path, &next)
+            .unwrap_or_else(|err| Answer::Refused(err.to_string()));
+    }
+    println!("Downpour is already open: {added} links were added to its window.");
+    Err(0)
+}
+
+/// The socket this window listens on, removed when it closes.
+#[cfg_attr(
+    not(unix),
+    expect(dead_code, reason = "no hand-off without Unix sockets yet")
+)]
+struct Listening {
+    #[cfg(unix)]
+    listener: std::os::unix::net::UnixListener,
+    path: std::path::PathBuf,
+}
+
+/// The text of the list files given, and the first problem reading them (each said on
+/// stderr).
+fn read_lists(paths: &[std::path::PathBuf]) -> (String, Option<downpour::error::ListError>) {
     let mut list_text = String::new();
     let mut list_problem = None;
-    for path in &launch.lists {
+    for path in paths {
         match downpour::read_list_file(path) {
             Ok(text) => {
                 list_text.push_str(&text);
@@ -38,6 +121,31 @@ fn main() -> eframe::Result {
             }
         }
     }
+    (list_text, list_problem)
+}
+
+fn main() -> eframe::Result {
+    downpour::tune_allocator();
+    let args: Vec<String> = std::env::args().collect();
+    if handoff::native::invoked_by_browser(&args) {
+        std::process::exit(instead(Instead::NativeHost));
+    }
+    let launch = Launch::from_args(args).unwrap_or_else(|err| err.exit());
+    if let Some(what) = launch.instead {
+        std::process::exit(instead(what));
+    }
+    // The first download should not wait for the trusted certificates to be read.
+    downpour::net::prepare_tls();
+    // Read before the window opens: no file I/O on the UI thread.
+    let (list_text, list_problem) = read_lists(&launch.lists);
+    // One window per person: a second start hands its links to the first and ends.
+    let listening = match hand_to_running_window(&list_text) {
+        Ok(listening) => listening,
+        Err(code) => std::process::exit(if list_problem.is_some() { 1 } else { code }),
+    };
+    let socket_path = listening.as_ref().map(|l| l.path.clone());
+    #[cfg(not(unix))]
+    drop(listening);
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
     // The downloads list of last time, read (and set aside if damaged) before the window opens.
     let data_dir = downpour::options::default_state_dir();
@@ -64,12 +172,16 @@ fn main() -> eframe::Result {
         viewport,
         ..Default::default()
     };
-    eframe::run_native(
+    let result = eframe::run_native(
         "Downpour",
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts);
             let mut app = DownpourApp::from_storage(cc.storage).with_data_dir(data_dir);
+            #[cfg(unix)]
+            if let Some(listening) = listening {
+                gui::listen_for_handoffs(listening.listener, cc.egui_ctx.clone(), app.messages());
+            }
             app.restore(saved_list);
             // Only a list that was read replaces the links box; a refused one leaves it as it was.
             if !list_text.is_empty() {
@@ -85,11 +197,16 @@ fn main() -> eframe::Result {
             if launch.start && !refused {
                 // As the Start button does: a helper checks the folder (creating it if it is
                 // missing) and the run starts when its answer arrives.
-                app.start_creating_folder(&cc.egui_ctx);
+                app.start(&cc.egui_ctx);
             }
             Ok(Box::new(app))
         }),
-    )
+    );
+    if let Some(path) = socket_path {
+        // The next start is the window; a socket left behind would be taken over anyway.
+        let _ = std::fs::remove_file(path);
+    }
+    result
 }
 
 #[cfg(test)]

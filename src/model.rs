@@ -380,6 +380,18 @@ pub enum Event {
         /// The item.
         index: usize,
     },
+    /// A server refused a connection while Downpour held several to it: from now on it gets
+    /// at most `connections` at a time.
+    ServerLimit {
+        /// The item whose connection was refused.
+        index: usize,
+        /// The server (its name and port).
+        host: String,
+        /// The most connections it now gets at once.
+        connections: usize,
+        /// Whether the item went back to the queue, to wait for its server's room.
+        waits: bool,
+    },
     /// A transient failure; the item will be tried again.
     Retrying {
         /// The item.
@@ -390,6 +402,8 @@ pub enum Event {
         of: u32,
         /// What went wrong.
         reason: DownloadError,
+        /// The wait before it that the server asked for (`Retry-After`), in milliseconds.
+        server_wait_ms: Option<u64>,
     },
     /// In input order (map): the item ended, and waits until every item before it is
     /// reported; its `ItemReported` follows then. Not an end of its own.

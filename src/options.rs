@@ -72,6 +72,13 @@ pub const SPLIT: Limit = Limit {
     max: 16,
 };
 
+/// Connections to one server at once across the whole run, pieces included.
+pub const PER_HOST: Limit = Limit {
+    default: 8,
+    min: 1,
+    max: 32,
+};
+
 /// Whether every file's SHA-256 is computed when nobody chose.
 pub const CHECKSUMS: bool = true;
 
@@ -89,8 +96,8 @@ pub const CHECKSUMS: bool = true;
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Existing {
-    /// Skip it: the file this link saved before, or one of that name and the size the server
-    /// announces, counts as done
+    /// Skip it: the file this link saved before counts as done while the server still has that
+    /// version; a file of that name Downpour did not save is kept and the link not downloaded
     #[default]
     Skip,
     /// Download it again under a new name, `name (1).ext`
@@ -132,6 +139,8 @@ pub struct RunConfig {
     pub split: usize,
     /// The smallest piece a file is split into.
     pub min_piece: u64,
+    /// The most connections to one server at once (fewer once it refuses some).
+    pub per_host: usize,
     /// How the sites are reached: proxy, User-Agent, Referer, headers, cookies, logins.
     pub access: crate::net::access::Access,
 }
@@ -155,6 +164,7 @@ impl RunConfig {
             rate_limit: None,
             split: SPLIT.default,
             min_piece: crate::split::MIN_PIECE,
+            per_host: PER_HOST.default,
             access: crate::net::access::Access::default(),
         }
     }
@@ -214,6 +224,10 @@ pub struct RunSettings {
     #[arg(long, value_name = "N", default_value_t = SPLIT.default,
           value_parser = |s: &str| SPLIT.parse(s))]
     pub split: usize,
+    /// Connections to one server at once, 1 to 32 (fewer once it refuses some)
+    #[arg(long, value_name = "N", default_value_t = PER_HOST.default,
+          value_parser = |s: &str| PER_HOST.parse(s))]
+    pub per_host: usize,
     /// Limit the whole run's speed, e.g. 500K or 2M (bytes per second; 0 for none)
     #[arg(long = "limit-rate", value_name = "RATE", default_value = "0",
           hide_default_value = true, value_parser = |s: &str| s.parse::<SpeedLimit>())]
@@ -269,6 +283,7 @@ impl Default for RunSettings {
             allow_insecure_redirects: false,
             existing: Existing::default(),
             split: SPLIT.default,
+            per_host: PER_HOST.default,
             rate_limit: SpeedLimit::NONE,
             proxy: ProxySetting::System,
             no_proxy: String::new(),
@@ -294,6 +309,7 @@ impl RunSettings {
             allow_insecure_redirects,
             existing,
             split,
+            per_host,
             rate_limit,
             proxy,
             no_proxy,
@@ -318,6 +334,7 @@ impl RunSettings {
             headers,
             cookies_file: cookies,
             cookies: None,
+            browser_cookies: Vec::new(),
             login: user.map(|login| Login {
                 user: login.user,
                 password: login.password.unwrap_or_default(),
@@ -334,6 +351,7 @@ impl RunSettings {
             existing,
             rate_limit: rate_limit.bytes_per_sec(),
             split: SPLIT.clamp(split),
+            per_host: PER_HOST.clamp(per_host),
             access,
             ..RunConfig::new(mode, WORKERS.clamp(workers), out_dir)
         }
@@ -344,31 +362,16 @@ impl RunSettings {
     /// would not keep. Every field is bound here, so a new one does not compile (an unused
     /// binding) until it is listed.
     pub fn overridden_by(&self, given: &RunSettings, typed: impl Fn(&str) -> bool) -> Self {
-        let Self {
-            mode,
-            workers,
-            retries,
-            checksums,
-            allow_insecure_redirects,
-            existing,
-            split,
-            rate_limit,
-            proxy,
-            no_proxy,
-            user_agent,
-            referer,
-            headers,
-            cookies,
-            user,
-            netrc,
-        } = given.clone();
         let mut merged = self.clone();
         macro_rules! take_typed {
-            ($($field:ident),*) => {$(
-                if typed(stringify!($field)) {
-                    merged.$field = $field;
-                }
-            )*};
+            ($($field:ident),*) => {{
+                let Self { $($field),* } = given.clone();
+                $(
+                    if typed(stringify!($field)) {
+                        merged.$field = $field;
+                    }
+                )*
+            }};
         }
         take_typed!(
             mode,
@@ -378,6 +381,7 @@ impl RunSettings {
             allow_insecure_redirects,
             existing,
             split,
+            per_host,
             rate_limit,
             proxy,
             no_proxy,

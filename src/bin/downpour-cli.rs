@@ -183,6 +183,9 @@ fn run(cli: &Cli) -> Result<Exit, String> {
     if retries > 0 {
         println!("retries: {retries}");
     }
+    for (host, connections) in &finished.limits {
+        println!("{host}: {}", format::server_allows(*connections));
+    }
     println!("total time: {}", format::seconds(finished.elapsed_ms));
     if let Some(path) = &cli.json {
         write_report(path, cli, &finished)?;
@@ -302,6 +305,8 @@ struct Finished {
     records: Vec<ItemRecord>,
     elapsed_ms: u64,
     workers: usize,
+    /// The servers that refused connections, and how many each was found to allow.
+    limits: std::collections::BTreeMap<String, usize>,
 }
 
 /// Prints each result line as the run reports it, with a progress bar on a terminal, until
@@ -312,6 +317,7 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
         records: Vec::with_capacity(total),
         elapsed_ms: 0,
         workers: 1,
+        limits: std::collections::BTreeMap::new(),
     };
     let stdout = std::io::stdout();
     // Block for the first event, then let the rest gather for a tick: one wake-up per tick
@@ -339,9 +345,15 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                     attempt,
                     of,
                     reason,
+                    ..
                 } => {
                     bar.clear();
                     eprintln!("#{index} {}", format::retrying(attempt, of, reason));
+                }
+                Event::ServerLimit {
+                    host, connections, ..
+                } => {
+                    run.limits.insert(host, connections);
                 }
                 Event::RunFinished { elapsed_ms } => {
                     run.elapsed_ms = elapsed_ms;

@@ -49,6 +49,7 @@ impl Item<'_> {
             let sent = Instant::now();
             let response = self.request(resume_from).await?;
             let latency = sent.elapsed();
+            self.judge_saved(&response)?;
             match self.check_answer(&response, resume_from)? {
                 Some(resumed) => break (response, latency, resumed),
                 None => {
@@ -92,7 +93,12 @@ impl Item<'_> {
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
         let client = ctx.client.ok_or(DownloadError::Stopped)?;
-        let ask = self.ask(resume_from);
+        let mut ask = self.ask(resume_from);
+        if resume_from == 0 {
+            // The file this link saved before: the whole file only if the server has another
+            // version now.
+            ask.unless = self.saved.as_ref().and_then(|s| s.validator.as_deref());
+        }
         let url = &self.job.url;
         let sent = crate::net::send::get(client, ctx.config, url, url, &ask);
         Ok(ctx.or_cancel(sent).await??)
@@ -108,6 +114,7 @@ impl Item<'_> {
                 end: None,
                 total: remote.total,
                 version: Some(version.as_str()),
+                unless: None,
             },
             _ => Ask::default(),
         }
@@ -225,9 +232,7 @@ impl Item<'_> {
             Some(path) => path.clone(),
             None => {
                 let wanted = suggested_name(response, &self.job.url);
-                if let Some(there) = self.already_there(&wanted, resumed) {
-                    return Err(Stop::Skipped(there));
-                }
+                self.already_there(&wanted, resumed)?;
                 ctx.names.reserve(&wanted)
             }
         };
@@ -329,20 +334,45 @@ impl Item<'_> {
         }
     }
 
-    /// The file of the name the server suggests, when the folder already holds one of the
-    /// size it announces and the person chose to skip such files.
-    fn already_there(&self, wanted: &str, resumed: bool) -> Option<PathBuf> {
-        let total = self.state.remote.total?;
-        if resumed || self.ctx.config.existing != Existing::Skip {
-            return None;
+    /// Whether the answer to the first request says that the server still has the file this
+    /// link saved before (skipped: `Stop::Skipped`) or a new version (downloaded again, under
+    /// a new name). An answer that says neither (an error) leaves the question for the next
+    /// attempt.
+    fn judge_saved(&mut self, response: &Response) -> Result<(), Stop> {
+        let status = response.status();
+        if status != StatusCode::NOT_MODIFIED && status != StatusCode::OK {
+            return Ok(());
+        }
+        let Some(saved) = self.saved.take() else {
+            return Ok(());
+        };
+        if answer::still_has(response, saved.size, saved.validator.as_deref()) {
+            return Err(Stop::Skipped(saved.path));
+        }
+        self.newer = true;
+        Ok(())
+    }
+
+    /// A file of the name the server suggests and of the size it announces that this link
+    /// did not save, when the person chose to skip files already there: it is kept, and this
+    /// link is not downloaded (`a file of this name is already there`).
+    fn already_there(&self, wanted: &str, resumed: bool) -> Result<(), Stop> {
+        let Some(total) = self.state.remote.total else {
+            return Ok(());
+        };
+        if resumed || self.newer || self.ctx.config.existing != Existing::Skip {
+            return Ok(());
         }
         let name = names::sanitize(wanted);
         // A file this run saved (the same link twice in a list) is not "already there".
         if self.ctx.names.is_taken(&name) {
-            return None;
+            return Ok(());
         }
-        let there = self.ctx.names.dir().join(name);
-        crate::finished::same_size_file(&there, total).then_some(there)
+        let there = self.ctx.names.dir().join(&name);
+        if crate::finished::same_size_file(&there, total) {
+            return Err(DownloadError::NameTaken { name }.into());
+        }
+        Ok(())
     }
 
     fn send_progress(&self) {

@@ -145,6 +145,15 @@ struct Item<'a> {
     state: Parked,
     /// Stops the helpers of this turn (a file that starts over).
     help_stop: Option<CancellationToken>,
+    /// Its server turned it away while busy: it goes back to the queue.
+    refused: bool,
+    /// Another process is writing the unfinished download an earlier run left for it.
+    elsewhere: bool,
+    /// The file this link saved before, until the server has said whether it still has it.
+    saved: Option<crate::finished::Saved>,
+    /// The server has a new version of the file this link saved before: it is downloaded
+    /// again, under a new name.
+    newer: bool,
 }
 
 /// An item's own state across attempts — kept while it is paused, so that resuming it
@@ -210,6 +219,9 @@ impl Parked {
 pub(crate) enum Turn {
     /// For good: done, failed, cancelled or skipped.
     Ended(ItemRecord),
+    /// Its server turned it away while busy with Downpour's other connections: it waits its
+    /// turn in the queue again, with what it kept.
+    Refused(Parked),
     /// Paused: its state waits to be resumed (or ended, if the run stops first).
     Paused(Parked),
 }
@@ -229,6 +241,10 @@ pub(crate) async fn run_item(
             worker,
             state,
             help_stop: None,
+            refused: false,
+            elsewhere: false,
+            saved: None,
+            newer: false,
         },
         // Paused before it began, it goes on to be parked (as paused) like any other.
         None if ctx.cancel.is_cancelled() && !ctx.is_pause() => {
@@ -244,6 +260,9 @@ pub(crate) async fn run_item(
         });
     }
     let outcome = item.attempts().await;
+    if item.refused {
+        return Turn::Refused(item.state);
+    }
     if matches!(outcome, Outcome::Cancelled(_)) && ctx.is_pause() {
         return Turn::Paused(item.state);
     }
@@ -266,6 +285,10 @@ pub(crate) fn end_parked(
         worker,
         state,
         help_stop: None,
+        refused: false,
+        elsewhere: false,
+        saved: None,
+        newer: false,
     };
     let record = item.record(ctx.cancelled(), worker);
     item.abandon(&record);
@@ -308,6 +331,10 @@ impl<'a> Item<'a> {
             job,
             worker,
             help_stop: None,
+            refused: false,
+            elsewhere: false,
+            saved: None,
+            newer: false,
             state: Parked {
                 path: None,
                 staging: Staging::Fresh,
@@ -343,7 +370,7 @@ impl<'a> Item<'a> {
             return;
         }
         match Staging::adopt(&left) {
-            Some(staging) => {
+            staging::Adopted::Taken(staging) => {
                 self.state.staging = staging;
                 self.state.remote = Remote {
                     total: left.total,
@@ -355,7 +382,11 @@ impl<'a> Item<'a> {
                     self.adopt_split(&left.path, total, ranges);
                 }
             }
-            None => self.ctx.names.release(&left.path),
+            staging::Adopted::Gone => self.ctx.names.release(&left.path),
+            staging::Adopted::Locked => {
+                self.ctx.names.release(&left.path);
+                self.elsewhere = true;
+            }
         }
     }
 
@@ -384,16 +415,14 @@ impl<'a> Item<'a> {
     /// Tries until done, stopped, skipped, a final failure or the last retry.
     async fn attempts(&mut self) -> Outcome {
         let config = self.ctx.config;
-        if self.state.path.is_none()
-            && config.existing == Existing::Skip
-            && let Some(path) = self
-                .ctx
-                .finished
-                .already_there(self.state.kept_url.as_str())
-        {
-            // The file this link saved before is still there: nothing to ask the server.
-            self.state.path = Some(path);
-            return Outcome::Skipped;
+        if self.elsewhere {
+            // Its `.part` file and resume record are another Downpour's: left alone.
+            return Outcome::Failed(DownloadError::OtherDownpour);
+        }
+        if self.state.path.is_none() && config.existing == Existing::Skip {
+            // The file this link saved before is still there: the first request asks the
+            // server whether it still has that version.
+            self.saved = self.ctx.finished.saved_before(self.state.kept_url.as_str());
         }
         let mut restarts = 0;
         loop {
@@ -417,6 +446,12 @@ impl<'a> Item<'a> {
                 // kept until the person starts over (Retry).
                 return Outcome::Failed(DownloadError::NotSameFile);
             }
+            if err.is_busy() && self.ctx.desk.refused(retry_after) {
+                // Turned away because Downpour holds several connections to the server: not
+                // a failed attempt; the item waits for the server's room.
+                self.refused = true;
+                return self.ctx.cancelled();
+            }
             if err == DownloadError::FileChanged && restarts < MAX_RESTARTS {
                 // Not a failure: the file starts over at once, clean.
                 restarts += 1;
@@ -435,6 +470,7 @@ impl<'a> Item<'a> {
                 attempt: self.state.retries,
                 of: config.retries,
                 reason: err,
+                server_wait_ms: retry_after.map(|wait| wait.as_millis() as u64),
             });
             let pause =
                 retry_after.unwrap_or_else(|| backoff(config, self.state.retries, self.job));

@@ -145,9 +145,9 @@ impl SplitFile {
         self.no_ranges.store(true, Ordering::SeqCst);
     }
 
-    /// The server the file comes from (helpers are counted per server).
-    pub(crate) fn host(&self) -> &str {
-        self.url.host_str().unwrap_or_default()
+    /// The server the file comes from, with its port (helpers are counted per server).
+    pub(crate) fn host(&self) -> String {
+        crate::net::hosts::host_of(&self.url)
     }
 
     /// Whether a connection found another version of the file, or that the server ignores
@@ -218,6 +218,10 @@ pub(crate) trait HelpDesk {
     fn open(&self, help: Arc<Helpable>);
     /// No more helpers.
     fn close(&self);
+    /// The item's server turned its first connection away, asking to wait `wait`. True when
+    /// Downpour held several connections to it: the item then waits its turn in the queue
+    /// (its server's room) instead of counting a failed attempt.
+    fn refused(&self, wait: Option<std::time::Duration>) -> bool;
 }
 
 /// How fetching a span stopped short.
@@ -241,14 +245,37 @@ impl From<DownloadError> for SpanStop {
     }
 }
 
+/// How a helper's connection ended, for its server.
+pub(crate) struct HelperEnd {
+    /// It fetched its span.
+    pub(crate) success: bool,
+    /// The server turned it away (429, 503, a refused connection), asking to wait this long.
+    pub(crate) refused: Option<Option<std::time::Duration>>,
+}
+
 /// Fetches `claim` of the file as one more connection on `worker`; never fails the item.
-pub(crate) async fn help(ctx: &ItemContext<'_>, help: &Helpable, claim: Claim, worker: usize) {
+pub(crate) async fn help(
+    ctx: &ItemContext<'_>,
+    help: &Helpable,
+    claim: Claim,
+    worker: usize,
+) -> HelperEnd {
+    let mut end = HelperEnd {
+        success: true,
+        refused: None,
+    };
     let file = &help.file;
     file.active.fetch_add(1, Ordering::SeqCst);
     file.connections_changed(ctx);
     let started_ms = ctx.now_ms();
     let mut pos = claim.start;
     if let Err(stop) = fetch_span(ctx, file, claim, None, &mut pos).await {
+        end.success = false;
+        if let SpanStop::Failed(err, wait) = &stop
+            && err.is_busy()
+        {
+            end.refused = Some(*wait);
+        }
         let to_end = file.to_end.load(Ordering::SeqCst);
         if pos == claim.start && to_end != 0 {
             // Nothing written: the first connection's answer brings these bytes anyway.
@@ -262,6 +289,7 @@ pub(crate) async fn help(ctx: &ItemContext<'_>, help: &Helpable, claim: Claim, w
     file.active.fetch_sub(1, Ordering::SeqCst);
     file.stopped.notify_waiters();
     file.connections_changed(ctx);
+    end
 }
 
 /// Learns from a helper's failure: a refused piece, or more failed pieces than the file has
@@ -328,6 +356,7 @@ async fn fetch_span(
         end: Some(claim.end),
         total: Some(file.split.with(|s| s.total())),
         version: Some(file.validator.as_str()),
+        unless: None,
     };
     // The person's headers belong to the listed link's host, wherever the file came from.
     let listed = Url::parse(file.kept_url.as_str()).unwrap_or_else(|_| file.url.clone());

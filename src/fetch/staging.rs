@@ -33,11 +33,27 @@ pub(super) enum Staging {
     },
 }
 
+/// What became of an unfinished download an earlier run left.
+pub(super) enum Adopted {
+    /// Its `.part` file is this item's now (and locked while it is).
+    Taken(Staging),
+    /// It is gone, or is no longer the file its record describes.
+    Gone,
+    /// Another process (another Downpour) holds it locked: it is left alone.
+    Locked,
+}
+
 impl Staging {
-    /// The `.part` file an earlier run left, if it is still the file its record describes.
-    pub(super) fn adopt(left: &Leftover) -> Option<Staging> {
-        let file = crate::resume::open_leftover(left)?;
-        Some(Staging::Part {
+    /// The `.part` file an earlier run left, if it is still the file its record describes
+    /// and no other process is writing it.
+    pub(super) fn adopt(left: &Leftover) -> Adopted {
+        let Some(file) = crate::resume::open_leftover(left) else {
+            return Adopted::Gone;
+        };
+        if !lock(&file) {
+            return Adopted::Locked;
+        }
+        Adopted::Taken(Staging::Part {
             file: Arc::new(file),
             recorded: Some(Instant::now()),
         })
@@ -111,8 +127,12 @@ impl Staging {
         }
         let (free, created) = ctx.names.create_part(path);
         *path = free;
+        let created = created?;
+        // New, so nobody else holds it: locked so that another Downpour that finds its
+        // resume record leaves it alone.
+        lock(&created);
         *self = Staging::Part {
-            file: Arc::new(created?),
+            file: Arc::new(created),
             recorded: None,
         };
         Ok(())
@@ -222,4 +242,10 @@ impl Staging {
             }
         }
     }
+}
+/// Takes the advisory lock (`flock` on Unix, `LockFileEx` on Windows) that says this process
+/// writes `file`; held until the file is closed. False only when another process holds it;
+/// a file system without locks does not stop the download.
+fn lock(file: &File) -> bool {
+    !matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }

@@ -1,11 +1,12 @@
 //! About, from the top bar: what Downpour and this window are, the version (the same one
 //! `downpour --version` and `downpour-cli --version` print, all three from Cargo.toml), the
-//! licence and the project's page.
+//! licence and the project's page; and the button that lets the browsers found send links
+//! here (it writes their native-messaging manifests).
 
 use egui::RichText;
 
-use super::DownpourApp;
 use super::i18n::Lang;
+use super::{DownpourApp, Notice, UiMessage};
 
 /// The project's page. A placeholder until the project has its public address.
 pub const PROJECT_URL: &str = "https://github.com/downpour/downpour";
@@ -61,13 +62,53 @@ impl DownpourApp {
                 ui.hyperlink(PROJECT_URL);
             });
             ui.add_space(6.0);
+            let set_up = ui
+                .button(t.browser_integration)
+                .on_hover_text(t.browser_integration_tip)
+                .clicked();
+            ui.add_space(6.0);
             let line = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
             let right_to_left = egui::Layout::right_to_left(egui::Align::Center);
-            ui.allocate_ui_with_layout(line, right_to_left, |ui| ui.button(t.about_close).clicked())
-                .inner
+            let close = ui
+                .allocate_ui_with_layout(line, right_to_left, |ui| {
+                    ui.button(t.about_close).clicked()
+                })
+                .inner;
+            (close, set_up)
         });
-        if modal.inner || modal.should_close() {
+        let (close, set_up) = modal.inner;
+        if set_up {
+            let places = self.browser_places.clone();
+            self.spawn_helper(ctx, move || Some(set_up_browsers(&places)));
+        }
+        if close || modal.should_close() {
             self.about_open = false;
         }
     }
+}
+
+/// Writes the native-messaging manifests of the browsers found (helper thread).
+fn set_up_browsers(places: &[crate::handoff::install::Place]) -> UiMessage {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(err) => {
+            return UiMessage::Notice(Notice::BrowserNotSetUp {
+                browser: "Downpour",
+                problem: (&err).into(),
+            });
+        }
+    };
+    let mut set_up = Vec::new();
+    for (browser, result) in crate::handoff::install::install(places, &exe) {
+        match result {
+            Ok(_) => set_up.push(browser),
+            Err(err) => {
+                return UiMessage::Notice(Notice::BrowserNotSetUp {
+                    browser,
+                    problem: (&err).into(),
+                });
+            }
+        }
+    }
+    UiMessage::Notice(Notice::BrowsersSetUp(set_up))
 }

@@ -22,6 +22,26 @@ struct Cli {
     /// Start downloading at once
     #[arg(long)]
     start: bool,
+    /// Run as the browser extension's native host (browsers start it so)
+    #[arg(long, exclusive = true)]
+    native_host: bool,
+    /// Let the browsers found send links here (writes their native-messaging manifests)
+    #[arg(long, exclusive = true)]
+    install_browser_integration: bool,
+    /// Undo --install-browser-integration
+    #[arg(long, exclusive = true)]
+    uninstall_browser_integration: bool,
+}
+
+/// Work the command line asks for instead of a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instead {
+    /// Be the browser extension's native host.
+    NativeHost,
+    /// Write the native-messaging manifests.
+    InstallBrowserIntegration,
+    /// Remove them.
+    UninstallBrowserIntegration,
 }
 
 /// What the command line asked the window for.
@@ -31,6 +51,8 @@ pub struct Launch {
     pub lists: Vec<PathBuf>,
     /// Start at once.
     pub start: bool,
+    /// Work to do instead of opening a window.
+    pub instead: Option<Instead>,
     run: RunArgs,
     /// The ids of the arguments typed on the command line (not left at their defaults).
     typed: Vec<String>,
@@ -47,7 +69,17 @@ impl Launch {
             .filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::CommandLine))
             .map(|id| id.as_str().to_owned())
             .collect();
+        let instead = if cli.native_host {
+            Some(Instead::NativeHost)
+        } else if cli.install_browser_integration {
+            Some(Instead::InstallBrowserIntegration)
+        } else if cli.uninstall_browser_integration {
+            Some(Instead::UninstallBrowserIntegration)
+        } else {
+            None
+        };
         Ok(Self {
+            instead,
             typed,
             lists: cli.lists,
             start: cli.start,
@@ -119,6 +151,7 @@ mod tests {
         "--allow-insecure-redirects",
         "--existing=keep-both",
         "--split=1",
+        "--per-host=2",
         "--limit-rate=100K",
         "--proxy=socks5h://127.0.0.1:1080",
         "--no-proxy=lan",

@@ -5,8 +5,8 @@ use downpour::Mode;
 use egui::RichText;
 
 use super::folder_dialogs::Outcome;
-use super::style::ORANGE;
-use super::{DownpourApp, FolderProblem, Notice, UiMessage};
+use super::style::{ORANGE, primary_button};
+use super::{DownpourApp, Notice, UiMessage};
 
 /// How many lines of numbered ranges are shown with what they become.
 const SHOWN_RANGES: usize = 5;
@@ -179,34 +179,10 @@ impl DownpourApp {
                 self.open_folder(ui.ctx(), self.folder());
             }
         });
-        self.folder_problem_ui(ui);
-        if let Some(notice) = &self.notice {
-            ui.label(RichText::new(self.lang().notice(notice)).weak());
-        }
     }
 
-    /// What is wrong with the save folder, with Create it for a missing one.
-    fn folder_problem_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let Some(problem) = &self.folder_problem else {
-            return;
-        };
-        let sentence = RichText::new(lang.folder_problem(problem)).color(ORANGE);
-        if matches!(problem, FolderProblem::Missing(_)) {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(sentence);
-                if ui.button(lang.t().create_folder).clicked() {
-                    self.create_folder(ui.ctx());
-                }
-            });
-        } else {
-            ui.label(sentence);
-        }
-    }
-
-    /// The three modes with their explanations, then workers, retries, checksums, what to do
-    /// with files already there and connections per file (fixed during a run), then the speed
-    /// limit and Open the folder when done (which are not).
+    /// The three modes, each with what the person will see, in body text; then the Advanced
+    /// section.
     fn mode_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         ui.heading(lang.t().mode_heading);
@@ -215,14 +191,36 @@ impl DownpourApp {
                 ui.radio_value(&mut self.settings.run.mode, mode, lang.mode_label(mode))
                     .on_hover_text(lang.mode_tooltip(mode));
                 ui.indent(mode.as_str(), |ui| {
-                    ui.label(RichText::new(lang.mode_explain(mode)).weak().small());
+                    ui.label(lang.mode_explain(mode));
                 });
             }
-            self.settings_ui(ui);
-            self.fetch_settings_ui(ui);
-            self.network_ui(ui);
         });
-        self.live_settings_ui(ui);
+        ui.add_space(8.0);
+        self.advanced_ui(ui);
+    }
+
+    /// Advanced, closed until the person opens it (and as they left it after a restart):
+    /// workers, retries, checksums, what to do with files already there, connections per file
+    /// and the network (fixed during a run), then the speed limit and what to do when
+    /// everything is done (which are not).
+    fn advanced_ui(&mut self, ui: &mut egui::Ui) {
+        let t = self.lang().t();
+        let running = self.is_running();
+        let section = egui::CollapsingHeader::new(RichText::new(t.advanced).strong())
+            .id_salt("advanced")
+            .open(Some(self.settings.advanced_open))
+            .show(ui, |ui| {
+                ui.add_enabled_ui(!running, |ui| {
+                    self.settings_ui(ui);
+                    self.fetch_settings_ui(ui);
+                    self.network_ui(ui);
+                });
+                self.live_settings_ui(ui);
+            });
+        let header = section.header_response.on_hover_text(t.advanced_tip);
+        if header.clicked() {
+            self.settings.advanced_open = !self.settings.advanced_open;
+        }
     }
 
     /// Workers, Retries and the checksum switch.
@@ -252,14 +250,15 @@ impl DownpourApp {
             .on_hover_text(t.checksums_tip);
     }
 
-    /// Add to the run (in place of Start during a run): the links of the box that are not in
-    /// the list join the running run.
+    /// Add to the run (in place of Start during a run, a plain button: while files come there
+    /// is no one next step): the links of the box that are not in the list join the running
+    /// run.
     fn add_to_run_button_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let add = ui
             .add_enabled(
                 !self.list.entries.is_empty(),
-                egui::Button::new(RichText::new(t.add_to_run).strong()),
+                egui::Button::new(t.add_to_run),
             )
             .on_hover_text(t.add_to_run_tip)
             .on_disabled_hover_text(t.no_new_links);
@@ -292,10 +291,7 @@ impl DownpourApp {
         let t = self.lang().t();
         let text = self.lang().continue_unfinished(unfinished);
         if ui
-            .add_enabled(
-                !self.is_checking_folder(),
-                egui::Button::new(RichText::new(text).strong()),
-            )
+            .add_enabled(!self.is_checking_folder(), primary_button(&text))
             .on_hover_text(t.continue_tip)
             .clicked()
         {
@@ -321,13 +317,14 @@ impl DownpourApp {
                 if unfinished > 0 {
                     self.continue_button_ui(ui, unfinished);
                 }
-                let (text, tip) = if unfinished > 0 {
-                    (RichText::new(t.start_anew), t.start_anew_tip)
+                // Start is the one obvious step, unless Continue is.
+                let (button, tip) = if unfinished > 0 {
+                    (egui::Button::new(t.start_anew), t.start_anew_tip)
                 } else {
-                    (RichText::new(t.start).strong(), t.start_tip)
+                    (primary_button(t.start), t.start_tip)
                 };
                 let start = ui
-                    .add_enabled(blocker.is_none(), egui::Button::new(text))
+                    .add_enabled(blocker.is_none(), button)
                     .on_hover_text(tip)
                     .on_disabled_hover_text(blocker.unwrap_or_default());
                 if start.clicked() {
@@ -351,11 +348,12 @@ impl DownpourApp {
             }
             // Retry re-runs every row that ended without its file, so the last run's counts
             // are the rows' counts (without walking the rows every frame).
-            let missing = self.view.as_ref().map_or(0, |v| v.failed + v.cancelled);
-            if missing > 0
+            // There as soon as there is a list (greyed out until a file ends without being
+            // downloaded), so that the first failure does not move the buttons.
+            if let Some(missing) = self.view.as_ref().map(|v| v.failed + v.cancelled)
                 && ui
                     .add_enabled(
-                        !running,
+                        !running && missing > 0,
                         egui::Button::new(self.lang().retry_not_downloaded(missing)),
                     )
                     .on_hover_text(t.retry_failed_tip)
@@ -364,21 +362,41 @@ impl DownpourApp {
                 self.retry_failed(&ctx);
             }
         });
-        // Always one line, so the buttons do not move when the reason comes or goes.
         let why = if unfinished > 0 {
             Some(t.continue_or_anew)
         } else {
             blocker.filter(|_| !running)
         };
-        match why {
-            Some(reason) => {
-                ui.add(egui::Label::new(RichText::new(reason).weak()).truncate());
-            }
-            None => {
-                let height = ui.text_style_height(&egui::TextStyle::Body);
-                ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
-            }
-        }
+        self.notice_slot_ui(ui, why);
         ui.add_space(2.0);
+    }
+
+    /// The one place for what the window has to say, under Start: what is wrong with the
+    /// folder, else the last notice, else why Start waits. Always the same height (a longer
+    /// text scrolls inside it), so nothing moves when a sentence comes or goes.
+    fn notice_slot_ui(&self, ui: &mut egui::Ui, why: Option<&str>) {
+        let lang = self.lang();
+        let (text, color) = if let Some(problem) = &self.folder_problem {
+            (lang.folder_problem(problem), ORANGE)
+        } else if let Some(notice) = &self.notice {
+            (lang.notice(notice), ui.visuals().text_color())
+        } else {
+            let weak = ui.visuals().weak_text_color();
+            (why.unwrap_or_default().to_owned(), weak)
+        };
+        let height = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+        let width = ui.available_width();
+        ui.allocate_ui(egui::vec2(width, height), |ui| {
+            ui.set_min_size(egui::vec2(width, height));
+            egui::ScrollArea::vertical()
+                .id_salt("notice")
+                .max_height(height)
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    if !text.is_empty() {
+                        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+                    }
+                });
+        });
     }
 }

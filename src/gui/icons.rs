@@ -11,29 +11,33 @@ use downpour::run::Move;
 const SIDE: f32 = 20.0;
 
 /// A small button showing `action`'s icon, named `name` for screen readers, with `tip` on
-/// hover.
+/// hover; greyed out, in its place, when `enabled` is false.
 pub fn icon_button_ui(
     ui: &mut egui::Ui,
     action: RowAction,
     name: &str,
     tip: &str,
+    enabled: bool,
 ) -> egui::Response {
-    let (rect, response) = ui.allocate_exact_size(vec2(SIDE, SIDE), Sense::click());
+    let sense = if enabled {
+        Sense::click()
+    } else {
+        Sense::hover()
+    };
+    let (rect, response) = ui.allocate_exact_size(vec2(SIDE, SIDE), sense);
     let visuals = ui.style().interact(&response);
-    if response.hovered() || response.has_focus() {
+    if enabled && (response.hovered() || response.has_focus()) {
         ui.painter()
             .rect_filled(rect, visuals.corner_radius, visuals.weak_bg_fill);
     }
-    paint_icon(
-        ui.painter(),
-        rect.shrink(5.0),
-        action,
-        visuals.fg_stroke.color,
-    );
+    let color = if enabled {
+        visuals.fg_stroke.color
+    } else {
+        ui.visuals().weak_text_color().gamma_multiply(0.5)
+    };
+    paint_icon(ui.painter(), rect.shrink(5.0), action, color);
     let name = name.to_owned();
-    response.widget_info(|| {
-        egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), name.clone())
-    });
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, name.clone()));
     response.on_hover_text(tip)
 }
 

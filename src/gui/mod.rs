@@ -10,6 +10,7 @@ mod controls;
 mod folder_browser;
 mod folder_dialogs;
 pub mod fonts;
+mod handed;
 pub mod i18n;
 mod icons;
 pub mod list_store;
@@ -19,6 +20,7 @@ mod network_ui;
 mod notify;
 mod paste;
 mod results;
+mod row;
 pub mod row_actions;
 mod run;
 mod settings_ui;
@@ -29,6 +31,8 @@ mod view;
 mod welcome;
 pub mod when_done;
 
+#[cfg(all(test, feature = "snapshots"))]
+mod screenshots;
 #[cfg(all(test, feature = "snapshots"))]
 mod snapshots;
 #[cfg(test)]
@@ -45,6 +49,8 @@ use serde::{Deserialize, Serialize};
 
 use i18n::Lang;
 use model::RunView;
+#[cfg(unix)]
+pub use tasks::listen_for_handoffs;
 pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 
 /// How long one frame may spend applying engine events before it yields to drawing.
@@ -75,6 +81,8 @@ pub struct Settings {
     /// never written again.
     #[serde(skip_serializing)]
     pub open_when_done: bool,
+    /// Whether the Advanced settings are open.
+    pub advanced_open: bool,
 }
 
 impl Default for Settings {
@@ -86,6 +94,7 @@ impl Default for Settings {
             language: None,
             when_done: when_done::WhenDone::default(),
             open_when_done: false,
+            advanced_open: false,
         }
     }
 }
@@ -148,6 +157,10 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
+    /// Where "Let browsers send links here" writes (a temporary home in tests).
+    pub browser_places: Vec<crate::handoff::install::Place>,
+    /// What the browsers sent with their links (cookies, page, User-Agent), for the runs.
+    handed: handed::Handed,
     /// The Network section's fields as typed (see `network_ui`).
     pub proxy: network_ui::NetworkEntry,
     /// What sleeps or shuts down the computer and keeps it awake (a stand-in in tests).
@@ -198,6 +211,8 @@ impl DownpourApp {
             charts: charts::Charts::default(),
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
+            browser_places: crate::handoff::install::default_places(),
+            handed: handed::Handed::default(),
             power: default_power(),
             awake: None,
             countdown: None,
@@ -245,6 +260,11 @@ impl DownpourApp {
     pub fn with_data_dir(mut self, data_dir: Option<PathBuf>) -> Self {
         self.list_store = list_store::ListStore::new(data_dir);
         self
+    }
+
+    /// Where helper threads send their answers (read by [`Self::poll`]).
+    pub fn messages(&self) -> mpsc::Sender<UiMessage> {
+        self.helper_tx.clone()
     }
 
     /// The data folder, if the list is kept.
@@ -363,15 +383,15 @@ impl DownpourApp {
                 self.folder_problem = None;
             }
             UiMessage::AddLinks(text) => self.add_links(&text),
+            UiMessage::Handed(handoff) => {
+                self.handed.keep(&handoff);
+                self.add_links(&handoff.box_text());
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+            }
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::FolderChecked { folder, result } => {
                 self.folder_checked(ctx, folder, result);
-            }
-            UiMessage::FolderCreated { folder, result } => {
-                // An answer about a folder the person has since changed is moot.
-                if folder == self.folder() {
-                    self.folder_problem = result.err();
-                }
             }
         }
     }

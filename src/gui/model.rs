@@ -2,152 +2,13 @@
 //! the results in reported order, and running totals kept up to date incrementally so that a
 //! frame never walks 10,000 rows.
 
-use downpour::redact::KeptUrl;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use downpour::model::{OneConnection, Warning};
 use downpour::run::Move;
 use downpour::{DownloadError, Event, ItemRecord, Job, Mode, OutcomeKind, names};
 
-/// Where an item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowStatus {
-    /// Waiting for a worker.
-    Queued,
-    /// A worker is on it.
-    Downloading,
-    /// The person paused it; its partial file waits to be continued.
-    Paused,
-    /// Ended, and waits to be reported until the files before it are (input order).
-    Held(OutcomeKind),
-    /// Reported: done, failed or cancelled.
-    Ended(OutcomeKind),
-}
-
-/// What a row says after its status, kept as data so that it is shown in the language of the
-/// moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RowNote {
-    /// A transient failure; the item is being tried again.
-    Retrying {
-        /// Which retry this is (1-based).
-        attempt: u32,
-        /// The retry limit.
-        of: u32,
-        /// What went wrong.
-        reason: DownloadError,
-    },
-    /// Why the item failed.
-    Failed(DownloadError),
-    /// Why the item failed, as saved with the list (in each language, since the error itself
-    /// is not kept).
-    Restored {
-        /// The English sentence.
-        en: String,
-        /// The Chinese sentence.
-        zh: String,
-    },
-}
-
-/// One line of the downloads list.
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// 1-based index among the list's valid URLs.
-    pub index: usize,
-    /// The address.
-    pub url: String,
-    /// The address without its password, as the saved list keeps it.
-    pub kept_url: KeptUrl,
-    /// The expected SHA-256, carried over for retries.
-    pub sha256: Option<String>,
-    /// The file name (from the URL until the server names it).
-    pub name: String,
-    /// Where the file is saved, once known.
-    pub path: Option<PathBuf>,
-    /// Status.
-    pub status: RowStatus,
-    /// Bytes so far.
-    pub bytes: u64,
-    /// Announced size.
-    pub total: Option<u64>,
-    /// The worker (0 before one picks it up).
-    pub worker: usize,
-    /// Milliseconds since the run began.
-    pub started_ms: Option<u64>,
-    /// When it ended.
-    pub finished_ms: Option<u64>,
-    /// The error or the retry under way.
-    pub note: Option<RowNote>,
-    /// The SHA-256 of the saved file, once computed.
-    pub hash: Option<String>,
-    /// Connections fetching the file now (0 when none).
-    pub connections: usize,
-    /// Why the file stays on one connection, if it does.
-    pub one_connection: Option<OneConnection>,
-    /// What is odd about the file (a web page in its place), if anything.
-    pub warning: Option<Warning>,
-}
-
-impl Row {
-    /// A waiting row for `job`.
-    pub fn new(job: &Job) -> Self {
-        Self {
-            index: job.index,
-            url: job.url.to_string(),
-            kept_url: KeptUrl::of(&job.url),
-            sha256: job.sha256.clone(),
-            name: names::sanitize(&names::from_url(&job.url)),
-            path: None,
-            status: RowStatus::Queued,
-            bytes: 0,
-            total: None,
-            worker: 0,
-            started_ms: None,
-            finished_ms: None,
-            note: None,
-            hash: None,
-            connections: 0,
-            one_connection: None,
-            warning: None,
-        }
-    }
-
-    /// Whether the row has not ended: waiting, running or paused.
-    pub fn is_active(&self) -> bool {
-        !matches!(self.status, RowStatus::Ended(_))
-    }
-
-    /// Whether the row ended without its file: failed or cancelled.
-    pub fn is_not_downloaded(&self) -> bool {
-        matches!(
-            self.status,
-            RowStatus::Ended(OutcomeKind::Failed | OutcomeKind::Cancelled)
-        )
-    }
-
-    /// The job that downloads this row again.
-    pub fn job(&self) -> Option<Job> {
-        Some(Job {
-            index: self.index,
-            url: self.url.parse().ok()?,
-            sha256: self.sha256.clone(),
-            previous: None,
-        })
-    }
-
-    /// Fraction complete, when the size is known.
-    pub fn fraction(&self) -> Option<f32> {
-        match (self.status, self.total) {
-            (RowStatus::Ended(OutcomeKind::Done) | RowStatus::Held(OutcomeKind::Done), _) => {
-                Some(1.0)
-            }
-            (_, Some(0)) => None,
-            (_, Some(total)) => Some((self.bytes as f64 / total as f64).min(1.0) as f32),
-            (_, None) => None,
-        }
-    }
-}
+pub use super::row::{Row, RowNote, RowStatus};
 
 /// One line of the results, in reported order.
 #[derive(Debug, Clone)]
@@ -197,6 +58,10 @@ pub struct RunView {
     pub bytes: u64,
     /// Bytes announced by the answers seen so far (for the ETA).
     pub announced: u64,
+    /// Items whose size was announced.
+    sized: usize,
+    /// Items that ended without a size ever announced (skipped, failed before an answer).
+    ended_unsized: usize,
     /// When the run started (wall clock, for elapsed and speed).
     pub started: Instant,
     /// Set when the run finished: its total time.
@@ -230,6 +95,8 @@ impl RunView {
             skipped: 0,
             bytes: 0,
             announced: 0,
+            sized: 0,
+            ended_unsized: 0,
             started: Instant::now(),
             elapsed_ms: None,
             speed: 0.0,
@@ -367,6 +234,22 @@ impl RunView {
             .unwrap_or_else(|| self.started.elapsed().as_millis() as u64)
     }
 
+    /// How far the run is by bytes, in percent: the bytes received over those announced, each
+    /// file not answered yet counted at the average size announced. Below 100 until the end.
+    pub fn percent_by_bytes(&self) -> u32 {
+        if self.is_finished() {
+            return 100;
+        }
+        if self.sized == 0 {
+            return 0;
+        }
+        let average = self.announced as f64 / self.sized as f64;
+        let unanswered = self.total.saturating_sub(self.sized + self.ended_unsized);
+        let expected = self.announced as f64 + average * unanswered as f64;
+        let percent = (self.bytes as f64 / expected * 100.0).floor();
+        (percent as u32).min(99)
+    }
+
     /// Seconds left, estimated from the bytes announced and the current speed.
     pub fn eta_secs(&self) -> Option<u64> {
         if self.is_finished() || self.speed <= 0.0 || self.announced <= self.bytes {
@@ -405,29 +288,29 @@ impl RunView {
                 }
                 self.responded(index, path, total, resumed_from);
             }
-            Event::Progress { index, bytes } => {
-                let mut delta = 0;
-                if let Some(row) = self.row_mut(index) {
-                    delta = bytes.saturating_sub(row.bytes);
-                    row.bytes = bytes;
-                }
-                self.bytes += delta;
-                self.update_speed();
-            }
+            Event::Progress { index, bytes } => self.progress(index, bytes),
             Event::Retrying {
                 index,
                 attempt,
                 of,
                 reason,
+                server_wait_ms,
             } => {
-                if let Some(row) = self.row_mut(index) {
-                    row.note = Some(RowNote::Retrying {
-                        attempt,
-                        of,
-                        reason,
-                    });
-                }
+                let note = RowNote::Retrying {
+                    attempt,
+                    of,
+                    reason,
+                    until: server_wait_ms
+                        .map(|ms| std::time::Instant::now() + std::time::Duration::from_millis(ms)),
+                };
+                self.note(index, note, false);
             }
+            Event::ServerLimit {
+                index,
+                connections,
+                waits,
+                ..
+            } => self.note(index, RowNote::ServerLimit { connections }, waits),
             Event::ItemHeld {
                 index,
                 outcome,
@@ -454,6 +337,27 @@ impl RunView {
         }
     }
 
+    /// Item `index` has `bytes` now.
+    fn progress(&mut self, index: usize, bytes: u64) {
+        let mut delta = 0;
+        if let Some(row) = self.row_mut(index) {
+            delta = bytes.saturating_sub(row.bytes);
+            row.progress(bytes);
+        }
+        self.bytes += delta;
+        self.update_speed();
+    }
+
+    /// Notes `note` on the row of item `index`, which waits in the queue again if `queued`.
+    fn note(&mut self, index: usize, note: RowNote, queued: bool) {
+        if let Some(row) = self.row_mut(index) {
+            row.note = Some(note);
+            if queued {
+                row.status = RowStatus::Queued;
+            }
+        }
+    }
+
     /// The server answered for item `index`: its file, its size, and the bytes an earlier
     /// run left that this answer continues.
     fn responded(&mut self, index: usize, path: PathBuf, total: Option<u64>, resumed_from: u64) {
@@ -469,6 +373,7 @@ impl RunView {
             row.total = total.or(row.total.filter(|_| resumed_from > 0));
             // A new answer starts the count again, from what is already on disk.
             dropped = Some(std::mem::replace(&mut row.bytes, resumed_from));
+            row.still();
         }
         if let Some(dropped) = dropped {
             self.bytes = self.bytes.saturating_sub(dropped) + resumed_from;
@@ -476,6 +381,7 @@ impl RunView {
             self.speed_mark.1 = self.speed_mark.1.saturating_sub(dropped) + resumed_from;
         }
         self.announced += added;
+        self.sized += usize::from(added > 0);
     }
 
     fn update_speed(&mut self) {
@@ -498,6 +404,7 @@ impl RunView {
         if let Some(row) = self.row_mut(index) {
             row.status = RowStatus::Held(outcome);
             row.connections = 0;
+            row.still();
         }
     }
 
@@ -505,6 +412,7 @@ impl RunView {
     fn pause(&mut self, index: usize, bytes: u64) {
         if let Some(row) = self.row_mut(index) {
             row.status = RowStatus::Paused;
+            row.still();
             // A file fetched in spans may report none kept; its progress says more (the next
             // answer's `resumed_from` sets the count right).
             row.bytes = row.bytes.max(bytes);
@@ -517,7 +425,9 @@ impl RunView {
         self.held.remove(&record.index);
         let secs = record.finished_ms.saturating_sub(record.started_ms) as f64 / 1000.0;
         let mut extra = 0;
+        let mut no_size = false;
         if let Some(row) = self.row_mut(record.index) {
+            no_size = row.total.is_none() && record.total.is_none();
             extra = record.bytes.saturating_sub(row.bytes);
             row.bytes = record.bytes;
             row.total = record.total.or(row.total);
@@ -529,6 +439,7 @@ impl RunView {
                 row.path = Some(path.clone());
             }
             row.status = RowStatus::Ended(record.outcome.kind());
+            row.still();
             row.note = record.outcome.error().cloned().map(RowNote::Failed);
             row.hash.clone_from(&record.sha256);
             row.connections = 0;
@@ -538,6 +449,7 @@ impl RunView {
             }
         }
         self.bytes += extra;
+        self.ended_unsized += usize::from(no_size);
         let name = self
             .position
             .get(&record.index)
@@ -615,6 +527,78 @@ mod tests {
             matches!(view.eta_secs(), Some(3 | 4)),
             "{:?}",
             view.eta_secs()
+        );
+    }
+
+    #[test]
+    fn a_server_limit_is_said_in_the_row_and_the_item_waits_again() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 4, &jobs, Vec::new());
+        view.apply(Event::ItemStarted {
+            index: 1,
+            worker: 1,
+            at_ms: 0,
+        });
+        view.apply(Event::ServerLimit {
+            index: 1,
+            host: "127.0.0.1:1".to_owned(),
+            connections: 2,
+            waits: true,
+        });
+        let row = &view.rows[0];
+        assert_eq!(row.status, RowStatus::Queued);
+        let note = row.note.as_ref().unwrap();
+        use crate::gui::i18n::Lang;
+        assert_eq!(
+            Lang::En.row_note(note),
+            "the server allows 2 connections at a time"
+        );
+        assert_eq!(Lang::Zh.row_note(note), "服务器一次只允许 2 个连接");
+    }
+
+    #[test]
+    fn a_wait_the_server_asked_for_counts_down_in_the_row() {
+        let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
+        let retrying = |server_wait_ms| Event::Retrying {
+            index: 1,
+            attempt: 1,
+            of: 3,
+            reason: DownloadError::Status {
+                code: 503,
+                reason: "Service Unavailable".to_owned(),
+            },
+            server_wait_ms,
+        };
+        view.apply(retrying(Some(42_000)));
+        use crate::gui::i18n::Lang;
+        let note = view.rows[0].note.clone().unwrap();
+        assert_eq!(
+            Lang::En.row_note(&note),
+            "retrying (1/3) in 42 s, as the server asks, after: the server answered 503 \
+             Service Unavailable"
+        );
+        assert!(
+            Lang::Zh
+                .row_note(&note)
+                .starts_with("42 秒后重试（1/3，服务器要求等待）"),
+            "{}",
+            Lang::Zh.row_note(&note)
+        );
+        // Once the wait is over (or when the server asked none), the plain notice.
+        view.apply(retrying(Some(0)));
+        let note = view.rows[0].note.clone().unwrap();
+        assert_eq!(
+            Lang::En.row_note(&note),
+            "retrying (1/3) after: the server answered 503 Service Unavailable"
         );
     }
 }

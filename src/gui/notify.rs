@@ -43,8 +43,7 @@ impl DownpourApp {
         let lang = self.lang();
         match &self.view {
             Some(view) if self.is_running() && view.total > 0 => {
-                let percent = (view.reported * 100 / view.total) as u32;
-                lang.title_progress(percent)
+                lang.title_progress(view.percent_by_bytes())
             }
             _ => lang.t().window_title.to_owned(),
         }

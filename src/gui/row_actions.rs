@@ -74,6 +74,16 @@ pub struct Selection {
     anchor: Option<usize>,
 }
 
+impl Selection {
+    /// The row whose file is described under the list: the last one clicked, if it is still
+    /// selected, else the first selected.
+    pub fn described(&self) -> Option<usize> {
+        self.anchor
+            .filter(|a| self.rows.contains(a))
+            .or_else(|| self.rows.first().copied())
+    }
+}
+
 impl DownpourApp {
     /// A click on row `index`: alone selects it, Ctrl (⌘) adds or removes it, Shift selects
     /// the rows from the last one clicked.
@@ -188,7 +198,7 @@ impl DownpourApp {
             None => jobs,
         };
         if !self.is_checking_folder() {
-            self.check_then_run(ctx, jobs, true, false);
+            self.check_then_run(ctx, jobs, true);
         }
     }
 
@@ -219,7 +229,7 @@ impl DownpourApp {
             None => jobs,
         };
         if !self.is_checking_folder() {
-            self.check_then_run(ctx, jobs, true, false);
+            self.check_then_run(ctx, jobs, true);
         }
     }
 
@@ -377,7 +387,7 @@ impl DownpourApp {
         if jobs.is_empty() {
             return false;
         }
-        self.check_then_run(ctx, jobs, true, false);
+        self.check_then_run(ctx, jobs, true);
         true
     }
 }

@@ -52,24 +52,16 @@ impl DownpourApp {
         }
     }
 
-    /// Asks for every valid link to be downloaded once the folder is checked. False when
-    /// Start is disabled (nothing to do, a run going on, a check under way).
+    /// Asks for every valid link to be downloaded once the folder is checked (and created,
+    /// if it is missing). False when Start is disabled (nothing to do, a run going on, a
+    /// check under way).
     pub fn start(&mut self, ctx: &egui::Context) -> bool {
-        self.start_with(ctx, false)
-    }
-
-    /// [`Self::start`], creating the save folder first if it is missing (`downpour --start`).
-    pub fn start_creating_folder(&mut self, ctx: &egui::Context) -> bool {
-        self.start_with(ctx, true)
-    }
-
-    fn start_with(&mut self, ctx: &egui::Context, create_missing: bool) -> bool {
         self.reparse();
         if self.start_blocker().is_some() {
             return false;
         }
         let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
-        self.check_then_run(ctx, jobs, false, create_missing);
+        self.check_then_run(ctx, jobs, false);
         true
     }
 
@@ -87,18 +79,12 @@ impl DownpourApp {
         if jobs.is_empty() {
             return false;
         }
-        self.check_then_run(ctx, jobs, true, false);
+        self.check_then_run(ctx, jobs, true);
         true
     }
 
     /// Hands the folder check to a helper; [`Self::folder_checked`] takes the answer.
-    pub(super) fn check_then_run(
-        &mut self,
-        ctx: &egui::Context,
-        jobs: Vec<Job>,
-        keep_rows: bool,
-        create_missing: bool,
-    ) {
+    pub(super) fn check_then_run(&mut self, ctx: &egui::Context, jobs: Vec<Job>, keep_rows: bool) {
         let folder = self.folder();
         self.pending = Some(PendingRun {
             folder: folder.clone(),
@@ -106,29 +92,35 @@ impl DownpourApp {
             keep_rows,
         });
         self.spawn_helper(ctx, move || {
-            let result = prepare_folder(&folder, create_missing);
+            let result = prepare_folder(&folder);
             Some(UiMessage::FolderChecked { folder, result })
         });
     }
 
     /// The helper's answer: the waiting run starts, or the problem is shown by the folder.
+    /// A folder the person typed that had to be created is said in the notice (the usual
+    /// Downloads folder is created without a word).
     pub(super) fn folder_checked(
         &mut self,
         ctx: &egui::Context,
         folder: PathBuf,
-        result: Result<(), FolderProblem>,
+        result: Result<bool, FolderProblem>,
     ) {
         let Some(pending) = self.pending.take_if(|p| p.folder == folder) else {
             return;
         };
         match result {
-            Ok(()) => {
+            Ok(created) => {
                 let rows = if pending.keep_rows {
                     self.view.take().map(|v| v.rows).unwrap_or_default()
                 } else {
                     Vec::new()
                 };
-                self.launch(ctx, pending.jobs, rows, folder);
+                let typed = folder != downpour::options::default_download_dir();
+                self.launch(ctx, pending.jobs, rows, folder.clone());
+                if created && typed {
+                    self.notice = Some(super::Notice::FolderCreated(folder));
+                }
             }
             Err(problem) => self.folder_problem = Some(problem),
         }
@@ -143,6 +135,7 @@ impl DownpourApp {
         // The window asks for the logins sites want (see login_ui).
         config.access.ask_logins = true;
         self.login_prompts.clear();
+        self.handed.apply(&mut config.access);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();

@@ -3,7 +3,7 @@
 //! during a run, at once) and whether the folder opens when a run is done.
 
 use downpour::limit::SpeedLimit;
-use downpour::options::{Existing, SPLIT};
+use downpour::options::{Existing, PER_HOST, SPLIT};
 use egui::RichText;
 
 use super::DownpourApp;
@@ -11,7 +11,8 @@ use super::style::ORANGE;
 use super::when_done::WhenDone;
 
 impl DownpourApp {
-    /// Skip or keep both, and Connections per file: fixed for the length of a run.
+    /// Skip or keep both, Connections per file and Connections per server: fixed for the
+    /// length of a run.
     pub(super) fn fetch_settings_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         let label = ui.label(t.existing_label).on_hover_text(t.existing_tip);
@@ -34,6 +35,15 @@ impl DownpourApp {
             )
             .on_hover_text(t.split_tip)
             .on_disabled_hover_text(t.split_sequential)
+            .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(t.per_host_label);
+            ui.add(egui::Slider::new(
+                &mut self.settings.run.per_host,
+                PER_HOST.range(),
+            ))
+            .on_hover_text(t.per_host_tip)
             .labelled_by(label.id);
         });
     }
@@ -61,11 +71,11 @@ impl DownpourApp {
                 run.handle.set_rate_limit(limit.bytes_per_sec());
             }
         }
-        if self.settings.run.rate_limit.to_string() != self.rate_text.trim()
-            && self.rate_text.parse::<SpeedLimit>().is_err()
-        {
-            ui.label(RichText::new(t.rate_invalid).color(ORANGE));
-        }
+        // Its line is kept when the value can be read, so that nothing below moves.
+        let unreadable = self.settings.run.rate_limit.to_string() != self.rate_text.trim()
+            && self.rate_text.parse::<SpeedLimit>().is_err();
+        let sentence = if unreadable { t.rate_invalid } else { "" };
+        ui.add(egui::Label::new(RichText::new(sentence).color(ORANGE)).truncate());
         self.when_done_ui(ui);
     }
 

@@ -48,7 +48,7 @@ fn software_renderer() -> WgpuTestRenderer {
 }
 
 /// A harness builder of the given window size that renders in software.
-fn builder<State>(size: [f32; 2]) -> HarnessBuilder<State> {
+pub(super) fn builder<State>(size: [f32; 2]) -> HarnessBuilder<State> {
     Harness::builder()
         .with_size(size)
         .renderer(software_renderer())

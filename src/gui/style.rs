@@ -18,6 +18,21 @@ pub const GREEN: Color32 = Color32::from_rgb(0, 158, 115);
 /// The height of one line of the downloads list and of the results.
 pub const ROW_HEIGHT: f32 = 22.0;
 
+/// The text size of the window's one obvious next step (Start, Continue, Add to the run).
+const PRIMARY_TEXT: f32 = 17.0;
+
+/// The button of the window's one obvious next step: filled with the accent colour, larger
+/// than the others, its words in white.
+pub fn primary_button(text: &str) -> egui::Button<'static> {
+    let words = egui::RichText::new(text)
+        .strong()
+        .size(PRIMARY_TEXT)
+        .color(Color32::WHITE);
+    egui::Button::new(words)
+        .fill(BLUE)
+        .min_size(egui::vec2(96.0, 32.0))
+}
+
 /// The colour of an outcome: its bars and legend in the charts.
 pub fn outcome_color(kind: OutcomeKind) -> Color32 {
     match kind {

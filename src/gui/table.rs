@@ -21,6 +21,7 @@ enum Col {
     Name,
     Status,
     Size,
+    Speed,
     Progress,
     Time,
     Worker,
@@ -29,19 +30,42 @@ enum Col {
 
 /// The columns in the order they are shown, with their widths (the least, for the two that
 /// share what is left).
-const COLUMNS: [(Col, f32); 8] = [
-    (Col::Index, 44.0),
-    (Col::Name, 110.0),
-    (Col::Status, 150.0),
-    (Col::Size, 76.0),
-    (Col::Progress, 100.0),
-    (Col::Time, 56.0),
-    (Col::Worker, 50.0),
-    (Col::Actions, 104.0),
+const COLUMNS: [(Col, f32); 9] = [
+    (Col::Index, 40.0),
+    (Col::Name, 100.0),
+    (Col::Status, 100.0),
+    (Col::Size, 128.0),
+    (Col::Speed, 76.0),
+    (Col::Time, 96.0),
+    (Col::Progress, 70.0),
+    (Col::Worker, 44.0),
+    (Col::Actions, ACTIONS_WIDTH),
 ];
 
-/// The columns that go first when the list is too narrow, first to go first.
-const DROP_ORDER: [Col; 5] = [Col::Worker, Col::Time, Col::Index, Col::Size, Col::Progress];
+/// The row's buttons, each in its own place whatever the row's state (greyed out when it
+/// does not apply), so that a click never lands on a button that moved there.
+const SLOTS: [RowAction; 6] = [
+    RowAction::Pause,
+    RowAction::Retry,
+    RowAction::Move(downpour::run::Move::Top),
+    RowAction::Cancel,
+    RowAction::OpenFolder,
+    RowAction::Remove,
+];
+
+/// The width of the row's buttons: six icons of 20 points, 2 apart.
+const ACTIONS_WIDTH: f32 = 6.0 * 20.0 + 5.0 * 2.0;
+
+/// The columns that go first when the list is too narrow, first to go first: the progress
+/// bar is the last one given up.
+const DROP_ORDER: [Col; 6] = [
+    Col::Worker,
+    Col::Index,
+    Col::Speed,
+    Col::Time,
+    Col::Size,
+    Col::Progress,
+];
 
 /// The widths the name and status take at most.
 const NAME_MAX: f32 = 240.0;
@@ -99,15 +123,19 @@ impl DownpourApp {
         let columns = layout(ui.available_width());
         header_ui(ui, lang, &columns);
         let mut clicked = Vec::new();
+        let rows_height = (ui.available_height() - DETAILS_HEIGHT).max(ROW_HEIGHT * 3.0);
         egui::ScrollArea::vertical()
             .id_salt("rows")
             .auto_shrink(false)
+            .max_height(rows_height)
             .show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
                 for row in &view.rows[range] {
                     let selected = self.selection.rows.contains(&row.index);
                     row_ui(ui, row, lang, &columns, selected, &mut clicked);
                 }
             });
+        let described = self.selection.described().and_then(|i| view.row(i));
+        details_ui(ui, described, lang);
         let ctx = ui.ctx().clone();
         for click in clicked {
             match click {
@@ -153,6 +181,51 @@ impl DownpourApp {
     }
 }
 
+/// The height kept under the list for the file of the row last clicked.
+const DETAILS_HEIGHT: f32 = 76.0;
+
+/// Under the list, always in the same place and of the same height: everything about the
+/// file of the row last clicked — its whole status sentence (never cut), what has come of
+/// it, where it goes — or how to see it.
+fn details_ui(ui: &mut egui::Ui, row: Option<&Row>, lang: Lang) {
+    ui.separator();
+    let width = ui.available_width();
+    ui.allocate_ui(egui::vec2(width, DETAILS_HEIGHT - 8.0), |ui| {
+        ui.set_min_size(egui::vec2(width, DETAILS_HEIGHT - 8.0));
+        egui::ScrollArea::vertical()
+            .id_salt("details")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                let Some(row) = row else {
+                    ui.label(RichText::new(lang.t().details_hint).weak());
+                    return;
+                };
+                ui.label(RichText::new(format!("#{} {}", row.index, row.name)).strong());
+                let color = match row.status {
+                    _ if row.warning.is_some() => ORANGE,
+                    RowStatus::Ended(kind) | RowStatus::Held(kind) => {
+                        outcome_text_color(kind, ui.visuals())
+                    }
+                    _ => ui.visuals().text_color(),
+                };
+                ui.add(egui::Label::new(RichText::new(status_text(row, lang)).color(color)).wrap());
+                let facts: Vec<String> =
+                    [size_text(row, lang), speed_text(row), time_text(row, lang)]
+                        .into_iter()
+                        .filter(|f| !f.is_empty())
+                        .collect();
+                if !facts.is_empty() {
+                    ui.label(facts.join(" · "));
+                }
+                let place = row
+                    .path
+                    .as_ref()
+                    .map_or_else(|| shown_url(&row.url), |p| p.display().to_string());
+                ui.add(egui::Label::new(RichText::new(place).weak()).wrap());
+            });
+    });
+}
+
 /// The titles of the shown columns.
 fn header_ui(ui: &mut egui::Ui, lang: Lang, columns: &[(Col, f32)]) {
     let t = lang.t();
@@ -163,6 +236,7 @@ fn header_ui(ui: &mut egui::Ui, lang: Lang, columns: &[(Col, f32)]) {
                 Col::Name => t.col_name,
                 Col::Status => t.col_status,
                 Col::Size => t.col_size,
+                Col::Speed => t.col_speed,
                 Col::Progress => t.col_progress,
                 Col::Time => t.col_time,
                 Col::Worker => t.col_worker,
@@ -272,9 +346,10 @@ fn cell_ui(
             });
         }
         Col::Status => status_cell_ui(ui, row, lang, width),
-        Col::Size => text_cell_ui(ui, width, size_text(row)),
+        Col::Size => text_cell_ui(ui, width, size_text(row, lang)),
+        Col::Speed => text_cell_ui(ui, width, speed_text(row)),
         Col::Progress => progress_cell_ui(ui, row, lang, width),
-        Col::Time => text_cell_ui(ui, width, time_text(row)),
+        Col::Time => text_cell_ui(ui, width, time_text(row, lang)),
         Col::Worker => {
             let worker = if row.worker > 0 {
                 row.worker.to_string()
@@ -324,8 +399,8 @@ fn status_cell_ui(ui: &mut egui::Ui, row: &Row, lang: Lang, width: f32) {
     }
 }
 
-/// The row's buttons: the main action for its state, Move to the top while it waits, Cancel
-/// while it is going, Open its folder once it has ended, then Remove.
+/// The row's buttons, each in its fixed place: Pause (Resume while paused), Retry, Move to
+/// the top, Cancel, Open its folder and Remove, greyed out when they do not apply.
 /// Each is an icon named for screen readers (`Pause row 3`) with a tooltip; every action is
 /// also in the row's context menu.
 fn actions_cell_ui(
@@ -336,27 +411,20 @@ fn actions_cell_ui(
     clicked: &mut Vec<Clicked>,
 ) {
     let actions = RowAction::for_row(row);
-    // At most four: the folder only for a file that has ended (the menu has it always).
-    let shown = [
-        RowAction::Pause,
-        RowAction::Resume,
-        RowAction::Retry,
-        RowAction::Move(downpour::run::Move::Top),
-        RowAction::Cancel,
-        RowAction::OpenFolder,
-        RowAction::Remove,
-    ]
-    .into_iter()
-    .filter(|a| *a != RowAction::OpenFolder || !row.is_active());
     ui.allocate_ui_with_layout(
         egui::vec2(width, ROW_HEIGHT),
         egui::Layout::left_to_right(egui::Align::Center),
         |ui| {
             ui.spacing_mut().item_spacing.x = 2.0;
-            for action in shown.clone().filter(|a| actions.contains(a)) {
+            for slot in SLOTS {
+                let action = match slot {
+                    RowAction::Pause if row.status == RowStatus::Paused => RowAction::Resume,
+                    other => other,
+                };
                 let (_, tip) = lang.row_action(action);
                 let name = lang.row_action_label(action, row.index);
-                if icon_button_ui(ui, action, &name, tip).clicked() {
+                let enabled = actions.contains(&action);
+                if icon_button_ui(ui, action, &name, tip, enabled).clicked() {
                     clicked.push(Clicked::Action(row.index, action));
                 }
             }
@@ -414,17 +482,38 @@ fn shown_url(url: &str) -> String {
         .map_or_else(|_| url.to_owned(), |u| downpour::redact::url(&u))
 }
 
-/// The size announced, or the bytes so far when none was.
-fn size_text(row: &Row) -> String {
+/// `12.4 MB of 200 MB` while the file comes, its size once it is complete, the bytes so far
+/// when no size was announced.
+fn size_text(row: &Row, lang: Lang) -> String {
+    let complete = matches!(
+        row.status,
+        RowStatus::Ended(OutcomeKind::Done | OutcomeKind::Skipped)
+            | RowStatus::Held(OutcomeKind::Done)
+    );
     match row.total {
+        Some(total) if complete || row.bytes >= total => format::bytes(total),
+        Some(total) if row.bytes > 0 => lang.bytes_of(row.bytes, total),
         Some(total) => format::bytes(total),
         None if row.bytes > 0 => format::bytes(row.bytes),
         None => String::new(),
     }
 }
 
-/// How long the download took, once it ended.
-fn time_text(row: &Row) -> String {
+/// The file's speed while it downloads.
+fn speed_text(row: &Row) -> String {
+    let speed = row.current_speed();
+    if speed > 0.0 {
+        format::speed(speed)
+    } else {
+        String::new()
+    }
+}
+
+/// The time left while the file downloads; how long it took, once it ended.
+fn time_text(row: &Row, lang: Lang) -> String {
+    if let Some(secs) = row.secs_left() {
+        return lang.time_left(secs);
+    }
     match (row.started_ms, row.finished_ms) {
         (Some(start), Some(end)) => format!("{:.2} s", end.saturating_sub(start) as f64 / 1000.0),
         _ => String::new(),
@@ -436,19 +525,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn narrow_lists_drop_columns_by_priority_and_keep_the_actions() {
+    fn narrow_lists_drop_columns_by_priority_and_keep_progress_to_the_last() {
         let wide: Vec<Col> = layout(1000.0).iter().map(|(c, _)| *c).collect();
-        assert_eq!(wide.len(), 8);
-        let narrow: Vec<Col> = layout(420.0).iter().map(|(c, _)| *c).collect();
+        assert_eq!(wide.len(), 9);
+        let small: Vec<Col> = layout(440.0).iter().map(|(c, _)| *c).collect();
+        assert_eq!(small, [Col::Name, Col::Status, Col::Progress, Col::Actions]);
+        let narrow: Vec<Col> = layout(400.0).iter().map(|(c, _)| *c).collect();
         assert_eq!(narrow, [Col::Name, Col::Status, Col::Actions]);
-        let middle: Vec<Col> = layout(500.0).iter().map(|(c, _)| *c).collect();
+        let middle: Vec<Col> = layout(640.0).iter().map(|(c, _)| *c).collect();
         assert_eq!(
             middle,
-            [Col::Name, Col::Status, Col::Progress, Col::Actions]
+            [
+                Col::Name,
+                Col::Status,
+                Col::Size,
+                Col::Progress,
+                Col::Actions
+            ]
         );
         for width in [300.0, 420.0, 600.0, 1000.0] {
             let used: f32 = layout(width).iter().map(|(_, w)| w + 8.0).sum();
-            assert!(used <= width.max(390.0), "{width}: {used}");
+            assert!(used <= width.max(ACTIONS_WIDTH + 240.0), "{width}: {used}");
         }
     }
 }

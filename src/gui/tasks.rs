@@ -15,19 +15,16 @@ pub enum UiMessage {
     AddLinks(String),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
-    /// The save folder of a run waiting to start was checked.
+    /// Links handed over by a second start or the browser (checked already): they go into the
+    /// links box and the window comes to the front.
+    Handed(crate::handoff::Handoff),
+    /// The save folder of a run waiting to start was checked (and created if it was
+    /// missing).
     FolderChecked {
         /// The folder.
         folder: PathBuf,
-        /// Whether it can be used, or why not.
-        result: Result<(), FolderProblem>,
-    },
-    /// The person asked for the missing save folder to be created.
-    FolderCreated {
-        /// The folder.
-        folder: PathBuf,
-        /// Whether it was created, or why not.
-        result: Result<(), FolderProblem>,
+        /// Whether it can be used (true if it was just created), or why not.
+        result: Result<bool, FolderProblem>,
     },
 }
 
@@ -48,12 +45,24 @@ pub enum Notice {
     List(downpour::error::ListError),
     /// The chart picture could not be encoded.
     NotEncoded,
+    /// The save folder the person typed did not exist: Start created it.
+    FolderCreated(PathBuf),
     /// Add to the run found no link that is not in the list already.
     NoNewLinks,
     /// The saved downloads list could not be read; it was set aside here.
     ListDamaged(PathBuf),
     /// Import list… found no dialog to show (no desktop portal, zenity or kdialog).
     NoFileDialog,
+    /// These browsers may now send links (their native-messaging manifests were written);
+    /// empty when none was found.
+    BrowsersSetUp(Vec<&'static str>),
+    /// A browser's manifest could not be written.
+    BrowserNotSetUp {
+        /// The browser.
+        browser: &'static str,
+        /// Why.
+        problem: IoProblem,
+    },
     /// Downpour's data folder cannot be written: unfinished files will not continue after a
     /// restart, and files saved before will not be recognised.
     DataFolderUnwritable {
@@ -127,15 +136,6 @@ impl DownpourApp {
                 }
             });
         downpour::diag::check("starting a helper thread", started);
-    }
-
-    /// Creates the missing save folder on a helper; the answer clears or sets the problem.
-    pub fn create_folder(&self, ctx: &egui::Context) {
-        let folder = self.folder();
-        self.spawn_helper(ctx, move || {
-            let result = create_folder(&folder);
-            Some(UiMessage::FolderCreated { folder, result })
-        });
     }
 
     /// Shows `path` in the system's file manager, started from a helper.
@@ -251,15 +251,15 @@ pub fn check_folder(folder: &Path) -> Result<(), FolderProblem> {
     downpour::safe_fs::probe_writable(folder).map_err(|err| unusable(folder, &err))
 }
 
-/// Checks `folder` as [`check_folder`] does, first creating it if it is missing and
-/// `create_missing` is set.
-pub fn prepare_folder(folder: &Path, create_missing: bool) -> Result<(), FolderProblem> {
+/// Checks `folder` as [`check_folder`] does, first creating it (and the folders above it) if
+/// it is missing; true if it was created.
+pub fn prepare_folder(folder: &Path) -> Result<bool, FolderProblem> {
     match check_folder(folder) {
-        Err(FolderProblem::Missing(_)) if create_missing => {
+        Err(FolderProblem::Missing(_)) => {
             create_folder(folder)?;
-            check_folder(folder)
+            check_folder(folder).map(|()| true)
         }
-        checked => checked,
+        checked => checked.map(|()| false),
     }
 }
 
@@ -289,4 +289,27 @@ fn open_in_file_manager(path: &Path) {
     if let Ok(mut opener) = std::process::Command::new(program).arg(path).spawn() {
         let _ = opener.wait();
     }
+}
+
+/// Listens for links handed to this window (a second start of `downpour`, the browser's
+/// native host) on its own thread, for as long as the window runs; each message checked
+/// becomes a [`UiMessage::Handed`] and wakes the window.
+#[cfg(unix)]
+pub fn listen_for_handoffs(
+    listener: std::os::unix::net::UnixListener,
+    ctx: egui::Context,
+    tx: std::sync::mpsc::Sender<UiMessage>,
+) {
+    let started = std::thread::Builder::new()
+        .name("downpour-handoff".into())
+        .spawn(move || {
+            crate::handoff::socket::serve(&listener, |handoff| {
+                let taken = handoff.links.len();
+                // A window that is closing takes nothing more.
+                let _ = tx.send(UiMessage::Handed(handoff));
+                ctx.request_repaint();
+                taken
+            });
+        });
+    downpour::diag::check("start the thread taking links from other starts", started);
 }

@@ -25,9 +25,11 @@ impl DownpourApp {
         self.login_prompt_ui(&ctx);
         self.new_address_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
+        // On a small screen the list keeps room for its progress column.
+        let width = ctx.content_rect().width();
         egui::Panel::left("controls")
             .resizable(true)
-            .default_size(380.0)
+            .default_size((width * 0.4).clamp(300.0, 380.0))
             .size_range(300.0..=640.0)
             .show(ui, |ui| {
                 egui::Panel::bottom("actions")
@@ -141,6 +143,10 @@ impl DownpourApp {
                 .map(|&kind| format!("{} {}", view.count(kind), lang.outcome(kind)))
                 .collect();
             ui.label(counts.join(" · "));
+        } else {
+            // The line is kept, so the list does not move down when the first failure comes.
+            let height = ui.text_style_height(&egui::TextStyle::Body);
+            ui.allocate_exact_size(egui::vec2(0.0, height), egui::Sense::hover());
         }
     }
 

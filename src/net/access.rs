@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use super::cookies::CookieFile;
+use super::cookies::{BrowserCookie, CookieFile};
 use super::netrc::Netrc;
 use super::proxy::ProxySetting;
 use crate::redact::Secret;
@@ -28,6 +28,9 @@ pub struct Access {
     pub cookies_file: Option<PathBuf>,
     /// The cookies of `cookies_file`, each sent only where it belongs.
     pub cookies: Option<CookieFile>,
+    /// Cookies a browser handed over with the links (never saved), joined to the file's by
+    /// [`Access::load`].
+    pub browser_cookies: Vec<BrowserCookie>,
     /// The user name and password for the hosts of the listed links that ask (401).
     pub login: Option<Login>,
     /// Whether the logins of `~/.netrc` (or `$NETRC`) are used, read by [`Access::load`].
@@ -49,6 +52,13 @@ impl Access {
             && self.cookies.is_none()
         {
             self.cookies = Some(CookieFile::read(path)?);
+        }
+        if !self.browser_cookies.is_empty() {
+            let browser = std::mem::take(&mut self.browser_cookies);
+            match &mut self.cookies {
+                Some(file) => file.add_browser(&browser),
+                None => self.cookies = Some(CookieFile::of_browser(&browser)),
+            }
         }
         if self.use_netrc && self.netrc.is_none() {
             self.netrc = Netrc::of_this_user()?;

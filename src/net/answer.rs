@@ -7,7 +7,8 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{
-    CONTENT_RANGE, ETAG, HeaderMap, IF_RANGE, LAST_MODIFIED, RANGE, RETRY_AFTER,
+    CONTENT_RANGE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED,
+    RANGE, RETRY_AFTER,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -24,6 +25,10 @@ pub(crate) struct Ask<'a> {
     pub(crate) total: Option<u64>,
     /// The version being written (strong ETag, else Last-Modified), when known.
     pub(crate) version: Option<&'a str>,
+    /// A version saved before: the whole file is asked for only if the server no longer has
+    /// it (`If-None-Match` for an ETag, `If-Modified-Since` for a date), else it answers 304
+    /// Not Modified.
+    pub(crate) unless: Option<&'a str>,
 }
 
 impl Ask<'_> {
@@ -47,7 +52,26 @@ pub(crate) fn request(client: &Client, url: &Url, ask: &Ask<'_>) -> RequestBuild
             request = request.header(IF_RANGE, version);
         }
     }
-    request
+    match ask.unless {
+        Some(saved) if saved.starts_with('"') || saved.starts_with("W/") => {
+            request.header(IF_NONE_MATCH, saved)
+        }
+        Some(saved) => request.header(IF_MODIFIED_SINCE, saved),
+        None => request,
+    }
+}
+
+/// Whether `response` says the server still has the file saved as `size` bytes of version
+/// `version`: 304 Not Modified, or the whole file under that same version and size (a server
+/// that ignores the condition). With no version saved, the same size and no version named.
+pub(crate) fn still_has(response: &Response, size: u64, version: Option<&str>) -> bool {
+    let status = response.status();
+    if status == StatusCode::NOT_MODIFIED {
+        return version.is_some();
+    }
+    status == StatusCode::OK
+        && response.content_length() == Some(size)
+        && self::version(response.headers()) == version
 }
 
 /// What an answer is, checked against what was asked.
@@ -204,6 +228,7 @@ mod tests {
             end: Some(end),
             total: Some(1000),
             version: Some(V1),
+            unless: None,
         }
     }
 

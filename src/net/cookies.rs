@@ -24,6 +24,22 @@ pub struct CookieFile {
     cookies: Vec<FileCookie>,
 }
 
+/// A cookie a browser handed over with its links (through the window's hand-off), for the
+/// host of one of those links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserCookie {
+    /// Its domain; with a leading dot it also goes to the subdomains.
+    pub domain: String,
+    /// Its path.
+    pub path: String,
+    /// Whether it goes over https only.
+    pub secure: bool,
+    /// Its name.
+    pub name: String,
+    /// Its value, never shown.
+    pub value: Secret,
+}
+
 /// One line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct FileCookie {
@@ -63,6 +79,35 @@ impl CookieFile {
             path: path.to_owned(),
             cookies,
         })
+    }
+
+    /// The cookies a browser handed over, added to those of the file (a session's cookies:
+    /// they expire with the run's jar).
+    pub fn add_browser(&mut self, cookies: &[BrowserCookie]) {
+        self.cookies.extend(cookies.iter().map(|cookie| FileCookie {
+            host: cookie.domain.trim_start_matches('.').to_ascii_lowercase(),
+            subdomains: cookie.domain.starts_with('.'),
+            path: if cookie.path.starts_with('/') {
+                cookie.path.clone()
+            } else {
+                "/".to_owned()
+            },
+            secure: cookie.secure,
+            http_only: false,
+            expires: 0,
+            name: cookie.name.clone(),
+            value: cookie.value.clone(),
+        }));
+    }
+
+    /// No cookie yet (only a browser's, added by [`Self::add_browser`]).
+    pub fn of_browser(cookies: &[BrowserCookie]) -> Self {
+        let mut file = Self {
+            path: std::path::PathBuf::new(),
+            cookies: Vec::new(),
+        };
+        file.add_browser(cookies);
+        file
     }
 
     /// How many cookies the file holds.
@@ -201,6 +246,33 @@ mod tests {
         let mut pairs: Vec<&str> = header.split("; ").filter(|p| !p.is_empty()).collect();
         pairs.sort_unstable();
         pairs.join("; ")
+    }
+
+    #[test]
+    fn a_browsers_cookies_go_only_where_they_belong_too() {
+        let cookie = |domain: &str, name: &str, secure: bool| BrowserCookie {
+            domain: domain.into(),
+            path: "/".into(),
+            secure,
+            name: name.into(),
+            value: Secret::new(format!("{name}-v")),
+        };
+        let file = CookieFile::of_browser(&[
+            cookie(".example.org", "wide", false),
+            cookie("dl.example.org", "host", false),
+            cookie("dl.example.org", "safe", true),
+        ]);
+        let jar = jar(Some(&file));
+        assert_eq!(
+            sent(&jar, "http://dl.example.org/f"),
+            "host=host-v; wide=wide-v"
+        );
+        assert_eq!(
+            sent(&jar, "https://dl.example.org/f"),
+            "host=host-v; safe=safe-v; wide=wide-v"
+        );
+        assert_eq!(sent(&jar, "https://www.example.org/f"), "wide=wide-v");
+        assert_eq!(sent(&jar, "https://example.net/f"), "");
     }
 
     #[test]

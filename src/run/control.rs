@@ -13,11 +13,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::lock;
 use super::order::Reporting;
-use super::queue::{Board, Help, Move, Phase, Queue, QueueState};
+use super::queue::{Board, Dispatch, Help, Move, Phase, Queue, QueueState};
 use crate::error::DownloadError;
 use crate::fetch::{HelpDesk, Helpable, Parked};
 use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
+use crate::net::hosts::{Hosts, Room, Ticket, host_of};
 use crate::options::RunConfig;
 use crate::split::{Claim, Offer};
 
@@ -73,6 +74,10 @@ pub(crate) struct Entry {
     parked: Option<Parked>,
     /// Its file, while idle workers may help fetch it.
     help: Option<Arc<Helpable>>,
+    /// Its server (see [`host_of`]).
+    host: String,
+    /// Its first connection, counted against its server while it runs.
+    ticket: Option<Ticket>,
 }
 
 /// The run's list, queue and order of reports, shared by the handle and the run's threads.
@@ -88,6 +93,8 @@ pub(crate) struct Control {
     by_index: Mutex<HashMap<usize, usize>>,
     /// The most connections each server took before refusing one more.
     host_caps: Mutex<HashMap<String, usize>>,
+    /// The connections each server gets at once, and what it taught.
+    pub(crate) hosts: Hosts,
     /// The most connections one file may use, and its smallest piece.
     split: (usize, u64),
     messages: mpsc::Sender<Message>,
@@ -117,6 +124,7 @@ impl Control {
             stopped_by: OnceLock::new(),
             by_index: Mutex::new(by_index),
             host_caps: Mutex::new(HashMap::new()),
+            hosts: Hosts::new(config.per_host),
             split: (config.connections_per_file(), config.min_piece),
             cancel,
             messages,
@@ -365,10 +373,12 @@ impl Control {
 impl Entry {
     fn new(job: Job, run: &CancellationToken) -> Self {
         Self {
-            job: Arc::new(job),
             stop: ItemStop::new(run),
             parked: None,
             help: None,
+            host: host_of(&job.url),
+            ticket: None,
+            job: Arc::new(job),
         }
     }
 }
@@ -399,6 +409,7 @@ impl Control {
             return Help::Later(Instant::now() + std::time::Duration::from_millis(500));
         }
         let host_caps = lock(&self.host_caps);
+        let now = Instant::now();
         let mut candidates: Vec<(usize, &Arc<Helpable>)> = board
             .items
             .iter()
@@ -413,10 +424,22 @@ impl Control {
         candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));
         let mut later: Option<Instant> = None;
         for (position, help) in candidates {
-            let host_cap = host_caps.get(help.file.host()).copied().unwrap_or(cap);
+            let host = help.file.host();
+            match self.hosts.room(&host, now) {
+                Room::Now => {}
+                Room::At(at) => {
+                    later = Some(later.map_or(at, |l| l.min(at)));
+                    continue;
+                }
+                Room::Full => continue,
+            }
+            let host_cap = host_caps.get(&host).copied().unwrap_or(cap);
             let cap = cap.min(host_cap).min(help.file.split.cap());
             match help.file.split.offer(cap, min_piece) {
-                Offer::Take(claim) => return Help::Now(position, (Arc::clone(help), claim)),
+                Offer::Take(claim) => {
+                    let ticket = self.hosts.open(&host);
+                    return Help::Now(position, (Arc::clone(help), claim, ticket));
+                }
                 Offer::Later(at) => later = Some(later.map_or(at, |l| l.min(at))),
                 Offer::Nothing => {}
             }
@@ -428,13 +451,110 @@ impl Control {
     pub(crate) fn note_host_cap(&self, help: &Helpable) {
         let cap = help.file.split.cap();
         let mut caps = lock(&self.host_caps);
-        let known = caps.entry(help.file.host().to_owned()).or_insert(cap);
+        let known = caps.entry(help.file.host()).or_insert(cap);
         *known = (*known).min(cap);
     }
 }
 
-/// What a worker helping a file needs: the file, and the span to fetch.
-pub(crate) type Helping = (Arc<Helpable>, Claim);
+/// What a worker helping a file needs: the file, the span to fetch, and its connection as its
+/// server counts it.
+pub(crate) type Helping = (Arc<Helpable>, Claim, Ticket);
+
+impl Dispatch<Entry> for Control {
+    type Help = Helping;
+
+    fn may_start(&self, item: &Entry, now: Instant) -> Result<(), Option<Instant>> {
+        if self.cancel.is_cancelled() || item.stop.token.is_cancelled() {
+            // Taken only to be ended or parked: no connection.
+            return Ok(());
+        }
+        match self.hosts.room(&item.host, now) {
+            Room::Now => Ok(()),
+            Room::At(at) => Err(Some(at)),
+            Room::Full => Err(None),
+        }
+    }
+
+    fn started(&self, item: &mut Entry) {
+        item.ticket = Some(self.hosts.open(&item.host));
+    }
+
+    fn help(&self, board: &mut Board<Entry>) -> Help<Helping> {
+        self.find_help(board)
+    }
+}
+
+impl Control {
+    /// The first connection of the item at `position` ended its turn, having fetched the file
+    /// (`success`) or not: its server has room for one more.
+    pub(crate) fn close_ticket(&self, position: usize, success: bool) {
+        self.queue.update(|board| {
+            if let Some(ticket) = board.items[position].ticket.take() {
+                self.hosts.close(ticket, success);
+            }
+        });
+    }
+
+    /// The server of the item at `position` refused its first connection, asking to wait
+    /// `wait`. True when Downpour held several connections to it: the item then waits its
+    /// turn (its connection no longer counts) instead of counting a failed attempt.
+    pub(crate) fn refused(&self, position: usize, wait: Option<std::time::Duration>) -> bool {
+        let learned = self.queue.update(|board| {
+            let entry = &mut board.items[position];
+            let ticket = entry.ticket.take()?;
+            let refusal = self.hosts.refused(&ticket, wait);
+            let host = ticket.host().to_owned();
+            if refusal.crowded {
+                self.hosts.close(ticket, false);
+            } else {
+                entry.ticket = Some(ticket);
+            }
+            Some((refusal, host, entry.job.index))
+        });
+        let Some((refusal, host, index)) = learned.filter(|(r, _, _)| r.crowded) else {
+            return false;
+        };
+        self.sink.send(Event::ServerLimit {
+            index,
+            host,
+            connections: refusal.limit,
+            waits: true,
+        });
+        true
+    }
+
+    /// A helper of the item at `position` ended: refused by its server (asking to wait
+    /// `Some(wait)`), or not (`None`), having fetched its span (`success`) or not.
+    pub(crate) fn helper_ended(
+        &self,
+        position: usize,
+        ticket: Ticket,
+        refused: Option<Option<std::time::Duration>>,
+        success: bool,
+    ) {
+        let learned = refused.map(|wait| self.hosts.refused(&ticket, wait));
+        let host = ticket.host().to_owned();
+        self.queue.update(|_| self.hosts.close(ticket, success));
+        if let Some(refusal) = learned.filter(|r| r.crowded) {
+            let index = self.job(position).index;
+            self.sink.send(Event::ServerLimit {
+                index,
+                host,
+                connections: refusal.limit,
+                waits: false,
+            });
+        }
+    }
+
+    /// A running item its server refused goes back to the queue with what it kept, to wait
+    /// for its server's room.
+    pub(crate) fn requeue(&self, position: usize, state: Parked) {
+        self.queue.update(|board| {
+            board.items[position].parked = Some(state);
+            board.queue.requeue(position);
+        });
+    }
+}
 
 /// Where an item's first connection opens its file to helpers.
 pub(crate) struct Desk<'a> {
@@ -449,6 +569,10 @@ impl HelpDesk for Desk<'_> {
 
     fn close(&self) {
         self.control.set_help(self.position, None);
+    }
+
+    fn refused(&self, wait: Option<std::time::Duration>) -> bool {
+        self.control.refused(self.position, wait)
     }
 }
 

@@ -148,6 +148,7 @@ impl RunShared {
     /// Downloads the item at `position` on `worker` until it ends or is paused.
     async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
         let Some((job, stop, parked)) = self.control.take_turn(position) else {
+            self.control.close_ticket(position, false);
             return;
         };
         let desk = Desk {
@@ -158,9 +159,12 @@ impl RunShared {
         let turn = fetch::run_item(&ctx, &job, worker, parked).await;
         // The first connection's turn is over: no more helpers (a paused file reopens).
         self.control.set_help(position, None);
+        let success = matches!(&turn, Turn::Ended(record) if record.outcome == Outcome::Done);
+        self.control.close_ticket(position, success);
         match turn {
             Turn::Ended(record) => self.finish(position, record),
             Turn::Paused(state) => self.control.park(position, Some(state)),
+            Turn::Refused(state) => self.control.requeue(position, state),
         }
     }
 
@@ -168,7 +172,7 @@ impl RunShared {
     async fn run_help(
         &self,
         position: usize,
-        (help, claim): Helping,
+        (help, claim, ticket): Helping,
         worker: usize,
         client: &reqwest::Client,
     ) {
@@ -178,8 +182,10 @@ impl RunShared {
             position,
         };
         let ctx = self.item_context(&stop, Some(client), &desk);
-        fetch::help(&ctx, &help, claim, worker).await;
+        let end = fetch::help(&ctx, &help, claim, worker).await;
         self.control.note_host_cap(&help);
+        self.control
+            .helper_ended(position, ticket, end.refused, end.success);
     }
 
     /// Ends a paused item that the person cancelled, on the coordinator's thread.
@@ -280,8 +286,7 @@ fn drive(work: &Arc<RunShared>, thread: usize) {
         let slot = tasks.spawn_local({
             let (work, client, current) = (Arc::clone(work), client.clone(), Rc::clone(&current));
             async move {
-                let help = |board: &mut _| work.control.find_help(board);
-                while let Some(next) = work.control.queue.take(thread, help).await {
+                while let Some(next) = work.control.queue.take(thread, &*work.control).await {
                     match next {
                         Assignment::Item(position) => {
                             current.set(Some(position));
@@ -306,6 +311,7 @@ fn drive(work: &Arc<RunShared>, thread: usize) {
                 work.control
                     .queue
                     .update(|board| board.queue.stopped(thread));
+                work.control.close_ticket(position, false);
                 work.fail(position, DownloadError::Stopped);
             }
         });

@@ -132,8 +132,15 @@ impl QueueState {
         self.phases.get(position).copied()
     }
 
-    /// What a free slot of `thread` gets.
+    /// What a free slot of `thread` gets, whichever item is next.
+    #[cfg(test)]
     pub(crate) fn take(&mut self, thread: usize) -> Take {
+        self.take_fitting(thread, |_| true)
+    }
+
+    /// What a free slot of `thread` gets: the first waiting item that `fits` (whose server
+    /// takes one more connection).
+    pub(crate) fn take_fitting(&mut self, thread: usize, fits: impl FnMut(usize) -> bool) -> Take {
         if self.is_done() {
             return Take::Done;
         }
@@ -146,7 +153,10 @@ impl QueueState {
         if lighter {
             return Take::Wait;
         }
-        let Some(position) = self.waiting.pop_front() else {
+        let Some(at) = self.waiting.iter().copied().position(fits) else {
+            return Take::Wait;
+        };
+        let Some(position) = self.waiting.remove(at) else {
             return Take::Wait;
         };
         self.phases[position] = Phase::Running;
@@ -210,6 +220,15 @@ impl QueueState {
     pub(crate) fn claim(&mut self, position: usize) {
         if self.phase(position) == Some(Phase::Paused) {
             self.phases[position] = Phase::Running;
+        }
+    }
+
+    /// A running item whose server refused it goes back to the queue, at the front: it waits
+    /// its turn (its server's room) again.
+    pub(crate) fn requeue(&mut self, position: usize) {
+        if self.phase(position) == Some(Phase::Running) {
+            self.phases[position] = Phase::Waiting;
+            self.waiting.push_front(position);
         }
     }
 
@@ -301,30 +320,47 @@ impl<E> Queue<E> {
         look(&lock(&self.board))
     }
 
-    /// Work for a free slot of `thread` — the next item, else (from `help`) a running item
-    /// to help — waiting while there is none; `None` once every item has ended.
-    pub(crate) async fn take<H>(
+    /// Work for a free slot of `thread` — the next item whose server has room, else (from
+    /// `dispatch`) a running item to help — waiting while there is none; `None` once every
+    /// item has ended.
+    pub(crate) async fn take<D: Dispatch<E>>(
         &self,
         thread: usize,
-        help: impl Fn(&mut Board<E>) -> Help<H>,
-    ) -> Option<Assignment<H>> {
+        dispatch: &D,
+    ) -> Option<Assignment<D::Help>> {
         loop {
             let mut changed = std::pin::pin!(self.changed.notified());
             changed.as_mut().enable();
             // Not through `update`: waking every slot (this one included) when nothing was
             // taken would spin the slots instead of letting them wait.
             let (work, later) = {
-                let mut board = lock(&self.board);
-                match board.queue.take(thread) {
-                    Take::Item(position) => (Some(Some(Assignment::Item(position))), None),
+                let mut guard = lock(&self.board);
+                let board = &mut *guard;
+                let now = Instant::now();
+                let mut soonest: Option<Instant> = None;
+                let items = &board.items;
+                let took = board.queue.take_fitting(thread, |position| {
+                    match dispatch.may_start(&items[position], now) {
+                        Ok(()) => true,
+                        Err(at) => {
+                            soonest = earliest(soonest, at);
+                            false
+                        }
+                    }
+                });
+                match took {
+                    Take::Item(position) => {
+                        dispatch.started(&mut board.items[position]);
+                        (Some(Some(Assignment::Item(position))), None)
+                    }
                     Take::Done => (Some(None), None),
-                    Take::Wait => match help(&mut board) {
+                    Take::Wait => match dispatch.help(board) {
                         Help::Now(position, with) => {
                             board.queue.running[thread] += 1;
                             (Some(Some(Assignment::Help(position, with))), None)
                         }
-                        Help::Later(at) => (None, Some(at)),
-                        Help::Nothing => (None, None),
+                        Help::Later(at) => (None, earliest(soonest, Some(at))),
+                        Help::Nothing => (None, soonest),
                     },
                 }
             };
@@ -350,6 +386,28 @@ impl<E> Queue<E> {
     pub(crate) fn take_now(&self) -> Option<usize> {
         self.update(|board| board.queue.take_any())
     }
+}
+
+/// The earlier of two instants, either of which may be missing.
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What the queue asks the run when a slot is free: whether a waiting item's server takes
+/// one more connection, and which running item the slot may help.
+pub(crate) trait Dispatch<E> {
+    /// What a helping slot gets.
+    type Help;
+    /// Whether `item` may start at `now`; if not, when to look again (`None`: at the next
+    /// change).
+    fn may_start(&self, item: &E, now: Instant) -> Result<(), Option<Instant>>;
+    /// `item` was taken: its connection counts from now on.
+    fn started(&self, item: &mut E);
+    /// A running item a free slot may help.
+    fn help(&self, board: &mut Board<E>) -> Help<Self::Help>;
 }
 
 #[cfg(test)]
@@ -408,6 +466,21 @@ mod tests {
         queue.stopped(1);
         assert!(queue.end(0).is_some());
         assert_eq!(queue.take(1), Take::Item(3));
+    }
+
+    #[test]
+    fn an_item_whose_server_is_full_waits_and_the_next_one_goes() {
+        // Items 0 and 2 are on a server with no room; 1 and 3 on another.
+        let mut queue = QueueState::new(4, 4, 1);
+        let full = |position: usize| position % 2 == 1;
+        assert_eq!(queue.take_fitting(0, full), Take::Item(1));
+        assert_eq!(queue.take_fitting(0, full), Take::Item(3));
+        assert_eq!(queue.take_fitting(0, full), Take::Wait, "0 and 2 wait");
+        // Refused by its server, 3 goes back to the front and waits its turn.
+        queue.requeue(3);
+        assert_eq!(queue.phase(3), Some(Phase::Waiting));
+        assert_eq!(queue.take(0), Take::Item(3));
+        assert_eq!(queue.take(0), Take::Item(0), "then list order again");
     }
 
     #[test]

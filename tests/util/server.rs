@@ -11,9 +11,13 @@
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
 //! `norange=1` ignores Range (and does not offer it); `ignorerange=1` offers it but ignores it. `If-Range` with another ETag gets the whole new version.
+//! `If-None-Match` with the current ETag is answered 304 Not Modified (its label in
+//! [`TestServer::requests`] ends with `&if-none-match`).
 //! `Range: bytes=A-` and `bytes=A-B` are served (B inclusive). `rate=BPS` caps each
 //! connection's speed (bytes per second), as many mirrors do; `maxconn=N` answers 503 to a
-//! request for the path while N others are in progress.
+//! request for the path while N others are in progress; `hostmax=N` answers 503 with
+//! `Retry-After: 1` to any request while more than N requests (of any path) are in progress,
+//! as servers that limit each visitor's connections do.
 //! `need_cookie`, `need_referer`, `need_browser` and `need_header` answer 403 without what
 //! they name (see [`access_refused`]); `set_cookie=VALUE` sets a cookie with a `redirect`.
 //! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
@@ -55,7 +59,7 @@ pub struct Stats {
     per_path: Mutex<HashMap<String, usize>>,
     /// Requests in progress for each path.
     path_in_flight: Mutex<HashMap<String, usize>>,
-    /// Requests answered 503 by `maxconn`.
+    /// Requests answered 503 by `maxconn` or `hostmax`.
     refused: AtomicUsize,
     connections: AtomicUsize,
     resets: AtomicUsize,
@@ -125,7 +129,7 @@ impl TestServer {
         self.stats.connections.load(Ordering::SeqCst)
     }
 
-    /// Requests refused by `maxconn`.
+    /// Requests refused by `maxconn` or `hostmax`.
     pub fn refused(&self) -> usize {
         self.stats.refused.load(Ordering::SeqCst)
     }
@@ -173,6 +177,7 @@ struct Request {
     /// The last byte asked for (inclusive), when the range names one.
     range_end: Option<u64>,
     if_range: Option<String>,
+    if_none_match: Option<String>,
     authorization: Option<String>,
     accept_encoding: Option<String>,
     close: bool,
@@ -203,6 +208,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     let mut range_start = None;
     let mut range_end = None;
     let mut if_range = None;
+    let mut if_none_match = None;
     let mut authorization = None;
     let mut accept_encoding = None;
     let mut close = false;
@@ -229,6 +235,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
                 }
             }
             "if-range" => if_range = Some(value.to_owned()),
+            "if-none-match" => if_none_match = Some(value.to_owned()),
             "authorization" => authorization = Some(value.to_owned()),
             "accept-encoding" => accept_encoding = Some(value.to_owned()),
             "connection" => close = value.eq_ignore_ascii_case("close"),
@@ -247,6 +254,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         range_start,
         range_end,
         if_range,
+        if_none_match,
         authorization,
         accept_encoding,
         close,
@@ -316,6 +324,9 @@ fn request_label(request: &Request) -> String {
         (Some(start), None) => query.push(format!("range={start}")),
         _ => {}
     }
+    if request.if_none_match.is_some() {
+        query.push("if-none-match".to_owned());
+    }
     if query.is_empty() {
         request.path.clone()
     } else {
@@ -340,6 +351,16 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     if num("maxconn").is_some_and(|n| path_active as u64 > n) {
         stats.refused.fetch_add(1, Ordering::SeqCst);
         return write_text(out, "503 Service Unavailable", &[], "too many connections");
+    }
+    if num("hostmax").is_some_and(|n| stats.in_flight.load(Ordering::SeqCst) as u64 > n) {
+        stats.refused.fetch_add(1, Ordering::SeqCst);
+        let wait = [("Retry-After", "1".to_owned())];
+        return write_text(
+            out,
+            "503 Service Unavailable",
+            &wait,
+            "too many connections",
+        );
     }
     let expected = format!("Basic {}", base64(format!("ann:{PASSWORD}").as_bytes()));
     if q("auth").is_some() && req.authorization.as_deref() != Some(&expected) {
@@ -425,6 +446,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         (None, None) => String::new(),
     };
     let etag = format!("\"{}-{}-v{version}{node}\"", req.path.len(), size);
+    if req.if_none_match.as_ref() == Some(&etag) {
+        return write_head(out, "304 Not Modified", &[("ETag", etag)], Some(0));
+    }
     let start = req.range_start.filter(|s| {
         *s < size
             && q("norange").is_none()

@@ -46,7 +46,23 @@ impl Lang {
                 attempt,
                 of,
                 reason,
-            } => self.retrying(*attempt, *of, &self.download_error(reason)),
+                until,
+            } => {
+                let left = until.map(|at| at.saturating_duration_since(std::time::Instant::now()));
+                match left.filter(|left| !left.is_zero()) {
+                    Some(left) => self.retrying_in(
+                        *attempt,
+                        *of,
+                        left.as_secs_f64().ceil() as u64,
+                        &self.download_error(reason),
+                    ),
+                    None => self.retrying(*attempt, *of, &self.download_error(reason)),
+                }
+            }
+            RowNote::ServerLimit { connections } => match self {
+                Lang::En => downpour::format::server_allows(*connections),
+                Lang::Zh => format!("服务器一次只允许 {connections} 个连接"),
+            },
             RowNote::Failed(err) => self.download_error(err),
             RowNote::Restored { en, zh } => match self {
                 Lang::En => en.clone(),
@@ -96,6 +112,16 @@ impl Lang {
             (_, Notice::NoNewLinks) => t.no_new_links.to_owned(),
             (_, Notice::NoFileDialog) => t.no_file_dialog.to_owned(),
             (_, Notice::NotEncoded) => t.could_not_encode.to_owned(),
+            (Lang::En, Notice::FolderCreated(path)) => format!(
+                "The folder {} did not exist: Downpour created it for your files.",
+                path.display()
+            ),
+            (Lang::Zh, Notice::FolderCreated(path)) => {
+                format!(
+                    "文件夹 {} 原本不存在：Downpour 已为您的文件新建了它。",
+                    path.display()
+                )
+            }
             (_, Notice::PowerFailed { action, reason }) => self.power_failed(*action, reason),
             (Lang::En, Notice::Saved(path)) => format!("Saved {}", path.display()),
             (Lang::Zh, Notice::Saved(path)) => format!("已保存 {}", path.display()),
@@ -122,6 +148,25 @@ impl Lang {
                 folder.display(),
                 self.io_problem(problem)
             ),
+            (_, Notice::BrowsersSetUp(browsers)) if browsers.is_empty() => {
+                t.no_browser_found.to_owned()
+            }
+            (Lang::En, Notice::BrowsersSetUp(browsers)) => format!(
+                "These browsers can now send links to Downpour: {}. Load the extension from the \
+                 browser folder (see the README).",
+                browsers.join(", ")
+            ),
+            (Lang::Zh, Notice::BrowsersSetUp(browsers)) => format!(
+                "这些浏览器现在可以把链接发送到 Downpour：{}。请从 browser 文件夹加载扩展程序（见 README）。",
+                browsers.join("、")
+            ),
+            (Lang::En, Notice::BrowserNotSetUp { browser, problem }) => format!(
+                "{browser} could not be set up to send links: {}.",
+                self.io_problem(problem)
+            ),
+            (Lang::Zh, Notice::BrowserNotSetUp { browser, problem }) => {
+                format!("无法让 {browser} 发送链接：{}。", self.io_problem(problem))
+            }
             (_, Notice::List(err)) => format!("{}{}", self.list_error(err), t.full_stop),
         }
     }
@@ -205,7 +250,21 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::Startup { reason } => format!("下载无法开始：{reason}"),
         DownloadError::Access(access) => zh_access_error(access),
         DownloadError::Stopped => "下载意外中止".to_owned(),
+        DownloadError::OtherDownpour | DownloadError::NameTaken { .. } => zh_someone_elses(err),
         DownloadError::Network(text) => format!("下载失败：{text}"),
+    }
+}
+
+/// Why a file that is someone else's was left alone, in Chinese (the other errors: see
+/// [`zh_download_error`]).
+fn zh_someone_elses(err: &DownloadError) -> String {
+    match err {
+        DownloadError::NameTaken { name } => {
+            format!(
+                "已有同名文件（{name}），已保留，此链接没有下载——如也要下载，请选择“两个都保留”"
+            )
+        }
+        _ => "另一个 Downpour 正在下载这个文件".to_owned(),
     }
 }
 
@@ -451,6 +510,10 @@ mod tests {
                 reason: "no threads".into(),
             },
             DownloadError::Stopped,
+            DownloadError::OtherDownpour,
+            DownloadError::NameTaken {
+                name: "a.bin".into(),
+            },
             DownloadError::Network("broken pipe".into()),
         ]
     }

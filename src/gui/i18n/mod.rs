@@ -9,6 +9,7 @@ mod control;
 mod en;
 mod errors;
 mod first_run;
+mod handoff;
 mod sentences;
 mod texts;
 mod when_done;

@@ -163,6 +163,23 @@ impl Lang {
         }
     }
 
+    /// A file coming in: `12.4 MB of 200 MB`.
+    pub fn bytes_of(self, bytes: u64, total: u64) -> String {
+        let (bytes, total) = (format::bytes(bytes), format::bytes(total));
+        match self {
+            Lang::En => format!("{bytes} of {total}"),
+            Lang::Zh => format!("{bytes} / {total}"),
+        }
+    }
+
+    /// How long a file still needs: `1 min 05 s left`.
+    pub fn time_left(self, secs: u64) -> String {
+        match self {
+            Lang::En => format!("{} left", format::eta(secs)),
+            Lang::Zh => format!("剩余 {}", format::eta(secs)),
+        }
+    }
+
     /// `12/100 files`.
     pub fn files_done(self, done: usize, total: usize) -> String {
         match self {
@@ -176,6 +193,17 @@ impl Lang {
         match self {
             Lang::En => format::retrying(attempt, of, reason),
             Lang::Zh => format!("重试（{attempt}/{of}），原因：{reason}"),
+        }
+    }
+
+    /// The retry notice while the wait the server asked for runs: `retrying (1/3) in 42 s, as
+    /// the server asks, after: …`.
+    pub fn retrying_in(self, attempt: u32, of: u32, secs: u64, reason: &str) -> String {
+        match self {
+            Lang::En => format::retrying_in(attempt, of, secs, reason),
+            Lang::Zh => {
+                format!("{secs} 秒后重试（{attempt}/{of}，服务器要求等待），原因：{reason}")
+            }
         }
     }
 

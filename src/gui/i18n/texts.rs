@@ -38,8 +38,6 @@ pub struct Texts {
     pub open_folder_tip: &'static str,
     /// Said after the path of a folder that does not exist.
     pub folder_missing: &'static str,
-    /// The button that creates it.
-    pub create_folder: &'static str,
     /// Shown while the save folder is being checked before a run.
     pub checking_folder: &'static str,
     /// Asked for when the folder field is empty.
@@ -111,6 +109,10 @@ pub struct Texts {
     /// The progress column.
     pub col_progress: &'static str,
     /// The time column.
+    /// The title of the column of each file's speed.
+    pub col_speed: &'static str,
+    /// Under the list: what clicking a row shows there.
+    pub details_hint: &'static str,
     pub col_time: &'static str,
     /// The worker column.
     pub col_worker: &'static str,
@@ -347,6 +349,16 @@ pub struct Texts {
     pub split_tip: &'static str,
     /// Its tooltip while it is disabled (sequential mode).
     pub split_sequential: &'static str,
+    /// "Connections per server" setting.
+    pub per_host_label: &'static str,
+    /// Its tooltip.
+    pub per_host_tip: &'static str,
+    /// The button that writes the browsers' native-messaging manifests.
+    pub browser_integration: &'static str,
+    /// Its tooltip.
+    pub browser_integration_tip: &'static str,
+    /// Said when no browser was found to set up.
+    pub no_browser_found: &'static str,
     /// The heading of the Network section (proxy and how the sites see Downpour).
     pub network_heading: &'static str,
     /// The label of the proxy choice.
@@ -387,6 +399,10 @@ pub struct Texts {
     pub cookies_hint: &'static str,
     /// Its tooltip.
     pub cookies_tip: &'static str,
+    /// The heading of the section with the settings most people leave alone.
+    pub advanced: &'static str,
+    /// Its tooltip.
+    pub advanced_tip: &'static str,
     /// Why a file stays on one connection: sequential mode.
     pub one_sequential: &'static str,
     /// Why: one connection per file was chosen.

@@ -301,8 +301,8 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(one_worker(dir.path()));
     let sentence = "Write the speed limit as bytes per second";
-    harness.get_by_label("Speed limit").click();
-    harness.run_steps(1);
+    open_advanced(&mut harness);
+    click_in_view(&mut harness, "Speed limit");
     harness.get_by_label("Speed limit").type_text("fast");
     harness.run_steps(1);
     harness.get_by_label_contains(sentence);
@@ -334,7 +334,7 @@ fn the_speed_limit_is_explained_when_unreadable_and_applies_during_a_run() {
     let allowed = (start.elapsed().as_secs_f64() + 0.5) * 100.0 * 1024.0;
     assert!((bytes as f64) < allowed, "{bytes} bytes: the limit holds");
     // Emptied during the run: no limit from now on.
-    harness.get_by_label("Speed limit").click();
+    click_in_view(&mut harness, "Speed limit");
     harness.run_steps(1);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.key_press(egui::Key::Backspace);
@@ -374,7 +374,8 @@ fn a_file_already_there_is_skipped_and_a_web_page_is_pointed_out() {
     harness.run_steps(60);
     harness.get_by_label("On one connection: the file is too small to be worth splitting.");
 
-    // Started again: both files are there, so nothing is fetched.
+    // Started again: both files are there, and the server says it still has them (one
+    // conditional request each), so nothing is fetched.
     harness.get_by_label("Start").click();
     run_to_end(&mut harness);
     assert_eq!(
@@ -382,7 +383,12 @@ fn a_file_already_there_is_skipped_and_a_web_page_is_pointed_out() {
         Some(RowStatus::Ended(OutcomeKind::Skipped))
     );
     assert_eq!(harness.query_all_by_label("already there").count(), 2);
-    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    assert!(
+        requests[2..].iter().all(|r| r.ends_with("&if-none-match")),
+        "{requests:?}"
+    );
     assert_eq!(
         std::fs::read(dir.path().join("have.bin")).unwrap(),
         body_for("have.bin", 5000)

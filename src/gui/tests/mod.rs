@@ -5,6 +5,7 @@
 mod chart_picture;
 mod control;
 mod first_run;
+mod layout;
 mod login;
 mod network;
 mod new_address;
@@ -78,6 +79,19 @@ fn settings_for(dir: &std::path::Path) -> Settings {
         },
         ..Settings::default()
     }
+}
+
+/// Opens the Advanced settings, as a person would.
+fn open_advanced(harness: &mut Harness<'_, DownpourApp>) {
+    click_in_view(harness, "Advanced");
+}
+
+/// Scrolls the control labelled `label` into view and clicks it, as a person would.
+fn click_in_view(harness: &mut Harness<'_, DownpourApp>, label: &str) {
+    harness.get_by_label(label).scroll_to_me();
+    harness.run_steps(3);
+    harness.get_by_label(label).click();
+    harness.run_steps(5);
 }
 
 /// Pastes `text` into the links box, as a person would.

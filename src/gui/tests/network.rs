@@ -10,7 +10,7 @@ use crate::gui::DownpourApp;
 
 use super::proxies::{HTTP_PROXY_EXIT, Proxy};
 use super::server::{TestServer, body_for};
-use super::{harness_with, paste_links, run_to_end, settings_for};
+use super::{click_in_view, harness_with, open_advanced, paste_links, run_to_end, settings_for};
 
 /// Clicks the field labelled `label` and types `text` into it.
 fn type_into(harness: &mut Harness<'_, DownpourApp>, label: &str, text: &str) {
@@ -44,8 +44,9 @@ fn the_network_section_sets_the_proxy_the_run_uses_and_saves_no_password() {
         &mut harness,
         &server.url("via.bin?size=3000&need_cookie=sid=window-cookie&need_referer=https://gallery.example/album"),
     );
-    harness.get_by_label("Network").click();
-    harness.run_steps(2);
+    // The Network section is in Advanced.
+    open_advanced(&mut harness);
+    click_in_view(&mut harness, "Network");
     harness.get_by_label("this one:").click();
     harness.run_steps(2);
     let sentence = "Write the proxy as http://";

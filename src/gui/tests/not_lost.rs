@@ -150,7 +150,10 @@ fn tab_through(harness: &mut Harness<'_, DownpourApp>, presses: usize) -> Vec<St
 #[test]
 fn tab_leaves_the_links_box_and_goes_through_the_controls_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(settings_for(dir.path()));
+    let mut harness = harness(Settings {
+        advanced_open: true,
+        ..settings_for(dir.path())
+    });
     paste_links(&mut harness, "http://127.0.0.1:9/a.bin");
     let seen = tab_through(&mut harness, 25);
     assert!(

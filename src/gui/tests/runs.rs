@@ -130,6 +130,7 @@ fn checksums_are_shown_and_can_be_switched_off() {
         let dir = tempfile::tempdir().unwrap();
         let mut harness = harness(settings_for(dir.path()));
         if !on {
+            open_advanced(&mut harness);
             harness.get_by_label("Compute SHA-256 checksums").click();
             harness.run_steps(1);
         }
@@ -189,9 +190,12 @@ fn retry_failed_runs_only_the_failed_items() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(settings_for(dir.path()));
+    // The flaky file on a server of its own: a 503 from a server that Downpour holds several
+    // connections to is a crowded server, which the item waits for instead of failing.
+    let other = TestServer::start();
     let links = [
         server.url("fine.txt?size=100"),
-        server.url("flaky.txt?size=200&fail_first=1"),
+        other.url("flaky.txt?size=200&fail_first=1"),
     ];
     paste_links(&mut harness, &links.join("\n"));
     harness.get_by_label("Start").click();
@@ -224,40 +228,6 @@ fn retry_failed_runs_only_the_failed_items() {
         std::fs::read_dir(dir.path()).unwrap().count(),
         2,
         "fine.txt was not downloaded twice"
-    );
-}
-
-#[test]
-fn a_missing_folder_is_offered_for_creation() {
-    let server = TestServer::start();
-    let root = tempfile::tempdir().unwrap();
-    let folder = root.path().join("new folder");
-    let mut harness = harness(settings_for(&folder));
-    paste_links(&mut harness, &server.url("a.bin?size=10"));
-    harness.get_by_label("Start").click();
-    harness.step();
-    step_until(&mut harness, "the folder check answers", |h| {
-        !h.state().is_checking_folder()
-    });
-    harness.run_steps(2);
-    assert!(harness.state().view.is_none(), "nothing started");
-    harness.get_by_label(&format!(
-        "{} This folder does not exist yet.",
-        folder.display()
-    ));
-    harness.get_by_label("Create it").click();
-    harness.step();
-    step_until(&mut harness, "the folder is created", |h| {
-        h.state().folder_problem.is_none()
-    });
-    harness.run_steps(2);
-    assert!(folder.is_dir());
-    harness.get_by_label("Start").click();
-    harness.step();
-    run_to_end(&mut harness);
-    assert_eq!(
-        std::fs::read(folder.join("a.bin")).unwrap(),
-        body_for("a.bin", 10)
     );
 }
 

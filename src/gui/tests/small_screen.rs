@@ -33,7 +33,7 @@ fn controls(harness: &Harness<'_, DownpourApp>) -> Vec<(String, egui::Rect)> {
 }
 
 /// A list with a row in each state, as restored from last time: every row action shows.
-fn app_with_every_kind_of_row() -> DownpourApp {
+pub(super) fn app_with_every_kind_of_row() -> DownpourApp {
     let links: String = (1..=8)
         .map(|i| format!("https://example.invalid/a-rather-long-file-name-{i}.bin\n"))
         .collect();

@@ -290,3 +290,141 @@ fn a_line_of_numbered_ranges_is_shown_as_what_it_becomes() {
         "photo[001-120].jpg → 120 个链接：photo001.jpg … photo120.jpg"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn links_handed_over_by_a_second_start_land_in_the_links_box() {
+    use crate::handoff::socket::{self, Answer, Claim};
+    use crate::handoff::{Handoff, Link};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("window.sock");
+    let mut harness = harness(Settings::default());
+    paste_links(&mut harness, "https://example.com/mine.zip");
+    let Claim::First(listener) = socket::claim(&path, &Handoff::default()) else {
+        panic!("no window listens yet");
+    };
+    let ctx = harness.ctx.clone();
+    crate::gui::listen_for_handoffs(listener, ctx, harness.state().messages());
+    let sent = Handoff {
+        links: vec![
+            Link {
+                url: "https://example.com/a.zip".into(),
+                ..Link::default()
+            },
+            Link {
+                url: "https://example.com/b.zip".into(),
+                ..Link::default()
+            },
+        ],
+        ..Handoff::default()
+    };
+    // A refused message adds nothing; the window's answer says why.
+    let mut bad = sent.clone();
+    bad.links[1].url = "file:///etc/passwd".into();
+    let Answer::Refused(why) = socket::send(&path, &bad).unwrap() else {
+        panic!("a file: link must be refused");
+    };
+    assert!(why.contains("not a web address"), "{why}");
+    assert_eq!(socket::send(&path, &sent).unwrap(), Answer::Added(2));
+    harness.run();
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/mine.zip\nhttps://example.com/a.zip\nhttps://example.com/b.zip\n"
+    );
+    harness.get_by_label("3 URLs ready");
+}
+
+#[test]
+fn the_browsers_found_are_set_up_from_the_window() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join(".config");
+    std::fs::create_dir_all(config.join("microsoft-edge")).unwrap();
+    let mut harness = harness(Settings::default());
+    harness.state_mut().browser_places = crate::handoff::install::places(home.path(), &config);
+    harness.get_by_label("About").click();
+    harness.run();
+    harness.get_by_label("Let browsers send links here").click();
+    for _ in 0..100 {
+        harness.run();
+        if harness.state().notice.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    harness.get_by_label_contains("These browsers can now send links to Downpour: Microsoft Edge.");
+    let manifest = config.join("microsoft-edge/NativeMessagingHosts/app.downpour.host.json");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest).unwrap()).unwrap();
+    assert_eq!(
+        json["path"],
+        std::env::current_exe().unwrap().to_str().unwrap()
+    );
+    assert!(!config.join("google-chrome").exists());
+    // With no browser at all, the window says so.
+    harness.state_mut().browser_places.clear();
+    harness.state_mut().notice = None;
+    harness.run();
+    harness.get_by_label("Let browsers send links here").click();
+    for _ in 0..100 {
+        harness.run();
+        if harness.state().notice.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        harness.state().notice,
+        Some(crate::gui::Notice::BrowsersSetUp(Vec::new()))
+    );
+    harness.get_by_label_contains(
+        "No browser was found for your user (Chrome, Chromium, Edge, Brave or Firefox).",
+    );
+}
+
+#[test]
+fn a_run_sends_what_the_browser_handed_over_with_its_links() {
+    use crate::handoff::{Cookie, Handoff, Link};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let page = "https://gallery.example/album";
+    let guarded = server.url(&format!(
+        "guarded.bin?size=4000&need_cookie=sid=from-browser&need_referer={page}&need_browser=1"
+    ));
+    let handoff = Handoff {
+        links: vec![Link {
+            url: guarded.clone(),
+            ..Link::default()
+        }],
+        page: Some(page.to_owned()),
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0".to_owned()),
+        cookies: vec![Cookie {
+            domain: "127.0.0.1".to_owned(),
+            name: "sid".to_owned(),
+            value: "from-browser".to_owned(),
+            ..Cookie::default()
+        }],
+    };
+    harness
+        .state()
+        .messages()
+        .send(crate::gui::UiMessage::Handed(handoff))
+        .unwrap();
+    harness.run();
+    assert_eq!(harness.state().settings.url_text, format!("{guarded}\n"));
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    // The server gives the file only with the cookie, the page and a browser's User-Agent.
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.bin")).unwrap(),
+        body_for("guarded.bin", 4000)
+    );
+    let heads = server.heads();
+    assert_eq!(heads.len(), 1, "one request: {heads:?}");
+    assert!(heads[0].contains("user-agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0"));
+    // Never saved: the run settings stay the person's own (the value is in the link itself,
+    // as the test server asks for it there).
+    let saved = serde_json::to_string(&harness.state().settings.run).unwrap();
+    assert!(!saved.contains("from-browser"), "{saved}");
+    assert!(harness.state().settings.run.referer.is_none());
+}

@@ -1,0 +1,59 @@
+//! What a browser sent with the links it handed over — its cookies for those links' sites,
+//! the page they were on, its User-Agent — kept in memory only (never saved or shown) and given
+//! to the runs that follow: each cookie for its own domain, the page as Referer and the
+//! User-Agent only where the person set none of their own in the Network section.
+
+use downpour::net::access::{Access, UserAgent};
+use downpour::net::cookies::BrowserCookie;
+use downpour::redact::Secret;
+use url::Url;
+
+use crate::handoff::Handoff;
+
+/// What the browsers sent so far in this session.
+#[derive(Debug, Default)]
+pub struct Handed {
+    cookies: Vec<BrowserCookie>,
+    page: Option<Url>,
+    user_agent: Option<String>,
+}
+
+impl Handed {
+    /// Keeps what came with `handoff` (checked already); a cookie sent again replaces the
+    /// older one, the latest page and User-Agent replace the earlier.
+    pub fn keep(&mut self, handoff: &Handoff) {
+        for cookie in &handoff.cookies {
+            let kept = BrowserCookie {
+                domain: cookie.domain.clone(),
+                path: cookie.path.clone().unwrap_or_else(|| "/".to_owned()),
+                secure: cookie.secure,
+                name: cookie.name.clone(),
+                value: Secret::new(cookie.value.clone()),
+            };
+            self.cookies.retain(|old| {
+                (&old.domain, &old.path, &old.name) != (&kept.domain, &kept.path, &kept.name)
+            });
+            self.cookies.push(kept);
+        }
+        if let Some(page) = handoff.page.as_deref().and_then(|p| Url::parse(p).ok()) {
+            self.page = Some(page);
+        }
+        if let Some(agent) = &handoff.user_agent {
+            self.user_agent = Some(agent.clone());
+        }
+    }
+
+    /// Gives a run what the browsers sent.
+    pub fn apply(&self, access: &mut Access) {
+        access.browser_cookies.clone_from(&self.cookies);
+        if access.referer.is_none() {
+            access.referer.clone_from(&self.page);
+        }
+        if access.user_agent == UserAgent::Downpour
+            && let Some(agent) = self.user_agent.as_deref()
+            && let Ok(agent) = UserAgent::parse(agent)
+        {
+            access.user_agent = agent;
+        }
+    }
+}
