@@ -7,6 +7,7 @@ mod address_ui;
 pub mod args;
 mod charts;
 mod controls;
+mod desktop_proxy;
 mod folder_browser;
 mod folder_dialogs;
 pub mod fonts;
@@ -176,6 +177,8 @@ pub struct DownpourApp {
     /// Rows paused in the running run that wait to end before they go on from their new
     /// address (see `address_ui`).
     moved: Vec<downpour::Job>,
+    /// Where the desktop's proxy is asked for the System proxy setting (nowhere in tests).
+    pub desktop_bus: desktop_proxy::Bus,
 }
 
 impl DownpourApp {
@@ -199,6 +202,7 @@ impl DownpourApp {
             login_prompts: Vec::new(),
             new_address: None,
             moved: Vec::new(),
+            desktop_bus: desktop_proxy::Bus::default(),
             titled: None,
             selection: row_actions::Selection::default(),
             restored: false,
@@ -390,8 +394,12 @@ impl DownpourApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
-            UiMessage::FolderChecked { folder, result } => {
-                self.folder_checked(ctx, folder, result);
+            UiMessage::FolderChecked {
+                folder,
+                result,
+                desktop_proxy,
+            } => {
+                self.folder_checked(ctx, folder, result, desktop_proxy);
             }
         }
     }
