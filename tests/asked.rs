@@ -125,3 +125,57 @@ fn declining_the_login_fails_the_sites_files_as_refused() {
     assert_eq!(server.heads().len(), 3);
     assert!(crate::util::files_in(dir.path()).is_empty());
 }
+
+#[test]
+fn a_login_the_site_refuses_fails_that_file_and_the_next_one_asks_again() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        server.url("first.bin?auth=1&size=100"),
+        server.url("second.bin?auth=1&size=200"),
+    ];
+    let mut cfg = config(downpour::Mode::Sequential, 1, dir.path());
+    cfg.access.ask_logins = true;
+    let (tx, rx) = mpsc::channel();
+    let handle = start_run(jobs(&lines), cfg, EventSink::new(tx));
+    let mut seen = Vec::new();
+    let mut answers = [("ann", "wrong"), ("ann", PASSWORD)].into_iter();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "{seen:?}");
+        let event = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+        if let Event::LoginWanted(question) = &event {
+            let (user, password) = answers.next().expect("asked twice at most");
+            let login = Login {
+                user: user.into(),
+                password: Secret::new(password),
+            };
+            handle.answer_login(question, Some(login));
+        }
+        let end = matches!(event, Event::RunFinished { .. });
+        seen.push(event);
+        if end {
+            break;
+        }
+    }
+    handle.join();
+    let reported = seen
+        .iter()
+        .filter_map(|event| match event {
+            Event::ItemReported(record) => Some(record.clone()),
+            _ => None,
+        })
+        .collect();
+    let finished = Finished {
+        events: seen,
+        reported,
+    };
+    assert_eq!(
+        questions(&finished).len(),
+        2,
+        "asked again after the refusal"
+    );
+    assert!(matches!(finished.item(1).outcome, Outcome::Failed(_)));
+    assert_eq!(finished.item(2).outcome, Outcome::Done);
+    assert!(std::fs::read(dir.path().join("second.bin")).unwrap() == body_for("second.bin", 200));
+}

@@ -98,6 +98,18 @@ impl LoginDesk {
         given.clone().flatten()
     }
 
+    /// Forgets the login given for `question`, which the site refused, so that the next
+    /// download that needs one asks again (an unanswered or declined question stays).
+    pub(crate) fn forget_refused(&self, question: &LoginQuestion) {
+        let mut asked = self.asked.lock().unwrap_or_else(PoisonError::into_inner);
+        if asked
+            .get(question)
+            .is_some_and(|sender| matches!(*sender.borrow(), Some(Some(_))))
+        {
+            asked.remove(question);
+        }
+    }
+
     /// Gives the person's answer to `question` to every download waiting for it (and those
     /// that ask later in the run).
     pub fn answer(&self, question: &LoginQuestion, login: Answer) {

@@ -58,6 +58,9 @@ pub(crate) async fn get(
             login = Some((target.clone(), user, password));
             continue;
         }
+        if response.status() == StatusCode::UNAUTHORIZED && asked_login {
+            forget_refused(access, &response);
+        }
         match held_redirect(&response, config)? {
             Some(next) => target = next,
             None => return Ok(response),
@@ -81,6 +84,17 @@ async fn login_for(
     let question = super::asking::LoginQuestion::new(response.url(), &challenge)?;
     let login = desk.login(question).await?;
     Some((login.user, login.password))
+}
+
+/// A login the person gave that the site refused is forgotten: the next file of the site
+/// asks again (this one fails as refused).
+fn forget_refused(access: &super::access::Access, response: &Response) {
+    if let Some(desk) = &access.desk
+        && let Some(challenge) = basic_challenge(response)
+        && let Some(question) = super::asking::LoginQuestion::new(response.url(), &challenge)
+    {
+        desk.forget_refused(&question);
+    }
 }
 
 /// The Basic challenge of a 401, if it asks for a Basic login.
