@@ -231,6 +231,45 @@ pub struct ItemRecord {
     pub pieces: Vec<Piece>,
     /// What is odd about the file, if anything.
     pub warning: Option<Warning>,
+    /// The HTTP version the file's first answer came over, once the server answered.
+    pub protocol: Option<Protocol>,
+}
+
+/// The HTTP version of an answer: HTTP/2 where the server offered it for a whole file,
+/// HTTP/1.1 for the pieces of a split file and where the server speaks nothing newer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// HTTP/1.0.
+    Http10,
+    /// HTTP/1.1.
+    Http11,
+    /// HTTP/2.
+    Http2,
+    /// HTTP/3.
+    Http3,
+}
+
+impl Protocol {
+    /// The version of `response`'s answer (`None` for HTTP/0.9, which reqwest never gives).
+    pub(crate) fn of(version: reqwest::Version) -> Option<Self> {
+        match version {
+            reqwest::Version::HTTP_10 => Some(Self::Http10),
+            reqwest::Version::HTTP_11 => Some(Self::Http11),
+            reqwest::Version::HTTP_2 => Some(Self::Http2),
+            reqwest::Version::HTTP_3 => Some(Self::Http3),
+            _ => None,
+        }
+    }
+
+    /// As HTTP names it: `HTTP/1.1`, `HTTP/2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Http10 => "HTTP/1.0",
+            Self::Http11 => "HTTP/1.1",
+            Self::Http2 => "HTTP/2",
+            Self::Http3 => "HTTP/3",
+        }
+    }
 }
 
 /// One connection's share of a file fetched over several. Times are milliseconds since the
@@ -299,6 +338,7 @@ impl ItemRecord {
             outcome,
             pieces: Vec::new(),
             warning: None,
+            protocol: None,
         }
     }
 
@@ -352,6 +392,8 @@ pub enum Event {
         one_connection: Option<OneConnection>,
         /// What is odd about the answer, if anything.
         warning: Option<Warning>,
+        /// The HTTP version the answer came over.
+        protocol: Option<Protocol>,
     },
     /// The number of connections fetching a file changed.
     Connections {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ItemRecord, Mode, Piece};
+use crate::model::{ItemRecord, Mode, Piece, Protocol};
 
 /// One item's row of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,6 +38,9 @@ pub struct ItemReport {
     pub pieces: Vec<Piece>,
     /// What is odd about the file (a web page where a file was expected), or null.
     pub warning: Option<String>,
+    /// The HTTP version the file's first answer came over (`HTTP/2`, `HTTP/1.1`), or null
+    /// if the server never answered. The pieces of a split file are always HTTP/1.1.
+    pub protocol: Option<&'static str>,
 }
 
 impl From<&ItemRecord> for ItemReport {
@@ -58,6 +61,7 @@ impl From<&ItemRecord> for ItemReport {
             sha256: record.sha256.clone(),
             pieces: record.pieces.clone(),
             warning: record.warning.as_ref().map(ToString::to_string),
+            protocol: record.protocol.map(Protocol::as_str),
         }
     }
 }
@@ -94,7 +98,7 @@ impl Report {
     /// The report as CSV: a header, then one row per item with the run's settings repeated.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "mode,workers,elapsed_ms,index,url,path,bytes,worker,started_ms,first_byte_ms,finished_ms,reported_ms,status,error,retries,sha256\n",
+            "mode,workers,elapsed_ms,index,url,path,bytes,worker,started_ms,first_byte_ms,finished_ms,reported_ms,status,error,retries,sha256,protocol\n",
         );
         for item in &self.items {
             let fields = [
@@ -116,6 +120,7 @@ impl Report {
                 item.error.clone().unwrap_or_default(),
                 item.retries.to_string(),
                 item.sha256.clone().unwrap_or_default(),
+                item.protocol.unwrap_or_default().to_owned(),
             ];
             let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
             out.push_str(&row.join(","));

@@ -558,6 +558,7 @@ mod tests {
             outcome,
             pieces: Vec::new(),
             warning: None,
+            protocol: None,
         }
     }
 

@@ -15,6 +15,7 @@ mod cli;
 mod conn;
 mod control;
 mod engine;
+mod h2;
 mod handoff;
 mod lists;
 mod memory;

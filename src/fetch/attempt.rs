@@ -12,7 +12,7 @@ use reqwest::{Response, StatusCode};
 use super::{Item, RECORD_AFTER, Stop, part_state};
 use crate::error::DownloadError;
 use crate::hash::StreamHasher;
-use crate::model::{Event, Warning};
+use crate::model::{Event, Protocol, Warning};
 use crate::names;
 use crate::net::answer::{self, Ask, Verdict};
 use crate::net::classify;
@@ -40,6 +40,7 @@ impl Item<'_> {
                     resumed_from: self.state.bytes(),
                     one_connection: None,
                     warning: self.state.warning.clone(),
+                    protocol: self.state.protocol,
                 });
             }
             return self.continue_split(&file, None).await;
@@ -92,7 +93,7 @@ impl Item<'_> {
     /// Sends the request: for the whole file, or from `resume_from` of the same version.
     async fn request(&self, resume_from: u64) -> Result<Response, Stop> {
         let ctx = self.ctx;
-        let client = ctx.client.ok_or(DownloadError::Stopped)?;
+        let client = &ctx.client.ok_or(DownloadError::Stopped)?.whole;
         let mut ask = self.ask(resume_from);
         if resume_from == 0 {
             // The file this link saved before: the whole file only if the server has another
@@ -250,6 +251,7 @@ impl Item<'_> {
         prepared.map_err(|err| DownloadError::from_io(&self.state.staging.shown(&path), &err))?;
         self.state.one_connection = self.one_connection();
         self.state.warning = web_page_for(response, &path);
+        self.state.protocol = Protocol::of(response.version());
         ctx.events.send(Event::ItemResponded {
             index: self.job.index,
             path: path.clone(),
@@ -257,6 +259,7 @@ impl Item<'_> {
             resumed_from: if resumed { resume_from } else { 0 },
             one_connection: self.state.one_connection,
             warning: self.state.warning.clone(),
+            protocol: self.state.protocol,
         });
         if resumed && let Some(file) = self.state.staging.file() {
             // The SHA-256 covers the whole file: first the bytes an earlier run saved.

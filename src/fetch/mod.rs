@@ -14,14 +14,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use reqwest::Client;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::DownloadError;
 use crate::finished::{FinishedFile, FinishedLog};
 use crate::hash::StreamHasher;
 use crate::limit::RateLimit;
-use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome, Warning};
+use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome, Protocol, Warning};
 use crate::names::NameBook;
 use crate::options::{Existing, RunConfig};
 use crate::resume::{Leftovers, PartState, ResumeStore};
@@ -59,8 +58,8 @@ pub(crate) struct ItemContext<'a> {
     pub(crate) run: &'a CancellationToken,
     /// Why the run stopped, when it was not the person's choice.
     pub(crate) stopped_by: &'a OnceLock<DownloadError>,
-    /// This thread's HTTP client (`None` where items are only ended, never downloaded).
-    pub(crate) client: Option<&'a Client>,
+    /// This thread's HTTP clients (`None` where items are only ended, never downloaded).
+    pub(crate) client: Option<&'a crate::net::Clients>,
     /// Where the item's file is opened to helpers.
     pub(crate) desk: &'a dyn HelpDesk,
 }
@@ -179,6 +178,8 @@ pub(crate) struct Parked {
     one_connection: Option<OneConnection>,
     /// What is odd about the answer, if anything.
     warning: Option<Warning>,
+    /// The HTTP version of the first answer.
+    protocol: Option<Protocol>,
 }
 
 impl Parked {
@@ -211,6 +212,7 @@ impl Parked {
             split: None,
             one_connection: None,
             warning: None,
+            protocol: None,
         }
     }
 }
@@ -317,6 +319,7 @@ impl<'a> Item<'a> {
             outcome,
             pieces,
             warning: state.warning.clone(),
+            protocol: state.protocol,
         }
     }
 
@@ -348,6 +351,7 @@ impl<'a> Item<'a> {
                 split: None,
                 one_connection: None,
                 warning: None,
+                protocol: None,
             },
         };
         item.take_leftover();

@@ -229,6 +229,7 @@ impl Item<'_> {
                 .load(std::sync::atomic::Ordering::Relaxed),
             one_connection: self.state.one_connection,
             warning: self.state.warning.clone(),
+            protocol: self.state.protocol,
         });
     }
 

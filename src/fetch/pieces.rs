@@ -350,7 +350,8 @@ async fn fetch_span(
     hasher: Option<&StreamHasher>,
     pos: &mut u64,
 ) -> Result<(), SpanStop> {
-    let client = ctx.client.ok_or(DownloadError::Stopped)?;
+    // A connection of its own, over HTTP/1.1 (see [`crate::net::Clients`]).
+    let client = &ctx.client.ok_or(DownloadError::Stopped)?.pieces;
     let ask = Ask {
         start: claim.start,
         end: Some(claim.end),

@@ -280,10 +280,12 @@ impl RunView {
                 resumed_from,
                 one_connection,
                 warning,
+                protocol,
             } => {
                 if let Some(row) = self.row_mut(index) {
                     row.one_connection = one_connection;
                     row.warning = warning;
+                    row.protocol = protocol;
                     row.connections = 1;
                 }
                 self.responded(index, path, total, resumed_from);
@@ -497,6 +499,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_row_learns_the_protocol_its_file_came_over_and_says_it_in_both_languages() {
+        let jobs: Vec<Job> = downpour::parse_list("https://127.0.0.1:1/a.bin")
+            .entries
+            .iter()
+            .map(Job::from)
+            .collect();
+        let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
+        assert_eq!(view.rows[0].protocol, None);
+        view.apply(Event::ItemResponded {
+            index: 1,
+            path: "/tmp/a.bin".into(),
+            total: Some(10),
+            resumed_from: 0,
+            one_connection: None,
+            warning: None,
+            protocol: Some(downpour::model::Protocol::Http2),
+        });
+        let protocol = view.rows[0].protocol.unwrap();
+        assert_eq!(
+            crate::gui::i18n::Lang::En.protocol(protocol),
+            "Over HTTP/2."
+        );
+        assert_eq!(
+            crate::gui::i18n::Lang::Zh.protocol(protocol),
+            "通过 HTTP/2 传输。"
+        );
+    }
+
+    #[test]
     fn resumed_bytes_count_as_done_but_not_as_speed() {
         let jobs: Vec<Job> = downpour::parse_list("http://127.0.0.1:1/big.iso")
             .entries
@@ -511,6 +542,7 @@ mod tests {
             resumed_from: 6_000,
             one_connection: None,
             warning: None,
+            protocol: None,
         });
         assert_eq!(view.bytes, 6_000);
         assert_eq!(view.rows[0].bytes, 6_000);

@@ -5,7 +5,7 @@ use downpour::redact::KeptUrl;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use downpour::model::{OneConnection, Warning};
+use downpour::model::{OneConnection, Protocol, Warning};
 use downpour::{DownloadError, Job, OutcomeKind, names};
 
 /// How long a file may receive nothing before its speed is shown as none.
@@ -95,6 +95,8 @@ pub struct Row {
     pub one_connection: Option<OneConnection>,
     /// What is odd about the file (a web page in its place), if anything.
     pub warning: Option<Warning>,
+    /// The HTTP version the server answered over, once it answered.
+    pub protocol: Option<Protocol>,
     /// The file's recent speed in bytes per second (smoothed), while it downloads.
     pub speed: f64,
     /// When and at how many bytes the speed was last measured.
@@ -122,6 +124,7 @@ impl Row {
             connections: 0,
             one_connection: None,
             warning: None,
+            protocol: None,
             speed: 0.0,
             speed_mark: None,
         }

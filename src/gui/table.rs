@@ -316,8 +316,11 @@ fn row_tip_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
     }
 }
 
-/// How many connections fetch the file, or why it stays on one.
+/// How many connections fetch the file, or why it stays on one, and over which protocol.
 fn connections_ui(ui: &mut egui::Ui, row: &Row, lang: Lang) {
+    if let Some(protocol) = row.protocol {
+        ui.label(lang.protocol(protocol));
+    }
     if row.connections > 1 {
         ui.label(lang.row_connections_tip(row.connections));
     }

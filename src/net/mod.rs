@@ -40,15 +40,29 @@ pub(crate) enum RedirectRefused {
     Insecure(url::Url),
 }
 
+/// The two clients of one event-loop thread. Both share the run's settings, cookie jar and
+/// redirect rules; they differ in the protocol they offer.
+#[derive(Clone)]
+pub(crate) struct Clients {
+    /// For a file asked for whole (and the first connection of a split file): HTTP/2 where
+    /// the server offers it (ALPN), so that many small files from one host share one
+    /// connection instead of each waiting for a connection of its own.
+    pub(crate) whole: Client,
+    /// For the pieces of a split file: HTTP/1.1 only, so that each piece has a connection
+    /// of its own. Over HTTP/2 every piece would share the first connection and gain
+    /// nothing behind a server's per-connection speed cap.
+    pub(crate) pieces: Client,
+}
+
 /// One event-loop thread's HTTP machinery: a single-threaded async runtime that the thread
-/// drives itself, and a client whose keep-alive connections (one per worker slot and host)
+/// drives itself, and clients whose keep-alive connections (one per worker slot and host)
 /// live on that runtime. There is no separate I/O thread, so a body chunk goes from the socket
 /// to the file and the hasher without a hand-over between threads or a copy.
 pub(crate) fn event_loop(
     config: &RunConfig,
     jar: &Arc<Jar>,
     slots: usize,
-) -> Result<(tokio::runtime::Runtime, Client), DownloadError> {
+) -> Result<(tokio::runtime::Runtime, Clients), DownloadError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         // The only threads this runtime starts: host-name lookups (blocking getaddrinfo).
@@ -57,17 +71,27 @@ pub(crate) fn event_loop(
         .map_err(|err| DownloadError::Startup {
             reason: crate::error::describe_io(&err),
         })?;
-    Ok((runtime, build_client(config, jar, slots)?))
+    let clients = Clients {
+        whole: build_client(config, jar, slots, true)?,
+        pieces: build_client(config, jar, slots, false)?,
+    };
+    Ok((runtime, clients))
 }
 
 /// Builds an event loop's client: a keep-alive connection per host for each of its `slots`
 /// (a slot downloads one item at a time), rustls, timeouts, the run's proxy, User-Agent and
-/// cookie jar (shared by every event loop of the run), and at most [`MAX_REDIRECTS`]
+/// cookie jar (shared by every event loop of the run), HTTP/2 where the server offers it
+/// when `http2` (else HTTP/1.1 only), and at most [`MAX_REDIRECTS`]
 /// redirects, to http(s) only and never from https down to http unless the person allowed
 /// it. When the person gave headers of their own, a redirect to another host is held back
 /// for [`send::get`] to follow without them.
-fn build_client(config: &RunConfig, jar: &Arc<Jar>, slots: usize) -> Result<Client, DownloadError> {
-    let tls = tls::tls_config()?;
+fn build_client(
+    config: &RunConfig,
+    jar: &Arc<Jar>,
+    slots: usize,
+    http2: bool,
+) -> Result<Client, DownloadError> {
+    let tls = tls::tls_config(http2)?;
     let allow_insecure = config.allow_insecure_redirects;
     let hold_other_hosts = !config.access.headers.is_empty();
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
@@ -102,7 +126,7 @@ fn build_client(config: &RunConfig, jar: &Arc<Jar>, slots: usize) -> Result<Clie
         reqwest::header::ACCEPT_ENCODING,
         reqwest::header::HeaderValue::from_static("identity"),
     );
-    let builder = Client::builder()
+    let mut builder = Client::builder()
         .user_agent(config.access.user_agent.text())
         .default_headers(headers)
         // No Referer of reqwest's own: it would tell the next host of a redirect the whole
@@ -116,6 +140,13 @@ fn build_client(config: &RunConfig, jar: &Arc<Jar>, slots: usize) -> Result<Clie
         .tls_backend_preconfigured(tls)
         .tcp_nodelay(true)
         .redirect(policy);
+    builder = if http2 {
+        // A flow-control window that grows with the connection's bandwidth-delay product,
+        // so that one big file over HTTP/2 is not held to a fixed window per round trip.
+        builder.http2_adaptive_window(true)
+    } else {
+        builder.http1_only()
+    };
     config
         .access
         .proxy

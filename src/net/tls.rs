@@ -7,12 +7,19 @@ use std::sync::{Arc, OnceLock};
 use crate::error::DownloadError;
 
 /// The process's one TLS set-up: the system's trusted roots through the platform verifier
-/// (as reqwest's own rustls default), TLS 1.2 and 1.3, HTTP/1.1. Built once, cloned per
-/// client (the clone shares the verifier).
-pub(crate) fn tls_config() -> Result<rustls::ClientConfig, DownloadError> {
-    tls_setup().clone().map_err(|err| DownloadError::NoTls {
+/// (as reqwest's own rustls default), TLS 1.2 and 1.3. It offers the server HTTP/2 (ALPN
+/// `h2`) beside HTTP/1.1 when `http2`, else HTTP/1.1 only. Built once, cloned per client
+/// (the clone shares the verifier).
+pub(crate) fn tls_config(http2: bool) -> Result<rustls::ClientConfig, DownloadError> {
+    let mut tls = tls_setup().clone().map_err(|err| DownloadError::NoTls {
         reason: err.clone(),
-    })
+    })?;
+    tls.alpn_protocols = if http2 {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
+    Ok(tls)
 }
 
 /// Reads the system's trusted certificates on a background thread (`downpour-tls`), so that
@@ -36,13 +43,12 @@ fn tls_setup() -> &'static Result<rustls::ClientConfig, String> {
         let verifier = LazyVerifier {
             provider: Arc::clone(&provider),
         };
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|err| err.to_string())?
             .dangerous() // Not dangerous: the platform's own certificate check, see LazyVerifier.
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(tls)
     })
 }

@@ -123,7 +123,7 @@ impl RunShared {
     fn item_context<'a>(
         &'a self,
         stop: &'a control::ItemStop,
-        client: Option<&'a reqwest::Client>,
+        client: Option<&'a crate::net::Clients>,
         desk: &'a Desk<'a>,
     ) -> ItemContext<'a> {
         ItemContext {
@@ -146,7 +146,7 @@ impl RunShared {
     }
 
     /// Downloads the item at `position` on `worker` until it ends or is paused.
-    async fn run_turn(&self, position: usize, worker: usize, client: &reqwest::Client) {
+    async fn run_turn(&self, position: usize, worker: usize, client: &crate::net::Clients) {
         let Some((job, stop, parked)) = self.control.take_turn(position) else {
             self.control.close_ticket(position, false);
             return;
@@ -174,7 +174,7 @@ impl RunShared {
         position: usize,
         (help, claim, ticket): Helping,
         worker: usize,
-        client: &reqwest::Client,
+        client: &crate::net::Clients,
     ) {
         let stop = control::ItemStop::helper(&help.stop);
         let desk = Desk {

@@ -2,6 +2,7 @@
 
 #[cfg(target_os = "linux")]
 pub mod netns;
+pub mod nginx;
 pub mod proxies;
 pub mod server;
 

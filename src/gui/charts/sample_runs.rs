@@ -43,6 +43,7 @@ pub fn item(
         outcome,
         pieces: Vec::new(),
         warning: None,
+        protocol: None,
     }
 }
 

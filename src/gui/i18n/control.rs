@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use downpour::model::{OneConnection, Warning};
+use downpour::model::{OneConnection, Protocol, Warning};
 use downpour::run::Move;
 
 use super::Lang;
@@ -61,6 +61,14 @@ impl Lang {
         match self {
             Lang::En => format!("On one connection: {reason}."),
             Lang::Zh => format!("只用一个连接：{reason}。"),
+        }
+    }
+
+    /// The protocol the file came over: `Over HTTP/2.`
+    pub fn protocol(self, protocol: Protocol) -> String {
+        match self {
+            Lang::En => format!("Over {}.", protocol.as_str()),
+            Lang::Zh => format!("通过 {} 传输。", protocol.as_str()),
         }
     }
 
