@@ -233,6 +233,13 @@ pub enum DownloadError {
     /// A request to continue a partial file was refused (416).
     #[error("the server could not continue the partial file")]
     NoResume,
+    /// The new address the person gave does not serve the file partly downloaded (another
+    /// size or version): its bytes are kept until the person chooses to start over.
+    #[error(
+        "the new address serves another file (another size or version); the partial file is \
+         kept — Retry downloads the file again, from the start, from the new address"
+    )]
+    NotSameFile,
     /// Another connection of a file fetched over several got another version of it.
     #[error("the file changed on the server while it downloaded; it is downloaded again")]
     FileChanged,
@@ -389,6 +396,7 @@ impl DownloadError {
             | Self::BadRedirect { .. }
             | Self::InsecureRedirect { .. }
             | Self::MalformedAnswer
+            | Self::NotSameFile
             | Self::Write { .. }
             | Self::DiskFull
             | Self::ChecksumMismatch { .. }

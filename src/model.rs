@@ -102,6 +102,11 @@ pub struct Job {
     pub url: Url,
     /// The expected SHA-256 (lower-case hex), if known.
     pub sha256: Option<String>,
+    /// The address the item was downloading before the person gave it this one (Change
+    /// address): the partial file of that address is continued from this one only if this one
+    /// proves to serve the same file (else the item fails with
+    /// [`DownloadError::NotSameFile`] and its partial file stays).
+    pub previous: Option<crate::redact::KeptUrl>,
 }
 
 impl From<&UrlEntry> for Job {
@@ -110,6 +115,7 @@ impl From<&UrlEntry> for Job {
             index: entry.index,
             url: entry.url.clone(),
             sha256: entry.sha256.clone(),
+            previous: None,
         }
     }
 }
@@ -453,6 +459,10 @@ pub enum Event {
     },
     /// The item ended and is reported, in the order the mode dictates.
     ItemReported(ItemRecord),
+    /// A site asks for a user name and password the run does not have: the person is asked,
+    /// and answers through [`crate::run::RunHandle::answer_login`]; that site's downloads
+    /// wait meanwhile.
+    LoginWanted(crate::net::asking::LoginQuestion),
     /// Every item has been reported.
     RunFinished {
         /// Milliseconds from start to the last report.

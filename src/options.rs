@@ -349,6 +349,8 @@ impl RunSettings {
             }),
             use_netrc: netrc,
             netrc: None,
+            ask_logins: false,
+            desk: None,
         };
         RunConfig {
             retries,

@@ -289,8 +289,8 @@ pub fn fetch_page(page: &Url, config: &RunConfig) -> Result<PageLinks, PageError
     let mut config = config.clone();
     config.access.load().map_err(DownloadError::Access)?;
     let jar = crate::net::cookies::jar(config.access.cookies.as_ref());
-    let (runtime, client) = crate::net::event_loop(&config, &jar, 1)?;
-    runtime.block_on(read_page(&client, page, &config))
+    let (runtime, clients) = crate::net::event_loop(&config, &jar, 1)?;
+    runtime.block_on(read_page(&clients.whole, page, &config))
 }
 
 /// Asks for the page and feeds its body to a [`LinkReader`].

@@ -10,6 +10,7 @@
 
 mod util;
 
+mod asked;
 mod cli;
 mod conn;
 mod control;
@@ -18,6 +19,7 @@ mod h2;
 mod handoff;
 mod lists;
 mod memory;
+mod new_address;
 mod page;
 mod polite;
 mod processes;

@@ -479,7 +479,8 @@ fn follow(rx: &mpsc::Receiver<Event>, total: usize) -> Finished {
                 | Event::ItemPaused { .. }
                 | Event::ItemHeld { .. }
                 | Event::ItemResumed { .. }
-                | Event::Connections { .. } => {}
+                | Event::Connections { .. }
+                | Event::LoginWanted(_) => {}
             }
         }
         if !lines.is_empty() {

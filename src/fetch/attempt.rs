@@ -165,6 +165,17 @@ impl Item<'_> {
         }
         let ask = self.ask(resume_from);
         let (verdict, ranged) = (answer::verdict(response, &ask), ask.start > 0);
+        if ranged
+            && self.job.previous.is_some()
+            && matches!(
+                verdict,
+                Verdict::Whole { same: false } | Verdict::WrongRange | Verdict::OtherVersion
+            )
+        {
+            // A new address that does not prove to serve the same file: its bytes are never
+            // joined to the kept ones, and the person chooses whether to start over.
+            return Err(DownloadError::NotSameFile.into());
+        }
         match verdict {
             Verdict::Part => Ok(Some(true)),
             Verdict::Whole { .. } => Ok(Some(false)),

@@ -361,7 +361,13 @@ impl<'a> Item<'a> {
     /// Takes over the partial file an earlier run left for this URL, if any: the first
     /// attempt then asks the server for the rest of the same version.
     fn take_leftover(&mut self) {
-        let Some(left) = self.ctx.leftovers.take(self.state.kept_url.as_str()) else {
+        let left = match &self.job.previous {
+            // The person changed the address: the partial file of the old one, read afresh
+            // (an earlier item of this run may have left it).
+            Some(previous) => self.ctx.resume.leftovers().take(previous.as_str()),
+            None => self.ctx.leftovers.take(self.state.kept_url.as_str()),
+        };
+        let Some(left) = left else {
             return;
         };
         if !self.ctx.names.claim(&left.path) {
@@ -439,6 +445,11 @@ impl<'a> Item<'a> {
                     secs: wait.as_secs(),
                 });
             }
+            if err == DownloadError::FileChanged && self.job.previous.is_some() {
+                // A new address whose pieces are of another version than the kept ones:
+                // kept until the person starts over (Retry).
+                return Outcome::Failed(DownloadError::NotSameFile);
+            }
             if err.is_busy() && self.ctx.desk.refused(retry_after) {
                 // Turned away because Downpour holds several connections to the server: not
                 // a failed attempt; the item waits for the server's room.
@@ -512,6 +523,8 @@ impl<'a> Item<'a> {
         }
         let resumable = match &record.outcome {
             Outcome::Cancelled(_) => true,
+            // Not the same file at a new address: kept until the person starts over.
+            Outcome::Failed(DownloadError::NotSameFile) => true,
             Outcome::Failed(err) => err.is_transient(),
             Outcome::Done | Outcome::Skipped => false,
         };

@@ -316,7 +316,7 @@ pub fn probe_portal(_address: Option<&str>) -> Portal {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const NONE: Installed = Installed {
@@ -463,14 +463,15 @@ mod tests {
     /// A private `dbus-daemon` (from Debian's dbus-daemon) on a socket in `dir`, with
     /// `services` as its folder of startable services; killed when dropped.
     #[cfg(target_os = "linux")]
-    struct PrivateBus {
+    pub(crate) struct PrivateBus {
         daemon: std::process::Child,
-        address: String,
+        /// The bus's address.
+        pub(crate) address: String,
     }
 
     #[cfg(target_os = "linux")]
     impl PrivateBus {
-        fn start(dir: &Path, services: &Path) -> Self {
+        pub(crate) fn start(dir: &Path, services: &Path) -> Self {
             use std::io::BufRead;
             let config = dir.join("bus.conf");
             std::fs::write(

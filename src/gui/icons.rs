@@ -61,7 +61,7 @@ fn paint_icon(painter: &egui::Painter, r: Rect, action: RowAction, color: Color3
             painter.rect_filled(r.shrink(0.5), 1.0, color);
         }
         RowAction::Remove => bin(painter, r, color),
-        RowAction::Retry => circling_arrow(painter, r, color),
+        RowAction::Retry | RowAction::ChangeAddress => circling_arrow(painter, r, color),
         RowAction::OpenFolder => {
             let body = Rect::from_min_max(pos2(r.min.x, r.min.y + h * 0.25), r.max);
             painter.rect_stroke(body, 1.0, stroke, egui::StrokeKind::Inside);

@@ -163,6 +163,7 @@ impl StoredRow {
             index: self.index,
             url: self.url.as_str().parse().ok()?,
             sha256: self.sha256.clone(),
+            previous: None,
         };
         let mut row = Row::new(&job);
         row.name.clone_from(&self.name);

@@ -3,9 +3,11 @@
 //! file and process work goes to helper threads (`tasks`), whose answers `poll` applies.
 
 mod about;
+mod address_ui;
 pub mod args;
 mod charts;
 mod controls;
+mod desktop_proxy;
 mod folder_browser;
 mod folder_dialogs;
 pub mod fonts;
@@ -13,6 +15,7 @@ mod handed;
 pub mod i18n;
 mod icons;
 pub mod list_store;
+mod login_ui;
 pub mod model;
 mod network_ui;
 mod notify;
@@ -173,6 +176,15 @@ pub struct DownpourApp {
     awake: Option<Option<when_done::KeepAwake>>,
     /// The notice before sleep or shut down, while it counts down.
     pub countdown: Option<when_done::Countdown>,
+    /// The sites' questions for a login, oldest first (see `login_ui`).
+    pub login_prompts: Vec<login_ui::LoginPrompt>,
+    /// The Change address… dialog, while it is open.
+    pub new_address: Option<address_ui::NewAddress>,
+    /// Rows paused in the running run that wait to end before they go on from their new
+    /// address (see `address_ui`).
+    moved: Vec<downpour::Job>,
+    /// Where the desktop's proxy is asked for the System proxy setting (nowhere in tests).
+    pub desktop_bus: desktop_proxy::Bus,
 }
 
 impl DownpourApp {
@@ -193,6 +205,10 @@ impl DownpourApp {
             notice: None,
             confirm_close: false,
             quit_when_done: false,
+            login_prompts: Vec::new(),
+            new_address: None,
+            moved: Vec::new(),
+            desktop_bus: desktop_proxy::Bus::default(),
             titled: None,
             selection: row_actions::Selection::default(),
             restored: false,
@@ -368,6 +384,7 @@ impl DownpourApp {
             self.receive(ctx, UiMessage::Folder(folder));
         }
         self.apply_events(ctx);
+        self.go_on_moved(ctx);
         self.keep_awake_while_running();
         self.save_list(ctx);
     }
@@ -388,8 +405,12 @@ impl DownpourApp {
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::PageRead(result) => self.page.read(*result),
-            UiMessage::FolderChecked { folder, result } => {
-                self.folder_checked(ctx, folder, result);
+            UiMessage::FolderChecked {
+                folder,
+                result,
+                desktop_proxy,
+            } => {
+                self.folder_checked(ctx, folder, result, desktop_proxy);
             }
         }
     }
@@ -406,6 +427,10 @@ impl DownpourApp {
         while let Ok(event) = run.events.try_recv() {
             finished |= matches!(event, Event::RunFinished { .. });
             changed = true;
+            if let Event::LoginWanted(question) = &event {
+                self.login_prompts
+                    .push(login_ui::LoginPrompt::new(question.clone()));
+            }
             view.apply(event);
             if Instant::now() >= deadline {
                 ctx.request_repaint();
@@ -416,6 +441,8 @@ impl DownpourApp {
             self.list_store.mark();
         }
         if finished {
+            // A question whose files all ended (cancelled) is moot.
+            self.login_prompts.clear();
             self.history.push(stats::RunSummary::from_records(
                 view.mode,
                 view.workers,

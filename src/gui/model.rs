@@ -330,6 +330,8 @@ impl RunView {
                     row.connections = count;
                 }
             }
+            // The window's question, not a row's (see login_ui).
+            Event::LoginWanted(_) => {}
             Event::RunFinished { elapsed_ms } => {
                 self.elapsed_ms = Some(elapsed_ms);
                 self.speed = 0.0;

@@ -194,6 +194,7 @@ impl Row {
             index: self.index,
             url: self.url.parse().ok()?,
             sha256: self.sha256.clone(),
+            previous: None,
         })
     }
 

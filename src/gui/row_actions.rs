@@ -23,6 +23,9 @@ pub enum RowAction {
     Cancel,
     /// Download it again (a failed or cancelled one).
     Retry,
+    /// Give it a new address, keeping what was downloaded if it serves the same file (a
+    /// failed or cancelled one, or a paused one outside a run).
+    ChangeAddress,
     /// Take it off the list (a running one is cancelled first).
     Remove,
     /// Show its folder.
@@ -44,9 +47,13 @@ impl RowAction {
                 RowAction::Move(Move::Top),
             ]),
             RowStatus::Downloading => actions.extend([RowAction::Pause, RowAction::Cancel]),
-            RowStatus::Paused => actions.extend([RowAction::Resume, RowAction::Cancel]),
+            RowStatus::Paused => actions.extend([
+                RowAction::Resume,
+                RowAction::Cancel,
+                RowAction::ChangeAddress,
+            ]),
             RowStatus::Ended(OutcomeKind::Failed | OutcomeKind::Cancelled) => {
-                actions.push(RowAction::Retry);
+                actions.extend([RowAction::Retry, RowAction::ChangeAddress]);
             }
             RowStatus::Ended(OutcomeKind::Done | OutcomeKind::Skipped) | RowStatus::Held(_) => {}
         }
@@ -146,6 +153,9 @@ impl DownpourApp {
                 None => {}
             },
             RowAction::Retry => self.retry_rows(ctx, job.into_iter().collect()),
+            RowAction::ChangeAddress => {
+                self.new_address = Some(super::address_ui::NewAddress::new(index));
+            }
             RowAction::Remove => self.remove_rows(&BTreeSet::from([index])),
             RowAction::OpenFolder => {
                 if let Some(folder) = path.as_deref().and_then(std::path::Path::parent) {
@@ -195,7 +205,7 @@ impl DownpourApp {
     /// Downloads failed or cancelled rows again. During a run they join it at once, ahead of
     /// the waiting rows, and count among its totals; else a new run starts that keeps the
     /// other rows.
-    fn retry_rows(&mut self, ctx: &egui::Context, jobs: Vec<Job>) {
+    pub(super) fn retry_rows(&mut self, ctx: &egui::Context, jobs: Vec<Job>) {
         if jobs.is_empty() {
             return;
         }

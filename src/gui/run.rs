@@ -91,9 +91,16 @@ impl DownpourApp {
             jobs,
             keep_rows,
         });
+        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
+        let bus = system.then(|| self.desktop_bus.clone());
         self.spawn_helper(ctx, move || {
             let result = prepare_folder(&folder);
-            Some(UiMessage::FolderChecked { folder, result })
+            let desktop_proxy = bus.and_then(|bus| super::desktop_proxy::lookup(&bus));
+            Some(UiMessage::FolderChecked {
+                folder,
+                result,
+                desktop_proxy,
+            })
         });
     }
 
@@ -105,6 +112,7 @@ impl DownpourApp {
         ctx: &egui::Context,
         folder: PathBuf,
         result: Result<bool, FolderProblem>,
+        desktop_proxy: Option<url::Url>,
     ) {
         let Some(pending) = self.pending.take_if(|p| p.folder == folder) else {
             return;
@@ -117,7 +125,7 @@ impl DownpourApp {
                     Vec::new()
                 };
                 let typed = folder != downpour::options::default_download_dir();
-                self.launch(ctx, pending.jobs, rows, folder.clone());
+                self.launch(ctx, pending.jobs, rows, folder.clone(), desktop_proxy);
                 if created && typed {
                     self.notice = Some(super::Notice::FolderCreated(folder));
                 }
@@ -127,11 +135,28 @@ impl DownpourApp {
     }
 
     /// Starts `jobs` in `folder`, which was just checked.
-    fn launch(&mut self, ctx: &egui::Context, jobs: Vec<Job>, rows: Vec<Row>, folder: PathBuf) {
+    fn launch(
+        &mut self,
+        ctx: &egui::Context,
+        jobs: Vec<Job>,
+        rows: Vec<Row>,
+        folder: PathBuf,
+        desktop_proxy: Option<url::Url>,
+    ) {
         self.folder_problem = None;
         self.notice = None;
         let mut config = self.settings.run.config(folder);
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        // The window asks for the logins sites want (see login_ui).
+        config.access.ask_logins = true;
+        self.login_prompts.clear();
+        if let Some(proxy) = desktop_proxy {
+            // The desktop's own proxy, for the System setting where no variable names one.
+            config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
+                proxy,
+                bypass: super::desktop_proxy::BYPASS.to_owned(),
+            };
+        }
         self.handed.apply(&mut config.access);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();

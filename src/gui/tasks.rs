@@ -27,6 +27,8 @@ pub enum UiMessage {
         folder: PathBuf,
         /// Whether it can be used (true if it was just created), or why not.
         result: Result<bool, FolderProblem>,
+        /// The desktop's proxy, for the System proxy setting (see `desktop_proxy`).
+        desktop_proxy: Option<url::Url>,
     },
 }
 

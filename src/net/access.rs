@@ -37,6 +37,11 @@ pub struct Access {
     pub use_netrc: bool,
     /// The logins of `~/.netrc`, for any host that asks.
     pub netrc: Option<Netrc>,
+    /// Whether a site that asks for a login the run lacks is asked about through an
+    /// [`crate::model::Event::LoginWanted`] (the window), rather than failing at once.
+    pub ask_logins: bool,
+    /// Where the run's questions and answers are kept (set by the run when `ask_logins`).
+    pub desk: Option<std::sync::Arc<super::asking::LoginDesk>>,
 }
 
 impl Access {

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub(crate) mod answer;
+pub mod asking;
 pub mod classify;
 pub mod cookies;
 pub(crate) mod hosts;

@@ -49,14 +49,17 @@ pub(crate) async fn get(
         if response.status() == StatusCode::UNAUTHORIZED
             && !asked_login
             && response.url().password().is_none()
-            && asks_basic(&response)
-            && let Some((user, password)) = access.login_for(response.url(), listed)
+            && let Some(challenge) = basic_challenge(&response)
+            && let Some((user, password)) = login_for(access, &response, listed, challenge).await
         {
             // Once: a login the server refuses is its answer.
             asked_login = true;
             target = response.url().clone();
             login = Some((target.clone(), user, password));
             continue;
+        }
+        if response.status() == StatusCode::UNAUTHORIZED && asked_login {
+            forget_refused(access, &response);
         }
         match held_redirect(&response, config)? {
             Some(next) => target = next,
@@ -66,18 +69,47 @@ pub(crate) async fn get(
     Err(DownloadError::TooManyRedirects { max: MAX_REDIRECTS })
 }
 
-/// Whether a 401 asks for a Basic login.
-fn asks_basic(response: &Response) -> bool {
+/// The login for the site of a 401: the run's own, else the person's answer when the run
+/// asks (see [`super::asking`]); `None` leaves the 401 as the answer.
+async fn login_for(
+    access: &super::access::Access,
+    response: &Response,
+    listed: &Url,
+    challenge: String,
+) -> Option<(String, crate::redact::Secret)> {
+    if let Some(login) = access.login_for(response.url(), listed) {
+        return Some(login);
+    }
+    let desk = access.desk.as_ref()?;
+    let question = super::asking::LoginQuestion::new(response.url(), &challenge)?;
+    let login = desk.login(question).await?;
+    Some((login.user, login.password))
+}
+
+/// A login the person gave that the site refused is forgotten: the next file of the site
+/// asks again (this one fails as refused).
+fn forget_refused(access: &super::access::Access, response: &Response) {
+    if let Some(desk) = &access.desk
+        && let Some(challenge) = basic_challenge(response)
+        && let Some(question) = super::asking::LoginQuestion::new(response.url(), &challenge)
+    {
+        desk.forget_refused(&question);
+    }
+}
+
+/// The Basic challenge of a 401, if it asks for a Basic login.
+fn basic_challenge(response: &Response) -> Option<String> {
     response
         .headers()
         .get_all(WWW_AUTHENTICATE)
         .iter()
-        .any(|value| {
+        .find(|value| {
             value
                 .as_bytes()
                 .get(..5)
                 .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"basic"))
         })
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// The next address of a redirect to another host that the client held back (see

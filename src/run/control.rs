@@ -580,11 +580,32 @@ impl HelpDesk for Desk<'_> {
 pub struct RunHandle {
     control: Arc<Control>,
     thread: Option<JoinHandle<()>>,
+    logins: Option<Arc<crate::net::asking::LoginDesk>>,
 }
 
 impl RunHandle {
-    pub(crate) fn new(control: Arc<Control>, thread: Option<JoinHandle<()>>) -> Self {
-        Self { control, thread }
+    pub(crate) fn new(
+        control: Arc<Control>,
+        thread: Option<JoinHandle<()>>,
+        logins: Option<Arc<crate::net::asking::LoginDesk>>,
+    ) -> Self {
+        Self {
+            control,
+            thread,
+            logins,
+        }
+    }
+
+    /// Answers a site's [`crate::model::Event::LoginWanted`]: its waiting downloads go on
+    /// with `login`, or (`None`) fail as the site refused them.
+    pub fn answer_login(
+        &self,
+        question: &crate::net::asking::LoginQuestion,
+        login: Option<crate::net::access::Login>,
+    ) {
+        if let Some(desk) = &self.logins {
+            desk.answer(question, login);
+        }
     }
 
     /// Stops every download at once; unfinished items end as cancelled, their partial files

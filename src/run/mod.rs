@@ -31,7 +31,12 @@ use queue::Assignment;
 /// Starts a run on a background thread named `downpour-run` and returns at once. Events go to
 /// `sink`; every job is reported exactly once (jobs added meanwhile too), then `RunFinished`
 /// is sent.
-pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandle {
+pub fn start_run(jobs: Vec<Job>, mut config: RunConfig, sink: EventSink) -> RunHandle {
+    let logins = config
+        .access
+        .ask_logins
+        .then(|| Arc::new(crate::net::asking::LoginDesk::new(sink.clone())));
+    config.access.desk.clone_from(&logins);
     let workers = config.effective_workers();
     // The N workers are slots spread over a few threads, each an event loop that runs its
     // slots' downloads together: a thread per download spent most of its time switching.
@@ -52,7 +57,7 @@ pub fn start_run(jobs: Vec<Job>, config: RunConfig, sink: EventSink) -> RunHandl
     let spawned = std::thread::Builder::new()
         .name("downpour-run".into())
         .spawn(move || coordinate(shared, config, sink, threads, &inbox));
-    RunHandle::new(control, spawned.ok())
+    RunHandle::new(control, spawned.ok(), logins)
 }
 
 /// What a run's threads share: the control of the list, and the save folder's books.

@@ -115,6 +115,7 @@ mod tests {
             index: seq + 1,
             url: url::Url::parse(&format!("http://h/{seq}")).unwrap(),
             sha256: None,
+            previous: None,
         };
         let record = ItemRecord::unstarted(&job, Outcome::Done, 0);
         reporter

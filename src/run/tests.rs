@@ -85,6 +85,7 @@ fn job(index: usize) -> Job {
         index,
         url: url::Url::parse(&format!("http://127.0.0.1:9/file{index}")).unwrap(),
         sha256: None,
+        previous: None,
     }
 }
 
@@ -107,7 +108,7 @@ impl Sim {
         let work = Arc::new(RunShared::new(Arc::clone(&control), config, sink));
         Self {
             work,
-            handle: RunHandle::new(control, None),
+            handle: RunHandle::new(control, None, None),
             inbox,
             events,
             slots: (0..WORKERS).map(|_| None).collect(),

@@ -643,7 +643,7 @@ fn refuse_range(req: &Request) -> Option<(&'static str, Vec<(&'static str, Strin
 }
 
 /// Standard base64 with padding (for the Basic authorization the `auth` knob expects).
-fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {

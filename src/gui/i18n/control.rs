@@ -19,6 +19,7 @@ impl Lang {
             RowAction::Resume => (t.action_resume, t.action_resume_tip),
             RowAction::Cancel => (t.action_cancel, t.action_cancel_tip),
             RowAction::Retry => (t.action_retry, t.action_retry_tip),
+            RowAction::ChangeAddress => (t.action_change_address, t.action_change_address_tip),
             RowAction::Remove => (t.action_remove, t.action_remove_tip),
             RowAction::OpenFolder => (t.action_open_folder, t.action_open_folder_tip),
             RowAction::Move(Move::Up) => (t.action_move_up, t.action_move_up_tip),

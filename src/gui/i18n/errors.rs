@@ -220,6 +220,10 @@ fn zh_download_error(err: &DownloadError) -> String {
         DownloadError::MalformedAnswer => "服务器的应答格式有误".to_owned(),
         DownloadError::ClosedWithoutAnswer => "服务器没有应答就关闭了连接".to_owned(),
         DownloadError::NoResume => "服务器无法接着下载未完成的文件".to_owned(),
+        DownloadError::NotSameFile => {
+            "新地址提供的是另一个文件（大小或版本不同）；已下载的部分仍保留——“重试”会从新地址从头重新下载"
+                .to_owned()
+        }
         DownloadError::UnexpectedRange => "服务器发送了文件中不对应的部分".to_owned(),
         DownloadError::ServerAsksWait { secs } => {
             let minutes = secs.div_ceil(60).max(1);
@@ -484,6 +488,7 @@ mod tests {
             DownloadError::MalformedAnswer,
             DownloadError::ClosedWithoutAnswer,
             DownloadError::NoResume,
+            DownloadError::NotSameFile,
             DownloadError::UnexpectedRange,
             DownloadError::ServerAsksWait { secs: 3600 },
             DownloadError::Write {

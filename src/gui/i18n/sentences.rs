@@ -5,6 +5,18 @@ use downpour::format;
 use super::Lang;
 
 impl Lang {
+    /// `photos.example.org asks for a user name and password ("Family album")`.
+    pub fn login_question(self, site: &str, realm: &str) -> String {
+        match (self, realm.is_empty()) {
+            (Lang::En, true) => format!("{site} asks for a user name and password"),
+            (Lang::En, false) => {
+                format!("{site} asks for a user name and password (\"{realm}\")")
+            }
+            (Lang::Zh, true) => format!("{site} 需要用户名和密码"),
+            (Lang::Zh, false) => format!("{site} 需要用户名和密码（“{realm}”）"),
+        }
+    }
+
     /// `128 URLs ready · 2 lines not understood`.
     pub fn urls_ready(self, ready: usize, bad: usize) -> String {
         match (self, bad) {

@@ -290,6 +290,18 @@ pub struct Texts {
     pub action_retry: &'static str,
     /// Its tooltip.
     pub action_retry_tip: &'static str,
+    /// The Change address… action of a row.
+    pub action_change_address: &'static str,
+    /// Its tooltip.
+    pub action_change_address_tip: &'static str,
+    /// The label of the new address field in its dialog.
+    pub new_address_label: &'static str,
+    /// Said under a new address that is not a web address.
+    pub new_address_invalid: &'static str,
+    /// The dialog's button that continues from the new address.
+    pub new_address_ok: &'static str,
+    /// The dialog's button that closes it without a change.
+    pub new_address_keep: &'static str,
     /// The Remove action of a row.
     pub action_remove: &'static str,
     /// Its tooltip.
@@ -497,4 +509,14 @@ pub struct Texts {
     pub about_project: &'static str,
     /// The About dialog's Close button.
     pub about_close: &'static str,
+    /// The login dialog's name (for screen readers).
+    pub login_title: &'static str,
+    /// The label of its user name field.
+    pub login_user: &'static str,
+    /// The label of its password field.
+    pub login_password: &'static str,
+    /// Its button that sends the login.
+    pub login_ok: &'static str,
+    /// Its button that declines (the site's files fail as refused).
+    pub login_cancel: &'static str,
 }

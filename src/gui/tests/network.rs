@@ -96,3 +96,64 @@ fn the_network_section_sets_the_proxy_the_run_uses_and_saves_no_password() {
     assert_eq!(server.peers(), [exit], "through the proxy");
     assert!(server.heads()[0].contains("user-agent: Mozilla/5.0"));
 }
+
+/// With the System setting and no proxy variable, the run goes through the proxy the
+/// desktop's portal names: a stand-in portal on a private bus names a proxy that is not
+/// there, and the file fails naming that proxy (it would name the site without it).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_desktops_proxy_from_the_portal_is_the_one_the_run_uses() {
+    if [
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some())
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bus = crate::gui::folder_dialogs::tests::PrivateBus::start(dir.path(), dir.path());
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let _portal = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .unwrap()
+        .name("org.freedesktop.portal.Desktop")
+        .unwrap()
+        .serve_at(
+            "/org/freedesktop/portal/desktop",
+            crate::gui::desktop_proxy::tests::Resolver(vec![proxy.clone()]),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut app = DownpourApp::new(settings_for(&out)).with_data_dir(Some(dir.path().join("d")));
+    app.desktop_bus = crate::gui::desktop_proxy::Bus::At(bus.address.clone());
+    let mut harness = harness_with(app, [1280.0, 900.0]);
+    paste_links(&mut harness, "http://files.invalid/report.pdf");
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    let note = harness
+        .state()
+        .view
+        .as_ref()
+        .unwrap()
+        .row(1)
+        .unwrap()
+        .note
+        .clone();
+    let Some(crate::gui::model::RowNote::Failed(error)) = note else {
+        panic!("{note:?}");
+    };
+    assert!(
+        matches!(&error, downpour::DownloadError::ProxyUnreachable { proxy: named, .. } if proxy.starts_with(named.as_str())),
+        "the row names the desktop's proxy: {error:?}"
+    );
+}
