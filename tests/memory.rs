@@ -20,19 +20,7 @@ fn cli_peak_rss_kib(url: &str, dir: &std::path::Path) -> u64 {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child, which it reaps.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    // SAFETY: waits for our own child; both pointers are valid for the call.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(reaped, pid, "{}", std::io::Error::last_os_error());
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{url}: {status}"
-    );
-    // Linux reports ru_maxrss in KiB.
-    usage.ru_maxrss as u64
+    crate::util::peak_rss_kib(child, url)
 }
 
 #[test]

@@ -146,3 +146,25 @@ pub fn collect_after(seen: Vec<Event>, rx: mpsc::Receiver<Event>) -> Finished {
         events.push(event);
     }
 }
+
+/// Waits for `child` to exit successfully and returns its peak resident set in KiB (Linux
+/// reports `ru_maxrss` in KiB). Measured in its own process, so tests running beside it do
+/// not add to the peak.
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also reports its peak"
+)]
+pub fn peak_rss_kib(child: std::process::Child, what: &str) -> u64 {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for this child, which it reaps.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: waits for our own child; both pointers are valid for the call.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "{}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{what}: {status}"
+    );
+    usage.ru_maxrss as u64
+}
