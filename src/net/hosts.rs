@@ -62,6 +62,8 @@ pub(crate) enum Room {
 pub(crate) struct Ticket {
     host: String,
     generation: u64,
+    /// Whether other connections to the host were open when this one opened.
+    among_others: bool,
 }
 
 impl Ticket {
@@ -123,10 +125,12 @@ impl Hosts {
             raised: false,
             not_before: None,
         });
+        let among_others = known.busy > 0;
         known.busy += 1;
         Ticket {
             host: host.to_owned(),
             generation: known.generation,
+            among_others,
         }
     }
 
@@ -157,7 +161,9 @@ impl Hosts {
                 limit: self.most,
             };
         };
-        let crowded = known.busy > 1;
+        // Crowded if others share the host now, or did when this connection opened: refusals
+        // of one crowd arrive one by one, and the last ones may find the others closed.
+        let crowded = known.busy > 1 || ticket.among_others;
         if crowded && ticket.generation == known.generation {
             known.limit = known.limit.min(known.busy).div_ceil(2).max(1);
             known.generation += 1;
@@ -281,6 +287,17 @@ mod tests {
             }
         );
         hosts.close(alone, false);
+    }
+
+    #[test]
+    fn the_last_refusal_of_a_crowd_is_crowded_though_the_others_have_closed() {
+        let hosts = Hosts::new(8);
+        let (first, last) = (hosts.open("h"), hosts.open("h"));
+        assert!(hosts.refused(&first, None).crowded);
+        hosts.close(first, false);
+        // Alone now, but it was opened among others: it waits, it does not fail.
+        assert!(hosts.refused(&last, None).crowded);
+        hosts.close(last, false);
     }
 
     #[test]
