@@ -131,8 +131,8 @@ depends="$linked$runtime"
 
 installed_kib=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 mkdir -p "$root/DEBIAN"
-cat >"$root/DEBIAN/control" <<CONTROL
 printf '%s\n' "${conffiles[@]}" >"$root/DEBIAN/conffiles"
+cat >"$root/DEBIAN/control" <<CONTROL
 Package: downpour
 Version: $version
 Architecture: $deb_arch
