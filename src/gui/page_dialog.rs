@@ -35,6 +35,9 @@ pub struct PageDialog {
     pub same_site: bool,
     /// Tick the links the filter does not choose.
     pub invert: bool,
+    /// How many links of each type (in the order of `FileType::ALL`), counted once when
+    /// the page is read rather than every frame.
+    pub type_counts: Vec<usize>,
 }
 
 impl PageDialog {
@@ -88,6 +91,16 @@ impl PageDialog {
         match result {
             Ok(found) => {
                 self.problem = None;
+                self.type_counts = FileType::ALL
+                    .iter()
+                    .map(|kind| {
+                        found
+                            .links
+                            .iter()
+                            .filter(|l| l.file_type == Some(*kind))
+                            .count()
+                    })
+                    .collect();
                 self.found = Some(found);
                 self.refilter();
             }
@@ -187,16 +200,7 @@ impl DownpourApp {
         for note in &found.notes {
             ui.label(RichText::new(page_note(lang, note)).weak());
         }
-        let counts: Vec<usize> = FileType::ALL
-            .iter()
-            .map(|kind| {
-                found
-                    .links
-                    .iter()
-                    .filter(|l| l.file_type == Some(*kind))
-                    .count()
-            })
-            .collect();
+        let counts = self.page.type_counts.clone();
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             for (kind, count) in FileType::ALL.into_iter().zip(counts) {
