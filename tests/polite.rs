@@ -40,7 +40,8 @@ fn a_server_that_allows_two_connections_gets_no_flood_and_fails_no_file() {
         Event::ServerLimit { connections, .. } => Some(*connections),
         _ => None,
     });
-    assert!(matches!(learned, Some(1 | 2)), "{learned:?}");
+    // Settled at what the server allows, not below it.
+    assert_eq!(learned, Some(2));
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Politeness towards each server across the whole run: at most so many connections to one
-//! host at a time (items and pieces alike), a limit that halves when the host refuses a
-//! connection while Downpour holds several, honours the wait it asked for, and climbs back
-//! one at a time after a run of successes.
+//! host at a time (items and pieces alike). A host that refuses a connection while Downpour
+//! holds several gets no more than the others still open — what it took — the refused work
+//! waits the time asked, and the limit climbs back one at a time after a run of successes,
+//! ever more rarely once a raise was refused.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,10 +13,14 @@ use url::Url;
 /// Successes, at a lowered limit, before it is first raised by one; each raise that the
 /// server answers with a refusal doubles the successes the next raise needs (up to
 /// [`MOST_CLIMB_AFTER`]), so a server whose limit was found is probed ever more rarely.
-const CLIMB_AFTER: usize = 8;
+const CLIMB_AFTER: usize = 16;
 
 /// The most successes a raise needs.
 const MOST_CLIMB_AFTER: usize = 256;
+
+/// How long a host refused below what it was seen to take gets before the next connection:
+/// a server may go on counting a connection for a moment after its last byte was sent.
+const GRACE: Duration = Duration::from_millis(100);
 
 /// The host a connection to `url` counts against: its name and port.
 pub(crate) fn host_of(url: &Url) -> String {
@@ -33,16 +38,21 @@ struct Host {
     limit: usize,
     /// Connections to it now.
     busy: usize,
-    /// Counts the times the limit was lowered: a refusal of a connection opened before the
-    /// last step down does not lower it again.
-    generation: u64,
+    /// The most connections it held at once when one of them ended fetching what it was
+    /// asked: what it is known to take (0: nothing known yet).
+    proven: usize,
+    /// A refusal came below [`Host::proven`], and no success among as many since: one more
+    /// lowers it (a single one may be a connection the server has not finished counting as
+    /// closed).
+    doubted: bool,
     /// Successes since the limit last changed.
     successes: usize,
     /// Successes the next raise needs.
     climb_after: usize,
     /// Whether the last change of the limit raised it.
     raised: bool,
-    /// No new connection before this instant (the wait the host asked for).
+    /// No new connection before this instant (the wait the host asked for when none of
+    /// Downpour's connections was left open to it).
     not_before: Option<Instant>,
 }
 
@@ -61,7 +71,6 @@ pub(crate) enum Room {
 #[derive(Debug)]
 pub(crate) struct Ticket {
     host: String,
-    generation: u64,
     /// Whether other connections to the host were open when this one opened.
     among_others: bool,
 }
@@ -119,7 +128,8 @@ impl Hosts {
         let known = table.entry(host.to_owned()).or_insert_with(|| Host {
             limit: self.most,
             busy: 0,
-            generation: 0,
+            proven: 0,
+            doubted: false,
             successes: 0,
             climb_after: CLIMB_AFTER,
             raised: false,
@@ -129,7 +139,6 @@ impl Hosts {
         known.busy += 1;
         Ticket {
             host: host.to_owned(),
-            generation: known.generation,
             among_others,
         }
     }
@@ -140,8 +149,12 @@ impl Hosts {
         let Some(known) = table.get_mut(&ticket.host) else {
             return;
         };
-        known.busy = known.busy.saturating_sub(1);
         if success {
+            let level = known.busy.min(known.limit);
+            if level >= known.proven {
+                known.doubted = false;
+            }
+            known.proven = known.proven.max(level);
             known.successes += 1;
             if known.limit < self.most && known.successes >= known.climb_after {
                 known.limit += 1;
@@ -149,10 +162,18 @@ impl Hosts {
                 known.raised = true;
             }
         }
+        known.busy = known.busy.saturating_sub(1);
     }
 
     /// The host refused the connection of `ticket` (429, 503, a refused connection), asking
     /// to wait `wait`: what that taught. The connection still counts until it is closed.
+    ///
+    /// Refused among others, the host takes the others still open: the limit comes down to
+    /// them (at least one), unless that is below what the host was seen to take — then the
+    /// host gets a moment ([`GRACE`]) before the next connection, and only a second such
+    /// refusal before a success among as many lowers it. The wait asked keeps every new
+    /// connection back only when none of the others is left open; otherwise only the
+    /// refused work waits it (the caller's part).
     pub(crate) fn refused(&self, ticket: &Ticket, wait: Option<Duration>) -> Refusal {
         let mut table = lock(&self.table);
         let Some(known) = table.get_mut(&ticket.host) else {
@@ -163,19 +184,34 @@ impl Hosts {
         };
         // Crowded if others share the host now, or did when this connection opened: refusals
         // of one crowd arrive one by one, and the last ones may find the others closed.
-        let crowded = known.busy > 1 || ticket.among_others;
-        if crowded && ticket.generation == known.generation {
-            known.limit = known.limit.min(known.busy).div_ceil(2).max(1);
-            known.generation += 1;
-            known.successes = 0;
-            if known.raised {
-                known.climb_after = (known.climb_after * 2).min(MOST_CLIMB_AFTER);
+        let others = known.busy.saturating_sub(1);
+        let crowded = others > 0 || ticket.among_others;
+        if crowded {
+            let mut took = others.max(1);
+            let now = Instant::now();
+            if took < known.proven && !known.doubted {
+                known.doubted = true;
+                took = known.proven;
+                let at = now + GRACE;
+                known.not_before = Some(known.not_before.map_or(at, |old| old.max(at)));
+            } else if took < known.proven {
+                known.proven = took;
+                known.doubted = false;
             }
-            known.raised = false;
-        }
-        if crowded && let Some(wait) = wait {
-            let at = Instant::now() + wait;
-            known.not_before = Some(known.not_before.map_or(at, |old| old.max(at)));
+            if took < known.limit {
+                known.limit = took;
+                known.successes = 0;
+                if known.raised {
+                    known.climb_after = (known.climb_after * 2).min(MOST_CLIMB_AFTER);
+                }
+                known.raised = false;
+            }
+            if others == 0
+                && let Some(wait) = wait
+            {
+                let at = now + wait;
+                known.not_before = Some(known.not_before.map_or(at, |old| old.max(at)));
+            }
         }
         Refusal {
             crowded,
@@ -229,54 +265,81 @@ mod tests {
         hosts.close(b, true);
     }
 
+    /// Refuses `ticket` and closes it, as a refused connection ends.
+    fn refuse(hosts: &Hosts, ticket: Ticket) -> Refusal {
+        let learned = hosts.refused(&ticket, None);
+        hosts.close(ticket, false);
+        learned
+    }
+
+    /// `n` connections opened and ended with success one after another.
+    fn succeed(hosts: &Hosts, n: usize) {
+        for _ in 0..n {
+            let t = hosts.open("h");
+            hosts.close(t, true);
+        }
+    }
+
     #[test]
-    fn a_refusal_among_several_halves_the_limit_once_and_successes_raise_it_slowly() {
+    fn a_crowd_refused_but_for_two_settles_at_two_not_lower() {
         let hosts = Hosts::new(8);
-        let tickets: Vec<Ticket> = (0..8).map(|_| hosts.open("h")).collect();
-        let mut tickets = tickets.into_iter();
-        let refused = |t: Ticket| {
-            let learned = hosts.refused(&t, None);
-            hosts.close(t, false);
-            learned
-        };
+        let mut tickets: Vec<Ticket> = (0..8).map(|_| hosts.open("h")).collect();
+        let kept: Vec<Ticket> = tickets.drain(..2).collect();
+        // The six refusals arrive one by one while the two taken are still open.
+        let limits: Vec<usize> = tickets
+            .into_iter()
+            .map(|t| refuse(&hosts, t).limit)
+            .collect();
+        assert_eq!(limits, [7, 6, 5, 4, 3, 2]);
+        assert_eq!(hosts.room("h", Instant::now()), Room::Full);
+        for t in kept {
+            hosts.close(t, true);
+        }
+        assert_eq!(hosts.lowered(), [("h".to_owned(), 2)]);
+        // Steady at two: a connection opened just as another ended may be refused while the
+        // server still counts the old one; once is not enough to go down to one.
+        let a = hosts.open("h");
+        let b = hosts.open("h");
+        hosts.close(a, true);
+        let c = hosts.open("h");
+        let learned = refuse(&hosts, c);
         assert_eq!(
-            refused(tickets.next().unwrap()),
+            learned,
             Refusal {
                 crowded: true,
-                limit: 4
+                limit: 2
             }
         );
-        // Opened before the step down: no second halving for the same crowd.
-        assert_eq!(refused(tickets.next().unwrap()).limit, 4);
-        for ticket in tickets.by_ref().take(3) {
-            hosts.close(ticket, true);
-        }
-        let last = tickets.next().unwrap();
-        let after = hosts.open("h");
-        assert_eq!(refused(after).limit, 2, "halved from 4 (4 busy)");
-        for _ in 0..CLIMB_AFTER - 1 {
-            let t = hosts.open("h");
-            hosts.close(t, true);
-        }
-        assert_eq!(hosts.lowered(), [("h".to_owned(), 2)]);
-        hosts.close(last, true);
-        assert_eq!(hosts.lowered(), [("h".to_owned(), 3)], "climbs by one");
-        // A raise answered with a refusal: the next one waits twice as long.
-        let (a, b, c) = (hosts.open("h"), hosts.open("h"), hosts.open("h"));
-        assert_eq!(refused(a).limit, 2);
+        // The server gets a moment to count the old connection out.
+        assert!(matches!(hosts.room("h", Instant::now()), Room::At(_)));
+        assert_eq!(hosts.room("h", Instant::now() + GRACE), Room::Now);
+        // Twice without a success between: the server takes only one now.
+        let d = hosts.open("h");
+        assert_eq!(refuse(&hosts, d).limit, 1);
         hosts.close(b, true);
-        hosts.close(c, true);
-        for _ in 0..2 * CLIMB_AFTER - 3 {
-            let t = hosts.open("h");
-            hosts.close(t, true);
-        }
+        assert_eq!(hosts.lowered(), [("h".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn the_limit_climbs_by_one_after_successes_and_a_refused_raise_waits_twice_as_long() {
+        let hosts = Hosts::new(8);
+        let (a, b, c) = (hosts.open("h"), hosts.open("h"), hosts.open("h"));
+        assert_eq!(refuse(&hosts, c).limit, 2);
+        hosts.close(a, true);
+        hosts.close(b, true);
+        succeed(&hosts, CLIMB_AFTER - 3);
         assert_eq!(hosts.lowered(), [("h".to_owned(), 2)]);
-        let t = hosts.open("h");
-        hosts.close(t, true);
+        succeed(&hosts, 1);
+        assert_eq!(hosts.lowered(), [("h".to_owned(), 3)], "climbs by one");
+        // The raise is refused: back to two, and the next raise needs twice the successes.
+        let (a, b, c) = (hosts.open("h"), hosts.open("h"), hosts.open("h"));
+        assert_eq!(refuse(&hosts, c).limit, 2);
+        hosts.close(a, true);
+        hosts.close(b, true);
+        succeed(&hosts, 2 * CLIMB_AFTER - 3);
+        assert_eq!(hosts.lowered(), [("h".to_owned(), 2)]);
+        succeed(&hosts, 1);
         assert_eq!(hosts.lowered(), [("h".to_owned(), 3)]);
-        for ticket in tickets {
-            hosts.close(ticket, false);
-        }
         // Alone, a refusal is an ordinary failure, and lowers nothing.
         let alone = hosts.open("h");
         assert_eq!(
@@ -301,12 +364,20 @@ mod tests {
     }
 
     #[test]
-    fn a_crowded_refusal_keeps_new_connections_back_for_the_wait_asked() {
+    fn a_crowded_refusal_holds_the_host_back_only_when_nothing_else_is_open() {
         let hosts = Hosts::new(4);
         let (a, b) = (hosts.open("h"), hosts.open("h"));
+        // The other is still open: the server takes it; only the refused work waits.
         hosts.refused(&a, Some(Duration::from_secs(60)));
         hosts.close(a, false);
-        hosts.close(b, false);
+        assert_eq!(hosts.room("h", Instant::now()), Room::Full);
+        hosts.close(b, true);
+        assert_eq!(hosts.room("h", Instant::now()), Room::Now);
+        // Refused with none of the others left open: no new connection before the wait.
+        let (c, d) = (hosts.open("h"), hosts.open("h"));
+        hosts.close(c, false);
+        hosts.refused(&d, Some(Duration::from_secs(60)));
+        hosts.close(d, false);
         assert!(matches!(hosts.room("h", Instant::now()), Room::At(_)));
         let later = Instant::now() + Duration::from_secs(61);
         assert_eq!(hosts.room("h", later), Room::Now);

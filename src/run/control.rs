@@ -78,6 +78,9 @@ pub(crate) struct Entry {
     host: String,
     /// Its first connection, counted against its server while it runs.
     ticket: Option<Ticket>,
+    /// Not started again before this instant: the wait its server asked for when it refused
+    /// it among others.
+    not_before: Option<Instant>,
 }
 
 /// The run's list, queue and order of reports, shared by the handle and the run's threads.
@@ -378,6 +381,7 @@ impl Entry {
             help: None,
             host: host_of(&job.url),
             ticket: None,
+            not_before: None,
             job: Arc::new(job),
         }
     }
@@ -468,6 +472,9 @@ impl Dispatch<Entry> for Control {
             // Taken only to be ended or parked: no connection.
             return Ok(());
         }
+        if let Some(at) = item.not_before.filter(|at| *at > now) {
+            return Err(Some(at));
+        }
         match self.hosts.room(&item.host, now) {
             Room::Now => Ok(()),
             Room::At(at) => Err(Some(at)),
@@ -506,6 +513,8 @@ impl Control {
             let host = ticket.host().to_owned();
             if refusal.crowded {
                 self.hosts.close(ticket, false);
+                // It waits what the server asked before it is tried again; the others go on.
+                entry.not_before = wait.map(|wait| Instant::now() + wait);
             } else {
                 entry.ticket = Some(ticket);
             }
