@@ -1,8 +1,10 @@
 //! Splitting one big file over several connections, as download managers do behind servers
 //! that cap each connection: the file's bytes are spans, each fetched by one connection, and a
-//! worker with nothing else to start takes the second half of the largest span left. This
-//! module is the bookkeeping — which bytes are written, which span is stolen, when the file is
-//! whole — kept pure so that the scheduling is tested alone.
+//! worker with nothing else to start takes the tail of the largest span left — a half when it
+//! is alone, a smaller piece when [`plan`] counts other idle workers coming for the same
+//! span, so that all its pieces end together. This module is the bookkeeping — which bytes
+//! are written, which span is cut, when the file is whole — kept pure so that the scheduling
+//! is tested alone.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -137,15 +139,23 @@ impl Spans {
         self.open.iter().filter(|s| s.owner.is_some()).count()
     }
 
-    /// Gives a new connection something to fetch: a span waiting for one, else a piece of
+    /// Gives a new connection something to fetch: a span waiting for one, else the tail of
     /// the span with the most bytes left — if at most `cap` connections would then fetch and
-    /// each part keeps at least `min_piece` bytes. `lead` is what the span's connection is
-    /// expected to write before the new one's first byte arrives (its speed times the
-    /// server's latency): the new piece starts that much later than half-way, so both end
-    /// together, and a span that would not end sooner split is left whole. Without a `lead`
-    /// (the speed is not known yet) only a waiting span is given. `None` if there is nothing
-    /// to take.
-    pub fn claim(&mut self, cap: usize, min_piece: u64, lead: Option<u64>) -> Option<Claim> {
+    /// each part keeps at least `min_piece` bytes. The span is to be cut in `parts` (2 for
+    /// a half; more when other new connections are coming for it, see [`plan`]) and the tail
+    /// taken is one of them, fewer when the span is too small for `parts` pieces. `lead` is
+    /// what the span's connection is expected to write before a new one's first byte arrives
+    /// (its speed times the server's latency): the span's own part is that much longer, so
+    /// all end together, and a span that would not end sooner split is left whole. Without a
+    /// `lead` (the speed is not known yet) only a waiting span is given. `None` if there is
+    /// nothing to take.
+    pub fn claim(
+        &mut self,
+        cap: usize,
+        min_piece: u64,
+        lead: Option<u64>,
+        parts: usize,
+    ) -> Option<Claim> {
         if self.connections() >= cap {
             return None;
         }
@@ -163,7 +173,11 @@ impl Spans {
         if left < lead.saturating_add(min_piece.saturating_mul(2)) {
             return None;
         }
-        let mid = (span.pos + left / 2 + lead / 2).div_ceil(ALIGN) * ALIGN;
+        // The most parts of at least `min_piece` after the lead, and at least two.
+        let fit = (left - lead) / min_piece;
+        let parts = (parts.max(2) as u64).min(fit).max(2);
+        let piece = (left - lead) / parts;
+        let mid = (span.end - piece).div_ceil(ALIGN) * ALIGN;
         let mid = mid.clamp(span.pos + min_piece, span.end - min_piece);
         let (end, conn) = (span.end, self.next_conn);
         self.next_conn += 1;
@@ -181,6 +195,21 @@ impl Spans {
             start: mid,
             end,
         })
+    }
+
+    /// What [`plan`] needs to know of this file: the bytes left of each span a connection
+    /// fetches, and whether a span waits for one.
+    pub fn load(&self, room: usize) -> Load {
+        Load {
+            spans: self
+                .open
+                .iter()
+                .filter(|s| s.owner.is_some())
+                .map(|s| s.end - s.pos)
+                .collect(),
+            waiting: self.open.iter().any(|s| s.owner.is_none()),
+            room,
+        }
     }
 
     /// The first span waiting for a connection (at first, the whole file), without splitting
@@ -320,13 +349,13 @@ impl Split {
     }
 
     /// What an idle connection may fetch now, at most `cap` connections and pieces of
-    /// `min_piece` bytes: a piece only when the file ends sooner for it (see
-    /// [`Spans::claim`]).
-    pub fn offer(&self, cap: usize, min_piece: u64) -> Offer {
+    /// `min_piece` bytes, the largest span cut in `parts`: a piece only when the file ends
+    /// sooner for it (see [`Spans::claim`]).
+    pub fn offer(&self, cap: usize, min_piece: u64, parts: usize) -> Offer {
         let now = Instant::now();
         self.with(|spans| {
             let lead = self.lead(now, spans.connections());
-            match (spans.claim(cap, min_piece, lead.ok()), lead) {
+            match (spans.claim(cap, min_piece, lead.ok(), parts), lead) {
                 (Some(claim), _) => Offer::Take(claim),
                 (None, Err(at)) => Offer::Later(at),
                 (None, Ok(_)) => Offer::Nothing,
@@ -408,6 +437,67 @@ impl Split {
     }
 }
 
+/// One split file as [`plan`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Load {
+    /// The bytes left of each span a connection fetches.
+    pub spans: Vec<u64>,
+    /// Whether a span waits for a connection (given back): it is taken whole, first.
+    pub waiting: bool,
+    /// How many more connections the file may take.
+    pub room: usize,
+}
+
+/// How `idle` connections free now are best spread over split files (`loads`), so that the
+/// last byte of all comes soonest: one at a time, each to the span that would end last, a
+/// span cut in one part more each time (never below `min_piece`, never beyond a file's
+/// room). Behind servers that cap each connection, bytes left are time left. Returns, for
+/// each file, the parts its largest span is to be cut in (0: none of the idle ones goes to
+/// it), and the files in the order an idle connection should try them: those with a span
+/// waiting, then by their largest span, largest first.
+pub fn plan(loads: &[Load], idle: usize, min_piece: u64) -> (Vec<usize>, Vec<usize>) {
+    let min_piece = min_piece.max(1);
+    // Per span: (file, bytes left, parts); per file: connections given.
+    let mut spans: Vec<(usize, u64, u64)> = loads
+        .iter()
+        .enumerate()
+        .flat_map(|(file, load)| load.spans.iter().map(move |&left| (file, left, 1)))
+        .collect();
+    let mut given = vec![0; loads.len()];
+    for load in loads.iter().enumerate().filter(|(_, l)| l.waiting) {
+        given[load.0] += 1;
+    }
+    for _ in 0..idle {
+        // The span that would end last, of those that can take one part more.
+        let next = spans
+            .iter_mut()
+            .filter(|(file, left, parts)| {
+                given[*file] < loads[*file].room && *left / (*parts + 1) >= min_piece
+            })
+            .max_by(|a, b| (a.1 * b.2).cmp(&(b.1 * a.2)));
+        let Some((file, _, parts)) = next else {
+            break;
+        };
+        *parts += 1;
+        given[*file] += 1;
+    }
+    let largest = |file: usize| loads[file].spans.iter().copied().max().unwrap_or(0);
+    let parts = (0..loads.len())
+        .map(|file| {
+            spans
+                .iter()
+                .filter(|(f, left, _)| *f == file && *left == largest(file))
+                .map(|&(_, _, parts)| parts)
+                .max()
+                .filter(|&parts| parts > 1)
+                .map_or(0, |parts| parts as usize)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..loads.len()).collect();
+    order.sort_by_key(|&file| (!loads[file].waiting, std::cmp::Reverse(largest(file))));
+    (parts, order)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,7 +510,7 @@ mod tests {
         let first = spans.claim_waiting().unwrap();
         assert_eq!((first.start, first.end), (0, 64 * MIB));
         assert!(!spans.wrote(first.conn, 4 * MIB));
-        let helper = spans.claim(16, MIB, Some(0)).unwrap();
+        let helper = spans.claim(16, MIB, Some(0), 2).unwrap();
         assert_eq!(
             (helper.start, helper.end),
             (34 * MIB, 64 * MIB),
@@ -429,17 +519,93 @@ mod tests {
         assert_eq!(spans.end_of(first.conn), Some(34 * MIB));
         // The next helper splits the larger of the two: the first connection's 30 MiB.
         assert!(!spans.wrote(helper.conn, 36 * MIB));
-        let third = spans.claim(16, MIB, Some(0)).unwrap();
+        let third = spans.claim(16, MIB, Some(0), 2).unwrap();
         assert_eq!((third.start, third.end), (19 * MIB, 34 * MIB));
         assert_eq!(spans.connections(), 3);
+    }
+
+    fn load(spans: &[u64], room: usize) -> Load {
+        Load {
+            spans: spans.to_vec(),
+            waiting: false,
+            room,
+        }
+    }
+
+    #[test]
+    fn idle_connections_are_spread_over_the_files_so_all_end_together() {
+        // 3 × 16 MiB at 15 connections: 12 idle, four more for each file, five parts each.
+        let three = vec![load(&[16 * MIB], 14); 3];
+        assert_eq!(plan(&three, 12, MIB), (vec![5, 5, 5], vec![0, 1, 2]));
+        // 8 × 8 MiB at 12: the four idle ones go to four files, one each.
+        let eight = vec![load(&[8 * MIB], 11); 8];
+        let (parts, _) = plan(&eight, 4, MIB);
+        assert_eq!(parts.iter().filter(|&&p| p == 2).count(), 4, "{parts:?}");
+        assert_eq!(parts.iter().filter(|&&p| p == 0).count(), 4, "{parts:?}");
+        // The span that would end last gets them: 12 MiB in three beside two of 4 MiB.
+        let (parts, order) = plan(
+            &[load(&[4 * MIB, 4 * MIB], 8), load(&[12 * MIB], 8)],
+            2,
+            MIB,
+        );
+        assert_eq!((parts, order), (vec![0, 3], vec![1, 0]));
+        // Alone, an idle connection halves the largest span, as before.
+        assert_eq!(plan(&[load(&[12 * MIB], 8)], 1, MIB).0, [2]);
+    }
+
+    #[test]
+    fn a_plan_keeps_to_the_room_the_smallest_piece_and_waiting_spans_first() {
+        assert_eq!(
+            plan(&[load(&[16 * MIB], 2)], 10, MIB).0,
+            [3],
+            "room for two"
+        );
+        assert_eq!(
+            plan(&[load(&[3 * MIB], 10)], 10, MIB).0,
+            [3],
+            "1 MiB pieces"
+        );
+        assert_eq!(
+            plan(&[load(&[MIB], 10)], 10, MIB).0,
+            [0],
+            "too small to cut"
+        );
+        let waiting = Load {
+            spans: vec![],
+            waiting: true,
+            room: 4,
+        };
+        assert_eq!(plan(&[load(&[64 * MIB], 4), waiting], 1, MIB).1, [1, 0]);
+    }
+
+    #[test]
+    fn helpers_arriving_together_cut_a_file_in_equal_pieces() {
+        // One 16 MiB file, four idle connections coming one after another: each asks the plan
+        // with those still idle. Halving the largest span would leave 4, 4, 4, 2, 2 MiB.
+        let mut spans = Spans::new(16 * MIB, &[]);
+        spans.claim_waiting().unwrap();
+        for idle in (1..=4).rev() {
+            let (parts, _) = plan(&[spans.load(4)], idle, MIB);
+            spans.claim(5, MIB, Some(0), parts[0]).unwrap();
+        }
+        let sizes: Vec<u64> = spans.open.iter().map(|s| s.end - s.pos).collect();
+        let (least, most) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+        assert!(most - least <= ALIGN, "{sizes:?}");
+        assert_eq!(sizes.len(), 5);
+        // With a lead, the span's own connection keeps that much more.
+        let mut led = Spans::new(16 * MIB, &[]);
+        let first = led.claim_waiting().unwrap();
+        let piece = led.claim(4, MIB, Some(MIB), 3).unwrap();
+        assert_eq!(piece.end - piece.start, 5 * MIB);
+        assert_eq!(led.end_of(first.conn), Some(11 * MIB));
     }
 
     #[test]
     fn a_refused_piece_rejoins_the_connection_that_runs_to_the_end() {
         let mut spans = Spans::new(64 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
-        let helper = spans.claim(16, MIB, Some(0)).unwrap();
-        let second = spans.claim(16, MIB, Some(0)).unwrap();
+        let helper = spans.claim(16, MIB, Some(0), 2).unwrap();
+        let second = spans.claim(16, MIB, Some(0), 2).unwrap();
         // The second helper split the first helper's span (the later of two equal ones).
         assert_eq!(spans.end_of(first.conn), Some(helper.start));
         assert_eq!(spans.end_of(helper.conn), Some(second.start));
@@ -458,7 +624,7 @@ mod tests {
         // A span written in part is not contiguous: it waits.
         let mut cut = Spans::new(64 * MIB, &[]);
         let first = cut.claim_waiting().unwrap();
-        let helper = cut.claim(16, MIB, Some(0)).unwrap();
+        let helper = cut.claim(16, MIB, Some(0), 2).unwrap();
         assert!(!cut.wrote(helper.conn, helper.start + MIB));
         cut.rejoin(helper.conn, first.conn);
         assert_eq!(cut.end_of(first.conn), Some(helper.start));
@@ -470,29 +636,29 @@ mod tests {
         let mut spans = Spans::new(3 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
         assert!(
-            spans.claim(8, 2 * MIB, Some(0)).is_none(),
+            spans.claim(8, 2 * MIB, Some(0), 2).is_none(),
             "3 MiB cannot give two 2 MiB halves"
         );
-        let helper = spans.claim(8, MIB, Some(0)).unwrap();
+        let helper = spans.claim(8, MIB, Some(0), 2).unwrap();
         assert!(helper.end - helper.start >= MIB);
         assert!(spans.end_of(first.conn).unwrap() >= MIB);
         let mut many = Spans::new(100 * MIB, &[]);
         many.claim_waiting();
-        let second = many.claim(2, MIB, Some(0)).unwrap();
+        let second = many.claim(2, MIB, Some(0), 2).unwrap();
         assert!(
-            many.claim(2, MIB, Some(0)).is_none(),
+            many.claim(2, MIB, Some(0), 2).is_none(),
             "two connections at most"
         );
         many.give_back(second.conn);
         assert!(
-            many.claim(1, MIB, Some(0)).is_none(),
+            many.claim(1, MIB, Some(0), 2).is_none(),
             "a span given back waits within the cap too"
         );
-        assert!(many.claim(2, MIB, Some(0)).is_some());
+        assert!(many.claim(2, MIB, Some(0), 2).is_some());
         // Small files are never split.
         let mut small = Spans::new(MIB + 1, &[]);
         small.claim_waiting();
-        assert!(small.claim(16, MIB, Some(0)).is_none());
+        assert!(small.claim(16, MIB, Some(0), 2).is_none());
     }
 
     #[test]
@@ -501,18 +667,18 @@ mod tests {
         spans.claim_waiting().unwrap();
         // The first connection writes 4 MiB more while the helper waits for its first byte:
         // both then have 8 MiB to go.
-        let helper = spans.claim(4, MIB, Some(4 * MIB)).unwrap();
+        let helper = spans.claim(4, MIB, Some(4 * MIB), 2).unwrap();
         assert_eq!((helper.start, helper.end), (12 * MIB, 20 * MIB));
         // The largest span is the first connection's 12 MiB: a lead of 11 MiB leaves less
         // than two 1 MiB pieces after it.
-        assert!(spans.claim(4, MIB, Some(11 * MIB)).is_none());
+        assert!(spans.claim(4, MIB, Some(11 * MIB), 2).is_none());
         assert!(
-            spans.claim(4, MIB, None).is_none(),
+            spans.claim(4, MIB, None, 2).is_none(),
             "no speed yet: no split"
         );
         spans.give_back(helper.conn);
         assert_eq!(
-            spans.claim(4, MIB, None).map(|c| c.start),
+            spans.claim(4, MIB, None, 2).map(|c| c.start),
             Some(12 * MIB),
             "a span given back is taken without knowing the speed"
         );
@@ -522,11 +688,11 @@ mod tests {
     fn a_span_given_back_goes_to_the_next_connection_whole() {
         let mut spans = Spans::new(8 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
-        let helper = spans.claim(4, MIB, Some(0)).unwrap();
+        let helper = spans.claim(4, MIB, Some(0), 2).unwrap();
         assert!(!spans.wrote(helper.conn, helper.start + MIB));
         spans.give_back(helper.conn);
         assert_eq!(spans.connections(), 1);
-        let again = spans.claim(4, MIB, Some(0)).unwrap();
+        let again = spans.claim(4, MIB, Some(0), 2).unwrap();
         assert_eq!((again.start, again.end), (helper.start + MIB, 8 * MIB));
         assert!(spans.wrote(again.conn, 8 * MIB));
         assert!(spans.wrote(first.conn, helper.start));
@@ -538,7 +704,7 @@ mod tests {
     fn the_written_prefix_grows_as_the_first_bytes_complete() {
         let mut spans = Spans::new(10 * MIB, &[]);
         let first = spans.claim_waiting().unwrap();
-        let helper = spans.claim(2, MIB, Some(0)).unwrap();
+        let helper = spans.claim(2, MIB, Some(0), 2).unwrap();
         spans.wrote(helper.conn, 10 * MIB);
         assert_eq!(
             spans.written_prefix(),

@@ -439,3 +439,30 @@ fn sigterm_and_sighup_end_like_ctrl_c_with_the_bytes_kept_in_the_report() {
         assert_eq!(files_in(&out), [format!("{name}.part")]);
     }
 }
+
+#[test]
+fn helpers_arriving_together_cut_a_file_in_equal_pieces() {
+    // One 16 MiB file and five connections: the four idle ones come at once and each takes a
+    // fifth, instead of halving the largest span again and again (8, 4, 2, 2 MiB pieces).
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let line = capped(&server, "even.bin", 16 * MIB, "&rate=8388608");
+    let done = run(jobs(&[line]), config(Mode::Submit, 5, dir.path()));
+    assert_exact(dir.path(), done.item(1), "even.bin", "even.bin", 16 * MIB);
+    let pieces: Vec<(usize, usize)> = ranges_asked(&server)
+        .iter()
+        .map(|range| {
+            let (start, end) = range.split_once('-').unwrap();
+            (start.parse().unwrap(), end.parse::<usize>().unwrap() + 1)
+        })
+        .collect();
+    assert_eq!(pieces.len(), 4, "{:?}", server.requests());
+    let first = pieces.iter().map(|p| p.0).min().unwrap();
+    let mut sizes: Vec<usize> = pieces.iter().map(|(s, e)| e - s).collect();
+    sizes.push(first);
+    let fifth = 16 * MIB / 5;
+    assert!(
+        sizes.iter().all(|&size| size.abs_diff(fifth) < MIB / 2),
+        "{sizes:?}"
+    );
+}

@@ -146,7 +146,7 @@ impl Item<'_> {
             } else {
                 cap.min(file.split.cap())
             };
-            match file.split.offer(cap, min_piece) {
+            match file.split.offer(cap, min_piece, 2) {
                 Offer::Take(claim) => {
                     let fetched =
                         pieces::fetch_own(ctx, file, claim, None, self.worker, &self.state.hasher)

@@ -20,7 +20,7 @@ use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, Outcome};
 use crate::net::hosts::{Hosts, Room, Ticket, host_of};
 use crate::options::RunConfig;
-use crate::split::{Claim, Offer};
+use crate::split::{Claim, Offer, plan};
 
 /// What the run's coordinator thread is asked to do.
 pub(crate) enum Message {
@@ -399,9 +399,10 @@ impl Control {
         }
     }
 
-    /// The running file with the most bytes left that can take one more connection, and the
-    /// span that connection fetches: one given back, or a piece of its largest span when
-    /// that makes the file end sooner (see [`Split::offer`](crate::split::Split::offer)).
+    /// The running file that can take one more connection and gains most from it, and the
+    /// span that connection fetches: one given back, or the tail of the largest span of all
+    /// when that makes its file end sooner (see [`Split::offer`](crate::split::Split::offer)),
+    /// cut so that the idle slots coming for it all end together (see [`plan`]).
     pub(crate) fn find_help(&self, board: &mut Board<Entry>) -> Help<Helping> {
         let (cap, min_piece) = self.split;
         if cap < 2 {
@@ -414,7 +415,7 @@ impl Control {
         }
         let host_caps = lock(&self.host_caps);
         let now = Instant::now();
-        let mut candidates: Vec<(usize, &Arc<Helpable>)> = board
+        let candidates: Vec<(usize, &Arc<Helpable>)> = board
             .items
             .iter()
             .enumerate()
@@ -425,8 +426,8 @@ impl Control {
                     && board.queue.phase(*position) == Some(Phase::Running)
             })
             .collect();
-        candidates.sort_by_key(|(_, help)| std::cmp::Reverse(help.file.split.with(|s| s.left())));
         let mut later: Option<Instant> = None;
+        let mut open = Vec::with_capacity(candidates.len());
         for (position, help) in candidates {
             let host = help.file.host();
             match self.hosts.room(&host, now) {
@@ -439,9 +440,23 @@ impl Control {
             }
             let host_cap = host_caps.get(&host).copied().unwrap_or(cap);
             let cap = cap.min(host_cap).min(help.file.split.cap());
-            match help.file.split.offer(cap, min_piece) {
+            open.push((position, help, host, cap));
+        }
+        let loads: Vec<_> = open
+            .iter()
+            .map(|(_, help, _, cap)| {
+                help.file
+                    .split
+                    .with(|s| s.load(cap.saturating_sub(s.connections())))
+            })
+            .collect();
+        let (parts, order) = plan(&loads, board.queue.idle(), min_piece);
+        for at in order {
+            let (position, help, host, cap) = &open[at];
+            let (position, cap) = (*position, *cap);
+            match help.file.split.offer(cap, min_piece, parts[at]) {
                 Offer::Take(claim) => {
-                    let ticket = self.hosts.open(&host);
+                    let ticket = self.hosts.open(host);
                     return Help::Now(position, (Arc::clone(help), claim, ticket));
                 }
                 Offer::Later(at) => later = Some(later.map_or(at, |l| l.min(at))),

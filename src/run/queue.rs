@@ -116,6 +116,13 @@ impl QueueState {
         (0..count).map(|k| k * threads + thread + 1).collect()
     }
 
+    /// Slots with nothing running now: the connections a split file may still get.
+    pub(crate) fn idle(&self) -> usize {
+        let slots: usize = self.slots.iter().sum();
+        let running: usize = self.running.iter().sum();
+        slots.saturating_sub(running)
+    }
+
     /// Whether every item has ended.
     pub(crate) fn is_done(&self) -> bool {
         self.ended == self.phases.len()
