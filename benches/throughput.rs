@@ -13,7 +13,8 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential)
+//!   sequential; and, from throughput/budgets.rs, split-3x16-15, split-3x16-16, split-3x16-48,
+//!   split-8x8-12, polite)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -31,6 +32,9 @@
 )]
 #[path = "../tests/util/server.rs"]
 mod server;
+
+#[path = "throughput/budgets.rs"]
+mod budgets;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -81,6 +85,7 @@ fn main() {
         let rows = run_scenario(&scenario, &tools, &cli, &server, &tmp_root, rss, &settings);
         all_rows.extend(rows);
     }
+    budgets::run(&cli, &settings);
     println!();
     print_table(&all_rows);
     println!(

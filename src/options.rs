@@ -76,7 +76,7 @@ pub const SPLIT: Limit = Limit {
 pub const PER_HOST: Limit = Limit {
     default: 8,
     min: 1,
-    max: 32,
+    max: 64,
 };
 
 /// Whether every file's SHA-256 is computed when nobody chose.
@@ -224,7 +224,7 @@ pub struct RunSettings {
     #[arg(long, value_name = "N", default_value_t = SPLIT.default,
           value_parser = |s: &str| SPLIT.parse(s))]
     pub split: usize,
-    /// Connections to one server at once, 1 to 32 (fewer once it refuses some)
+    /// Connections to one server at once, 1 to 64 (fewer once it refuses some)
     #[arg(long, value_name = "N", default_value_t = PER_HOST.default,
           value_parser = |s: &str| PER_HOST.parse(s))]
     pub per_host: usize,

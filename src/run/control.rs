@@ -521,30 +521,28 @@ impl Control {
     /// `wait`. True when Downpour held several connections to it: the item then waits its
     /// turn (its connection no longer counts) instead of counting a failed attempt.
     pub(crate) fn refused(&self, position: usize, wait: Option<std::time::Duration>) -> bool {
-        let learned = self.queue.update(|board| {
+        // The limit is said under the board's lock, so that what was learned last is said last.
+        self.queue.update(|board| {
             let entry = &mut board.items[position];
-            let ticket = entry.ticket.take()?;
+            let Some(ticket) = entry.ticket.take() else {
+                return false;
+            };
             let refusal = self.hosts.refused(&ticket, wait);
-            let host = ticket.host().to_owned();
-            if refusal.crowded {
-                self.hosts.close(ticket, false);
-                // It waits what the server asked before it is tried again; the others go on.
-                entry.not_before = wait.map(|wait| Instant::now() + wait);
-            } else {
+            if !refusal.crowded {
                 entry.ticket = Some(ticket);
+                return false;
             }
-            Some((refusal, host, entry.job.index))
-        });
-        let Some((refusal, host, index)) = learned.filter(|(r, _, _)| r.crowded) else {
-            return false;
-        };
-        self.sink.send(Event::ServerLimit {
-            index,
-            host,
-            connections: refusal.limit,
-            waits: true,
-        });
-        true
+            self.sink.send(Event::ServerLimit {
+                index: entry.job.index,
+                host: ticket.host().to_owned(),
+                connections: refusal.limit,
+                waits: true,
+            });
+            self.hosts.close(ticket, false);
+            // It waits what the server asked before it is tried again; the others go on.
+            entry.not_before = wait.map(|wait| Instant::now() + wait);
+            true
+        })
     }
 
     /// A helper of the item at `position` ended: refused by its server (asking to wait
@@ -556,18 +554,18 @@ impl Control {
         refused: Option<Option<std::time::Duration>>,
         success: bool,
     ) {
-        let learned = refused.map(|wait| self.hosts.refused(&ticket, wait));
-        let host = ticket.host().to_owned();
-        self.queue.update(|_| self.hosts.close(ticket, success));
-        if let Some(refusal) = learned.filter(|r| r.crowded) {
-            let index = self.job(position).index;
-            self.sink.send(Event::ServerLimit {
-                index,
-                host,
-                connections: refusal.limit,
-                waits: false,
-            });
-        }
+        self.queue.update(|board| {
+            let learned = refused.map(|wait| self.hosts.refused(&ticket, wait));
+            if let Some(refusal) = learned.filter(|r| r.crowded) {
+                self.sink.send(Event::ServerLimit {
+                    index: board.items[position].job.index,
+                    host: ticket.host().to_owned(),
+                    connections: refusal.limit,
+                    waits: false,
+                });
+            }
+            self.hosts.close(ticket, success);
+        });
     }
 
     /// A running item its server refused goes back to the queue with what it kept, to wait
