@@ -197,10 +197,16 @@ impl Spans {
         })
     }
 
-    /// What [`plan`] needs to know of this file: the bytes left of each span a connection
-    /// fetches, and whether a span waits for one.
-    pub fn load(&self, room: usize) -> Load {
+    /// What [`plan`] needs to know of this file, which may take `room` connections more:
+    /// the bytes left of each span a connection fetches, whether a span waits for one, and
+    /// how many connections are about to end theirs (at most `soon` bytes left).
+    pub fn load(&self, room: usize, soon: u64) -> Load {
         Load {
+            ending: self
+                .open
+                .iter()
+                .filter(|s| s.owner.is_some() && s.end - s.pos <= soon)
+                .count(),
             spans: self
                 .open
                 .iter()
@@ -446,10 +452,13 @@ pub struct Load {
     pub waiting: bool,
     /// How many more connections the file may take.
     pub room: usize,
+    /// Connections about to end their span: they will be idle in a moment, and are planned
+    /// for with the idle ones.
+    pub ending: usize,
 }
 
-/// How `idle` connections free now are best spread over split files (`loads`), so that the
-/// last byte of all comes soonest: one at a time, each to the span that would end last, a
+/// How `idle` connections free now (and those about to end their spans) are best spread over
+/// split files (`loads`), so that the last byte of all comes soonest: one at a time, each to the span that would end last, a
 /// span cut in one part more each time (never below `min_piece`, never beyond a file's
 /// room). Behind servers that cap each connection, bytes left are time left. Returns, for
 /// each file, the parts its largest span is to be cut in (0: none of the idle ones goes to
@@ -467,7 +476,8 @@ pub fn plan(loads: &[Load], idle: usize, min_piece: u64) -> (Vec<usize>, Vec<usi
     for load in loads.iter().enumerate().filter(|(_, l)| l.waiting) {
         given[load.0] += 1;
     }
-    for _ in 0..idle {
+    let coming = idle + loads.iter().map(|l| l.ending).sum::<usize>();
+    for _ in 0..coming {
         // The span that would end last, of those that can take one part more.
         let next = spans
             .iter_mut()
@@ -529,6 +539,7 @@ mod tests {
             spans: spans.to_vec(),
             waiting: false,
             room,
+            ending: 0,
         }
     }
 
@@ -549,6 +560,18 @@ mod tests {
             MIB,
         );
         assert_eq!((parts, order), (vec![0, 3], vec![1, 0]));
+        // Four files end their two pieces together: the first connection free counts the
+        // seven about to be, and cuts a single connection's 4 MiB in three, not in two.
+        let mut after = vec![load(&[4 * MIB], 11); 4];
+        let mut ending = vec![load(&[100_000, 100_000], 10); 4];
+        for load in &mut ending {
+            load.ending = 2;
+        }
+        after.append(&mut ending);
+        after[4].ending = 1;
+        let (parts, order) = plan(&after, 1, MIB);
+        assert_eq!(parts, [3, 3, 3, 3, 0, 0, 0, 0]);
+        assert_eq!(order[..4], [0, 1, 2, 3]);
         // Alone, an idle connection halves the largest span, as before.
         assert_eq!(plan(&[load(&[12 * MIB], 8)], 1, MIB).0, [2]);
     }
@@ -574,6 +597,7 @@ mod tests {
             spans: vec![],
             waiting: true,
             room: 4,
+            ending: 0,
         };
         assert_eq!(plan(&[load(&[64 * MIB], 4), waiting], 1, MIB).1, [1, 0]);
     }
@@ -585,7 +609,7 @@ mod tests {
         let mut spans = Spans::new(16 * MIB, &[]);
         spans.claim_waiting().unwrap();
         for idle in (1..=4).rev() {
-            let (parts, _) = plan(&[spans.load(4)], idle, MIB);
+            let (parts, _) = plan(&[spans.load(4, 0)], idle, MIB);
             spans.claim(5, MIB, Some(0), parts[0]).unwrap();
         }
         let sizes: Vec<u64> = spans.open.iter().map(|s| s.end - s.pos).collect();

@@ -447,11 +447,21 @@ impl Control {
             .map(|(_, help, _, cap)| {
                 help.file
                     .split
-                    .with(|s| s.load(cap.saturating_sub(s.connections())))
+                    .with(|s| s.load(cap.saturating_sub(s.connections()), min_piece / 4))
             })
             .collect();
         let (parts, order) = plan(&loads, board.queue.idle(), min_piece);
-        for at in order {
+        // Where the plan sends idle connections first; the other files only when none of
+        // those is about to take one (a file whose speed is not known yet is).
+        let (planned, rest): (Vec<usize>, Vec<usize>) = order
+            .into_iter()
+            .partition(|&at| parts[at] > 0 || loads[at].waiting);
+        let mut tries = planned.into_iter().map(|at| (at, true));
+        let mut rest = rest.into_iter().map(|at| (at, false));
+        while let Some((at, first)) = tries.next().or_else(|| rest.next()) {
+            if !first && later.is_some() {
+                break;
+            }
             let (position, help, host, cap) = &open[at];
             let (position, cap) = (*position, *cap);
             match help.file.split.offer(cap, min_piece, parts[at]) {
