@@ -18,9 +18,10 @@ const CLIMB_AFTER: usize = 16;
 /// The most successes a raise needs.
 const MOST_CLIMB_AFTER: usize = 256;
 
-/// How long a host refused below what it was seen to take gets before the next connection:
-/// a server may go on counting a connection for a moment after its last byte was sent.
-const GRACE: Duration = Duration::from_millis(100);
+/// A connection opened this soon after another to the same host ended may be refused because
+/// the server still counts the one that ended (for a moment after its last byte was sent):
+/// such a refusal does not lower the limit below what the host was seen to take.
+const RACE: Duration = Duration::from_millis(50);
 
 /// The host a connection to `url` counts against: its name and port.
 pub(crate) fn host_of(url: &Url) -> String {
@@ -41,10 +42,8 @@ struct Host {
     /// The most connections it held at once when one of them ended fetching what it was
     /// asked: what it is known to take (0: nothing known yet).
     proven: usize,
-    /// A refusal came below [`Host::proven`], and no success among as many since: one more
-    /// lowers it (a single one may be a connection the server has not finished counting as
-    /// closed).
-    doubted: bool,
+    /// When one of its connections last ended.
+    last_close: Option<Instant>,
     /// Successes since the limit last changed.
     successes: usize,
     /// Successes the next raise needs.
@@ -73,6 +72,8 @@ pub(crate) struct Ticket {
     host: String,
     /// Whether other connections to the host were open when this one opened.
     among_others: bool,
+    /// Whether it opened within [`RACE`] of the end of another.
+    after_close: bool,
 }
 
 impl Ticket {
@@ -124,12 +125,16 @@ impl Hosts {
 
     /// Counts a connection to `host` from now until its ticket is given back.
     pub(crate) fn open(&self, host: &str) -> Ticket {
+        self.open_at(host, Instant::now())
+    }
+
+    fn open_at(&self, host: &str, now: Instant) -> Ticket {
         let mut table = lock(&self.table);
         let known = table.entry(host.to_owned()).or_insert_with(|| Host {
             limit: self.most,
             busy: 0,
             proven: 0,
-            doubted: false,
+            last_close: None,
             successes: 0,
             climb_after: CLIMB_AFTER,
             raised: false,
@@ -140,21 +145,25 @@ impl Hosts {
         Ticket {
             host: host.to_owned(),
             among_others,
+            after_close: known
+                .last_close
+                .is_some_and(|at| now.saturating_duration_since(at) < RACE),
         }
     }
 
     /// The connection of `ticket` ended, having fetched what it was asked (`success`) or not.
     pub(crate) fn close(&self, ticket: Ticket, success: bool) {
+        self.close_at(ticket, success, Instant::now());
+    }
+
+    fn close_at(&self, ticket: Ticket, success: bool, now: Instant) {
         let mut table = lock(&self.table);
         let Some(known) = table.get_mut(&ticket.host) else {
             return;
         };
+        known.last_close = Some(now);
         if success {
-            let level = known.busy.min(known.limit);
-            if level >= known.proven {
-                known.doubted = false;
-            }
-            known.proven = known.proven.max(level);
+            known.proven = known.proven.max(known.busy.min(known.limit));
             known.successes += 1;
             if known.limit < self.most && known.successes >= known.climb_after {
                 known.limit += 1;
@@ -169,9 +178,8 @@ impl Hosts {
     /// to wait `wait`: what that taught. The connection still counts until it is closed.
     ///
     /// Refused among others, the host takes the others still open: the limit comes down to
-    /// them (at least one), unless that is below what the host was seen to take — then the
-    /// host gets a moment ([`GRACE`]) before the next connection, and only a second such
-    /// refusal before a success among as many lowers it. The wait asked keeps every new
+    /// them (at least one), unless that is below what the host was seen to take and the
+    /// connection opened just as another ended (see [`RACE`]). The wait asked keeps every new
     /// connection back only when none of the others is left open; otherwise only the
     /// refused work waits it (the caller's part).
     pub(crate) fn refused(&self, ticket: &Ticket, wait: Option<Duration>) -> Refusal {
@@ -188,15 +196,10 @@ impl Hosts {
         let crowded = others > 0 || ticket.among_others;
         if crowded {
             let mut took = others.max(1);
-            let now = Instant::now();
-            if took < known.proven && !known.doubted {
-                known.doubted = true;
+            if took < known.proven && ticket.after_close {
                 took = known.proven;
-                let at = now + GRACE;
-                known.not_before = Some(known.not_before.map_or(at, |old| old.max(at)));
             } else if took < known.proven {
                 known.proven = took;
-                known.doubted = false;
             }
             if took < known.limit {
                 known.limit = took;
@@ -209,7 +212,7 @@ impl Hosts {
             if others == 0
                 && let Some(wait) = wait
             {
-                let at = now + wait;
+                let at = Instant::now() + wait;
                 known.not_before = Some(known.not_before.map_or(at, |old| old.max(at)));
             }
         }
@@ -297,26 +300,25 @@ mod tests {
         }
         assert_eq!(hosts.lowered(), [("h".to_owned(), 2)]);
         // Steady at two: a connection opened just as another ended may be refused while the
-        // server still counts the old one; once is not enough to go down to one.
-        let a = hosts.open("h");
-        let b = hosts.open("h");
-        hosts.close(a, true);
-        let c = hosts.open("h");
-        let learned = refuse(&hosts, c);
+        // server still counts the old one; that does not take the limit down to one.
+        let (t, ms) = (Instant::now(), Duration::from_millis);
+        let a = hosts.open_at("h", t);
+        let b = hosts.open_at("h", t);
+        hosts.close_at(a, true, t + ms(1000));
+        let c = hosts.open_at("h", t + ms(1001));
         assert_eq!(
-            learned,
+            hosts.refused(&c, None),
             Refusal {
                 crowded: true,
                 limit: 2
             }
         );
-        // The server gets a moment to count the old connection out.
-        assert!(matches!(hosts.room("h", Instant::now()), Room::At(_)));
-        assert_eq!(hosts.room("h", Instant::now() + GRACE), Room::Now);
-        // Twice without a success between: the server takes only one now.
-        let d = hosts.open("h");
-        assert_eq!(refuse(&hosts, d).limit, 1);
-        hosts.close(b, true);
+        hosts.close_at(c, false, t + ms(1002));
+        // Refused long after the last end: the server takes only one now.
+        let d = hosts.open_at("h", t + ms(1200));
+        assert_eq!(hosts.refused(&d, None).limit, 1);
+        hosts.close_at(d, false, t + ms(1201));
+        hosts.close_at(b, true, t + ms(1300));
         assert_eq!(hosts.lowered(), [("h".to_owned(), 1)]);
     }
 
