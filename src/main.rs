@@ -60,17 +60,31 @@ fn handoffs_of(list_text: &str) -> Vec<Handoff> {
 }
 
 /// Hands the lists' links to the window already running, if one is: then this start ends
-/// (with its exit code). Otherwise this start is the window, listening for later ones.
-fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
+/// (with its exit code). Otherwise this start is the window: it listens for later ones from
+/// now on (what they hand over waits in `messages` until the window reads it).
+fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Option<Listening>, i32> {
     let Some(path) = handoff::socket::default_path() else {
         return Ok(None);
     };
-    let mut messages = handoffs_of(list_text).into_iter();
-    let first = messages.next().unwrap_or_default();
+    let mut handoffs = handoffs_of(list_text).into_iter();
+    let first = handoffs.next().unwrap_or_default();
     let mut answer = match handoff::socket::claim(&path, &first) {
         #[cfg(unix)]
-        Claim::First(listener) => return Ok(Some(Listening { listener, path })),
+        Claim::First(window) => {
+            let waker = messages.waker.clone();
+            let wake = move || {
+                if let Some(ctx) = waker.get() {
+                    ctx.request_repaint();
+                }
+            };
+            gui::listen_for_handoffs(window.listener, wake, messages.tx.clone());
+            return Ok(Some(Listening {
+                path,
+                _lock: window.lock,
+            }));
+        }
         Claim::Alone(err) => {
+            // Windows has no hand-off yet: a second window opens, and the log says why.
             downpour::diag::record("listen for links from other starts", &err);
             return Ok(None);
         }
@@ -85,7 +99,7 @@ fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
                 return Err(1);
             }
         }
-        let Some(next) = messages.next() else { break };
+        let Some(next) = handoffs.next() else { break };
         answer = handoff::socket::send(&path, &next)
             .unwrap_or_else(|err| Answer::Refused(err.to_string()));
     }
@@ -93,15 +107,24 @@ fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
     Err(0)
 }
 
-/// The socket this window listens on, removed when it closes.
+/// The window's messages from its helpers, made before the window so that links handed over
+/// while it opens wait for it; and its context, once it has one, to wake it.
+struct Messages {
+    tx: std::sync::mpsc::Sender<gui::UiMessage>,
+    rx: std::sync::mpsc::Receiver<gui::UiMessage>,
+    waker: std::sync::Arc<std::sync::OnceLock<egui::Context>>,
+}
+
+/// The socket this window listens on, removed when it closes, and the lock that makes it the
+/// one window, let go after that (when the process ends).
 #[cfg_attr(
     not(unix),
     expect(dead_code, reason = "no hand-off without Unix sockets yet")
 )]
 struct Listening {
-    #[cfg(unix)]
-    listener: std::os::unix::net::UnixListener,
     path: std::path::PathBuf,
+    #[cfg(unix)]
+    _lock: std::fs::File,
 }
 
 /// The text of the list files given, and the first problem reading them (each said on
@@ -139,13 +162,16 @@ fn main() -> eframe::Result {
     // Read before the window opens: no file I/O on the UI thread.
     let (list_text, list_problem) = read_lists(&launch.lists);
     // One window per person: a second start hands its links to the first and ends.
-    let listening = match hand_to_running_window(&list_text) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let messages = Messages {
+        tx,
+        rx,
+        waker: std::sync::Arc::default(),
+    };
+    let listening = match hand_to_running_window(&list_text, &messages) {
         Ok(listening) => listening,
         Err(code) => std::process::exit(if list_problem.is_some() { 1 } else { code }),
     };
-    let socket_path = listening.as_ref().map(|l| l.path.clone());
-    #[cfg(not(unix))]
-    drop(listening);
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
     // The downloads list of last time, read (and set aside if damaged) before the window opens.
     let data_dir = downpour::options::default_state_dir();
@@ -177,11 +203,11 @@ fn main() -> eframe::Result {
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts);
-            let mut app = DownpourApp::from_storage(cc.storage).with_data_dir(data_dir);
-            #[cfg(unix)]
-            if let Some(listening) = listening {
-                gui::listen_for_handoffs(listening.listener, cc.egui_ctx.clone(), app.messages());
-            }
+            let Messages { tx, rx, waker } = messages;
+            let _ = waker.set(cc.egui_ctx.clone());
+            let mut app = DownpourApp::from_storage(cc.storage)
+                .with_data_dir(data_dir)
+                .with_messages(tx, rx);
             app.restore(saved_list);
             // Only a list that was read replaces the links box; a refused one leaves it as it was.
             if !list_text.is_empty() {
@@ -202,9 +228,9 @@ fn main() -> eframe::Result {
             Ok(Box::new(app))
         }),
     );
-    if let Some(path) = socket_path {
-        // The next start is the window; a socket left behind would be taken over anyway.
-        let _ = std::fs::remove_file(path);
+    if let Some(listening) = listening {
+        // The next start is the window (the lock goes with this process, after the socket).
+        let _ = std::fs::remove_file(&listening.path);
     }
     result
 }

@@ -274,7 +274,20 @@ impl DownpourApp {
         self
     }
 
+    /// Reads helpers' answers from the channel made before the window opened (links handed
+    /// over while it opened wait in it).
+    pub fn with_messages(
+        mut self,
+        tx: mpsc::Sender<UiMessage>,
+        rx: mpsc::Receiver<UiMessage>,
+    ) -> Self {
+        self.helper_tx = tx;
+        self.helper_rx = rx;
+        self
+    }
+
     /// Where helper threads send their answers (read by [`Self::poll`]).
+    #[cfg(test)]
     pub fn messages(&self) -> mpsc::Sender<UiMessage> {
         self.helper_tx.clone()
     }
