@@ -330,7 +330,7 @@ impl DownpourApp {
                 next += 1;
                 Job {
                     index: next,
-                    ..Job::from(e)
+                    ..self.handed.job(e)
                 }
             })
             .collect()

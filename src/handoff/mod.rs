@@ -20,7 +20,7 @@ pub const MAX_MESSAGE: usize = 1024 * 1024;
 pub const MAX_LINKS: usize = 10_000;
 /// The most cookies one message may carry.
 const MAX_COOKIES: usize = 1_000;
-/// The longest User-Agent, cookie or file name taken.
+/// The longest User-Agent or cookie taken.
 const MAX_TEXT: usize = 4096;
 
 /// Links for the window, with what the browser knew about them. Also the wire format (JSON).
@@ -46,7 +46,8 @@ pub struct Handoff {
 pub struct Link {
     /// The address: `http` or `https` only.
     pub url: String,
-    /// The file name the page suggests (its `download` attribute): a plain name, never a path.
+    /// The file name the page suggests (its `download` attribute): made a plain name inside
+    /// the save folder when read, never a path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The expected SHA-256 (from a list file's `sha256:` note), 64 hex digits.
@@ -105,9 +106,6 @@ pub enum Refusal {
     /// A link that is not a web address.
     #[error("“{0}” is not a web address (http or https); nothing was added.")]
     NotWebLink(String),
-    /// A suggested file name that is a path or otherwise unusable.
-    #[error("“{0}” is not a plain file name; nothing was added.")]
-    BadName(String),
     /// A User-Agent, page or cookie that cannot be sent as a header.
     #[error("The browser sent a {0} that cannot be used; nothing was added.")]
     BadField(&'static str),
@@ -134,19 +132,28 @@ impl Refusal {
 }
 
 impl Handoff {
-    /// Reads and checks one message's JSON.
+    /// Reads and checks one message's JSON. A suggested file name is made a plain, safe
+    /// name (as a server's is: [`downpour::names::sanitize`]) rather than refused: a page's odd
+    /// `download` attribute does not cost the person the links.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Refusal> {
         if bytes.len() > MAX_MESSAGE {
             return Err(Refusal::TooLarge(bytes.len() as u64));
         }
-        let handoff: Self =
+        let mut handoff: Self =
             serde_json::from_slice(bytes).map_err(|err| Refusal::Malformed(err.to_string()))?;
         handoff.check()?;
+        for link in &mut handoff.links {
+            link.name = link
+                .name
+                .take()
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| downpour::names::sanitize(&name));
+        }
         Ok(handoff)
     }
 
-    /// The checks of the schema: web links only and not too many, plain names, usable
-    /// headers, cookies only for the links' hosts.
+    /// The checks of the schema: web links only and not too many, usable headers, cookies
+    /// only for the links' hosts.
     pub fn check(&self) -> Result<(), Refusal> {
         if self.links.len() > MAX_LINKS {
             return Err(Refusal::TooManyLinks(self.links.len()));
@@ -156,9 +163,6 @@ impl Handoff {
             let url = web_url(&link.url)?;
             if let Some(host) = url.host_str() {
                 hosts.push(host.to_ascii_lowercase());
-            }
-            if let Some(name) = &link.name {
-                check_name(name)?;
             }
             if let Some(sum) = &link.sha256
                 && (sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -226,22 +230,6 @@ fn web_url(text: &str) -> Result<Url, Refusal> {
     match Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(url),
         _ => Err(Refusal::NotWebLink(shorten(text))),
-    }
-}
-
-/// A suggested name is taken only as a plain file name: no folder, no `..`, no control
-/// characters.
-fn check_name(name: &str) -> Result<(), Refusal> {
-    let plain = !name.trim().is_empty()
-        && name.len() <= 255
-        && !name.contains(['/', '\\', ':'])
-        && name != "."
-        && name != ".."
-        && !name.chars().any(char::is_control);
-    if plain {
-        Ok(())
-    } else {
-        Err(Refusal::BadName(shorten(name)))
     }
 }
 

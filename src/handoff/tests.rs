@@ -97,24 +97,33 @@ fn wrong_types_unknown_fields_and_broken_json_are_refused() {
 }
 
 #[test]
-fn a_suggested_name_is_a_plain_file_name_only() {
-    for bad in [
-        "../../.bashrc",
-        "/etc/passwd",
-        "a/b.zip",
-        "a\\b.zip",
-        "..",
-        "",
-        "a\nb",
-        "C:x",
-    ] {
-        let json = serde_json::json!({"links": [{"url": "https://example.com/a", "name": bad}]});
-        let refusal = Handoff::from_json(json.to_string().as_bytes()).unwrap_err();
-        assert!(
-            matches!(refusal, Refusal::BadName(_)),
-            "{bad:?}: {refusal:?}"
-        );
+fn a_suggested_name_is_made_a_plain_file_name_and_never_refuses_the_links() {
+    let long = format!("{}.zip", "a".repeat(300));
+    let cases: [(&str, Option<&str>); 10] = [
+        ("../../.bashrc", Some(".bashrc")),
+        ("/etc/passwd", Some("passwd")),
+        ("a/b.zip", Some("b.zip")),
+        ("a\\b.zip", Some("b.zip")),
+        ("..", Some("download")),
+        ("", None),
+        ("   ", None),
+        ("a\nb\u{7}.zip", Some("a_b_.zip")),
+        ("C:x", Some("C_x")),
+        ("con.txt", Some("_con.txt")),
+    ];
+    for (hostile, expected) in cases {
+        let json =
+            serde_json::json!({"links": [{"url": "https://example.com/a", "name": hostile}]});
+        let taken = Handoff::from_json(json.to_string().as_bytes()).unwrap();
+        assert_eq!(taken.links[0].name.as_deref(), expected, "{hostile:?}");
     }
+    let json = serde_json::json!({"links": [{"url": "https://example.com/a", "name": long}]});
+    let taken = Handoff::from_json(json.to_string().as_bytes()).unwrap();
+    let name = taken.links[0].name.clone().unwrap();
+    assert!(name.len() < 255 && name.ends_with(".zip"), "{name}");
+    // Made safe once, it stays as it is when the window reads it again.
+    let again = Handoff::from_json(&serde_json::to_vec(&taken).unwrap()).unwrap();
+    assert_eq!(again, taken);
 }
 
 #[test]

@@ -30,7 +30,6 @@ fn zh_refusal(refusal: &Refusal) -> String {
         Refusal::NotWebLink(link) => {
             format!("“{link}”不是网址（http 或 https），没有添加任何链接。")
         }
-        Refusal::BadName(name) => format!("“{name}”不是普通的文件名，没有添加任何链接。"),
         Refusal::BadField(what) => {
             format!("浏览器发来的 {what} 无法使用，没有添加任何链接。")
         }

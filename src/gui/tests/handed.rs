@@ -1,0 +1,97 @@
+//! Links handed over by the browser, as the window takes them: the file names their page
+//! suggested (made safe, inside the save folder, winning over the server's).
+
+use super::*;
+use crate::handoff::{Handoff, Link};
+
+/// `handoff` read as the window reads what arrives (checked, its names made safe), then
+/// handed to the window.
+fn hand(harness: &mut Harness<'_, DownpourApp>, handoff: &Handoff) {
+    let json = serde_json::to_vec(handoff).unwrap();
+    let checked = Handoff::from_json(&json).unwrap();
+    harness
+        .state()
+        .messages()
+        .send(crate::gui::UiMessage::Handed(checked))
+        .unwrap();
+    harness.run();
+}
+
+#[test]
+fn the_names_a_page_suggests_are_used_and_made_safe_inside_the_folder() {
+    let server = TestServer::start();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("save");
+    std::fs::create_dir(&dir).unwrap();
+    let mut harness = harness(settings_for(&dir));
+    let long = format!("{}.bin", "l".repeat(400));
+    let suggested = [
+        Some("Report 2026.pdf".to_owned()),
+        Some("../../x".to_owned()),
+        Some("con.txt".to_owned()),
+        Some(root.path().join("abs.bin").to_str().unwrap().to_owned()),
+        Some(long),
+        Some("bell\u{7}\nline.bin".to_owned()),
+        // The server names this one (Content-Disposition), and the page does too: the page wins.
+        Some("page-name.bin".to_owned()),
+        // No name from the page: the server's.
+        None,
+    ];
+    let links: Vec<Link> = suggested
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Link {
+            url: server.url(&format!(
+                "f{i}.bin?size={}&cd=attachment;filename=server-{i}.bin",
+                1000 + i
+            )),
+            name: name.clone(),
+            ..Link::default()
+        })
+        .collect();
+    hand(
+        &mut harness,
+        &Handoff {
+            links,
+            ..Handoff::default()
+        },
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let long_saved = names.iter().find(|n| n.starts_with("lll")).unwrap().clone();
+    assert!(
+        long_saved.len() <= 255 && long_saved.ends_with(".bin"),
+        "{long_saved}"
+    );
+    let mut expected = vec![
+        "Report 2026.pdf",
+        "x",
+        "_con.txt",
+        "abs.bin",
+        &long_saved,
+        "bell__line.bin",
+        "page-name.bin",
+        "server-7.bin",
+    ];
+    for (i, name) in expected.iter().enumerate() {
+        assert_eq!(
+            std::fs::read(dir.join(name)).unwrap(),
+            body_for(&format!("f{i}.bin"), 1000 + i),
+            "{name}"
+        );
+    }
+    expected.sort_unstable();
+    assert_eq!(names, expected);
+    // Nothing outside the save folder.
+    let mut around: Vec<_> = std::fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    around.sort();
+    assert_eq!(around, ["save"]);
+}
