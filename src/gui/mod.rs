@@ -412,7 +412,16 @@ impl DownpourApp {
             UiMessage::AddLinks(text) => self.add_links(&text),
             UiMessage::Handed(handoff) => {
                 self.handed.keep(&handoff);
-                self.add_links(&handoff.box_text());
+                let page = handoff
+                    .page
+                    .as_deref()
+                    .and_then(|p| url::Url::parse(p).ok());
+                match (handoff.kind, page) {
+                    (crate::handoff::Kind::Page, Some(page)) if !self.page.reading => {
+                        self.page.offer(page, &handoff.links);
+                    }
+                    _ => self.add_links(&handoff.box_text()),
+                }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
             }

@@ -27,6 +27,10 @@ const MAX_TEXT: usize = 4096;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handoff {
+    /// What the person asked for: these links in the links box, or the page's links to
+    /// choose from.
+    #[serde(default, skip_serializing_if = "Kind::is_links")]
+    pub kind: Kind,
     /// The links, in order.
     pub links: Vec<Link>,
     /// The page the links were on: sent as the Referer.
@@ -38,6 +42,24 @@ pub struct Handoff {
     /// The cookies the browser holds for the links' hosts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cookies: Vec<Cookie>,
+}
+
+/// What a message asks the window to do with its links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Add them to the links box (a link, the selected links, a list file).
+    #[default]
+    Links,
+    /// All links on a page (the extension's "All links on this page…"): the window opens its
+    /// page dialog with them, to choose from, and adds nothing by itself. Needs `page`.
+    Page,
+}
+
+impl Kind {
+    fn is_links(&self) -> bool {
+        *self == Kind::Links
+    }
 }
 
 /// One link handed over.
@@ -170,8 +192,12 @@ impl Handoff {
                 return Err(Refusal::BadField("checksum"));
             }
         }
-        if let Some(page) = &self.page {
-            web_url(page).map_err(|_| Refusal::BadField("page address"))?;
+        match &self.page {
+            Some(page) => {
+                web_url(page).map_err(|_| Refusal::BadField("page address"))?;
+            }
+            None if self.kind == Kind::Page => return Err(Refusal::BadField("page address")),
+            None => {}
         }
         if let Some(agent) = &self.user_agent
             && !header_safe(agent)

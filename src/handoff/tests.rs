@@ -171,3 +171,43 @@ fn an_oversize_message_is_refused_before_it_is_read() {
         Refusal::TooLarge(MAX_MESSAGE as u64 + 1)
     );
 }
+
+#[test]
+fn a_page_message_names_its_page_and_no_other_kind_is_taken() {
+    let page = br#"{"kind":"page","links":[{"url":"https://example.com/a.pdf"}],"page":"https://example.com/reports/"}"#;
+    let handoff = Handoff::from_json(page).unwrap();
+    assert_eq!(handoff.kind, Kind::Page);
+    // It says so again when the window reads it; a plain message says nothing of its kind.
+    assert!(
+        String::from_utf8(serde_json::to_vec(&handoff).unwrap())
+            .unwrap()
+            .contains(r#""kind":"page""#)
+    );
+    let plain = Handoff::from_json(br#"{"links":[{"url":"https://example.com/a"}]}"#).unwrap();
+    assert_eq!(plain.kind, Kind::Links);
+    assert!(!serde_json::to_string(&plain).unwrap().contains("kind"));
+    // Without its page, and with a kind that is not one of the two, nothing is taken.
+    let refused = [
+        (
+            r#"{"kind":"page","links":[{"url":"https://example.com/a"}]}"#,
+            "page address",
+        ),
+        (
+            r#"{"kind":"page","links":[{"url":"https://example.com/a"}],"page":"file:///home/"}"#,
+            "page address",
+        ),
+        (
+            r#"{"kind":"run","links":[{"url":"https://example.com/a"}]}"#,
+            "unknown variant `run`",
+        ),
+        (
+            r#"{"kind":["page"],"links":[{"url":"https://example.com/a"}]}"#,
+            "not one Downpour understands",
+        ),
+    ];
+    for (json, expected) in refused {
+        let refusal = Handoff::from_json(json.as_bytes()).unwrap_err();
+        let sentence = refusal.to_string();
+        assert!(sentence.contains(expected), "{json}: {sentence}");
+    }
+}

@@ -1,8 +1,9 @@
 //! Links handed over by the browser, as the window takes them: the file names their page
-//! suggested (made safe, inside the save folder, winning over the server's).
+//! suggested (made safe, inside the save folder, winning over the server's), and all links
+//! of a page offered in the page dialog.
 
 use super::*;
-use crate::handoff::{Handoff, Link};
+use crate::handoff::{Handoff, Kind, Link};
 
 /// `handoff` read as the window reads what arrives (checked, its names made safe), then
 /// handed to the window.
@@ -94,4 +95,64 @@ fn the_names_a_page_suggests_are_used_and_made_safe_inside_the_folder() {
         .collect();
     around.sort();
     assert_eq!(around, ["save"]);
+}
+
+#[test]
+fn all_links_of_a_page_open_the_page_dialog_with_them_and_add_nothing_by_themselves() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    paste_links(&mut harness, "https://example.com/mine.zip");
+    let page = "https://gallery.example/album/";
+    let link = |path: &str, name: Option<&str>| Link {
+        url: server.url(&format!("{path}?size=3000&need_referer={page}")),
+        name: name.map(str::to_owned),
+        ..Link::default()
+    };
+    hand(
+        &mut harness,
+        &Handoff {
+            kind: Kind::Page,
+            links: vec![
+                link("photos/1.jpg", None),
+                link("report.cgi", Some("Annual report.pdf")),
+                link("notes.txt", None),
+            ],
+            page: Some(page.to_owned()),
+            ..Handoff::default()
+        },
+    );
+    // A dialog is measured in its first frame and shown in the next.
+    harness.run_steps(3);
+    assert!(harness.state().page.open);
+    assert_eq!(harness.state().page.address, page);
+    harness.get_by_label("1.jpg");
+    harness.get_by_label("Annual report.pdf");
+    harness.get_by_label("notes.txt");
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/mine.zip",
+        "nothing added before the person chooses"
+    );
+    // Only the PDF: untick the others, then Add.
+    harness.get_by_label("1.jpg").click();
+    harness.get_by_label("notes.txt").click();
+    harness.run();
+    harness.get_by_label("Add 1 file").click();
+    harness.run_steps(2);
+    assert!(!harness.state().page.open);
+    let pdf = server.url(&format!("report.cgi?size=3000&need_referer={page}"));
+    assert_eq!(
+        harness.state().settings.url_text,
+        format!("https://example.com/mine.zip\n{pdf}\n")
+    );
+    // Downloaded under its page's name, with its page as Referer (the server asks for it).
+    harness.state_mut().settings.url_text = format!("{pdf}\n");
+    harness.state_mut().reparse();
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("Annual report.pdf")).unwrap(),
+        body_for("report.cgi", 3000)
+    );
 }

@@ -428,6 +428,7 @@ fn a_run_sends_what_the_browser_handed_over_with_its_links() {
             value: "from-browser".to_owned(),
             ..Cookie::default()
         }],
+        ..Handoff::default()
     };
     harness
         .state()
