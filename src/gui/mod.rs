@@ -86,6 +86,9 @@ pub struct Settings {
     pub open_when_done: bool,
     /// Whether the Advanced settings are open.
     pub advanced_open: bool,
+    /// Whether links handed over (by the browser, by another start) start downloading at
+    /// once, joining a running run; off, they wait in the links box for the person.
+    pub start_handed: bool,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             when_done: when_done::WhenDone::default(),
             open_when_done: false,
             advanced_open: false,
+            start_handed: false,
         }
     }
 }
@@ -420,7 +424,10 @@ impl DownpourApp {
                     (crate::handoff::Kind::Page, Some(page)) if !self.page.reading => {
                         self.page.offer(page, &handoff.links);
                     }
-                    _ => self.add_links(&handoff.box_text()),
+                    _ => {
+                        self.add_links(&handoff.box_text());
+                        self.start_handed(ctx);
+                    }
                 }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);

@@ -15,7 +15,8 @@ fn hand(harness: &mut Harness<'_, DownpourApp>, handoff: &Handoff) {
         .messages()
         .send(crate::gui::UiMessage::Handed(checked))
         .unwrap();
-    harness.run();
+    // Frames, not `run`: with "start at once" a run may start and keep the window busy.
+    harness.run_steps(2);
 }
 
 #[test]
@@ -154,5 +155,57 @@ fn all_links_of_a_page_open_the_page_dialog_with_them_and_add_nothing_by_themsel
     assert_eq!(
         std::fs::read(dir.path().join("Annual report.pdf")).unwrap(),
         body_for("report.cgi", 3000)
+    );
+}
+
+#[test]
+fn handed_links_wait_in_the_box_unless_start_at_once_is_on() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let link = |name: &str| Handoff {
+        links: vec![Link {
+            url: server.url(&format!("{name}?size=2000")),
+            ..Link::default()
+        }],
+        ..Handoff::default()
+    };
+    // Off (as it is at first): the link waits in the box; nothing is asked of the server.
+    assert!(!harness.state().settings.start_handed);
+    hand(&mut harness, &link("waits.bin"));
+    harness.run_steps(3);
+    assert!(harness.state().run.is_none() && !harness.state().is_checking_folder());
+    assert_eq!(
+        harness.state().settings.url_text,
+        format!("{}\n", server.url("waits.bin?size=2000"))
+    );
+    assert!(server.heads().is_empty());
+    // On, from the Advanced settings: the next link starts as it arrives, without Start.
+    harness.state_mut().settings.url_text.clear();
+    harness.state_mut().reparse();
+    open_advanced(&mut harness);
+    click_in_view(&mut harness, "Start links from the browser at once");
+    assert!(harness.state().settings.start_handed);
+    hand(&mut harness, &link("at-once.bin"));
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("at-once.bin")).unwrap(),
+        body_for("at-once.bin", 2000)
+    );
+    assert!(!dir.path().join("waits.bin").exists());
+    // During a run, a link handed over joins it.
+    start_slow_run(&mut harness, &server, 1);
+    wait_until_running(&mut harness);
+    hand(&mut harness, &link("joins.bin"));
+    let joined = dir.path().join("joins.bin");
+    step_until(&mut harness, "the handed link is downloaded", |_| {
+        std::fs::read(&joined).is_ok_and(|bytes| bytes == body_for("joins.bin", 2000))
+    });
+    assert!(harness.state().is_running(), "in the run that was going on");
+    let rows = &harness.state().view.as_ref().unwrap().rows;
+    assert_eq!(
+        rows.len(),
+        3,
+        "the first link's row, the slow one's and the joined one's"
     );
 }
