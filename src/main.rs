@@ -21,6 +21,26 @@ fn data_folder_problem(dir: &std::path::Path) -> Option<gui::Notice> {
     })
 }
 
+/// Downpour's data folder and why it cannot be written, if it cannot; its log is set up, and
+/// the first line of it says why this window takes no links from later starts, if it does not.
+fn open_data_folder(
+    alone: Option<std::io::Error>,
+) -> (Option<std::path::PathBuf>, Option<gui::Notice>) {
+    let data_dir = downpour::options::default_state_dir();
+    let data_problem = data_dir.as_deref().and_then(data_folder_problem);
+    if let Some(dir) = data_dir.as_deref().filter(|_| data_problem.is_none()) {
+        // Problems nobody waits for (a resume record not written…) go to its log.
+        downpour::diag::log_to(dir);
+    }
+    if let Some(why) = alone {
+        downpour::diag::record(
+            "take links from later starts (each of them opens its own window)",
+            &why,
+        );
+    }
+    (data_dir, data_problem)
+}
+
 /// Work done instead of a window: the native host, installing or removing the browser
 /// integration. Returns the exit code.
 fn instead(what: Instead) -> i32 {
@@ -59,12 +79,27 @@ fn handoffs_of(list_text: &str) -> Vec<Handoff> {
     messages
 }
 
+/// How this start opens its window.
+enum Opening {
+    /// The one window of this person, listening for later starts.
+    #[cfg_attr(
+        not(unix),
+        expect(dead_code, reason = "no hand-off without Unix sockets yet")
+    )]
+    Listening(Listening),
+    /// A window that takes no links from later starts (each of those opens its own), and why:
+    /// said in the log once it is known where the log is.
+    Alone(std::io::Error),
+}
+
 /// Hands the lists' links to the window already running, if one is: then this start ends
 /// (with its exit code). Otherwise this start is the window: it listens for later ones from
 /// now on (what they hand over waits in `messages` until the window reads it).
-fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Option<Listening>, i32> {
+fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Opening, i32> {
     let Some(path) = handoff::socket::default_path() else {
-        return Ok(None);
+        return Ok(Opening::Alone(std::io::Error::from(
+            std::io::ErrorKind::NotFound,
+        )));
     };
     let mut handoffs = handoffs_of(list_text).into_iter();
     let first = handoffs.next().unwrap_or_default();
@@ -78,16 +113,13 @@ fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Option
                 }
             };
             gui::listen_for_handoffs(window.listener, wake, messages.tx.clone());
-            return Ok(Some(Listening {
+            return Ok(Opening::Listening(Listening {
                 path,
                 _lock: window.lock,
             }));
         }
-        Claim::Alone(err) => {
-            // Windows has no hand-off yet: a second window opens, and the log says why.
-            downpour::diag::record("listen for links from other starts", &err);
-            return Ok(None);
-        }
+        // Windows has no hand-off yet: a second start opens a second window.
+        Claim::Alone(err) => return Ok(Opening::Alone(err)),
         Claim::Handed(answer) => answer,
     };
     let mut added = 0;
@@ -168,18 +200,14 @@ fn main() -> eframe::Result {
         rx,
         waker: std::sync::Arc::default(),
     };
-    let listening = match hand_to_running_window(&list_text, &messages) {
-        Ok(listening) => listening,
+    let (listening, alone) = match hand_to_running_window(&list_text, &messages) {
+        Ok(Opening::Listening(listening)) => (Some(listening), None),
+        Ok(Opening::Alone(why)) => (None, Some(why)),
         Err(code) => std::process::exit(if list_problem.is_some() { 1 } else { code }),
     };
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
     // The downloads list of last time, read (and set aside if damaged) before the window opens.
-    let data_dir = downpour::options::default_state_dir();
-    let data_problem = data_dir.as_deref().and_then(data_folder_problem);
-    if let Some(dir) = data_dir.as_deref().filter(|_| data_problem.is_none()) {
-        // Problems nobody waits for (a resume record not written…) go to its log.
-        downpour::diag::log_to(dir);
-    }
+    let (data_dir, data_problem) = open_data_folder(alone);
     let saved_list = data_dir
         .as_deref()
         .map(gui::list_store::load)

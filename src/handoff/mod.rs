@@ -140,6 +140,11 @@ pub enum Refusal {
     /// No window ran and none could be started.
     #[error("Downpour could not be started ({0}).")]
     NotStarted(String),
+    /// This system has no hand-off to the window yet (Windows: no named pipe).
+    #[error(
+        "Sending links from the browser does not work on this system yet; copy them into Downpour's links box instead."
+    )]
+    NoHandoffHere,
     /// A window was started but did not listen in time.
     #[error("Downpour was started but its window did not open within 10 seconds.")]
     WindowLate,

@@ -91,6 +91,10 @@ pub fn serve(
 pub fn forward_to_window(path: &Path, handoff: &Handoff) -> Answer {
     match socket::send(path, handoff) {
         Ok(answer) => return answer,
+        // Starting a window would open one that cannot take the links either.
+        Err(err) if err.kind() == io::ErrorKind::Unsupported => {
+            return Answer::Refused(Refusal::NoHandoffHere.sentence());
+        }
         Err(err)
             if !matches!(
                 err.kind(),

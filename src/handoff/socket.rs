@@ -185,7 +185,8 @@ pub fn send(path: &Path, handoff: &Handoff) -> io::Result<Answer> {
     }
 }
 
-/// Without Unix sockets there is no window to send to.
+/// Without Unix sockets there is no window to send to (Windows: a named pipe is not written
+/// yet); the native host says so in a sentence.
 #[cfg(not(unix))]
 pub fn send(_path: &Path, _handoff: &Handoff) -> io::Result<Answer> {
     Err(io::Error::from(io::ErrorKind::Unsupported))

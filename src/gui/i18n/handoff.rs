@@ -38,6 +38,9 @@ fn zh_refusal(refusal: &Refusal) -> String {
         }
         Refusal::WindowSilent(why) => format!("Downpour 窗口没有回应（{why}）。"),
         Refusal::NotStarted(why) => format!("无法启动 Downpour（{why}）。"),
+        Refusal::NoHandoffHere => {
+            "在这个系统上还不能从浏览器发送链接；请把链接复制到 Downpour 的链接框中。".to_owned()
+        }
         Refusal::WindowLate => "Downpour 已启动，但它的窗口在 10 秒内没有打开。".to_owned(),
     }
 }
