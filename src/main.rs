@@ -130,6 +130,10 @@ fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Openin
                 eprintln!("downpour: {why}");
                 return Err(1);
             }
+            Answer::Closing => {
+                eprintln!("downpour: {}", handoff::Refusal::WindowClosed.sentence());
+                return Err(1);
+            }
         }
         let Some(next) = handoffs.next() else { break };
         answer = handoff::socket::send(&path, &next)

@@ -310,10 +310,10 @@ pub fn listen_for_handoffs(
         .spawn(move || {
             crate::handoff::socket::serve(&listener, |handoff| {
                 let taken = handoff.links.len();
-                // A window that is closing takes nothing more.
-                let _ = tx.send(UiMessage::Handed(handoff));
+                // A window that is closing takes nothing more: the sender waits for the next.
+                tx.send(UiMessage::Handed(handoff)).ok()?;
                 wake();
-                taken
+                Some(taken)
             });
         });
     downpour::diag::check("start the thread taking links from other starts", started);

@@ -140,6 +140,9 @@ pub enum Refusal {
     /// No window ran and none could be started.
     #[error("Downpour could not be started ({0}).")]
     NotStarted(String),
+    /// The window closed before it took the links.
+    #[error("Downpour's window closed before it took the links; nothing was added.")]
+    WindowClosed,
     /// This system has no hand-off to the window yet (Windows: no named pipe).
     #[error(
         "Sending links from the browser does not work on this system yet; copy them into Downpour's links box instead."

@@ -22,6 +22,8 @@ pub enum Answer {
     Added(usize),
     /// A sentence saying why nothing was added.
     Refused(String),
+    /// The window is closing and took nothing: the start after it is the window.
+    Closing,
 }
 
 /// The socket of this user's window: in `$XDG_RUNTIME_DIR/downpour`, else in Downpour's data
@@ -85,6 +87,8 @@ pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
             Err(std::fs::TryLockError::Error(err)) => return Claim::Alone(err),
         }
         match send(path, handoff) {
+            // The window is closing: its lock goes with it, and then this start is the window.
+            Ok(Answer::Closing) => {}
             Ok(answer) => return Claim::Handed(answer),
             // The window holding the lock is not listening yet, or ends just now.
             Err(err)
@@ -193,12 +197,13 @@ pub fn send(_path: &Path, _handoff: &Handoff) -> io::Result<Answer> {
 }
 
 /// Answers every connection to `listener` in turn, for as long as the window runs: a checked
-/// message goes to `deliver` (which says how many links the window took), a refused one gets
-/// its sentence. A slow or silent client is dropped after 5 s.
+/// message goes to `deliver` (which says how many links the window took, or `None` when the
+/// window is closing and takes nothing more), a refused one gets its sentence. A slow or
+/// silent client is dropped after 5 s.
 #[cfg(unix)]
 pub fn serve(
     listener: &std::os::unix::net::UnixListener,
-    mut deliver: impl FnMut(Handoff) -> usize,
+    mut deliver: impl FnMut(Handoff) -> Option<usize>,
 ) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
@@ -208,7 +213,7 @@ pub fn serve(
         }
         let answer = match read_message(&mut stream) {
             Ok(Read1::Message(bytes)) => match Handoff::from_json(&bytes) {
-                Ok(handoff) => Answer::Added(deliver(handoff)),
+                Ok(handoff) => deliver(handoff).map_or(Answer::Closing, Answer::Added),
                 Err(refusal) => Answer::Refused(refusal.sentence()),
             },
             Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.sentence()),
@@ -255,7 +260,7 @@ mod tests {
             serve(&window.listener, |handoff| {
                 let n = handoff.links.len();
                 tx.send(handoff).unwrap();
-                n
+                Some(n)
             });
         });
         let sent = links(&["https://example.com/a.zip", "http://example.com/b.zip"]);
@@ -298,7 +303,7 @@ mod tests {
                                 serve(&window.listener, |handoff| {
                                     let n = handoff.links.len();
                                     let _ = tx.send(handoff.links[0].url.clone());
-                                    n
+                                    Some(n)
                                 });
                                 drop(window);
                             });
@@ -331,6 +336,46 @@ mod tests {
             all.sort();
             assert_eq!(got, all);
         }
+    }
+
+    #[test]
+    fn a_window_that_is_closing_takes_nothing_and_the_start_after_it_is_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("window.sock");
+        let Claim::First(Window { listener, lock }) = claim(&path, &links(&[])) else {
+            panic!("the first start should listen");
+        };
+        let (asked, was_asked) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            serve(&listener, |_| {
+                let _ = asked.send(());
+                None
+            });
+        });
+        // It ends as the window does: its socket removed, then its lock let go.
+        let socket = path.clone();
+        std::thread::spawn(move || {
+            was_asked.recv().unwrap();
+            std::fs::remove_file(socket).unwrap();
+            drop(lock);
+        });
+        let Claim::First(window) = claim(&path, &links(&["https://example.com/a.zip"])) else {
+            panic!("the links should not go to a window that is closing");
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            serve(&window.listener, |handoff| {
+                let n = handoff.links.len();
+                tx.send(handoff).unwrap();
+                Some(n)
+            });
+        });
+        let sent = links(&["https://example.com/b.zip"]);
+        assert!(matches!(
+            claim(&path, &sent),
+            Claim::Handed(Answer::Added(1))
+        ));
+        assert_eq!(rx.recv().unwrap(), sent);
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn zh_refusal(refusal: &Refusal) -> String {
         }
         Refusal::WindowSilent(why) => format!("Downpour 窗口没有回应（{why}）。"),
         Refusal::NotStarted(why) => format!("无法启动 Downpour（{why}）。"),
+        Refusal::WindowClosed => "Downpour 窗口在接收链接之前关闭了，没有添加任何链接。".to_owned(),
         Refusal::NoHandoffHere => {
             "在这个系统上还不能从浏览器发送链接；请把链接复制到 Downpour 的链接框中。".to_owned()
         }
