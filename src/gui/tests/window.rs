@@ -208,7 +208,12 @@ pub(super) fn unnamed_widgets(harness: &Harness<'_, DownpourApp>) -> Vec<String>
         .query_all_by(|n| {
             !matches!(
                 n.role(),
-                egui::Role::GenericContainer | egui::Role::Pane | egui::Role::TextRun
+                // A scroll bar is known by its role (ARIA asks no name of one), and egui
+                // gives no way to name it.
+                egui::Role::GenericContainer
+                    | egui::Role::Pane
+                    | egui::Role::TextRun
+                    | egui::Role::ScrollBar
             ) && n.label().unwrap_or_default().is_empty()
                 && n.value().unwrap_or_default().is_empty()
         })
