@@ -1,8 +1,8 @@
 //! What a browser sent with the links it handed over — its cookies for those links' sites,
 //! the page they were on, its User-Agent, the file names the page suggested — kept in memory
-//! only (never saved; only the names are shown, in the rows) and given to the runs that follow: each cookie for its own
-//! domain, the page as Referer and the User-Agent only where the person set none of their own
-//! in the Network section, each name to the item of its link.
+//! only (never saved; only the names are shown, in the rows) and given to the runs that
+//! follow: each cookie for its own domain, the page as Referer and the User-Agent only where
+//! the person set none of their own in the Network section, each name to the item of its link.
 
 use std::collections::HashMap;
 
