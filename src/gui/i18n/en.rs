@@ -82,7 +82,7 @@ pub const EN: Texts = Texts {
     status_cancelled: "cancelled",
     row_tip: "Double-click a finished file to open its folder",
     no_run_yet: "Nothing downloaded yet: paste links on the left and press Start.",
-    results_intro: "Results in the order the mode reported them:",
+    results_intro: "results in the order they were reported:",
     total_time: "total time",
     elapsed: "elapsed",
     eta: "left",

@@ -83,7 +83,7 @@ pub const ZH: Texts = Texts {
     status_cancelled: "已取消",
     row_tip: "双击已完成的文件可打开所在文件夹",
     no_run_yet: "还没有下载：在左侧粘贴链接，然后按“开始”。",
-    results_intro: "按该方式报告的顺序列出的结果：",
+    results_intro: "结果按报告的先后列出：",
     total_time: "下载耗时",
     elapsed: "已用",
     eta: "剩余",
