@@ -120,6 +120,14 @@ pub(crate) async fn get(
                 continue;
             }
         }
+        if let Some(failure) = super::proxy::own_error_page(
+            &access.proxy,
+            response.url(),
+            response.status(),
+            response.headers(),
+        ) {
+            return Err(failure);
+        }
         match held_redirect(&response, config)? {
             Some(next) => target = next,
             None => return Ok(response),

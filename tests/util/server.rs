@@ -468,6 +468,7 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
             410 => "410 Gone",
             429 => "429 Too Many Requests",
             500 => "500 Internal Server Error",
+            502 => "502 Bad Gateway",
             503 => "503 Service Unavailable",
             _ => "400 Bad Request",
         };
