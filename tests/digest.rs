@@ -4,6 +4,7 @@
 //! redirect to another host gets neither the login nor an answer computed from it.
 
 use downpour::net::access::Login;
+use downpour::net::asking::LoginQuestion;
 use downpour::redact::Secret;
 use downpour::{DownloadError, Outcome};
 
@@ -145,4 +146,64 @@ fn a_redirect_to_another_host_gets_neither_the_login_nor_an_answer_from_it() {
     assert_eq!(elsewhere.len(), 1, "{heads:?}");
     assert!(!elsewhere[0].to_ascii_lowercase().contains("authorization"));
     assert_eq!(heads.len(), 3, "{heads:?}");
+}
+
+#[test]
+fn the_windows_question_and_netrc_answer_a_digest_login_too() {
+    // The window's question: asked once, named by the Digest realm, answered.
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [server.url("asked.bin?digest=sha256&size=4000")];
+    let mut cfg = config(downpour::Mode::Submit, 1, dir.path());
+    cfg.access.ask_logins = true;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = downpour::start_run(jobs(&lines), cfg, downpour::EventSink::new(tx));
+    let question = loop {
+        match rx.recv_timeout(std::time::Duration::from_secs(60)).unwrap() {
+            downpour::Event::LoginWanted(question) => break question,
+            _ => continue,
+        }
+    };
+    assert_eq!(
+        question,
+        LoginQuestion {
+            site: format!("127.0.0.1:{}", server.port()),
+            realm: "vault".into()
+        }
+    );
+    handle.answer_login(
+        &question,
+        Some(Login {
+            user: "ann".into(),
+            password: Secret::new(PASSWORD),
+        }),
+    );
+    let finished = crate::util::collect(rx);
+    handle.join();
+    assert_eq!(finished.item(1).outcome, Outcome::Done);
+    assert!(std::fs::read(dir.path().join("asked.bin")).unwrap() == body_for("asked.bin", 4000));
+
+    // ~/.netrc, through the command line.
+    let netrc = dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        format!("machine 127.0.0.1 login ann password {PASSWORD}\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("cli");
+    let output = crate::util::cli()
+        .env("NETRC", &netrc)
+        .args(["-r", "0", "-o"])
+        .arg(&out)
+        .arg(server.url("netrc.bin?digest=md5&size=3000"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(std::fs::read(out.join("netrc.bin")).unwrap() == body_for("netrc.bin", 3000));
+    let answered = authorizations(&server)
+        .iter()
+        .flatten()
+        .filter(|line| line.starts_with("authorization: Digest username=\"ann\""))
+        .count();
+    assert_eq!(answered, 2);
 }
