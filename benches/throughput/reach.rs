@@ -221,26 +221,35 @@ fn run_case(settings: &Settings, case: &Case, runners: &[Runner], table: &mut St
         case.files.len(),
         human_bytes(bytes)
     );
-    let mut results: Vec<(String, Vec<Duration>, Vec<String>)> = Vec::new();
-    for runner in runners {
-        if !settings.wants_tool(&runner.label) {
-            continue;
-        }
-        let mut walls = Vec::new();
-        let mut errors = Vec::new();
-        for round in 0..settings.warmup + settings.runs {
-            let out = dir.join(format!("out-{round}"));
-            let timed = round >= settings.warmup;
+    // The tools' runs interleaved (each round, every tool once), as the main scenarios do.
+    let chosen: Vec<&Runner> = runners
+        .iter()
+        .filter(|runner| settings.wants_tool(&runner.label))
+        .collect();
+    let mut results: Vec<(String, Vec<Duration>, Vec<String>)> = chosen
+        .iter()
+        .map(|runner| (runner.label.clone(), Vec::new(), Vec::new()))
+        .collect();
+    for round in 0..settings.warmup + settings.runs {
+        let timed = round >= settings.warmup;
+        for (tool, (runner, (label, walls, errors))) in chosen.iter().zip(&mut results).enumerate()
+        {
+            let out = dir.join(format!("out-{round}-{tool}"));
             match run_once(runner, &list, &out, case) {
                 Ok(wall) if timed => walls.push(wall),
                 Ok(_) => {}
                 Err(err) if timed => errors.push(err),
-                Err(err) => eprintln!("  warm-up of {} failed: {err}", runner.label),
+                Err(err) => eprintln!("  warm-up of {label} failed: {err}"),
             }
-            let _ = std::fs::remove_dir_all(&out);
+            // Small files stay until the scenario ends (deleting thousands of files made the
+            // next run pay, see docs/PERFORMANCE.md); big ones go at once.
+            if bytes >= 64 * MIB {
+                let _ = std::fs::remove_dir_all(&out);
+            }
         }
-        eprintln!("  {}: {}", runner.label, fmt_walls(&walls));
-        results.push((runner.label.clone(), walls, errors));
+    }
+    for (label, walls, _) in &results {
+        eprintln!("  {label}: {}", fmt_walls(walls));
     }
     let median = |walls: &[Duration]| {
         let mut sorted = walls.to_vec();
@@ -282,6 +291,7 @@ fn run_case(settings: &Settings, case: &Case, runners: &[Runner], table: &mut St
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = Command::new("sync").status();
 }
 
 /// One run of `runner` into the fresh folder `out`: its wall time, or why it failed (exit
