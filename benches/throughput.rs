@@ -13,7 +13,7 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential; and h2-small, h2-bulk, proxy: see throughput/reach.rs)
+//!   sequential, limit-accuracy; and h2-small, h2-bulk, proxy: see throughput/reach.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -31,6 +31,9 @@
 )]
 #[path = "../tests/util/server.rs"]
 mod server;
+
+#[path = "throughput/limits.rs"]
+mod limits;
 
 #[path = "throughput/reach.rs"]
 mod reach;
@@ -84,8 +87,19 @@ fn main() {
         let rows = run_scenario(&scenario, &tools, &cli, &server, &tmp_root, rss, &settings);
         all_rows.extend(rows);
     }
+    let limit_lines =
+        (settings.wants_scenario("limit-accuracy") && settings.wants_tool("downpour")).then(|| {
+            eprintln!("== limit-accuracy ==");
+            limits::run(&cli, &server, &tmp_root, settings.quick)
+        });
     println!();
     print_table(&all_rows);
+    if let Some(lines) = limit_lines {
+        println!("\n## Speed limit accuracy (Downpour `--limit-rate`; target: 0.90–1.10)\n");
+        for line in lines {
+            println!("{line}");
+        }
+    }
     reach::run(&settings, &cli, &server);
     println!(
         "\nbench wall time: {:.0} s (timed runs per cell: {}, untimed warm-up rounds: {}, quick: {})",

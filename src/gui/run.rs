@@ -60,7 +60,12 @@ impl DownpourApp {
         if self.start_blocker().is_some() {
             return false;
         }
-        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        let jobs: Vec<Job> = self
+            .list
+            .entries
+            .iter()
+            .map(|e| self.handed.job(e))
+            .collect();
         self.check_then_run(ctx, jobs, false);
         true
     }

@@ -194,6 +194,8 @@ pub const EN: Texts = Texts {
     per_host_tip: "The most connections to one server at once, pieces of files included. A server that refuses some gets fewer for the rest of the run.",
     advanced: "Advanced",
     advanced_tip: "Workers, retries, checksums, connections per file, speed limit and more: most people leave them as they are",
+    start_handed: "Start links from the browser at once",
+    start_handed_tip: "Links sent from your browser (or by opening a list while Downpour is open) start downloading as they arrive, joining a run that is going on. Off, they wait in the links box until you press Start.",
     browser_integration: "Let browsers send links here",
     browser_integration_tip: "Lets Downpour's browser extension hand links to this window (for your user only, through no network port). Load the extension from the browser folder: see the README.",
     no_browser_found: "No browser was found for your user (Chrome, Chromium, Edge, Brave or Firefox).",

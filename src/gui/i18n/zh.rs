@@ -195,6 +195,8 @@ pub const ZH: Texts = Texts {
     per_host_tip: "同时连接同一个服务器的最多连接数（包括文件的分段）。拒绝连接的服务器在本次下载的其余时间里会得到更少的连接。",
     advanced: "高级设置",
     advanced_tip: "同时下载数、重试次数、校验和、每个文件的连接数、限速等：大多数人无需改动",
+    start_handed: "浏览器发来的链接立即开始下载",
+    start_handed_tip: "从浏览器发来的链接（或在 Downpour 已打开时打开的列表）一到就开始下载，并加入正在进行的下载。关闭时，它们会留在链接框中，等你按“开始”。",
     browser_integration: "允许浏览器把链接发送到这里",
     browser_integration_tip: "让 Downpour 的浏览器扩展把链接交给这个窗口（仅限你的用户，不经过任何网络端口）。扩展程序在 browser 文件夹中，见 README。",
     no_browser_found: "没有为你的用户找到浏览器（Chrome、Chromium、Edge、Brave 或 Firefox）。",
