@@ -103,17 +103,24 @@ fn h2_scenarios(settings: &Settings, cli: &Path, table: &mut String) {
 fn h2_runners(cli: &Path, ca: &Path) -> Vec<Runner> {
     let workers = WORKERS.to_string();
     let mut runners = Vec::new();
-    let (cli, ca_env, w) = (cli.to_owned(), ca.to_owned(), workers.clone());
-    runners.push(Runner {
-        label: format!("downpour map -j {WORKERS} --per-host {WORKERS}"),
-        command: Box::new(move |list, out| {
-            let mut cmd = Command::new(&cli);
-            cmd.env("SSL_CERT_FILE", &ca_env);
-            cmd.arg("-i").arg(list).arg("-o").arg(out);
-            cmd.args(["-m", "map", "-j", &w, "--per-host", &w]);
-            cmd
-        }),
-    });
+    // With checksums (the default), and without: the like-for-like row (no peer computes one).
+    for checksums in [true, false] {
+        let (cli, ca_env, w) = (cli.to_owned(), ca.to_owned(), workers.clone());
+        let flag = if checksums { "" } else { " --no-checksum" };
+        runners.push(Runner {
+            label: format!("downpour map -j {WORKERS} --per-host {WORKERS}{flag}"),
+            command: Box::new(move |list, out| {
+                let mut cmd = Command::new(&cli);
+                cmd.env("SSL_CERT_FILE", &ca_env);
+                cmd.arg("-i").arg(list).arg("-o").arg(out);
+                cmd.args(["-m", "map", "-j", &w, "--per-host", &w]);
+                if !checksums {
+                    cmd.arg("--no-checksum");
+                }
+                cmd
+            }),
+        });
+    }
     if on_path("curl") {
         let (ca, w) = (ca.to_owned(), workers.clone());
         runners.push(Runner {
