@@ -28,7 +28,7 @@ pub enum UiMessage {
         /// Whether it can be used (true if it was just created), or why not.
         result: Result<bool, FolderProblem>,
         /// The desktop's proxy, for the System proxy setting (see `desktop_proxy`).
-        desktop_proxy: Option<url::Url>,
+        desktop_proxy: Option<super::desktop_proxy::DesktopProxy>,
     },
 }
 
