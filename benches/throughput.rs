@@ -13,8 +13,9 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential; and, from throughput/budgets.rs, split-3x16-15, split-3x16-16, split-3x16-48,
-//!   split-8x8-12, polite)
+//!   sequential, limit-accuracy; and h2-small, h2-bulk, proxy: see throughput/reach.rs;
+//!   split-3x16-15, split-3x16-16, split-3x16-48, split-8x8-12, polite: see
+//!   throughput/budgets.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -35,6 +36,12 @@ mod server;
 
 #[path = "throughput/budgets.rs"]
 mod budgets;
+
+#[path = "throughput/limits.rs"]
+mod limits;
+
+#[path = "throughput/reach.rs"]
+mod reach;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -86,8 +93,20 @@ fn main() {
         all_rows.extend(rows);
     }
     budgets::run(&cli, &settings);
+    let limit_lines =
+        (settings.wants_scenario("limit-accuracy") && settings.wants_tool("downpour")).then(|| {
+            eprintln!("== limit-accuracy ==");
+            limits::run(&cli, &server, &tmp_root, settings.quick)
+        });
     println!();
     print_table(&all_rows);
+    if let Some(lines) = limit_lines {
+        println!("\n## Speed limit accuracy (Downpour `--limit-rate`; target: 0.90–1.10)\n");
+        for line in lines {
+            println!("{line}");
+        }
+    }
+    reach::run(&settings, &cli, &server);
     println!(
         "\nbench wall time: {:.0} s (timed runs per cell: {}, untimed warm-up rounds: {}, quick: {})",
         started.elapsed().as_secs_f64(),

@@ -14,6 +14,7 @@ mod asked;
 mod cli;
 mod conn;
 mod control;
+mod digest;
 mod engine;
 mod h2;
 mod handoff;

@@ -5,6 +5,7 @@
 mod chart_picture;
 mod control;
 mod first_run;
+mod handed;
 mod layout;
 mod login;
 mod network;
