@@ -44,6 +44,10 @@ struct Host {
     proven: usize,
     /// When one of its connections last ended.
     last_close: Option<Instant>,
+    /// How long after one of its connections ends the next may open: grows when the host
+    /// refused one opened just as another ended (it counts ended connections a moment
+    /// longer), up to [`RACE`].
+    settle: Duration,
     /// Successes since the limit last changed.
     successes: usize,
     /// Successes the next raise needs.
@@ -116,8 +120,14 @@ impl Hosts {
         let Some(known) = table.get(host) else {
             return Room::Now;
         };
+        let settled = known
+            .last_close
+            .filter(|_| !known.settle.is_zero())
+            .map(|at| at + known.settle);
         match known.not_before {
             Some(at) if at > now => Room::At(at),
+            _ if known.busy >= known.limit => Room::Full,
+            _ if let Some(at) = settled.filter(|at| *at > now) => Room::At(at),
             _ if known.busy >= known.limit => Room::Full,
             _ => Room::Now,
         }
@@ -135,6 +145,7 @@ impl Hosts {
             busy: 0,
             proven: 0,
             last_close: None,
+            settle: Duration::ZERO,
             successes: 0,
             climb_after: CLIMB_AFTER,
             raised: false,
@@ -198,6 +209,7 @@ impl Hosts {
             let mut took = others.max(1);
             if took < known.proven && ticket.after_close {
                 took = known.proven;
+                known.settle = (known.settle * 2).clamp(Duration::from_millis(5), RACE);
             } else if took < known.proven {
                 known.proven = took;
             }
@@ -314,6 +326,9 @@ mod tests {
             }
         );
         hosts.close_at(c, false, t + ms(1002));
+        // From now on a connection opens a moment after another ends, not at once.
+        assert_eq!(hosts.room("h", t + ms(1003)), Room::At(t + ms(1007)));
+        assert_eq!(hosts.room("h", t + ms(1007)), Room::Now);
         // Refused long after the last end: the server takes only one now.
         let d = hosts.open_at("h", t + ms(1200));
         assert_eq!(hosts.refused(&d, None).limit, 1);
