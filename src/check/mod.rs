@@ -39,7 +39,7 @@ pub const EXPIRY_MARGIN: Duration = Duration::from_secs(15 * 60);
 pub struct LinkCheck {
     /// The link's 1-based index in its list (as [`Job::index`]).
     pub index: usize,
-    /// The name it would be saved as (made safe), when the server answered.
+    /// The name it would be saved as (made safe): the answer's, else its address's.
     pub name: Option<String>,
     /// Its size in bytes, when the server said.
     pub size: Option<u64>,
@@ -322,7 +322,7 @@ async fn ask_all(
 fn blank(job: &Job, verdict: Option<Finding>) -> LinkCheck {
     LinkCheck {
         index: job.index,
-        name: None,
+        name: Some(crate::names::sanitize(&crate::names::from_url(&job.url))),
         size: None,
         kind: None,
         resumable: false,

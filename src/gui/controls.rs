@@ -72,6 +72,7 @@ impl DownpourApp {
             ui.label(RichText::new(summary).weak().small());
         }
         self.bad_lines_ui(ui);
+        self.check_results_ui(ui);
         self.list_buttons_ui(ui);
     }
 
@@ -119,10 +120,10 @@ impl DownpourApp {
             });
     }
 
-    /// Import list… and Clear (during a run too: new links join it with Add to the run).
+    /// Import list…, From a web page…, Clear and Check links (during a run too: new links join it with Add to the run).
     fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let import = ui.button(t.import).on_hover_text(t.import_tip);
             if import.clicked() {
                 let (title, filter) = (t.import_title, t.link_lists);
@@ -151,6 +152,7 @@ impl DownpourApp {
                 self.settings.url_text.clear();
                 self.reparse();
             }
+            self.check_button_ui(ui);
         });
     }
 

@@ -1,0 +1,144 @@
+//! Check links: under the links box, beside Import list… and Clear, a button that asks every link of the links box what it is
+//! (`downpour::check`) on a helper thread, with the run's settings, and shows under the links
+//! box one line per link — its name and size, or what Start would meet — and the total
+//! against the free space of the save folder's disk. Nothing is downloaded, and the window
+//! never waits: the helper's progress and answer come back through `poll`.
+
+use downpour::check::{CheckReport, FreeSpace, check_links};
+use downpour::{DownloadError, Job};
+use egui::RichText;
+
+use super::DownpourApp;
+use super::style::ORANGE;
+use super::tasks::UiMessage;
+
+/// The most result lines drawn under the links box (the rest are summed up in one line).
+const SHOWN_ROWS: usize = 200;
+
+/// What the window knows of the last check.
+#[derive(Default)]
+pub struct LinkChecker {
+    /// While a check runs: how many links have answered, of how many.
+    pub running: Option<(usize, usize)>,
+    /// The last check: the addresses it asked (in the list's order) and what it found.
+    pub checked: Option<Checked>,
+    /// Why the last check could not run.
+    pub problem: Option<DownloadError>,
+}
+
+/// A finished check.
+#[derive(Debug)]
+pub struct Checked {
+    /// The addresses checked, in list order, to tell whether the links box still holds them.
+    pub urls: Vec<url::Url>,
+    /// What the check found.
+    pub report: CheckReport,
+}
+
+impl DownpourApp {
+    /// The Check links button, beside Import list… and Clear (under the links it checks).
+    pub(super) fn check_button_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let enabled = self.start_blocker().is_none() && self.checker.running.is_none();
+        if ui
+            .add_enabled(enabled, egui::Button::new(lang.check_links()))
+            .on_hover_text(lang.check_links_tip())
+            .clicked()
+        {
+            self.check(ui.ctx());
+        }
+    }
+
+    /// Asks every link of the links box, on a helper thread; false when a check or a run is
+    /// going on, or there is nothing to check.
+    pub fn check(&mut self, ctx: &egui::Context) -> bool {
+        self.reparse();
+        if self.start_blocker().is_some() || self.checker.running.is_some() {
+            return false;
+        }
+        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        let mut config = self.settings.run.config(self.folder());
+        config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        self.handed.apply(&mut config.access);
+        self.checker.running = Some((0, jobs.len()));
+        self.checker.problem = None;
+        let (tx, waker) = (self.helper_tx.clone(), ctx.clone());
+        let started =
+            std::thread::Builder::new()
+                .name("downpour-check".into())
+                .spawn(move || {
+                    let mut progress = |done, of| {
+                        let _ = tx.send(UiMessage::CheckProgress { done, of });
+                        waker.request_repaint();
+                    };
+                    let result = check_links(&jobs, &config, FreeSpace::OfFolder, &mut progress)
+                        .map(|report| Checked {
+                            urls: jobs.iter().map(|job| job.url.clone()).collect(),
+                            report,
+                        });
+                    // A window that closed meanwhile no longer needs the answer.
+                    let _ = tx.send(UiMessage::Checked(Box::new(result)));
+                    waker.request_repaint();
+                });
+        if started.is_err() {
+            self.checker.running = None;
+        }
+        downpour::diag::check("starting the check of the links", started);
+        true
+    }
+
+    /// Takes the helper's answer.
+    pub(super) fn checked(&mut self, result: Result<Checked, DownloadError>) {
+        self.checker.running = None;
+        match result {
+            Ok(checked) => self.checker.checked = Some(checked),
+            Err(problem) => self.checker.problem = Some(problem),
+        }
+    }
+
+    /// The check's lines under the links box: its progress, or one line per link and the
+    /// total, while the links box holds the links checked.
+    pub(super) fn check_results_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        if let Some((done, of)) = self.checker.running {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(lang.checking_links(done, of));
+            });
+            return;
+        }
+        if let Some(problem) = &self.checker.problem {
+            ui.colored_label(ui.visuals().error_fg_color, lang.download_error(problem));
+        }
+        let Some(checked) = &self.checker.checked else {
+            return;
+        };
+        let current = self.list.entries.iter().map(|entry| &entry.url);
+        if !current.eq(checked.urls.iter()) {
+            // The links changed since: the lines would describe another list.
+            return;
+        }
+        let report = &checked.report;
+        egui::ScrollArea::vertical()
+            .id_salt("checked")
+            .max_height(220.0)
+            .show(ui, |ui| {
+                for (link, url) in report.links.iter().zip(&checked.urls).take(SHOWN_ROWS) {
+                    let text = lang.checked_row(link, &downpour::redact::url(url));
+                    let color = match &link.verdict {
+                        None => ui.visuals().text_color(),
+                        Some(finding) if finding.fails() => ui.visuals().error_fg_color,
+                        Some(_) => ORANGE,
+                    };
+                    ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+                }
+                if report.links.len() > SHOWN_ROWS {
+                    ui.label("…");
+                }
+            });
+        ui.label(lang.check_total(&report.space));
+        if let Some(problem) = report.space.problem() {
+            ui.colored_label(ui.visuals().error_fg_color, lang.space_problem(&problem));
+        }
+    }
+}
