@@ -35,6 +35,25 @@ pub struct Checked {
     pub report: CheckReport,
 }
 
+impl LinkChecker {
+    /// Hands what the last check learned (names and sizes) to the rows of a run of `jobs`
+    /// that it checked, so that they are not unknown until each server answers the run.
+    pub fn hand_to(&self, view: &mut super::model::RunView, jobs: &[Job]) {
+        let Some(checked) = &self.checked else {
+            return;
+        };
+        let learned: std::collections::HashMap<&url::Url, &downpour::check::LinkCheck> =
+            checked.urls.iter().zip(&checked.report.links).collect();
+        for job in jobs {
+            if let Some(link) = learned.get(&job.url).filter(|link| link.downloads())
+                && link.index == job.index
+            {
+                view.learned(job.index, link.name.as_deref(), link.size);
+            }
+        }
+    }
+}
+
 impl DownpourApp {
     /// The Check links button, beside Import list… and Clear (under the links it checks).
     pub(super) fn check_button_ui(&mut self, ui: &mut egui::Ui) {

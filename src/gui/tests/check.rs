@@ -83,3 +83,32 @@ fn check_links_speaks_chinese() {
     harness.get_by_label("a.bin — 2.0 KiB，可以下载");
     harness.get_by_label("gone.pdf — 服务器返回 404（未找到）");
 }
+
+#[test]
+fn start_after_a_check_knows_every_size_at_once_and_asks_no_head_again() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    // Each answer takes half a second: the rows' sizes come before any answer of the run.
+    let links = [
+        server.url("x.bin?size=3000&delay=500"),
+        server.url("y.bin?size=5000&delay=500"),
+    ];
+    paste_links(&mut harness, &links.join("\n"));
+    harness.get_by_label("Check links").click();
+    harness.run_steps(1);
+    step_until(&mut harness, "the links are checked", |h| {
+        h.state().checker.checked.is_some()
+    });
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the run starts", |h| h.state().view.is_some());
+    let view = harness.state().view.as_ref().unwrap();
+    let totals: Vec<Option<u64>> = view.rows.iter().map(|row| row.total).collect();
+    assert_eq!(totals, [Some(3000), Some(5000)]);
+    assert_eq!(view.announced, 8000);
+    run_to_end(&mut harness);
+    let requests = server.requests();
+    let heads = requests.iter().filter(|r| r.starts_with("HEAD ")).count();
+    assert_eq!((heads, requests.len()), (2, 4), "{requests:?}");
+    assert_eq!(std::fs::read(dir.path().join("y.bin")).unwrap().len(), 5000);
+}
