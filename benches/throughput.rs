@@ -13,7 +13,7 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential)
+//!   sequential, check: the check of 1,000 links before Start, see throughput/check.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -31,6 +31,9 @@
 )]
 #[path = "../tests/util/server.rs"]
 mod server;
+
+#[path = "throughput/check.rs"]
+mod check;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -80,6 +83,9 @@ fn main() {
         );
         let rows = run_scenario(&scenario, &tools, &cli, &server, &tmp_root, rss, &settings);
         all_rows.extend(rows);
+    }
+    if settings.wants_scenario("check") {
+        check::run(&cli, &server, &tmp_root, settings.runs);
     }
     println!();
     print_table(&all_rows);
