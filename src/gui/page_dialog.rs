@@ -286,6 +286,9 @@ impl DownpourApp {
                 egui::Button::new(RichText::new(lang.page_add(chosen)).strong()),
             );
             if add.clicked() {
+                if let Some(found) = &self.page.found {
+                    self.handed.page_added(found.page.clone());
+                }
                 let text = self.page.chosen_text();
                 self.receive(ui.ctx(), UiMessage::AddLinks(text));
                 self.page.open = false;

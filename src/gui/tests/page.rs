@@ -104,3 +104,35 @@ fn a_bad_pattern_and_a_file_are_sentences_and_nothing_is_added() {
     assert!(!harness.state().page.open);
     assert!(harness.state().settings.url_text.is_empty());
 }
+
+#[test]
+fn files_added_from_a_page_are_asked_for_with_the_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(super::settings_for(dir.path()));
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Page address").click();
+    harness.run_steps(1);
+    // The page's one picture is given only to requests that come from the page.
+    harness
+        .get_by_label("Page address")
+        .type_text(&server.url("gallery.html?page=guarded"));
+    harness.run_steps(1);
+    harness.get_by_label("Read the page").click();
+    step_until(&mut harness, "the page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Add 1 file").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.png")).unwrap(),
+        body_for("/guarded.png", 100)
+    );
+    let heads = server.heads();
+    let page = server.url("gallery.html?page=guarded");
+    assert!(heads[1].contains(&format!("referer: {page}")), "{heads:?}");
+}
