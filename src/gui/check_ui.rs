@@ -26,6 +26,10 @@ pub struct LinkChecker {
     pub problem: Option<DownloadError>,
 }
 
+/// The sizes Check sizes learned of a page's links: the page, and each link's position among
+/// its links with its size.
+pub type PageSizes = (url::Url, Vec<(usize, Option<u64>)>);
+
 /// A finished check.
 #[derive(Debug)]
 pub struct Checked {
@@ -158,6 +162,77 @@ impl DownpourApp {
         ui.label(lang.check_total(&report.space));
         if let Some(problem) = report.space.problem() {
             ui.colored_label(ui.visuals().error_fg_color, lang.space_problem(&problem));
+        }
+    }
+}
+
+impl DownpourApp {
+    /// The page dialog's Check sizes, beside Add: asks the chosen links for their sizes on a
+    /// helper thread (the check of [`downpour::check`], with the run's settings).
+    pub(super) fn page_sizes_button_ui(&mut self, ui: &mut egui::Ui, chosen: usize) {
+        let lang = self.lang();
+        let enabled = chosen > 0 && !self.page.sizing;
+        if !ui
+            .add_enabled(enabled, egui::Button::new(lang.check_sizes()))
+            .on_hover_text(lang.check_links_tip())
+            .clicked()
+        {
+            return;
+        }
+        let Some(found) = &self.page.found else {
+            return;
+        };
+        let jobs: Vec<Job> = found
+            .links
+            .iter()
+            .zip(&self.page.ticked)
+            .enumerate()
+            .filter(|(_, (_, ticked))| **ticked)
+            .map(|(position, (link, _))| Job {
+                index: position + 1,
+                url: link.url.clone(),
+                sha256: None,
+                previous: None,
+            })
+            .collect();
+        let page = found.page.clone();
+        let mut config = self.settings.run.config(self.folder());
+        config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        self.handed.apply(&mut config.access);
+        config.access.referer.get_or_insert_with(|| page.clone());
+        self.page.sizing = true;
+        self.spawn_helper(ui.ctx(), move || {
+            let sizes =
+                check_links(&jobs, &config, FreeSpace::OfFolder, &mut |_, _| {}).map(|report| {
+                    let sizes = report.links.iter().map(|l| (l.index - 1, l.size));
+                    (page, sizes.collect())
+                });
+            Some(UiMessage::PageSized(Box::new(sizes)))
+        });
+    }
+
+    /// Takes the sizes of the page dialog's links, if the dialog still shows that page.
+    pub(super) fn page_sized(&mut self, result: Result<PageSizes, DownloadError>) {
+        self.page.sizing = false;
+        let (page, sizes) = match result {
+            Ok(sized) => sized,
+            Err(problem) => {
+                self.page.problem = Some(downpour::page::PageError::Download(problem));
+                return;
+            }
+        };
+        if self
+            .page
+            .found
+            .as_ref()
+            .is_none_or(|found| found.page != page)
+        {
+            return;
+        }
+        for (position, size) in sizes {
+            if let Some(slot) = self.page.sizes.get_mut(position) {
+                *slot = size;
+            }
         }
     }
 }

@@ -415,6 +415,7 @@ impl DownpourApp {
                 }
             }
             UiMessage::Checked(result) => self.checked(*result),
+            UiMessage::PageSized(result) => self.page_sized(*result),
             UiMessage::FolderChecked {
                 folder,
                 result,

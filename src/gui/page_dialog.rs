@@ -38,6 +38,10 @@ pub struct PageDialog {
     /// How many links of each type (in the order of `FileType::ALL`), counted once when
     /// the page is read rather than every frame.
     pub type_counts: Vec<usize>,
+    /// Each link's size once Check sizes learned it (in the order of `found`).
+    pub sizes: Vec<Option<u64>>,
+    /// Whether a helper thread is asking the chosen links for their sizes.
+    pub sizing: bool,
 }
 
 impl PageDialog {
@@ -80,6 +84,16 @@ impl PageDialog {
             .collect()
     }
 
+    /// The total size of the ticked links whose size Check sizes learned, if it learned any.
+    pub fn chosen_size(&self) -> Option<u64> {
+        let known = self
+            .ticked
+            .iter()
+            .zip(&self.sizes)
+            .filter_map(|(ticked, size)| size.filter(|_| *ticked));
+        known.reduce(u64::saturating_add)
+    }
+
     /// How many links are ticked.
     pub fn chosen(&self) -> usize {
         self.ticked.iter().filter(|t| **t).count()
@@ -101,6 +115,7 @@ impl PageDialog {
                             .count()
                     })
                     .collect();
+                self.sizes = vec![None; found.links.len()];
                 self.found = Some(found);
                 self.refilter();
             }
@@ -262,6 +277,9 @@ impl DownpourApp {
                     };
                     ui.horizontal(|ui| {
                         ui.checkbox(ticked, &link.name);
+                        if let Some(Some(size)) = self.page.sizes.get(i) {
+                            ui.label(downpour::format::bytes(*size));
+                        }
                         if let Some(kind) = link.file_type {
                             ui.label(RichText::new(lang.file_type(kind)).weak());
                         }
@@ -278,7 +296,11 @@ impl DownpourApp {
         let t = lang.t();
         let (chosen, total) = (self.page.chosen(), self.page.ticked.len());
         if self.page.found.is_some() {
-            ui.label(lang.page_summary(chosen, total));
+            let summary = match self.page.chosen_size() {
+                Some(bytes) => lang.page_summary_sized(chosen, total, bytes),
+                None => lang.page_summary(chosen, total),
+            };
+            ui.label(summary);
         }
         ui.horizontal(|ui| {
             let add = ui.add_enabled(
@@ -293,6 +315,7 @@ impl DownpourApp {
                 self.receive(ui.ctx(), UiMessage::AddLinks(text));
                 self.page.open = false;
             }
+            self.page_sizes_button_ui(ui, chosen);
             if ui.button(t.page_close).clicked() {
                 self.page.open = false;
             }

@@ -72,6 +72,23 @@ impl Lang {
         }
     }
 
+    /// The page dialog's summary once sizes are known: `3 of 10 chosen, 12.0 MiB`.
+    pub fn page_summary_sized(self, chosen: usize, total: usize, bytes: u64) -> String {
+        let size = format::bytes(bytes);
+        match self {
+            Lang::En => format!("{chosen} of {total} chosen, {size}"),
+            Lang::Zh => format!("已选 {chosen} 个，共 {total} 个，{size}"),
+        }
+    }
+
+    /// The page dialog's button that asks the chosen links for their sizes.
+    pub fn check_sizes(self) -> &'static str {
+        match self {
+            Lang::En => "Check sizes",
+            Lang::Zh => "检查大小",
+        }
+    }
+
     /// Why the files will not fit.
     pub fn space_problem(self, problem: &SpaceProblem) -> String {
         match (self, problem) {

@@ -136,3 +136,37 @@ fn files_added_from_a_page_are_asked_for_with_the_page_as_referer() {
     let page = server.url("gallery.html?page=guarded");
     assert!(heads[1].contains(&format!("referer: {page}")), "{heads:?}");
 }
+
+#[test]
+fn check_sizes_shows_each_chosen_links_size_and_their_total() {
+    let server = TestServer::start();
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Page address").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Page address")
+        .type_text(&server.url("gallery.html?page=guarded"));
+    harness.run_steps(1);
+    harness.get_by_label("Read the page").click();
+    step_until(&mut harness, "the page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("1 of 1 chosen");
+    harness.get_by_label("Check sizes").click();
+    harness.run_steps(1);
+    step_until(&mut harness, "the sizes are known", |h| {
+        !h.state().page.sizing
+    });
+    harness.run_steps(2);
+    harness.get_by_label("100 B");
+    harness.get_by_label("1 of 1 chosen, 100 B");
+    // The page, then one HEAD for its one link, sent with the page as its Referer (the
+    // server gives the picture only so).
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(heads[1].starts_with("HEAD /guarded.png"), "{heads:?}");
+    assert!(server.requests().len() == 2);
+}
