@@ -199,7 +199,9 @@ impl DownpourApp {
         let mut config = self.settings.run.config(self.folder());
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
         self.handed.apply(&mut config.access);
-        config.access.referer.get_or_insert_with(|| page.clone());
+        if matches!(page.scheme(), "http" | "https") {
+            config.access.referer.get_or_insert_with(|| page.clone());
+        }
         self.page.sizing = true;
         self.spawn_helper(ui.ctx(), move || {
             let sizes =

@@ -205,6 +205,21 @@ impl DownpourApp {
         });
     }
 
+    /// Reads a web page saved as `path` (dropped on the dialog) on a helper thread: relative
+    /// links are resolved against the address in the box, when it holds one.
+    pub(super) fn read_dropped_page(&mut self, ctx: &egui::Context, path: std::path::PathBuf) {
+        let address = downpour::urls::parse_list_with(self.page.address.trim(), false)
+            .entries
+            .first()
+            .map(|entry| entry.url.clone());
+        self.page.reading = true;
+        self.page.problem = None;
+        self.spawn_helper(ctx, move || {
+            let read = downpour::page::read_saved_page(&path, address.as_ref());
+            Some(UiMessage::PageRead(Box::new(read)))
+        });
+    }
+
     /// The type chips, the pattern box, only this site and invert.
     fn page_filters_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
@@ -308,7 +323,10 @@ impl DownpourApp {
                 egui::Button::new(RichText::new(lang.page_add(chosen)).strong()),
             );
             if add.clicked() {
-                if let Some(found) = &self.page.found {
+                // A page read from a saved file has no address to send.
+                if let Some(found) = &self.page.found
+                    && matches!(found.page.scheme(), "http" | "https")
+                {
                     self.handed.page_added(found.page.clone());
                 }
                 let text = self.page.chosen_text();
@@ -340,6 +358,9 @@ fn page_error(lang: Lang, problem: &PageError) -> String {
         (_, PageError::Download(err)) => lang.download_error(err),
         (Lang::Zh, PageError::NotWeb { scheme }) => {
             format!("只能读取 http:// 和 https:// 网页，不能读取 '{scheme}:'")
+        }
+        (Lang::Zh, PageError::Unreadable { name, reason }) => {
+            format!("无法读取保存的网页 {name}：{reason}")
         }
         (Lang::Zh, PageError::NotAPage { kind }) => {
             format!("这个地址是一个文件（{kind}），不是网页：把它加入链接即可下载")

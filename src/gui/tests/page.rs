@@ -170,3 +170,33 @@ fn check_sizes_shows_each_chosen_links_size_and_their_total() {
     assert!(heads[1].starts_with("HEAD /guarded.png"), "{heads:?}");
     assert!(server.requests().len() == 2);
 }
+
+#[test]
+fn a_saved_page_dropped_on_the_dialog_is_read_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.html");
+    std::fs::write(
+        &saved,
+        "<a href=\"https://example.com/one.pdf\">1</a><img src=\"https://example.com/two.png\">",
+    )
+    .unwrap();
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    super::runs::drop_file(&mut harness, &saved);
+    step_until(&mut harness, "the saved page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("2 of 2 chosen");
+    assert!(
+        harness.state().settings.url_text.is_empty(),
+        "not added as a list"
+    );
+    harness.get_by_label("Add 2 files").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/one.pdf\nhttps://example.com/two.png\n"
+    );
+}
