@@ -13,7 +13,8 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential, check: the check of 1,000 links before Start, see throughput/check.rs)
+//!   sequential, limit-accuracy, check: the check of 1,000 links before Start, see
+//!   throughput/check.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -34,6 +35,8 @@ mod server;
 
 #[path = "throughput/check.rs"]
 mod check;
+#[path = "throughput/limits.rs"]
+mod limits;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -87,8 +90,19 @@ fn main() {
     if settings.wants_scenario("check") {
         check::run(&cli, &server, &tmp_root, settings.runs);
     }
+    let limit_lines =
+        (settings.wants_scenario("limit-accuracy") && settings.wants_tool("downpour")).then(|| {
+            eprintln!("== limit-accuracy ==");
+            limits::run(&cli, &server, &tmp_root, settings.quick)
+        });
     println!();
     print_table(&all_rows);
+    if let Some(lines) = limit_lines {
+        println!("\n## Speed limit accuracy (Downpour `--limit-rate`; target: 0.90–1.10)\n");
+        for line in lines {
+            println!("{line}");
+        }
+    }
     println!(
         "\nbench wall time: {:.0} s (timed runs per cell: {}, untimed warm-up rounds: {}, quick: {})",
         started.elapsed().as_secs_f64(),

@@ -1,4 +1,4 @@
-//! Check links: under the links box, beside Import list… and Clear, a button that asks every link of the links box what it is
+//! Check links: under the links box and its buttons (Import list…, Clear), a button that asks every link of the links box what it is
 //! (`downpour::check`) on a helper thread, with the run's settings, and shows under the links
 //! box one line per link — its name and size, or what Start would meet — and the total
 //! against the free space of the save folder's disk. Nothing is downloaded, and the window
@@ -59,7 +59,7 @@ impl LinkChecker {
 }
 
 impl DownpourApp {
-    /// The Check links button, beside Import list… and Clear (under the links it checks).
+    /// The Check links button, under Import list… and Clear (under the links it checks).
     pub(super) fn check_button_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
         let enabled = self.start_blocker().is_none() && self.checker.running.is_none();

@@ -11,6 +11,12 @@ use super::{DownpourApp, Notice, UiMessage};
 /// How many lines of numbered ranges are shown with what they become.
 const SHOWN_RANGES: usize = 5;
 
+/// How many lines of links the links box shows before it scrolls.
+const LINK_ROWS: f32 = 12.0;
+
+/// How many lines of notes about the links box are shown before they scroll.
+const NOTE_LINES: f32 = 3.0;
+
 /// How many rejected lines the list of problems shows at most.
 const SHOWN_BAD_LINES: usize = 200;
 
@@ -31,22 +37,43 @@ impl DownpourApp {
         let t = lang.t();
         ui.heading(t.urls_heading);
         let label = ui.label(t.urls_label);
+        // A box of fixed height that scrolls: a long paste never pushes what is under it.
+        let height = ui.text_style_height(&egui::TextStyle::Monospace) * LINK_ROWS + 8.0;
         let edit = egui::TextEdit::multiline(&mut self.settings.url_text)
             .hint_text(t.urls_hint)
             .desired_rows(12)
+            .min_size(egui::vec2(0.0, height))
             .desired_width(f32::INFINITY)
             .code_editor()
             // Tab moves on to the next control (a link never holds a tab), as everywhere else.
             .lock_focus(false);
         let response = egui::ScrollArea::vertical()
             .id_salt("urls")
-            .max_height(260.0)
+            .max_height(height)
+            .auto_shrink([false, false])
             .show(ui, |ui| ui.add(edit))
             .inner
             .labelled_by(label.id);
         if response.changed() {
             self.reparse();
         }
+        // The notes about the box sit in a place of fixed height (scrolled when they are
+        // many), so that pasting never moves the folder and the buttons under them.
+        let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+        egui::ScrollArea::vertical()
+            .id_salt("link_notes")
+            .max_height(NOTE_LINES * line + ui.spacing().interact_size.y - line)
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.link_notes_ui(ui));
+        self.list_buttons_ui(ui);
+        // Under the buttons, once Check links is pressed: the buttons stay where they are.
+        self.check_results_ui(ui);
+    }
+
+    /// How many links the box holds, the duplicates, what numbered ranges become, and the
+    /// lines it did not understand.
+    fn link_notes_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
         ui.horizontal(|ui| {
             let counts = lang.urls_ready(self.list.entries.len(), self.list.rejected.len());
             let color = if self.list.rejected.is_empty() {
@@ -72,8 +99,6 @@ impl DownpourApp {
             ui.label(RichText::new(summary).weak().small());
         }
         self.bad_lines_ui(ui);
-        self.check_results_ui(ui);
-        self.list_buttons_ui(ui);
     }
 
     /// How many links repeat earlier ones, and the button that drops their lines.
@@ -120,10 +145,10 @@ impl DownpourApp {
             });
     }
 
-    /// Import list…, From a web page…, Clear and Check links (during a run too: new links join it with Add to the run).
+    /// Import list…, From a web page…, Clear, and under them Check links (during a run too: new links join it with Add to the run).
     fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             let import = ui.button(t.import).on_hover_text(t.import_tip);
             if import.clicked() {
                 let (title, filter) = (t.import_title, t.link_lists);
@@ -152,8 +177,8 @@ impl DownpourApp {
                 self.settings.url_text.clear();
                 self.reparse();
             }
-            self.check_button_ui(ui);
         });
+        self.check_button_ui(ui);
     }
 
     /// The save folder: its field, Choose…, Open folder, and what is wrong with it.

@@ -264,48 +264,56 @@ impl Control {
         self.sink.send(Event::ItemResumed { index });
     }
 
-    /// Pauses the item at `position`.
-    fn pause(&self, position: usize) {
+    /// Pauses the items at `positions` under one lock and one wake-up of the workers, so that
+    /// Pause all over 100,000 items is one pass over the queue, not one per item.
+    fn pause(&self, positions: &[usize]) {
         let paused_waiting = self.queue.update(|board| {
-            let stop = &board.items[position].stop;
-            stop.resume_asked.store(false, Ordering::SeqCst);
-            match board.queue.phase(position) {
-                Some(Phase::Running) => {
-                    stop.pausing.store(true, Ordering::SeqCst);
-                    stop.token.cancel();
-                    false
+            let mut waiting = Vec::new();
+            for &position in positions {
+                let stop = &board.items[position].stop;
+                stop.resume_asked.store(false, Ordering::SeqCst);
+                match board.queue.phase(position) {
+                    Some(Phase::Running) => {
+                        stop.pausing.store(true, Ordering::SeqCst);
+                        stop.token.cancel();
+                    }
+                    Some(Phase::Waiting) => waiting.push(position),
+                    _ => {}
                 }
-                Some(Phase::Waiting) => {
-                    board.queue.pause(position);
-                    true
-                }
-                _ => false,
             }
+            board.queue.pause_waiting(&waiting);
+            waiting
         });
-        if paused_waiting {
+        for position in paused_waiting {
             let index = self.job(position).index;
             self.sink.send(Event::ItemPaused { index, bytes: 0 });
         }
     }
 
-    /// Resumes the item at `position`.
-    fn resume(&self, position: usize) {
+    /// Resumes the items at `positions`, in that order (each goes to the front of the queue),
+    /// under one lock and one wake-up of the workers.
+    fn resume(&self, positions: &[usize]) {
         let resumed = self.queue.update(|board| {
-            let entry = &mut board.items[position];
-            match board.queue.phase(position) {
-                // A pause still taking effect: resume as soon as it has.
-                Some(Phase::Running) => {
-                    entry.stop.resume_asked.store(true, Ordering::SeqCst);
-                    false
+            let mut resumed = Vec::new();
+            for &position in positions {
+                let entry = &mut board.items[position];
+                match board.queue.phase(position) {
+                    // A pause still taking effect: resume as soon as it has.
+                    Some(Phase::Running) => {
+                        entry.stop.resume_asked.store(true, Ordering::SeqCst);
+                    }
+                    Some(Phase::Paused) => {
+                        entry.stop = ItemStop::new(&self.cancel);
+                        if board.queue.resume(position) {
+                            resumed.push(position);
+                        }
+                    }
+                    _ => {}
                 }
-                Some(Phase::Paused) => {
-                    entry.stop = ItemStop::new(&self.cancel);
-                    board.queue.resume(position)
-                }
-                _ => false,
             }
+            resumed
         });
-        if resumed {
+        for position in resumed {
             self.send_resumed(position);
         }
     }
@@ -633,14 +641,14 @@ impl RunHandle {
     /// (with a range request) when resumed.
     pub fn pause(&self, index: usize) {
         if let Some(position) = self.control.position(index) {
-            self.control.pause(position);
+            self.control.pause(&[position]);
         }
     }
 
     /// Resumes a paused item: it goes to the front of the queue.
     pub fn resume(&self, index: usize) {
         if let Some(position) = self.control.position(index) {
-            self.control.resume(position);
+            self.control.resume(&[position]);
         }
     }
 
@@ -662,9 +670,8 @@ impl RunHandle {
 
     /// Pauses every item that is waiting or running.
     pub fn pause_all(&self) {
-        for position in 0..self.control.len() {
-            self.control.pause(position);
-        }
+        let every: Vec<usize> = (0..self.control.len()).collect();
+        self.control.pause(&every);
     }
 
     /// Resumes every paused item, in list order, and every item whose pause is still taking
@@ -680,9 +687,8 @@ impl RunHandle {
                 .collect()
         });
         // Each resumed item goes to the front, so the last one first keeps list order.
-        for position in paused.into_iter().rev() {
-            self.control.resume(position);
-        }
+        let last_first: Vec<usize> = paused.into_iter().rev().collect();
+        self.control.resume(&last_first);
     }
 
     /// Adds links to the run, after everything listed before them; gives them back if the run

@@ -191,17 +191,19 @@ impl QueueState {
         }
     }
 
-    /// Pauses the item: a waiting one leaves the queue; a running one is marked, and its
-    /// download must be stopped (true is returned for that).
-    pub(crate) fn pause(&mut self, position: usize) -> bool {
-        match self.phase(position) {
-            Some(Phase::Waiting) => {
-                self.waiting.retain(|&p| p != position);
+    /// Pauses every waiting item of `positions` in one pass over the waiting line (others
+    /// are left as they are).
+    pub(crate) fn pause_waiting(&mut self, positions: &[usize]) {
+        let mut any = false;
+        for &position in positions {
+            if self.phase(position) == Some(Phase::Waiting) {
                 self.phases[position] = Phase::Paused;
-                false
+                any = true;
             }
-            Some(Phase::Running) => true,
-            _ => false,
+        }
+        if any {
+            let phases = &self.phases;
+            self.waiting.retain(|&p| phases[p] == Phase::Waiting);
         }
     }
 
@@ -486,10 +488,15 @@ mod tests {
     #[test]
     fn paused_items_wait_and_resumed_ones_go_first() {
         let mut queue = QueueState::new(4, 1, 1);
-        assert!(!queue.pause(1), "a waiting item pauses at once");
+        queue.pause_waiting(&[1]);
         assert_eq!(queue.phase(1), Some(Phase::Paused));
         assert_eq!(queue.take(0), Take::Item(0));
-        assert!(queue.pause(0), "a running item's download must be stopped");
+        queue.pause_waiting(&[0]);
+        assert_eq!(
+            queue.phase(0),
+            Some(Phase::Running),
+            "a running item pauses when its download has stopped"
+        );
         queue.stopped(0);
         queue.park(0);
         assert_eq!(queue.take(0), Take::Item(2), "paused items are skipped");
@@ -502,6 +509,24 @@ mod tests {
         assert_eq!(queue.phase(0), Some(Phase::Paused));
         assert_eq!(queue.phase(3), Some(Phase::Waiting));
         assert!(!queue.resume(3), "only paused items resume");
+    }
+
+    #[test]
+    fn pausing_many_at_once_keeps_the_order_of_the_others() {
+        let mut queue = QueueState::new(6, 1, 1);
+        assert_eq!(queue.take(0), Take::Item(0));
+        queue.pause_waiting(&[0, 2, 4, 9]);
+        assert_eq!(queue.phase(0), Some(Phase::Running));
+        assert_eq!(queue.phase(2), Some(Phase::Paused));
+        assert_eq!(queue.phase(4), Some(Phase::Paused));
+        queue.stopped(0);
+        let mut order = Vec::new();
+        while let Take::Item(position) = queue.take(0) {
+            queue.stopped(0);
+            queue.end(position);
+            order.push(position);
+        }
+        assert_eq!(order, [1, 3, 5]);
     }
 
     #[test]
@@ -525,9 +550,8 @@ mod tests {
     #[test]
     fn a_cancelled_run_sends_paused_items_out_to_be_ended() {
         let mut queue = QueueState::new(2, 2, 1);
-        queue.pause(1);
+        queue.pause_waiting(&[1]);
         assert_eq!(queue.take(0), Take::Item(0));
-        assert!(queue.pause(0));
         queue.drain();
         queue.stopped(0);
         queue.park(0);

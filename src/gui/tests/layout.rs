@@ -354,3 +354,34 @@ fn the_first_failure_moves_no_button_and_no_row() {
     }
     cancel_run(&mut harness);
 }
+
+#[test]
+fn a_long_paste_with_notes_moves_nothing_under_the_links_box() {
+    for (lang, links, folder) in [
+        (Lang::En, "Links", "Save folder"),
+        (Lang::Zh, "链接", "保存文件夹"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = small_window(settings_for(dir.path()), lang);
+        let watched = |h: &Harness<'_, DownpourApp>| h.get_by_label(folder).rect();
+        let before = watched(&harness);
+        // Forty links, a numbered range, two lines that are not links and a duplicate: every
+        // kind of note the box gives.
+        let mut text: String = (1..=40)
+            .map(|i| format!("http://127.0.0.1:9/file-{i}.bin\n"))
+            .collect();
+        text.push_str("http://127.0.0.1:9/photo[001-120].jpg\nnot a link\nftp://x/y\n");
+        text.push_str("http://127.0.0.1:9/file-1.bin\n");
+        harness.get_by_label(links).click();
+        harness.run_steps(2);
+        harness.get_by_label(links).type_text(&text);
+        harness.run_steps(3);
+        let list = &harness.state().list;
+        assert!(!list.ranged.is_empty() && !list.rejected.is_empty() && list.duplicates > 0);
+        let after = watched(&harness);
+        assert!(
+            (after.min - before.min).length() < 0.5,
+            "{lang:?}: {after:?} was {before:?}"
+        );
+    }
+}
