@@ -209,3 +209,40 @@ fn the_cli_check_prints_a_table_downloads_nothing_and_fails_when_a_link_will() {
     assert_eq!(fine.status.code(), Some(0));
     assert!(files_in(dir.path()).is_empty());
 }
+
+/// A measurement, not a test (run by hand: `cargo test --test integration -- --ignored
+/// --nocapture check_of_1000`): the bench scenario of benches/throughput/check.rs with the
+/// CLI of this build, for a number where the release bench cannot be built.
+#[test]
+#[ignore = "a measurement of about 13 s"]
+fn check_of_1000_links_with_200_ms_answers() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let list: String = (0..1000)
+        .map(|i| {
+            format!(
+                "{}\n",
+                server.url(&format!("c/f{i}.bin?size=4096&delay=200"))
+            )
+        })
+        .collect();
+    let list_path = dir.path().join("list.txt");
+    std::fs::write(&list_path, list).unwrap();
+    let started = std::time::Instant::now();
+    let output = cli()
+        .args(["--check", "--workers", "16", "--per-host", "16", "-i"])
+        .arg(&list_path)
+        .arg("-o")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert!(output.status.success());
+    let ideal = 1000_usize.div_ceil(16) as f64 * 0.2;
+    println!(
+        "check of 1000 links: {secs:.2} s, ideal {ideal:.2} s, {:.3} × ideal, {} requests, {} at once at most",
+        secs / ideal,
+        server.requests().len(),
+        server.max_in_flight()
+    );
+}
