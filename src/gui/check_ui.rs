@@ -83,26 +83,15 @@ impl DownpourApp {
         let mut config = self.settings.run.config(self.folder());
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
         self.handed.apply(&mut config.access);
+        // The System proxy setting: the desktop's proxy is asked on the helper, as for Start.
+        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
+        let bus = system.then(|| self.desktop_bus.clone());
         self.checker.running = Some((0, jobs.len()));
         self.checker.problem = None;
         let (tx, waker) = (self.helper_tx.clone(), ctx.clone());
-        let started =
-            std::thread::Builder::new()
-                .name("downpour-check".into())
-                .spawn(move || {
-                    let mut progress = |done, of| {
-                        let _ = tx.send(UiMessage::CheckProgress { done, of });
-                        waker.request_repaint();
-                    };
-                    let result = check_links(&jobs, &config, FreeSpace::OfFolder, &mut progress)
-                        .map(|report| Checked {
-                            urls: jobs.iter().map(|job| job.url.clone()).collect(),
-                            report,
-                        });
-                    // A window that closed meanwhile no longer needs the answer.
-                    let _ = tx.send(UiMessage::Checked(Box::new(result)));
-                    waker.request_repaint();
-                });
+        let started = std::thread::Builder::new()
+            .name("downpour-check".into())
+            .spawn(move || check_on_helper(&jobs, config, bus, &tx, &waker));
         if started.is_err() {
             self.checker.running = None;
         }
@@ -164,6 +153,35 @@ impl DownpourApp {
             ui.colored_label(ui.visuals().error_fg_color, lang.space_problem(&problem));
         }
     }
+}
+
+/// The check, on its helper thread: the desktop's proxy for the System setting, then every
+/// link, its progress and its answer sent to the window (which repaints for each).
+fn check_on_helper(
+    jobs: &[Job],
+    mut config: downpour::RunConfig,
+    bus: Option<super::desktop_proxy::Bus>,
+    tx: &std::sync::mpsc::Sender<UiMessage>,
+    waker: &egui::Context,
+) {
+    if let Some(proxy) = bus.and_then(|bus| super::desktop_proxy::lookup(&bus)) {
+        config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
+            proxy,
+            bypass: super::desktop_proxy::BYPASS.to_owned(),
+        };
+    }
+    let mut progress = |done, of| {
+        let _ = tx.send(UiMessage::CheckProgress { done, of });
+        waker.request_repaint();
+    };
+    let result =
+        check_links(jobs, &config, FreeSpace::OfFolder, &mut progress).map(|report| Checked {
+            urls: jobs.iter().map(|job| job.url.clone()).collect(),
+            report,
+        });
+    // A window that closed meanwhile no longer needs the answer.
+    let _ = tx.send(UiMessage::Checked(Box::new(result)));
+    waker.request_repaint();
 }
 
 impl DownpourApp {
