@@ -246,3 +246,33 @@ fn check_of_1000_links_with_200_ms_answers() {
         server.max_in_flight()
     );
 }
+
+#[test]
+fn a_busy_server_is_asked_once_more_as_the_run_would_retry() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        server.url("busy.bin?size=300&fail_first=1&retry_after=0"),
+        server.url("down.bin?status=503"),
+    ];
+    let report = check(&lines, dir.path(), FreeSpace::Given(1 << 30));
+    assert_eq!(
+        verdicts(&report),
+        [
+            None,
+            Some("the server answered 503 Service Unavailable".to_owned())
+        ]
+    );
+    assert_eq!(report.links[0].size, Some(300));
+    let mut asked = server.requests();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "HEAD /busy.bin?fail_first=1&retry_after=0&size=300",
+            "HEAD /busy.bin?fail_first=1&retry_after=0&size=300",
+            "HEAD /down.bin?status=503",
+            "HEAD /down.bin?status=503",
+        ]
+    );
+}

@@ -291,7 +291,7 @@ async fn ask_all(
                 work.next.set(position + 1);
                 let gate = work.host_gate(job);
                 let _permit = gate.acquire().await;
-                let answer = ask(&work.client, &work.config, job).await;
+                let answer = ask_again_if_busy(&work.client, &work.config, job).await;
                 if tx.send((position, answer)).is_err() {
                     break;
                 }
@@ -343,6 +343,27 @@ struct Answer {
     name: String,
     /// Whether the run would take the answer for a web page standing in for a file.
     web_page: bool,
+}
+
+/// The longest wait a busy server's `Retry-After` gets before the check asks again.
+const MOST_BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// Asks for `job`, and once more when its server was busy (429 or 503, as the run would
+/// retry it), after the wait it asked for (at most [`MOST_BUSY_WAIT`], else one second).
+async fn ask_again_if_busy(
+    client: &Client,
+    config: &RunConfig,
+    job: &Job,
+) -> Result<Answer, DownloadError> {
+    let answer = ask(client, config, job).await?;
+    if !matches!(answer.status.as_u16(), 429 | 503) {
+        return Ok(answer);
+    }
+    let wait = answer::retry_after_of(&answer.headers, SystemTime::now())
+        .unwrap_or(Duration::from_secs(1))
+        .min(MOST_BUSY_WAIT);
+    tokio::time::sleep(wait).await;
+    ask(client, config, job).await
 }
 
 /// Asks for `job`: `HEAD`, and a `GET` of its first byte where `HEAD` is refused or says

@@ -192,7 +192,8 @@ pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
     retry_after_of(response.headers(), SystemTime::now())
 }
 
-fn retry_after_of(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+/// [`retry_after`] of an answer's headers, counted from `now` when it is a date.
+pub(crate) fn retry_after_of(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
