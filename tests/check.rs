@@ -200,14 +200,18 @@ fn the_cli_check_prints_a_table_downloads_nothing_and_fails_when_a_link_will() {
     assert!(stdout.contains("total 2.0 KiB"), "{stdout}");
     assert!(files_in(dir.path()).is_empty());
     assert!(server.requests().iter().all(|r| r.starts_with("HEAD ")));
+    let later = dir.path().join("not-made-yet");
     let fine = cli()
         .args(["--check", "-o"])
-        .arg(dir.path())
+        .arg(&later)
         .arg(&good)
         .output()
         .unwrap();
     assert_eq!(fine.status.code(), Some(0));
-    assert!(files_in(dir.path()).is_empty());
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "not even the folder is made"
+    );
 }
 
 /// A measurement, not a test (run by hand: `cargo test --test integration -- --ignored

@@ -205,7 +205,16 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         // Reads the trusted certificates while the folder is checked and the run starts.
         downpour::net::prepare_tls();
     }
-    let out = save_folder(cli)?;
+    let out = if cli.check {
+        // The check writes nothing, not even a folder: a missing one is measured on its
+        // parent's disk.
+        cli.run
+            .out
+            .clone()
+            .unwrap_or_else(downpour::options::default_download_dir)
+    } else {
+        save_folder(cli)?
+    };
     let mut config = settings.config(out);
     // The links of one page carry it as their Referer, as a browser's would, unless the
     // person named another.

@@ -12,8 +12,8 @@ pub fn print_check(jobs: &[Job], config: &RunConfig) -> Result<bool, String> {
         .map_err(|err| err.to_string())?;
     let mut out = String::new();
     out.push_str(&format!(
-        "{:>4}  {:<40}  {:>10}  what the run will do\n",
-        "#", "name", "size"
+        "{:>4}  {:<40}  {:>10}  {:<24}  {:<6}  what the run will do\n",
+        "#", "name", "size", "type", "resume"
     ));
     for (job, link) in jobs.iter().zip(&report.links) {
         out.push_str(&row(job, link));
@@ -47,7 +47,21 @@ fn row(job: &Job, link: &LinkCheck) -> String {
         None => "ok".to_owned(),
         Some(finding) => finding.to_string(),
     };
-    format!("{:>4}  {name:<40}  {size:>10}  {verdict}\n", link.index)
+    // The type without its parameters (`text/html; charset=utf-8` is `text/html`).
+    let kind: String = link
+        .kind
+        .as_deref()
+        .and_then(|kind| kind.split(';').next())
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(24)
+        .collect();
+    let resume = if link.resumable { "yes" } else { "no" };
+    format!(
+        "{:>4}  {name:<40}  {size:>10}  {kind:<24}  {resume:<6}  {verdict}\n",
+        link.index
+    )
 }
 
 /// The line under the table: the total against the free space, and a sentence when it will
