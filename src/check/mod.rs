@@ -225,7 +225,8 @@ pub fn check_links(
     };
     let mut links = asked;
     let now = SystemTime::now();
-    judge_list(&mut links, jobs, workers, now);
+    // The run starts this many links at once (one in sequential mode).
+    judge_list(&mut links, jobs, config.effective_workers(), now);
     let free = match free {
         FreeSpace::OfFolder => disk::free_space(&config.out_dir),
         FreeSpace::Given(bytes) => Some(bytes),
