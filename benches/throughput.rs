@@ -13,8 +13,8 @@
 //! - `DOWNPOUR_BENCH_QUICK=1`  smaller lists and one run, for a smoke test (~1 minute)
 //! - `DOWNPOUR_BENCH_ONLY=latency,bulk`  only these scenarios
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
-//!   sequential, limit-accuracy, check: the check of 1,000 links before Start, see
-//!   throughput/check.rs)
+//!   sequential, limit-accuracy; and h2-small, h2-bulk, proxy: see throughput/reach.rs;
+//!   check: the check of 1,000 links before Start, see throughput/check.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -37,6 +37,9 @@ mod server;
 mod check;
 #[path = "throughput/limits.rs"]
 mod limits;
+
+#[path = "throughput/reach.rs"]
+mod reach;
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -103,6 +106,7 @@ fn main() {
             println!("{line}");
         }
     }
+    reach::run(&settings, &cli, &server);
     println!(
         "\nbench wall time: {:.0} s (timed runs per cell: {}, untimed warm-up rounds: {}, quick: {})",
         started.elapsed().as_secs_f64(),

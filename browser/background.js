@@ -1,6 +1,8 @@
 // Downpour's browser extension: three context-menu items (and the toolbar button) send links
 // to Downpour through the browser's native messaging (no network port). Nothing is read or sent
-// until the person uses one of them. With the links go the page's address (as Referer), the
+// until the person uses one of them. "All links on this page…" and the toolbar button send the
+// page's links as a "page" message: Downpour shows them in its page dialog to choose from and
+// downloads nothing by itself. With the links go the page's address (as Referer), the
 // browser's User-Agent, the cookies the browser holds for the links' own sites, and the file
 // names the page suggests (`download` attributes). Downpour checks all of it again.
 
@@ -137,11 +139,17 @@ async function send(kind, info, tab) {
     user_agent: navigator.userAgent,
     cookies: await cookiesFor(links),
   };
-  if (isWeb(page)) message.page = page;
+  if (isWeb(page)) {
+    message.page = page;
+    // A page that is no web page (a file, a browser page) has nothing to choose from there:
+    // its links go to the links box as plain links.
+    if (kind === "page") message.kind = "page";
+  }
   try {
     const reply = await api.runtime.sendNativeMessage(HOST, message);
     if (reply?.ok) {
-      show(tab, true, api.i18n.getMessage("sent", [String(reply.added)]));
+      const said = message.kind === "page" ? "offered" : "sent";
+      show(tab, true, api.i18n.getMessage(said, [String(reply.added)]));
     } else {
       show(tab, false, reply?.error ?? api.i18n.getMessage("noAnswer"));
     }

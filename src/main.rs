@@ -21,6 +21,26 @@ fn data_folder_problem(dir: &std::path::Path) -> Option<gui::Notice> {
     })
 }
 
+/// Downpour's data folder and why it cannot be written, if it cannot; its log is set up, and
+/// the first line of it says why this window takes no links from later starts, if it does not.
+fn open_data_folder(
+    alone: Option<std::io::Error>,
+) -> (Option<std::path::PathBuf>, Option<gui::Notice>) {
+    let data_dir = downpour::options::default_state_dir();
+    let data_problem = data_dir.as_deref().and_then(data_folder_problem);
+    if let Some(dir) = data_dir.as_deref().filter(|_| data_problem.is_none()) {
+        // Problems nobody waits for (a resume record not written…) go to its log.
+        downpour::diag::log_to(dir);
+    }
+    if let Some(why) = alone {
+        downpour::diag::record(
+            "take links from later starts (each of them opens its own window)",
+            &why,
+        );
+    }
+    (data_dir, data_problem)
+}
+
 /// Work done instead of a window: the native host, installing or removing the browser
 /// integration. Returns the exit code.
 fn instead(what: Instead) -> i32 {
@@ -59,21 +79,47 @@ fn handoffs_of(list_text: &str) -> Vec<Handoff> {
     messages
 }
 
+/// How this start opens its window.
+enum Opening {
+    /// The one window of this person, listening for later starts.
+    #[cfg_attr(
+        not(unix),
+        expect(dead_code, reason = "no hand-off without Unix sockets yet")
+    )]
+    Listening(Listening),
+    /// A window that takes no links from later starts (each of those opens its own), and why:
+    /// said in the log once it is known where the log is.
+    Alone(std::io::Error),
+}
+
 /// Hands the lists' links to the window already running, if one is: then this start ends
-/// (with its exit code). Otherwise this start is the window, listening for later ones.
-fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
+/// (with its exit code). Otherwise this start is the window: it listens for later ones from
+/// now on (what they hand over waits in `messages` until the window reads it).
+fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Opening, i32> {
     let Some(path) = handoff::socket::default_path() else {
-        return Ok(None);
+        return Ok(Opening::Alone(std::io::Error::from(
+            std::io::ErrorKind::NotFound,
+        )));
     };
-    let mut messages = handoffs_of(list_text).into_iter();
-    let first = messages.next().unwrap_or_default();
+    let mut handoffs = handoffs_of(list_text).into_iter();
+    let first = handoffs.next().unwrap_or_default();
     let mut answer = match handoff::socket::claim(&path, &first) {
         #[cfg(unix)]
-        Claim::First(listener) => return Ok(Some(Listening { listener, path })),
-        Claim::Alone(err) => {
-            downpour::diag::record("listen for links from other starts", &err);
-            return Ok(None);
+        Claim::First(window) => {
+            let waker = messages.waker.clone();
+            let wake = move || {
+                if let Some(ctx) = waker.get() {
+                    ctx.request_repaint();
+                }
+            };
+            gui::listen_for_handoffs(window.listener, wake, messages.tx.clone());
+            return Ok(Opening::Listening(Listening {
+                path,
+                _lock: window.lock,
+            }));
         }
+        // Windows has no hand-off yet: a second start opens a second window.
+        Claim::Alone(err) => return Ok(Opening::Alone(err)),
         Claim::Handed(answer) => answer,
     };
     let mut added = 0;
@@ -84,8 +130,12 @@ fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
                 eprintln!("downpour: {why}");
                 return Err(1);
             }
+            Answer::Closing => {
+                eprintln!("downpour: {}", handoff::Refusal::WindowClosed.sentence());
+                return Err(1);
+            }
         }
-        let Some(next) = messages.next() else { break };
+        let Some(next) = handoffs.next() else { break };
         answer = handoff::socket::send(&path, &next)
             .unwrap_or_else(|err| Answer::Refused(err.to_string()));
     }
@@ -93,15 +143,24 @@ fn hand_to_running_window(list_text: &str) -> Result<Option<Listening>, i32> {
     Err(0)
 }
 
-/// The socket this window listens on, removed when it closes.
+/// The window's messages from its helpers, made before the window so that links handed over
+/// while it opens wait for it; and its context, once it has one, to wake it.
+struct Messages {
+    tx: std::sync::mpsc::Sender<gui::UiMessage>,
+    rx: std::sync::mpsc::Receiver<gui::UiMessage>,
+    waker: std::sync::Arc<std::sync::OnceLock<egui::Context>>,
+}
+
+/// The socket this window listens on, removed when it closes, and the lock that makes it the
+/// one window, let go after that (when the process ends).
 #[cfg_attr(
     not(unix),
     expect(dead_code, reason = "no hand-off without Unix sockets yet")
 )]
 struct Listening {
-    #[cfg(unix)]
-    listener: std::os::unix::net::UnixListener,
     path: std::path::PathBuf,
+    #[cfg(unix)]
+    _lock: std::fs::File,
 }
 
 /// The text of the list files given, and the first problem reading them (each said on
@@ -139,21 +198,20 @@ fn main() -> eframe::Result {
     // Read before the window opens: no file I/O on the UI thread.
     let (list_text, list_problem) = read_lists(&launch.lists);
     // One window per person: a second start hands its links to the first and ends.
-    let listening = match hand_to_running_window(&list_text) {
-        Ok(listening) => listening,
+    let (tx, rx) = std::sync::mpsc::channel();
+    let messages = Messages {
+        tx,
+        rx,
+        waker: std::sync::Arc::default(),
+    };
+    let (listening, alone) = match hand_to_running_window(&list_text, &messages) {
+        Ok(Opening::Listening(listening)) => (Some(listening), None),
+        Ok(Opening::Alone(why)) => (None, Some(why)),
         Err(code) => std::process::exit(if list_problem.is_some() { 1 } else { code }),
     };
-    let socket_path = listening.as_ref().map(|l| l.path.clone());
-    #[cfg(not(unix))]
-    drop(listening);
     let fonts = gui::fonts::font_definitions(&gui::fonts::find_fallback_fonts());
     // The downloads list of last time, read (and set aside if damaged) before the window opens.
-    let data_dir = downpour::options::default_state_dir();
-    let data_problem = data_dir.as_deref().and_then(data_folder_problem);
-    if let Some(dir) = data_dir.as_deref().filter(|_| data_problem.is_none()) {
-        // Problems nobody waits for (a resume record not written…) go to its log.
-        downpour::diag::log_to(dir);
-    }
+    let (data_dir, data_problem) = open_data_folder(alone);
     let saved_list = data_dir
         .as_deref()
         .map(gui::list_store::load)
@@ -177,11 +235,11 @@ fn main() -> eframe::Result {
         options,
         Box::new(move |cc| {
             cc.egui_ctx.set_fonts(fonts);
-            let mut app = DownpourApp::from_storage(cc.storage).with_data_dir(data_dir);
-            #[cfg(unix)]
-            if let Some(listening) = listening {
-                gui::listen_for_handoffs(listening.listener, cc.egui_ctx.clone(), app.messages());
-            }
+            let Messages { tx, rx, waker } = messages;
+            let _ = waker.set(cc.egui_ctx.clone());
+            let mut app = DownpourApp::from_storage(cc.storage)
+                .with_data_dir(data_dir)
+                .with_messages(tx, rx);
             app.restore(saved_list);
             // Only a list that was read replaces the links box; a refused one leaves it as it was.
             if !list_text.is_empty() {
@@ -202,9 +260,9 @@ fn main() -> eframe::Result {
             Ok(Box::new(app))
         }),
     );
-    if let Some(path) = socket_path {
-        // The next start is the window; a socket left behind would be taken over anyway.
-        let _ = std::fs::remove_file(path);
+    if let Some(listening) = listening {
+        // The next start is the window (the lock goes with this process, after the socket).
+        let _ = std::fs::remove_file(&listening.path);
     }
     result
 }

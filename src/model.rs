@@ -107,6 +107,10 @@ pub struct Job {
     /// proves to serve the same file (else the item fails with
     /// [`DownloadError::NotSameFile`] and its partial file stays).
     pub previous: Option<crate::redact::KeptUrl>,
+    /// The file name the page the link came from suggests (its `download` attribute): it
+    /// wins over the server's, as in browsers, and is made safe as any name is (one name
+    /// inside the folder, never a path).
+    pub name: Option<String>,
 }
 
 impl From<&UrlEntry> for Job {
@@ -116,6 +120,7 @@ impl From<&UrlEntry> for Job {
             url: entry.url.clone(),
             sha256: entry.sha256.clone(),
             previous: None,
+            name: None,
         }
     }
 }

@@ -46,6 +46,7 @@ fn moved(new: &str, old: Option<&url::Url>) -> Vec<Job> {
         url: url::Url::parse(new).unwrap(),
         sha256: None,
         previous: old.map(KeptUrl::of),
+        name: None,
     }]
 }
 

@@ -550,9 +550,11 @@ fn a_proxy_that_cannot_reach_the_site_is_named_and_a_dead_http_proxy_too() {
     };
     let dir = tempfile::tempdir().unwrap();
     let closed = crate::util::proxies::free_port();
+    // tinyproxy answers a plain-http link it cannot reach with a 500 page of its own.
     let cases = [
         (format!("socks5h://127.0.0.1:{}", socks.port()), "http"),
         (format!("http://127.0.0.1:{}", http.port()), "https"),
+        (format!("http://127.0.0.1:{}", http.port()), "http"),
     ];
     for (proxy, scheme) in cases {
         let (code, stdout, _) = output(
@@ -584,6 +586,30 @@ fn a_proxy_that_cannot_reach_the_site_is_named_and_a_dead_http_proxy_too() {
         )),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_sites_own_bad_gateway_through_an_http_proxy_stays_the_sites() {
+    let Some(http) = Proxy::http(None) else {
+        return;
+    };
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = output(
+        cli()
+            .args(["--proxy", &format!("http://127.0.0.1:{}", http.port())])
+            .args(["-r", "0", "-o"])
+            .arg(dir.path())
+            .arg(server.url("gate.bin?status=502")),
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("#1 failed  the server answered 502 Bad Gateway"),
+        "{stdout}"
+    );
+    // It came through the proxy.
+    assert_eq!(server.requests(), ["/gate.bin?status=502"]);
+    assert_eq!(server.peers(), [HTTP_PROXY_EXIT.parse::<IpAddr>().unwrap()]);
 }
 
 #[test]

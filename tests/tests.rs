@@ -15,6 +15,7 @@ mod check;
 mod cli;
 mod conn;
 mod control;
+mod digest;
 mod engine;
 mod h2;
 mod handoff;

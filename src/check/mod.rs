@@ -399,7 +399,7 @@ fn head_is_useless(response: &Response) -> bool {
 
 /// The parts of an answer the verdict needs.
 fn answer_of(response: &Response, job: &Job) -> Answer {
-    let name = crate::fetch::attempt::suggested_name(response, &job.url);
+    let name = crate::fetch::attempt::suggested_name(response, job);
     let web_page = crate::fetch::attempt::web_page_for(response, Path::new(&name)).is_some();
     Answer {
         status: response.status(),

@@ -6,6 +6,7 @@ fn job(index: usize, url: &str) -> Job {
         url: url::Url::parse(url).unwrap(),
         sha256: None,
         previous: None,
+        name: None,
     }
 }
 

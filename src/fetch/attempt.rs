@@ -63,7 +63,7 @@ impl Item<'_> {
         };
         self.state.first_byte_ms = Some(self.ctx.now_ms());
         self.read_version(&response, resumed, resume_from);
-        classify::compressed(&response, &suggested_name(&response, &self.job.url))?;
+        classify::compressed(&response, &suggested_name(&response, self.job))?;
         let path = self.prepare(&response, resumed, resume_from).await?;
         let answered_by = response.url().clone();
         if let Some((file, claim)) = self.open_split(&path, &answered_by, latency) {
@@ -233,7 +233,7 @@ impl Item<'_> {
         let mut path = match &self.state.path {
             Some(path) => path.clone(),
             None => {
-                let wanted = suggested_name(response, &self.job.url);
+                let wanted = suggested_name(response, self.job);
                 self.already_there(&wanted, resumed)?;
                 ctx.names.reserve(&wanted)
             }
@@ -419,9 +419,14 @@ fn redirect_target(base: &url::Url, location: &[u8]) -> String {
     }
 }
 
-/// The name for the file: Content-Disposition first, else the final URL (after redirects),
-/// else the URL as listed.
-pub(crate) fn suggested_name(response: &Response, listed: &url::Url) -> String {
+/// The name for the file: the page's suggestion first (a `download` attribute wins over the
+/// server, as in browsers), else Content-Disposition, else the final URL (after redirects),
+/// else the URL as listed. Made safe by [`names::sanitize`] when reserved.
+pub(crate) fn suggested_name(response: &Response, job: &crate::model::Job) -> String {
+    if let Some(name) = &job.name {
+        return name.clone();
+    }
+    let listed = &job.url;
     response
         .headers()
         .get(CONTENT_DISPOSITION)

@@ -91,6 +91,7 @@ impl DownpourApp {
             url,
             sha256: row.sha256.clone(),
             previous: Some(row.kept_url.clone()),
+            name: row.suggested.clone(),
         };
         let running = self.run.as_ref().filter(|_| self.is_running());
         match (row.status, running) {

@@ -164,10 +164,14 @@ fn check_on_helper(
     tx: &std::sync::mpsc::Sender<UiMessage>,
     waker: &egui::Context,
 ) {
-    if let Some(proxy) = bus.and_then(|bus| super::desktop_proxy::lookup(&bus)) {
+    let sites = match &bus {
+        Some(_) => super::desktop_proxy::sites(jobs.iter().map(|job| &job.url)),
+        None => Vec::new(),
+    };
+    if let Some(desktop) = bus.and_then(|bus| super::desktop_proxy::lookup(&bus, &sites)) {
         config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
-            proxy,
-            bypass: super::desktop_proxy::BYPASS.to_owned(),
+            proxy: desktop.proxy,
+            bypass: desktop.bypass,
         };
     }
     let mut progress = |done, of| {
@@ -211,6 +215,7 @@ impl DownpourApp {
                 url: link.url.clone(),
                 sha256: None,
                 previous: None,
+                name: None,
             })
             .collect();
         let page = found.page.clone();

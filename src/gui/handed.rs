@@ -1,11 +1,15 @@
 //! What a browser sent with the links it handed over — its cookies for those links' sites,
-//! the page they were on, its User-Agent — kept in memory only (never saved or shown) and given
-//! to the runs that follow: each cookie for its own domain, the page as Referer and the
-//! User-Agent only where the person set none of their own in the Network section.
+//! the page they were on, its User-Agent, the file names the page suggested — kept in memory
+//! only (never saved; only the names are shown, in the rows) and given to the runs that
+//! follow: each cookie for its own domain, the page as Referer and the User-Agent only where
+//! the person set none of their own in the Network section, each name to the item of its link.
+
+use std::collections::HashMap;
 
 use downpour::net::access::{Access, UserAgent};
 use downpour::net::cookies::BrowserCookie;
 use downpour::redact::Secret;
+use downpour::{Job, UrlEntry};
 use url::Url;
 
 use crate::handoff::Handoff;
@@ -16,6 +20,8 @@ pub struct Handed {
     cookies: Vec<BrowserCookie>,
     page: Option<Url>,
     user_agent: Option<String>,
+    /// The page's suggested file name (made safe already) of each link, by its address.
+    names: HashMap<String, String>,
 }
 
 impl Handed {
@@ -40,6 +46,24 @@ impl Handed {
         }
         if let Some(agent) = &handoff.user_agent {
             self.user_agent = Some(agent.clone());
+        }
+        for link in &handoff.links {
+            let (Some(name), Ok(url)) = (&link.name, Url::parse(&link.url)) else {
+                continue;
+            };
+            // As many as a links box holds; past that a link gets the server's name.
+            if self.names.len() < downpour::urls::MAX_LINKS || self.names.contains_key(url.as_str())
+            {
+                self.names.insert(url.into(), name.clone());
+            }
+        }
+    }
+
+    /// The item that downloads `entry`, with the name its page suggested, if any.
+    pub fn job(&self, entry: &UrlEntry) -> Job {
+        Job {
+            name: self.names.get(entry.url.as_str()).cloned(),
+            ..Job::from(entry)
         }
     }
 

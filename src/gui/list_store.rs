@@ -164,6 +164,7 @@ impl StoredRow {
             url: self.url.as_str().parse().ok()?,
             sha256: self.sha256.clone(),
             previous: None,
+            name: None,
         };
         let mut row = Row::new(&job);
         row.name.clone_from(&self.name);

@@ -87,6 +87,9 @@ pub struct Settings {
     pub open_when_done: bool,
     /// Whether the Advanced settings are open.
     pub advanced_open: bool,
+    /// Whether links handed over (by the browser, by another start) start downloading at
+    /// once, joining a running run; off, they wait in the links box for the person.
+    pub start_handed: bool,
 }
 
 impl Default for Settings {
@@ -99,6 +102,7 @@ impl Default for Settings {
             when_done: when_done::WhenDone::default(),
             open_when_done: false,
             advanced_open: false,
+            start_handed: false,
         }
     }
 }
@@ -278,7 +282,20 @@ impl DownpourApp {
         self
     }
 
+    /// Reads helpers' answers from the channel made before the window opened (links handed
+    /// over while it opened wait in it).
+    pub fn with_messages(
+        mut self,
+        tx: mpsc::Sender<UiMessage>,
+        rx: mpsc::Receiver<UiMessage>,
+    ) -> Self {
+        self.helper_tx = tx;
+        self.helper_rx = rx;
+        self
+    }
+
     /// Where helper threads send their answers (read by [`Self::poll`]).
+    #[cfg(test)]
     pub fn messages(&self) -> mpsc::Sender<UiMessage> {
         self.helper_tx.clone()
     }
@@ -403,7 +420,19 @@ impl DownpourApp {
             UiMessage::AddLinks(text) => self.add_links(&text),
             UiMessage::Handed(handoff) => {
                 self.handed.keep(&handoff);
-                self.add_links(&handoff.box_text());
+                let page = handoff
+                    .page
+                    .as_deref()
+                    .and_then(|p| url::Url::parse(p).ok());
+                match (handoff.kind, page) {
+                    (crate::handoff::Kind::Page, Some(page)) if !self.page.reading => {
+                        self.page.offer(page, &handoff.links);
+                    }
+                    _ => {
+                        self.add_links(&handoff.box_text());
+                        self.start_handed(ctx);
+                    }
+                }
                 ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
             }

@@ -1,9 +1,12 @@
 //! From a web page…: the person pastes a page's address, a helper thread reads the page with
 //! the run's settings (`downpour::page`), and a dialog shows every file on it with a tick box,
 //! type chips, a wildcard box, "only this site" and invert; Add puts the chosen links into the
-//! links box. Nothing is downloaded that the person did not choose.
+//! links box. Nothing is downloaded that the person did not choose. The browser's "All links
+//! on this page…" opens the same dialog with the links it sent ([`PageDialog::offer`]).
 
-use downpour::page::{FileType, LinkFilter, PageError, PageLinks, PageNote, PatternError, Rules};
+use downpour::page::{
+    FileType, LinkFilter, PageError, PageLink, PageLinks, PageNote, PatternError, Rules,
+};
 use egui::RichText;
 
 use super::DownpourApp;
@@ -97,6 +100,29 @@ impl PageDialog {
     /// How many links are ticked.
     pub fn chosen(&self) -> usize {
         self.ticked.iter().filter(|t| **t).count()
+    }
+
+    /// Opens the dialog with the links a browser sent from `page` (checked already), each
+    /// under the name its page suggested, if any, to be chosen from as if read here.
+    pub fn offer(&mut self, page: url::Url, links: &[crate::handoff::Link]) {
+        let links = links
+            .iter()
+            .filter_map(|link| {
+                let mut found = PageLink::new(url::Url::parse(&link.url).ok()?);
+                if let Some(name) = &link.name {
+                    found.file_type = FileType::of_name(name);
+                    found.name.clone_from(name);
+                }
+                Some(found)
+            })
+            .collect();
+        self.address = page.to_string();
+        self.open = true;
+        self.read(Ok(PageLinks {
+            page,
+            links,
+            notes: Vec::new(),
+        }));
     }
 
     /// Takes the page read by the helper thread.

@@ -20,7 +20,7 @@ impl DownpourApp {
             ui.label(t.no_run_yet);
             return;
         };
-        let intro = format!("{} — {}", t.results_intro, lang.mode_label(view.mode));
+        let intro = format!("{} — {}", lang.mode_label(view.mode), t.results_intro);
         ui.horizontal_wrapped(|ui| {
             ui.label(intro);
             self.export_buttons_ui(ui);

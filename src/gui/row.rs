@@ -71,6 +71,8 @@ pub struct Row {
     pub sha256: Option<String>,
     /// The file name (from the URL until the server names it).
     pub name: String,
+    /// The name the page suggested (handed over by the browser), carried over for retries.
+    pub suggested: Option<String>,
     /// Where the file is saved, once known.
     pub path: Option<PathBuf>,
     /// Status.
@@ -111,7 +113,12 @@ impl Row {
             url: job.url.to_string(),
             kept_url: KeptUrl::of(&job.url),
             sha256: job.sha256.clone(),
-            name: names::sanitize(&names::from_url(&job.url)),
+            name: names::sanitize(
+                &job.name
+                    .clone()
+                    .unwrap_or_else(|| names::from_url(&job.url)),
+            ),
+            suggested: job.name.clone(),
             path: None,
             status: RowStatus::Queued,
             bytes: 0,
@@ -195,6 +202,7 @@ impl Row {
             url: self.url.parse().ok()?,
             sha256: self.sha256.clone(),
             previous: None,
+            name: self.suggested.clone(),
         })
     }
 

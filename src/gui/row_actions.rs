@@ -330,7 +330,7 @@ impl DownpourApp {
                 next += 1;
                 Job {
                     index: next,
-                    ..Job::from(e)
+                    ..self.handed.job(e)
                 }
             })
             .collect()
@@ -350,6 +350,19 @@ impl DownpourApp {
         self.run_again(ctx, jobs);
         self.list_store.mark();
         true
+    }
+
+    /// With "start at once" on, starts what was just handed over: joining the running run
+    /// (or a new one that keeps the rows) when there is a list, else as Start does.
+    pub fn start_handed(&mut self, ctx: &egui::Context) {
+        if !self.settings.start_handed {
+            return;
+        }
+        if self.view.is_some() {
+            self.add_to_run(ctx);
+        } else {
+            self.start(ctx);
+        }
     }
 
     /// The rows Continue downloads: waiting and paused ones, in list order. A link the links

@@ -60,7 +60,12 @@ impl DownpourApp {
         if self.start_blocker().is_some() {
             return false;
         }
-        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        let jobs: Vec<Job> = self
+            .list
+            .entries
+            .iter()
+            .map(|e| self.handed.job(e))
+            .collect();
         self.check_then_run(ctx, jobs, false);
         true
     }
@@ -86,16 +91,22 @@ impl DownpourApp {
     /// Hands the folder check to a helper; [`Self::folder_checked`] takes the answer.
     pub(super) fn check_then_run(&mut self, ctx: &egui::Context, jobs: Vec<Job>, keep_rows: bool) {
         let folder = self.folder();
+        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
+        let bus = system.then(|| self.desktop_bus.clone());
+        // The sites the desktop is asked about (a few dozen at most, read here cheaply).
+        let sites = if system {
+            super::desktop_proxy::sites(jobs.iter().map(|job| &job.url))
+        } else {
+            Vec::new()
+        };
         self.pending = Some(PendingRun {
             folder: folder.clone(),
             jobs,
             keep_rows,
         });
-        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
-        let bus = system.then(|| self.desktop_bus.clone());
         self.spawn_helper(ctx, move || {
             let result = prepare_folder(&folder);
-            let desktop_proxy = bus.and_then(|bus| super::desktop_proxy::lookup(&bus));
+            let desktop_proxy = bus.and_then(|bus| super::desktop_proxy::lookup(&bus, &sites));
             Some(UiMessage::FolderChecked {
                 folder,
                 result,
@@ -112,7 +123,7 @@ impl DownpourApp {
         ctx: &egui::Context,
         folder: PathBuf,
         result: Result<bool, FolderProblem>,
-        desktop_proxy: Option<url::Url>,
+        desktop_proxy: Option<super::desktop_proxy::DesktopProxy>,
     ) {
         let Some(pending) = self.pending.take_if(|p| p.folder == folder) else {
             return;
@@ -141,7 +152,7 @@ impl DownpourApp {
         jobs: Vec<Job>,
         rows: Vec<Row>,
         folder: PathBuf,
-        desktop_proxy: Option<url::Url>,
+        desktop_proxy: Option<super::desktop_proxy::DesktopProxy>,
     ) {
         self.folder_problem = None;
         self.notice = None;
@@ -150,11 +161,11 @@ impl DownpourApp {
         // The window asks for the logins sites want (see login_ui).
         config.access.ask_logins = true;
         self.login_prompts.clear();
-        if let Some(proxy) = desktop_proxy {
+        if let Some(desktop) = desktop_proxy {
             // The desktop's own proxy, for the System setting where no variable names one.
             config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
-                proxy,
-                bypass: super::desktop_proxy::BYPASS.to_owned(),
+                proxy: desktop.proxy,
+                bypass: desktop.bypass,
             };
         }
         self.handed.apply(&mut config.access);

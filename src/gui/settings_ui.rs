@@ -1,6 +1,7 @@
 //! The settings of the left panel that decide how files are fetched: what to do with a file
-//! already there, how many connections a file may use, the speed limit (which can change
-//! during a run, at once) and whether the folder opens when a run is done.
+//! already there, how many connections a file may use, whether links handed over start at
+//! once, the speed limit (which can change during a run, at once) and whether the folder opens
+//! when a run is done.
 
 use downpour::limit::SpeedLimit;
 use downpour::options::{Existing, PER_HOST, SPLIT};
@@ -46,6 +47,8 @@ impl DownpourApp {
             .on_hover_text(t.per_host_tip)
             .labelled_by(label.id);
         });
+        ui.checkbox(&mut self.settings.start_handed, t.start_handed)
+            .on_hover_text(t.start_handed_tip);
     }
 
     /// The speed limit, applied at once to a running run when it can be read (explained in

@@ -40,7 +40,7 @@ pub enum UiMessage {
         /// Whether it can be used (true if it was just created), or why not.
         result: Result<bool, FolderProblem>,
         /// The desktop's proxy, for the System proxy setting (see `desktop_proxy`).
-        desktop_proxy: Option<url::Url>,
+        desktop_proxy: Option<super::desktop_proxy::DesktopProxy>,
     },
 }
 
@@ -309,11 +309,12 @@ fn open_in_file_manager(path: &Path) {
 
 /// Listens for links handed to this window (a second start of `downpour`, the browser's
 /// native host) on its own thread, for as long as the window runs; each message checked
-/// becomes a [`UiMessage::Handed`] and wakes the window.
+/// becomes a [`UiMessage::Handed`] and wakes the window (`wake`). Started before the window
+/// opens, so that a start racing this one is answered while the window is still opening.
 #[cfg(unix)]
 pub fn listen_for_handoffs(
     listener: std::os::unix::net::UnixListener,
-    ctx: egui::Context,
+    wake: impl Fn() + Send + 'static,
     tx: std::sync::mpsc::Sender<UiMessage>,
 ) {
     let started = std::thread::Builder::new()
@@ -321,10 +322,10 @@ pub fn listen_for_handoffs(
         .spawn(move || {
             crate::handoff::socket::serve(&listener, |handoff| {
                 let taken = handoff.links.len();
-                // A window that is closing takes nothing more.
-                let _ = tx.send(UiMessage::Handed(handoff));
-                ctx.request_repaint();
-                taken
+                // A window that is closing takes nothing more: the sender waits for the next.
+                tx.send(UiMessage::Handed(handoff)).ok()?;
+                wake();
+                Some(taken)
             });
         });
     downpour::diag::check("start the thread taking links from other starts", started);

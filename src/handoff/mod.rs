@@ -20,13 +20,17 @@ pub const MAX_MESSAGE: usize = 1024 * 1024;
 pub const MAX_LINKS: usize = 10_000;
 /// The most cookies one message may carry.
 const MAX_COOKIES: usize = 1_000;
-/// The longest User-Agent, cookie or file name taken.
+/// The longest User-Agent or cookie taken.
 const MAX_TEXT: usize = 4096;
 
 /// Links for the window, with what the browser knew about them. Also the wire format (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handoff {
+    /// What the person asked for: these links in the links box, or the page's links to
+    /// choose from.
+    #[serde(default, skip_serializing_if = "Kind::is_links")]
+    pub kind: Kind,
     /// The links, in order.
     pub links: Vec<Link>,
     /// The page the links were on: sent as the Referer.
@@ -40,13 +44,32 @@ pub struct Handoff {
     pub cookies: Vec<Cookie>,
 }
 
+/// What a message asks the window to do with its links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Add them to the links box (a link, the selected links, a list file).
+    #[default]
+    Links,
+    /// All links on a page (the extension's "All links on this page…"): the window opens its
+    /// page dialog with them, to choose from, and adds nothing by itself. Needs `page`.
+    Page,
+}
+
+impl Kind {
+    fn is_links(&self) -> bool {
+        *self == Kind::Links
+    }
+}
+
 /// One link handed over.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     /// The address: `http` or `https` only.
     pub url: String,
-    /// The file name the page suggests (its `download` attribute): a plain name, never a path.
+    /// The file name the page suggests (its `download` attribute): made a plain name inside
+    /// the save folder when read, never a path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The expected SHA-256 (from a list file's `sha256:` note), 64 hex digits.
@@ -105,9 +128,6 @@ pub enum Refusal {
     /// A link that is not a web address.
     #[error("“{0}” is not a web address (http or https); nothing was added.")]
     NotWebLink(String),
-    /// A suggested file name that is a path or otherwise unusable.
-    #[error("“{0}” is not a plain file name; nothing was added.")]
-    BadName(String),
     /// A User-Agent, page or cookie that cannot be sent as a header.
     #[error("The browser sent a {0} that cannot be used; nothing was added.")]
     BadField(&'static str),
@@ -120,6 +140,14 @@ pub enum Refusal {
     /// No window ran and none could be started.
     #[error("Downpour could not be started ({0}).")]
     NotStarted(String),
+    /// The window closed before it took the links.
+    #[error("Downpour's window closed before it took the links; nothing was added.")]
+    WindowClosed,
+    /// This system has no hand-off to the window yet (Windows: no named pipe).
+    #[error(
+        "Sending links from the browser does not work on this system yet; copy them into Downpour's links box instead."
+    )]
+    NoHandoffHere,
     /// A window was started but did not listen in time.
     #[error("Downpour was started but its window did not open within 10 seconds.")]
     WindowLate,
@@ -134,19 +162,28 @@ impl Refusal {
 }
 
 impl Handoff {
-    /// Reads and checks one message's JSON.
+    /// Reads and checks one message's JSON. A suggested file name is made a plain, safe
+    /// name (as a server's is: [`downpour::names::sanitize`]) rather than refused: a page's odd
+    /// `download` attribute does not cost the person the links.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Refusal> {
         if bytes.len() > MAX_MESSAGE {
             return Err(Refusal::TooLarge(bytes.len() as u64));
         }
-        let handoff: Self =
+        let mut handoff: Self =
             serde_json::from_slice(bytes).map_err(|err| Refusal::Malformed(err.to_string()))?;
         handoff.check()?;
+        for link in &mut handoff.links {
+            link.name = link
+                .name
+                .take()
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| downpour::names::sanitize(&name));
+        }
         Ok(handoff)
     }
 
-    /// The checks of the schema: web links only and not too many, plain names, usable
-    /// headers, cookies only for the links' hosts.
+    /// The checks of the schema: web links only and not too many, usable headers, cookies
+    /// only for the links' hosts.
     pub fn check(&self) -> Result<(), Refusal> {
         if self.links.len() > MAX_LINKS {
             return Err(Refusal::TooManyLinks(self.links.len()));
@@ -157,17 +194,18 @@ impl Handoff {
             if let Some(host) = url.host_str() {
                 hosts.push(host.to_ascii_lowercase());
             }
-            if let Some(name) = &link.name {
-                check_name(name)?;
-            }
             if let Some(sum) = &link.sha256
                 && (sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()))
             {
                 return Err(Refusal::BadField("checksum"));
             }
         }
-        if let Some(page) = &self.page {
-            web_url(page).map_err(|_| Refusal::BadField("page address"))?;
+        match &self.page {
+            Some(page) => {
+                web_url(page).map_err(|_| Refusal::BadField("page address"))?;
+            }
+            None if self.kind == Kind::Page => return Err(Refusal::BadField("page address")),
+            None => {}
         }
         if let Some(agent) = &self.user_agent
             && !header_safe(agent)
@@ -226,22 +264,6 @@ fn web_url(text: &str) -> Result<Url, Refusal> {
     match Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(url),
         _ => Err(Refusal::NotWebLink(shorten(text))),
-    }
-}
-
-/// A suggested name is taken only as a plain file name: no folder, no `..`, no control
-/// characters.
-fn check_name(name: &str) -> Result<(), Refusal> {
-    let plain = !name.trim().is_empty()
-        && name.len() <= 255
-        && !name.contains(['/', '\\', ':'])
-        && name != "."
-        && name != ".."
-        && !name.chars().any(char::is_control);
-    if plain {
-        Ok(())
-    } else {
-        Err(Refusal::BadName(shorten(name)))
     }
 }
 

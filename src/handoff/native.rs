@@ -75,6 +75,11 @@ pub fn serve(
                 added: None,
                 error: Some(why),
             },
+            Answer::Closing => Reply {
+                ok: false,
+                added: None,
+                error: Some(Refusal::WindowClosed.sentence()),
+            },
         };
         write_message(
             output,
@@ -90,7 +95,13 @@ pub fn serve(
 /// to 10 s for its window.
 pub fn forward_to_window(path: &Path, handoff: &Handoff) -> Answer {
     match socket::send(path, handoff) {
+        // A window that is closing: a new one is started, which waits for it to end.
+        Ok(Answer::Closing) => {}
         Ok(answer) => return answer,
+        // Starting a window would open one that cannot take the links either.
+        Err(err) if err.kind() == io::ErrorKind::Unsupported => {
+            return Answer::Refused(Refusal::NoHandoffHere.sentence());
+        }
         Err(err)
             if !matches!(
                 err.kind(),
@@ -107,8 +118,9 @@ pub fn forward_to_window(path: &Path, handoff: &Handoff) -> Answer {
     let deadline = Instant::now() + WINDOW_WAIT;
     while Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
-        if let Ok(answer) = socket::send(path, handoff) {
-            return answer;
+        match socket::send(path, handoff) {
+            Ok(Answer::Closing) | Err(_) => {}
+            Ok(answer) => return answer,
         }
     }
     Answer::Refused(Refusal::WindowLate.sentence())

@@ -22,6 +22,8 @@ pub enum Answer {
     Added(usize),
     /// A sentence saying why nothing was added.
     Refused(String),
+    /// The window is closing and took nothing: the start after it is the window.
+    Closing,
 }
 
 /// The socket of this user's window: in `$XDG_RUNTIME_DIR/downpour`, else in Downpour's data
@@ -37,55 +39,115 @@ pub fn default_path() -> Option<PathBuf> {
     Some(dir.join("window.sock"))
 }
 
+/// How long a start waits for the window another start is opening (its lock taken, its
+/// socket not yet listening) before opening its own.
+const OPENING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What a start found.
 #[derive(Debug)]
 pub enum Claim {
     /// No window was running: this start is the window and listens here.
     #[cfg(unix)]
-    First(std::os::unix::net::UnixListener),
+    First(Window),
     /// A window was running and answered.
     Handed(Answer),
     /// No socket could be used: this start opens its own window (said in the log).
     Alone(io::Error),
 }
 
-/// Hands `handoff` to the window listening at `path`, if one is; else listens there.
+/// The window's socket and its lock: whoever holds the lock (`window.lock` beside the socket,
+/// an advisory `flock` held until the process ends) is the one window; only it binds, or
+/// replaces a socket left by a window that was killed.
+#[cfg(unix)]
+#[derive(Debug)]
+pub struct Window {
+    /// The socket later starts and the native host connect to.
+    pub listener: std::os::unix::net::UnixListener,
+    /// The lock: keep it until the socket file is removed, at the very end.
+    pub lock: std::fs::File,
+}
+
+/// Hands `handoff` to the window listening at `path`, if one is; else listens there. Two
+/// starts at the same moment make one window: the one that takes the lock listens, the other
+/// waits (up to 10 s) for its socket and hands its links over.
 #[cfg(unix)]
 pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
-    use std::os::unix::net::UnixListener;
     if let Err(err) = private_folder(path) {
         return Claim::Alone(err);
     }
-    for _ in 0..2 {
-        match UnixListener::bind(path) {
-            Ok(listener) => {
-                use std::os::unix::fs::PermissionsExt;
-                let owner_only = std::fs::Permissions::from_mode(0o600);
-                return match std::fs::set_permissions(path, owner_only) {
-                    Ok(()) => Claim::First(listener),
-                    Err(err) => Claim::Alone(err),
-                };
-            }
-            Err(err) if err.kind() == io::ErrorKind::AddrInUse => match send(path, handoff) {
-                Ok(answer) => return Claim::Handed(answer),
-                // Left by a window that ended without removing it.
-                Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
-                    if let Err(err) = std::fs::remove_file(path) {
-                        return Claim::Alone(err);
-                    }
-                }
-                Err(err) => return Claim::Alone(err),
-            },
+    let lock = match open_lock(&path.with_file_name("window.lock")) {
+        Ok(lock) => lock,
+        Err(err) => return Claim::Alone(err),
+    };
+    let deadline = std::time::Instant::now() + OPENING_WAIT;
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return listen(path, lock),
+            Err(std::fs::TryLockError::WouldBlock) => {}
+            Err(std::fs::TryLockError::Error(err)) => return Claim::Alone(err),
+        }
+        match send(path, handoff) {
+            // The window is closing: its lock goes with it, and then this start is the window.
+            Ok(Answer::Closing) => {}
+            Ok(answer) => return Claim::Handed(answer),
+            // The window holding the lock is not listening yet, or ends just now.
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+                ) => {}
             Err(err) => return Claim::Alone(err),
         }
+        if std::time::Instant::now() >= deadline {
+            return Claim::Alone(io::Error::from(io::ErrorKind::TimedOut));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    Claim::Alone(io::Error::from(io::ErrorKind::AddrInUse))
 }
 
-/// Without Unix sockets, every start is its own window.
+/// The lock file, readable by its owner only (in the private folder); its content is never
+/// read or written.
+#[cfg(unix)]
+fn open_lock(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+}
+
+/// Listens at `path`, the lock held: a socket found there is one left by a window that was
+/// killed (a live window would hold the lock), and is replaced.
+#[cfg(unix)]
+fn listen(path: &Path, lock: std::fs::File) -> Claim {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::net::UnixListener;
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Claim::Alone(err),
+    }
+    let listener = match UnixListener::bind(path) {
+        Ok(listener) => listener,
+        Err(err) => return Claim::Alone(err),
+    };
+    let owner_only = std::fs::Permissions::from_mode(0o600);
+    match std::fs::set_permissions(path, owner_only) {
+        Ok(()) => Claim::First(Window { listener, lock }),
+        Err(err) => Claim::Alone(err),
+    }
+}
+
+/// Without Unix sockets (Windows: a named pipe is not written yet), every start is its own
+/// window; the log says why.
 #[cfg(not(unix))]
 pub fn claim(_path: &Path, _handoff: &Handoff) -> Claim {
-    Claim::Alone(io::Error::from(io::ErrorKind::Unsupported))
+    Claim::Alone(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "handing links to the running window needs a named pipe on this system, not written yet",
+    ))
 }
 
 /// Makes the socket's folder, readable by its owner only; refuses one that is not.
@@ -127,19 +189,21 @@ pub fn send(path: &Path, handoff: &Handoff) -> io::Result<Answer> {
     }
 }
 
-/// Without Unix sockets there is no window to send to.
+/// Without Unix sockets there is no window to send to (Windows: a named pipe is not written
+/// yet); the native host says so in a sentence.
 #[cfg(not(unix))]
 pub fn send(_path: &Path, _handoff: &Handoff) -> io::Result<Answer> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// Answers every connection to `listener` in turn, for as long as the window runs: a checked
-/// message goes to `deliver` (which says how many links the window took), a refused one gets
-/// its sentence. A slow or silent client is dropped after 5 s.
+/// message goes to `deliver` (which says how many links the window took, or `None` when the
+/// window is closing and takes nothing more), a refused one gets its sentence. A slow or
+/// silent client is dropped after 5 s.
 #[cfg(unix)]
 pub fn serve(
     listener: &std::os::unix::net::UnixListener,
-    mut deliver: impl FnMut(Handoff) -> usize,
+    mut deliver: impl FnMut(Handoff) -> Option<usize>,
 ) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
@@ -149,7 +213,7 @@ pub fn serve(
         }
         let answer = match read_message(&mut stream) {
             Ok(Read1::Message(bytes)) => match Handoff::from_json(&bytes) {
-                Ok(handoff) => Answer::Added(deliver(handoff)),
+                Ok(handoff) => deliver(handoff).map_or(Answer::Closing, Answer::Added),
                 Err(refusal) => Answer::Refused(refusal.sentence()),
             },
             Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.sentence()),
@@ -185,7 +249,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("run").join("window.sock");
-        let Claim::First(listener) = claim(&path, &links(&[])) else {
+        let Claim::First(window) = claim(&path, &links(&[])) else {
             panic!("the first start should listen");
         };
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
@@ -193,10 +257,10 @@ mod tests {
         assert_eq!(mode(path.parent().unwrap()), 0o700);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            serve(&listener, |handoff| {
+            serve(&window.listener, |handoff| {
                 let n = handoff.links.len();
                 tx.send(handoff).unwrap();
-                n
+                Some(n)
             });
         });
         let sent = links(&["https://example.com/a.zip", "http://example.com/b.zip"]);
@@ -212,6 +276,106 @@ mod tests {
         };
         assert!(why.contains("file:///etc/passwd"), "{why}");
         assert!(rx.try_recv().is_err());
+    }
+
+    /// Starts racing for the window, each with one link of its own, at the same moment and
+    /// over a socket left by a window that was killed: what each found, and the links the
+    /// window that listens received.
+    #[expect(clippy::unwrap_used, reason = "a test's helper")]
+    fn race(starts: usize) -> (Vec<&'static str>, Vec<String>) {
+        use std::sync::{Arc, Barrier, mpsc};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("window.sock");
+        drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
+        let barrier = Arc::new(Barrier::new(starts));
+        let (tx, rx) = mpsc::channel();
+        let racers: Vec<_> = (0..starts)
+            .map(|i| {
+                let (path, barrier, tx) = (path.clone(), barrier.clone(), tx.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mine = links(&[&format!("https://example.com/{i}")]);
+                    match claim(&path, &mine) {
+                        Claim::First(window) => {
+                            tx.send(mine.links[0].url.clone()).unwrap();
+                            // The window's own thread: it outlives this round (as a window does).
+                            std::thread::spawn(move || {
+                                serve(&window.listener, |handoff| {
+                                    let n = handoff.links.len();
+                                    let _ = tx.send(handoff.links[0].url.clone());
+                                    Some(n)
+                                });
+                                drop(window);
+                            });
+                            "window"
+                        }
+                        Claim::Handed(Answer::Added(1)) => "handed",
+                        Claim::Handed(_) => "refused",
+                        Claim::Alone(_) => "alone",
+                    }
+                })
+            })
+            .collect();
+        let found: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+        let mut got: Vec<String> = rx.try_iter().collect();
+        got.sort();
+        drop(dir);
+        (found, got)
+    }
+
+    #[test]
+    fn starts_at_the_same_moment_open_one_window_that_takes_every_link() {
+        for _round in 0..300 {
+            let (mut found, got) = race(6);
+            found.sort_unstable();
+            assert_eq!(
+                found,
+                ["handed", "handed", "handed", "handed", "handed", "window"]
+            );
+            let mut all: Vec<_> = (0..6).map(|i| format!("https://example.com/{i}")).collect();
+            all.sort();
+            assert_eq!(got, all);
+        }
+    }
+
+    #[test]
+    fn a_window_that_is_closing_takes_nothing_and_the_start_after_it_is_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("window.sock");
+        let Claim::First(Window { listener, lock }) = claim(&path, &links(&[])) else {
+            panic!("the first start should listen");
+        };
+        let (asked, was_asked) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            serve(&listener, |_| {
+                let _ = asked.send(());
+                None
+            });
+        });
+        // It ends as the window does: its socket removed, then its lock let go.
+        let socket = path.clone();
+        std::thread::spawn(move || {
+            was_asked.recv().unwrap();
+            std::fs::remove_file(socket).unwrap();
+            drop(lock);
+        });
+        let Claim::First(window) = claim(&path, &links(&["https://example.com/a.zip"])) else {
+            panic!("the links should not go to a window that is closing");
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            serve(&window.listener, |handoff| {
+                let n = handoff.links.len();
+                tx.send(handoff).unwrap();
+                Some(n)
+            });
+        });
+        let sent = links(&["https://example.com/b.zip"]);
+        assert!(matches!(
+            claim(&path, &sent),
+            Claim::Handed(Answer::Added(1))
+        ));
+        assert_eq!(rx.recv().unwrap(), sent);
     }
 
     #[test]

@@ -97,24 +97,33 @@ fn wrong_types_unknown_fields_and_broken_json_are_refused() {
 }
 
 #[test]
-fn a_suggested_name_is_a_plain_file_name_only() {
-    for bad in [
-        "../../.bashrc",
-        "/etc/passwd",
-        "a/b.zip",
-        "a\\b.zip",
-        "..",
-        "",
-        "a\nb",
-        "C:x",
-    ] {
-        let json = serde_json::json!({"links": [{"url": "https://example.com/a", "name": bad}]});
-        let refusal = Handoff::from_json(json.to_string().as_bytes()).unwrap_err();
-        assert!(
-            matches!(refusal, Refusal::BadName(_)),
-            "{bad:?}: {refusal:?}"
-        );
+fn a_suggested_name_is_made_a_plain_file_name_and_never_refuses_the_links() {
+    let long = format!("{}.zip", "a".repeat(300));
+    let cases: [(&str, Option<&str>); 10] = [
+        ("../../.bashrc", Some(".bashrc")),
+        ("/etc/passwd", Some("passwd")),
+        ("a/b.zip", Some("b.zip")),
+        ("a\\b.zip", Some("b.zip")),
+        ("..", Some("download")),
+        ("", None),
+        ("   ", None),
+        ("a\nb\u{7}.zip", Some("a_b_.zip")),
+        ("C:x", Some("C_x")),
+        ("con.txt", Some("_con.txt")),
+    ];
+    for (hostile, expected) in cases {
+        let json =
+            serde_json::json!({"links": [{"url": "https://example.com/a", "name": hostile}]});
+        let taken = Handoff::from_json(json.to_string().as_bytes()).unwrap();
+        assert_eq!(taken.links[0].name.as_deref(), expected, "{hostile:?}");
     }
+    let json = serde_json::json!({"links": [{"url": "https://example.com/a", "name": long}]});
+    let taken = Handoff::from_json(json.to_string().as_bytes()).unwrap();
+    let name = taken.links[0].name.clone().unwrap();
+    assert!(name.len() < 255 && name.ends_with(".zip"), "{name}");
+    // Made safe once, it stays as it is when the window reads it again.
+    let again = Handoff::from_json(&serde_json::to_vec(&taken).unwrap()).unwrap();
+    assert_eq!(again, taken);
 }
 
 #[test]
@@ -161,4 +170,44 @@ fn an_oversize_message_is_refused_before_it_is_read() {
         Handoff::from_json(&big).unwrap_err(),
         Refusal::TooLarge(MAX_MESSAGE as u64 + 1)
     );
+}
+
+#[test]
+fn a_page_message_names_its_page_and_no_other_kind_is_taken() {
+    let page = br#"{"kind":"page","links":[{"url":"https://example.com/a.pdf"}],"page":"https://example.com/reports/"}"#;
+    let handoff = Handoff::from_json(page).unwrap();
+    assert_eq!(handoff.kind, Kind::Page);
+    // It says so again when the window reads it; a plain message says nothing of its kind.
+    assert!(
+        String::from_utf8(serde_json::to_vec(&handoff).unwrap())
+            .unwrap()
+            .contains(r#""kind":"page""#)
+    );
+    let plain = Handoff::from_json(br#"{"links":[{"url":"https://example.com/a"}]}"#).unwrap();
+    assert_eq!(plain.kind, Kind::Links);
+    assert!(!serde_json::to_string(&plain).unwrap().contains("kind"));
+    // Without its page, and with a kind that is not one of the two, nothing is taken.
+    let refused = [
+        (
+            r#"{"kind":"page","links":[{"url":"https://example.com/a"}]}"#,
+            "page address",
+        ),
+        (
+            r#"{"kind":"page","links":[{"url":"https://example.com/a"}],"page":"file:///home/"}"#,
+            "page address",
+        ),
+        (
+            r#"{"kind":"run","links":[{"url":"https://example.com/a"}]}"#,
+            "unknown variant `run`",
+        ),
+        (
+            r#"{"kind":["page"],"links":[{"url":"https://example.com/a"}]}"#,
+            "not one Downpour understands",
+        ),
+    ];
+    for (json, expected) in refused {
+        let refusal = Handoff::from_json(json.as_bytes()).unwrap_err();
+        let sentence = refusal.to_string();
+        assert!(sentence.contains(expected), "{json}: {sentence}");
+    }
 }

@@ -1,5 +1,5 @@
 //! Logins the person is asked for while the run goes on: a site that answers 401 with a Basic
-//! challenge, for which the run has no login, is asked about once per site and realm (an
+//! or Digest challenge, for which the run has no login, is asked about once per site and realm (an
 //! [`Event::LoginWanted`]); every download of that site and realm waits for the one answer,
 //! which is kept for the rest of the run (and never written anywhere).
 
@@ -22,8 +22,8 @@ pub struct LoginQuestion {
 }
 
 impl LoginQuestion {
-    /// The question of a 401 from `url` whose challenge is `challenge`.
-    pub(crate) fn new(url: &Url, challenge: &str) -> Option<Self> {
+    /// The question of a 401 from `url` whose challenge names the realm `realm`.
+    pub(crate) fn new(url: &Url, realm: &str) -> Option<Self> {
         let host = url.host_str()?.to_ascii_lowercase();
         let site = match url.port() {
             Some(port) => format!("{host}:{port}"),
@@ -31,28 +31,13 @@ impl LoginQuestion {
         };
         Some(Self {
             site,
-            realm: realm_of(challenge),
+            realm: realm
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect(),
         })
     }
-}
-
-/// The realm of a Basic challenge (`Basic realm="Family album"`), printable, at most 100
-/// characters; empty when there is none.
-fn realm_of(challenge: &str) -> String {
-    let lower = challenge.to_ascii_lowercase();
-    let Some(at) = lower.find("realm=") else {
-        return String::new();
-    };
-    let rest = &challenge[at + "realm=".len()..];
-    let value = match rest.strip_prefix('"') {
-        Some(quoted) => quoted.split('"').next().unwrap_or_default(),
-        None => rest.split([',', ' ']).next().unwrap_or_default(),
-    };
-    value
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(100)
-        .collect()
 }
 
 /// The answer to a question: a login, or `None` when the person declined.
@@ -125,13 +110,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_realm_is_read_from_the_challenge() {
-        assert_eq!(realm_of("Basic realm=\"Family album\""), "Family album");
-        assert_eq!(realm_of("basic REALM=x, charset=\"UTF-8\""), "x");
-        assert_eq!(realm_of("Basic"), "");
+    fn the_question_names_the_site_and_a_printable_realm() {
         let url = Url::parse("http://Photos.example.org:8080/a").unwrap();
         assert_eq!(
-            LoginQuestion::new(&url, "Basic realm=\"a\nb\"").unwrap(),
+            LoginQuestion::new(&url, "a\nb").unwrap(),
             LoginQuestion {
                 site: "photos.example.org:8080".into(),
                 realm: "ab".into()

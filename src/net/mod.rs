@@ -6,6 +6,7 @@ pub(crate) mod answer;
 pub mod asking;
 pub mod classify;
 pub mod cookies;
+pub(crate) mod digest;
 pub(crate) mod hosts;
 pub mod netrc;
 pub mod proxy;

@@ -171,6 +171,39 @@ pub(crate) fn proxy_failure(err: &reqwest::Error, proxy: &str, url: &Url) -> Opt
     not_a_proxy.then_some(DownloadError::NotAProxy { proxy })
 }
 
+/// The failure an answer to `url` stands for when it is an HTTP proxy's own error page for a
+/// plain-http site it could not reach, not the site's answer: through an HTTP proxy the
+/// proxy itself answers an `http://` link (no tunnel), so "the server answered 502" would
+/// blame the site for the proxy's dead end. The signal: a 500, 502, 503 or 504 that the
+/// proxy did not mark as forwarded — a proxy adds `Via` to every answer it forwards (RFC 9110
+/// 7.6.3; tinyproxy's own "Unable to connect" page has none, a site's 502 through it has one) —
+/// or that it names as its own (`Proxy-Status` with an error, RFC 9209; Squid's
+/// `X-Squid-Error`). A proxy set never to add `Via` makes a site's 5xx read as the proxy's.
+pub(crate) fn own_error_page(
+    setting: &ProxySetting,
+    url: &Url,
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+) -> Option<DownloadError> {
+    if url.scheme() != "http" || !matches!(status.as_u16(), 500 | 502 | 503 | 504) {
+        return None;
+    }
+    let proxy = setting.shown_for(url)?;
+    if !(proxy.starts_with("http://") || proxy.starts_with("https://")) {
+        return None;
+    }
+    let named_own = headers.contains_key("x-squid-error")
+        || headers
+            .get_all("proxy-status")
+            .iter()
+            .any(|value| String::from_utf8_lossy(value.as_bytes()).contains("error="));
+    let forwarded = headers.contains_key(reqwest::header::VIA);
+    (named_own || !forwarded).then(|| DownloadError::ProxyNoRoute {
+        proxy,
+        host: crate::redact::host(url),
+    })
+}
+
 /// A SOCKS5 proxy's answers that it could not or would not reach the site.
 const SOCKS_NO_ROUTE: [&str; 7] = [
     "general server failure",
@@ -231,5 +264,48 @@ mod tests {
             ProxySetting::parse("http://", ""),
             Err(AccessError::BadProxy)
         );
+    }
+
+    #[test]
+    fn only_a_proxys_own_error_page_for_a_plain_http_link_is_read_as_the_proxys() {
+        use reqwest::StatusCode;
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let http = ProxySetting::parse("http://127.0.0.1:3128", "").unwrap();
+        let socks = ProxySetting::parse("socks5h://127.0.0.1:1080", "").unwrap();
+        let plain = Url::parse("http://files.example/a.zip").unwrap();
+        let secure = Url::parse("https://files.example/a.zip").unwrap();
+        let bare = HeaderMap::new();
+        let mut via = HeaderMap::new();
+        via.insert("via", HeaderValue::from_static("1.1 vm (tinyproxy/1.11.1)"));
+        let mut squid = via.clone();
+        squid.insert(
+            "x-squid-error",
+            HeaderValue::from_static("ERR_CONNECT_FAIL 111"),
+        );
+        let mut status = via.clone();
+        status.insert(
+            "proxy-status",
+            HeaderValue::from_static("proxy; error=connection_refused"),
+        );
+        let own = |setting: &ProxySetting, url: &Url, code: u16, headers: &HeaderMap| {
+            own_error_page(setting, url, StatusCode::from_u16(code).unwrap(), headers)
+        };
+        assert_eq!(
+            own(&http, &plain, 500, &bare),
+            Some(DownloadError::ProxyNoRoute {
+                proxy: "http://127.0.0.1:3128".into(),
+                host: "files.example".into()
+            })
+        );
+        for headers in [&squid, &status] {
+            assert!(own(&http, &plain, 503, headers).is_some());
+        }
+        // The site's own answer, forwarded; another status; not through an HTTP proxy; a
+        // tunnel (the site answered); no proxy at all.
+        assert_eq!(own(&http, &plain, 502, &via), None);
+        assert_eq!(own(&http, &plain, 404, &bare), None);
+        assert_eq!(own(&socks, &plain, 502, &bare), None);
+        assert_eq!(own(&http, &secure, 502, &bare), None);
+        assert_eq!(own(&ProxySetting::Off, &plain, 502, &bare), None);
     }
 }

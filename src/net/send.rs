@@ -1,17 +1,60 @@
 //! One GET for a listed link, carrying what the run tells the sites: the Referer everywhere
 //! (as a browser does), the person's own headers only to the listed link's host — a redirect
 //! to another host is followed here, without them — and a login only to the host that asks
-//! for one (401 with `WWW-Authenticate: Basic`).
+//! for one (401 with `WWW-Authenticate: Digest` or `Basic`; see [`super::digest`]).
 
-use reqwest::header::{LOCATION, REFERER, WWW_AUTHENTICATE};
+use reqwest::header::{AUTHORIZATION, LOCATION, REFERER};
 use reqwest::{Client, Response, StatusCode};
 use url::Url;
 
 use super::access::same_host;
 use super::answer::Ask;
+use super::digest::{self, Challenge};
 use super::{MAX_REDIRECTS, classify};
 use crate::error::DownloadError;
 use crate::options::RunConfig;
+
+/// A login given to a site during one GET: to whom, and how it is sent.
+struct Given {
+    /// Where the site asked (the login goes to its host only).
+    asked_at: Url,
+    user: String,
+    password: crate::redact::Secret,
+    /// The Digest challenge answered (`None`: Basic).
+    digest: Option<Challenge>,
+    /// Whether the Digest answer was already sent again for a stale nonce.
+    renewed: bool,
+}
+
+/// What a site asks for in a 401: a Digest login (preferred: the password is not sent) or a
+/// Basic one, and the realm to name to the person.
+enum Wanted {
+    Basic { realm: String },
+    Digest(Challenge),
+}
+
+impl Wanted {
+    /// The login a 401 asks for, if Downpour can give one.
+    fn of(response: &Response) -> Option<Self> {
+        let offers = digest::offers(response.headers());
+        if let Some(challenge) = Challenge::best(&offers) {
+            return Some(Self::Digest(challenge));
+        }
+        offers
+            .iter()
+            .find(|offer| offer.scheme == "basic")
+            .map(|offer| Self::Basic {
+                realm: offer.param("realm").unwrap_or_default().to_owned(),
+            })
+    }
+
+    fn realm(&self) -> &str {
+        match self {
+            Self::Basic { realm } => realm,
+            Self::Digest(challenge) => &challenge.realm,
+        }
+    }
+}
 
 /// Sends the GET of `ask` (a range on every hop) to `first` — the listed link `listed`, or
 /// where it led — and returns the answer of the last hop. The person's headers and login
@@ -25,8 +68,7 @@ pub(crate) async fn get(
 ) -> Result<Response, DownloadError> {
     let access = &config.access;
     let mut target = first.clone();
-    let mut login: Option<(Url, String, crate::redact::Secret)> = None;
-    let mut asked_login = false;
+    let mut given: Option<Given> = None;
     for _ in 0..=MAX_REDIRECTS {
         let mut request = super::answer::request(client, &target, ask);
         if let Some(referer) = &access.referer {
@@ -37,29 +79,54 @@ pub(crate) async fn get(
                 request = request.header(&header.name, header.value.expose());
             }
         }
-        if let Some((host, user, password)) = &login
-            && same_host(&target, host)
+        if let Some(login) = &given
+            && target.origin() == login.asked_at.origin()
         {
-            request = request.basic_auth(user, Some(password.expose()));
+            request = match &login.digest {
+                None => request.basic_auth(&login.user, Some(login.password.expose())),
+                Some(challenge) => request.header(
+                    AUTHORIZATION,
+                    challenge.authorization(&login.user, login.password.expose(), &target),
+                ),
+            };
         }
         let response = request
             .send()
             .await
             .map_err(|err| classify::request_error(&err, &target, config))?;
-        if response.status() == StatusCode::UNAUTHORIZED
-            && !asked_login
-            && response.url().password().is_none()
-            && let Some(challenge) = basic_challenge(&response)
-            && let Some((user, password)) = login_for(access, &response, listed, challenge).await
-        {
-            // Once: a login the server refuses is its answer.
-            asked_login = true;
-            target = response.url().clone();
-            login = Some((target.clone(), user, password));
-            continue;
+        if response.status() == StatusCode::UNAUTHORIZED && response.url().password().is_none() {
+            if let Some(login) = &mut given {
+                if answer_again(login, &response, &target) {
+                    target = response.url().clone();
+                    continue;
+                }
+                forget_refused(access, &response);
+            } else if let Some(wanted) = Wanted::of(&response)
+                && let Some((user, password)) =
+                    login_for(access, &response, listed, wanted.realm()).await
+            {
+                // Once: a login the server refuses is its answer.
+                target = response.url().clone();
+                given = Some(Given {
+                    asked_at: target.clone(),
+                    user,
+                    password,
+                    digest: match wanted {
+                        Wanted::Digest(challenge) => Some(challenge),
+                        Wanted::Basic { .. } => None,
+                    },
+                    renewed: false,
+                });
+                continue;
+            }
         }
-        if response.status() == StatusCode::UNAUTHORIZED && asked_login {
-            forget_refused(access, &response);
+        if let Some(failure) = super::proxy::own_error_page(
+            &access.proxy,
+            response.url(),
+            response.status(),
+            response.headers(),
+        ) {
+            return Err(failure);
         }
         match held_redirect(&response, config)? {
             Some(next) => target = next,
@@ -69,19 +136,40 @@ pub(crate) async fn get(
     Err(DownloadError::TooManyRedirects { max: MAX_REDIRECTS })
 }
 
+/// Whether the Digest login `login` is sent again after the 401 `response` to the request
+/// for `sent`: once with a new nonce when the server says the old one is stale (the login
+/// was right), and when a redirect on the same site led to an address the answer was not
+/// computed for. A Basic login, or a refused one, is not sent again.
+fn answer_again(login: &mut Given, response: &Response, sent: &Url) -> bool {
+    if login.digest.is_none() || response.url().origin() != login.asked_at.origin() {
+        return false;
+    }
+    let Some(challenge) = Challenge::best(&digest::offers(response.headers())) else {
+        return false;
+    };
+    let moved = response.url() != sent;
+    let renew = challenge.stale && !login.renewed;
+    if !moved && !renew {
+        return false;
+    }
+    login.renewed |= renew;
+    login.digest = Some(challenge);
+    true
+}
+
 /// The login for the site of a 401: the run's own, else the person's answer when the run
 /// asks (see [`super::asking`]); `None` leaves the 401 as the answer.
 async fn login_for(
     access: &super::access::Access,
     response: &Response,
     listed: &Url,
-    challenge: String,
+    realm: &str,
 ) -> Option<(String, crate::redact::Secret)> {
     if let Some(login) = access.login_for(response.url(), listed) {
         return Some(login);
     }
     let desk = access.desk.as_ref()?;
-    let question = super::asking::LoginQuestion::new(response.url(), &challenge)?;
+    let question = super::asking::LoginQuestion::new(response.url(), realm)?;
     let login = desk.login(question).await?;
     Some((login.user, login.password))
 }
@@ -90,26 +178,11 @@ async fn login_for(
 /// asks again (this one fails as refused).
 fn forget_refused(access: &super::access::Access, response: &Response) {
     if let Some(desk) = &access.desk
-        && let Some(challenge) = basic_challenge(response)
-        && let Some(question) = super::asking::LoginQuestion::new(response.url(), &challenge)
+        && let Some(wanted) = Wanted::of(response)
+        && let Some(question) = super::asking::LoginQuestion::new(response.url(), wanted.realm())
     {
         desk.forget_refused(&question);
     }
-}
-
-/// The Basic challenge of a 401, if it asks for a Basic login.
-fn basic_challenge(response: &Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(WWW_AUTHENTICATE)
-        .iter()
-        .find(|value| {
-            value
-                .as_bytes()
-                .get(..5)
-                .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"basic"))
-        })
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 /// The next address of a redirect to another host that the client held back (see

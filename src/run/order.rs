@@ -116,6 +116,7 @@ mod tests {
             url: url::Url::parse(&format!("http://h/{seq}")).unwrap(),
             sha256: None,
             previous: None,
+            name: None,
         };
         let record = ItemRecord::unstarted(&job, Outcome::Done, 0);
         reporter

@@ -86,6 +86,7 @@ fn job(index: usize) -> Job {
         url: url::Url::parse(&format!("http://127.0.0.1:9/file{index}")).unwrap(),
         sha256: None,
         previous: None,
+        name: None,
     }
 }
 

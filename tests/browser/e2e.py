@@ -7,7 +7,8 @@ menu calls). Chromium starts the real `downpour` as its native host, from the ma
 `downpour --install-browser-integration` wrote; the host hands the links to "the window", played
 here by a listener on the per-user socket, which checks what arrived: only the selected links,
 their suggested names, the page as Referer, the browser's User-Agent and the cookie for
-127.0.0.1 only. Chromium is driven over --remote-debugging-pipe: no debugging port is opened.
+127.0.0.1 only; then the toolbar button's message, every web link of the page marked "page" (to
+choose from in the window's page dialog). Chromium is driven over --remote-debugging-pipe: no debugging port is opened.
 
 Usage: tests/browser/e2e.py PATH/TO/downpour   (needs chromium; .ci/run runs it after the tests)
 
@@ -240,13 +241,14 @@ def main():
             subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+Return"], env=env,
                            check=True)
             saved = os.path.join(home, "Downloads")
-            for name in ["a.bin", "b.bin"]:
+            # a.bin under the name its link's `download` attribute suggests, as in browsers.
+            for served, name in [("a.bin", "first.bin"), ("b.bin", "b.bin")]:
                 path = os.path.join(saved, name)
                 wait_for(f"{name} in the save folder", lambda: os.path.exists(path)
-                         and os.path.getsize(path) == len(body(name)), seconds=60)
+                         and os.path.getsize(path) == len(body(served)), seconds=60)
                 with open(path, "rb") as file:
-                    assert file.read() == body(name), f"{name} differs"
-            assert not os.path.exists(os.path.join(saved, "c.bin")), "c.bin was not selected"
+                    assert file.read() == body(served), f"{name} differs"
+            assert sorted(os.listdir(saved)) == ["b.bin", "first.bin"], os.listdir(saved)
             print("browser end-to-end with the real window: ok, both files byte for byte")
             return
         assert len(received) == 1, received
@@ -257,6 +259,21 @@ def main():
         assert "Chrome" in message["user_agent"], message
         assert [(c["domain"], c["name"], c["value"]) for c in message["cookies"]] == \
             [("127.0.0.1", "session", "s3cr3t")], message["cookies"]
+        # The toolbar button (as "All links on this page…"): every web link of the page, to be
+        # chosen from in the window's page dialog.
+        title = evaluate(cdp, sw_session, f"""(async () => {{
+            const tab = (await chrome.tabs.query({{}})).find(t => t.url?.startsWith("{base}"));
+            await downpourSend("page", {{ pageUrl: tab.url }}, tab);
+            return chrome.action.getTitle({{ tabId: tab.id }});
+        }})()""")
+        assert title == "3 links of this page are in Downpour's window to choose from.", title
+        assert len(received) == 2, received
+        offered = received[1]
+        assert offered["kind"] == "page", offered
+        assert offered["page"] == f"{base}/page", offered
+        assert offered["links"] == [{"url": f"{base}/files/a.bin", "name": "first.bin"},
+                                    {"url": f"{base}/files/b.bin"},
+                                    {"url": f"{base}/files/c.bin"}], offered["links"]
         print("browser end-to-end: ok")
     finally:
         chromium.kill()

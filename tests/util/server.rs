@@ -30,7 +30,9 @@
 //! each request from node `seen % 2`; `mirrors=1` redirects each request to one of two
 //! mirrors (the same address with `node=1` or `node=2`).
 //! `auth=1` answers 401 unless the request carries the Basic authorization of the user `ann`
-//! with the password [`PASSWORD`]; `badheader=1` answers with a control character in a
+//! with the password [`PASSWORD`]; `digest=md5` (or `sha256`) the same with a Digest login,
+//! checked strictly (see [`digest`]; `stale=1` calls each path's first nonce stale when
+//! answered); `badheader=1` answers with a control character in a
 //! header; `html=1` says the body is a web page; `gzip=1` says the body is
 //! compressed unless the request asked for `Accept-Encoding: identity` (`gzip=always`: even
 //! then); `page=KIND` answers a web page (see [`serve_page`]); `login=1` answers a small
@@ -43,6 +45,9 @@ pub const PASSWORD: &str = "s3cret";
 /// The page the `login` knob answers.
 pub const LOGIN_PAGE: &str =
     "<!DOCTYPE html><html><body><p>Please sign in</p><form></form></body></html>\n";
+
+#[path = "digest.rs"]
+mod digest;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -70,6 +75,8 @@ pub struct Stats {
     peers: Mutex<Vec<std::net::IpAddr>>,
     /// Each request's head (request line and headers), in arrival order.
     heads: Mutex<Vec<String>>,
+    /// The nonces of the `digest` knob.
+    digest: digest::DigestDesk,
 }
 
 /// A running test server; it lives until the process ends.
@@ -185,6 +192,8 @@ struct Request {
     authorization: Option<String>,
     accept_encoding: Option<String>,
     close: bool,
+    /// The request target as sent (path and query).
+    target: String,
     /// The headers, names in lower case.
     headers: Vec<(String, String)>,
     /// The request line and headers as sent.
@@ -248,13 +257,14 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         }
     }
     let (path, query_text) = target.split_once('?').unwrap_or((&target, ""));
+    let path = path.to_owned();
     let query = query_text
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .map(|(k, v)| (k.to_owned(), percent_decode(v)))
         .collect();
     Some(Request {
-        path: path.to_owned(),
+        path,
         query,
         range_start,
         range_end,
@@ -266,6 +276,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         close,
         headers,
         head,
+        target,
     })
 }
 
@@ -405,6 +416,18 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         let challenge = ("WWW-Authenticate", "Basic realm=\"test\"".to_owned());
         return write_text(out, "401 Unauthorized", &[challenge], "who are you?");
     }
+    if let Some(kind) = q("digest")
+        && let Some(challenge) = stats.digest.refused(
+            &kind,
+            q("stale").is_some(),
+            &req.target,
+            &req.path,
+            req.authorization.as_deref(),
+        )
+    {
+        let challenge = ("WWW-Authenticate", challenge);
+        return write_text(out, "401 Unauthorized", &[challenge], "who are you?");
+    }
     if let Some(refused) = access_refused(req) {
         return write_text(out, "403 Forbidden", &[], refused);
     }
@@ -462,6 +485,7 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
             410 => "410 Gone",
             429 => "429 Too Many Requests",
             500 => "500 Internal Server Error",
+            502 => "502 Bad Gateway",
             503 => "503 Service Unavailable",
             _ => "400 Bad Request",
         };

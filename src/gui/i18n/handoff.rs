@@ -30,7 +30,6 @@ fn zh_refusal(refusal: &Refusal) -> String {
         Refusal::NotWebLink(link) => {
             format!("“{link}”不是网址（http 或 https），没有添加任何链接。")
         }
-        Refusal::BadName(name) => format!("“{name}”不是普通的文件名，没有添加任何链接。"),
         Refusal::BadField(what) => {
             format!("浏览器发来的 {what} 无法使用，没有添加任何链接。")
         }
@@ -39,6 +38,10 @@ fn zh_refusal(refusal: &Refusal) -> String {
         }
         Refusal::WindowSilent(why) => format!("Downpour 窗口没有回应（{why}）。"),
         Refusal::NotStarted(why) => format!("无法启动 Downpour（{why}）。"),
+        Refusal::WindowClosed => "Downpour 窗口在接收链接之前关闭了，没有添加任何链接。".to_owned(),
+        Refusal::NoHandoffHere => {
+            "在这个系统上还不能从浏览器发送链接；请把链接复制到 Downpour 的链接框中。".to_owned()
+        }
         Refusal::WindowLate => "Downpour 已启动，但它的窗口在 10 秒内没有打开。".to_owned(),
     }
 }

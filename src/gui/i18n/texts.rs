@@ -379,6 +379,10 @@ pub struct Texts {
     pub per_host_label: &'static str,
     /// Its tooltip.
     pub per_host_tip: &'static str,
+    /// The setting that starts links handed over (by the browser, another start) at once.
+    pub start_handed: &'static str,
+    /// Its tooltip.
+    pub start_handed_tip: &'static str,
     /// The button that writes the browsers' native-messaging manifests.
     pub browser_integration: &'static str,
     /// Its tooltip.

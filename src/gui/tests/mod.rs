@@ -6,6 +6,7 @@ mod chart_picture;
 mod check;
 mod control;
 mod first_run;
+mod handed;
 mod layout;
 mod login;
 mod network;

@@ -175,6 +175,7 @@ fn list_left_mid_run() -> list_store::StoredList {
             url: format!("http://127.0.0.1:9/file{i}.pdf").parse().unwrap(),
             sha256: None,
             previous: None,
+            name: None,
         })
         .collect();
     let mut view = crate::gui::model::RunView::new(Mode::Map, 4, &jobs, Vec::new());

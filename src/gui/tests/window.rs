@@ -328,11 +328,12 @@ fn links_handed_over_by_a_second_start_land_in_the_links_box() {
     let path = dir.path().join("window.sock");
     let mut harness = harness(Settings::default());
     paste_links(&mut harness, "https://example.com/mine.zip");
-    let Claim::First(listener) = socket::claim(&path, &Handoff::default()) else {
+    let Claim::First(window) = socket::claim(&path, &Handoff::default()) else {
         panic!("no window listens yet");
     };
     let ctx = harness.ctx.clone();
-    crate::gui::listen_for_handoffs(listener, ctx, harness.state().messages());
+    let wake = move || ctx.request_repaint();
+    crate::gui::listen_for_handoffs(window.listener, wake, harness.state().messages());
     let sent = Handoff {
         links: vec![
             Link {
@@ -432,6 +433,7 @@ fn a_run_sends_what_the_browser_handed_over_with_its_links() {
             value: "from-browser".to_owned(),
             ..Cookie::default()
         }],
+        ..Handoff::default()
     };
     harness
         .state()
