@@ -15,7 +15,8 @@
 //!   (latency, mixed, bulk, many-small, capped-one, capped-few, long-tail, limited,
 //!   sequential, limit-accuracy; and h2-small, h2-bulk, proxy: see throughput/reach.rs;
 //!   split-3x16-15, split-3x16-16, split-3x16-48, split-8x8-12, polite: see
-//!   throughput/budgets.rs)
+//!   throughput/budgets.rs; check: the check of 1,000 links before Start, see
+//!   throughput/check.rs)
 //! - `DOWNPOUR_BENCH_TOOLS=downpour,curl`  only tools whose label contains one of these words
 //! - `DOWNPOUR_CLI=/path/to/downpour-cli`  use this binary and do not build
 //! - `DOWNPOUR_BENCH_NO_BUILD=1`  do not run `cargo build`; require target/release/downpour-cli
@@ -36,6 +37,9 @@ mod server;
 
 #[path = "throughput/budgets.rs"]
 mod budgets;
+
+#[path = "throughput/check.rs"]
+mod check;
 
 #[path = "throughput/limits.rs"]
 mod limits;
@@ -93,6 +97,9 @@ fn main() {
         all_rows.extend(rows);
     }
     budgets::run(&cli, &settings);
+    if settings.wants_scenario("check") {
+        check::run(&cli, &server, &tmp_root, settings.runs);
+    }
     let limit_lines =
         (settings.wants_scenario("limit-accuracy") && settings.wants_tool("downpour")).then(|| {
             eprintln!("== limit-accuracy ==");

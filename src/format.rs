@@ -58,6 +58,40 @@ pub fn eta(secs: u64) -> String {
     }
 }
 
+/// The time of day of `at` as `14:05`, in this computer's time zone (on Linux; elsewhere in
+/// UTC, said so: `14:05 UTC`).
+pub fn clock(at: std::time::SystemTime) -> String {
+    let secs = match at.duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => since.as_secs(),
+        Err(_) => 0,
+    };
+    match local_clock(secs) {
+        Some((hour, minute)) => format!("{hour:02}:{minute:02}"),
+        None => format!("{:02}:{:02} UTC", (secs / 3600) % 24, (secs / 60) % 60),
+    }
+}
+
+/// The local hour and minute of `secs` since 1970.
+#[cfg(target_os = "linux")]
+fn local_clock(secs: u64) -> Option<(i32, i32)> {
+    let time = libc::time_t::try_from(secs).ok()?;
+    let mut local = std::mem::MaybeUninit::<libc::tm>::uninit();
+    // SAFETY: `time` and `local` are valid for the call; localtime_r is the thread-safe form
+    // and writes only into `local`, which is read only when it succeeded.
+    let done = unsafe { libc::localtime_r(&time, local.as_mut_ptr()) };
+    if done.is_null() {
+        return None;
+    }
+    // SAFETY: localtime_r returned non-null, so it filled `local`.
+    let local = unsafe { local.assume_init() };
+    Some((local.tm_hour, local.tm_min))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn local_clock(_secs: u64) -> Option<(i32, i32)> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

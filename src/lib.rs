@@ -4,6 +4,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod diag;
 pub mod error;
 mod fetch;

@@ -102,6 +102,14 @@ pub enum PageError {
     /// The request failed (no server, an error status, a broken connection…).
     #[error("{0}")]
     Download(#[from] DownloadError),
+    /// A saved page could not be read from the disk.
+    #[error("the saved page {name} cannot be read: {reason}")]
+    Unreadable {
+        /// The file's name.
+        name: String,
+        /// A short lower-case reason.
+        reason: String,
+    },
 }
 
 /// What has been found so far, shared by the reader's element handlers.
@@ -276,6 +284,40 @@ pub fn links_in_html(page: &Url, html: &[u8]) -> PageLinks {
     let mut reader = LinkReader::new(page);
     reader.feed(html);
     reader.finish()
+}
+
+/// The links of a page saved as the file `path` (dropped on From a web page…), read as a
+/// stream like a fetched page, so memory stays bounded whatever its size. Relative links are
+/// resolved against the page's `<base>`, else `address` (where the page came from, when the
+/// person typed it); without either only absolute `http(s)` links can be taken.
+pub fn read_saved_page(
+    path: &std::path::Path,
+    address: Option<&Url>,
+) -> Result<PageLinks, PageError> {
+    use std::io::Read;
+    let unreadable = |err: &std::io::Error| PageError::Unreadable {
+        name: crate::names::display_name(path),
+        reason: crate::error::describe_io(err),
+    };
+    let base = address.cloned().or_else(|| {
+        let whole = std::fs::canonicalize(path).ok()?;
+        Url::from_file_path(whole).ok()
+    });
+    let Some(base) = base.or_else(|| Url::parse("file:///saved-page.html").ok()) else {
+        return Err(PageError::NotWeb {
+            scheme: "file".to_owned(),
+        });
+    };
+    let mut file = std::fs::File::open(path).map_err(|err| unreadable(&err))?;
+    let mut reader = LinkReader::new(&base);
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        let n = file.read(&mut chunk).map_err(|err| unreadable(&err))?;
+        if n == 0 || !reader.feed(&chunk[..n]) {
+            break;
+        }
+    }
+    Ok(reader.finish())
 }
 
 /// Fetches the page at `page` with the run's network settings (`config`: proxy, cookies,

@@ -274,3 +274,33 @@ fn the_links_of_one_page_carry_it_as_their_referer() {
         body_for("guarded.png", 100)
     );
 }
+
+#[test]
+fn a_saved_page_is_read_from_the_disk_resolved_against_the_address_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("reports.html");
+    std::fs::write(
+        &saved,
+        "<html><body><a href=\"files/a.pdf\">a</a> <a href=\"https://example.com/b.zip\">b</a>\
+         <a href=\"javascript:alert(1)\">c</a></body></html>",
+    )
+    .unwrap();
+    let alone = downpour::page::read_saved_page(&saved, None).unwrap();
+    let urls: Vec<&str> = alone.links.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(urls, ["https://example.com/b.zip"]);
+    let from = Url::parse("https://site.example/reports/").unwrap();
+    let placed = downpour::page::read_saved_page(&saved, Some(&from)).unwrap();
+    let urls: Vec<&str> = placed.links.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://site.example/reports/files/a.pdf",
+            "https://example.com/b.zip"
+        ]
+    );
+    let missing = downpour::page::read_saved_page(&dir.path().join("gone.html"), None);
+    assert!(matches!(
+        missing,
+        Err(PageError::Unreadable { ref name, .. }) if name == "gone.html"
+    ));
+}

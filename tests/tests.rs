@@ -11,6 +11,7 @@
 mod util;
 
 mod asked;
+mod check;
 mod cli;
 mod conn;
 mod control;

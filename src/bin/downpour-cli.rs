@@ -14,6 +14,9 @@ use downpour::report::Report;
 use downpour::urls::parse_list_with;
 use downpour::{Event, EventSink, ItemRecord, Job, Outcome, ParsedList, format};
 
+#[path = "downpour-cli/check.rs"]
+mod check;
+
 /// How long events gather between two passes of the event loop.
 const EVENT_TICK: std::time::Duration = std::time::Duration::from_millis(10);
 
@@ -52,6 +55,11 @@ struct Cli {
     /// Print the chosen links of each --page, one a line, and download nothing
     #[arg(long, requires = "pages")]
     list_only: bool,
+    /// Ask every link what it is (name, size, whether it is there) and print what a run would
+    /// do with it, downloading nothing; exit status 1 when a link would fail or the files
+    /// would not fit
+    #[arg(long)]
+    check: bool,
     #[command(flatten)]
     run: RunArgs,
     /// Write the run report as JSON
@@ -197,7 +205,16 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         // Reads the trusted certificates while the folder is checked and the run starts.
         downpour::net::prepare_tls();
     }
-    let out = save_folder(cli)?;
+    let out = if cli.check {
+        // The check writes nothing, not even a folder: a missing one is measured on its
+        // parent's disk.
+        cli.run
+            .out
+            .clone()
+            .unwrap_or_else(downpour::options::default_download_dir)
+    } else {
+        save_folder(cli)?
+    };
     let mut config = settings.config(out);
     // The links of one page carry it as their Referer, as a browser's would, unless the
     // person named another.
@@ -209,6 +226,14 @@ fn run(cli: &Cli) -> Result<Exit, String> {
     // A cookies file or .netrc that cannot be used stops here, before any request.
     config.access.load().map_err(|err| err.to_string())?;
     let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
+    if cli.check {
+        let fails = check::print_check(&jobs, &config)?;
+        return Ok(if fails {
+            Exit::SomeFailed
+        } else {
+            Exit::AllDone
+        });
+    }
     let (tx, rx) = mpsc::channel();
     let total = jobs.len();
     let handle = downpour::start_run(jobs, config, EventSink::new(tx));

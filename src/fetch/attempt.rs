@@ -116,6 +116,7 @@ impl Item<'_> {
                 total: remote.total,
                 version: Some(version.as_str()),
                 unless: None,
+                head: false,
             },
             _ => Ask::default(),
         }
@@ -396,7 +397,7 @@ const NOT_PAGES: [&str; 40] = [
 ];
 
 /// The warning for an HTML answer where the name promises another kind of file.
-fn web_page_for(response: &Response, path: &Path) -> Option<Warning> {
+pub(crate) fn web_page_for(response: &Response, path: &Path) -> Option<Warning> {
     let html = response
         .headers()
         .get(CONTENT_TYPE)
@@ -421,7 +422,7 @@ fn redirect_target(base: &url::Url, location: &[u8]) -> String {
 /// The name for the file: the page's suggestion first (a `download` attribute wins over the
 /// server, as in browsers), else Content-Disposition, else the final URL (after redirects),
 /// else the URL as listed. Made safe by [`names::sanitize`] when reserved.
-fn suggested_name(response: &Response, job: &crate::model::Job) -> String {
+pub(crate) fn suggested_name(response: &Response, job: &crate::model::Job) -> String {
     if let Some(name) = &job.name {
         return name.clone();
     }

@@ -2,7 +2,7 @@
 //! An item's bytes live in a [`Staging`] until they are complete; an attempt (in `attempt`)
 //! asks the server, chooses where its bytes go and streams them there.
 
-mod attempt;
+pub(crate) mod attempt;
 mod owner;
 mod pieces;
 mod staging;

@@ -358,6 +358,7 @@ async fn fetch_span(
         total: Some(file.split.with(|s| s.total())),
         version: Some(file.validator.as_str()),
         unless: None,
+        head: false,
     };
     // The person's headers belong to the listed link's host, wherever the file came from.
     let listed = Url::parse(file.kept_url.as_str()).unwrap_or_else(|_| file.url.clone());

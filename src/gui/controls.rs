@@ -66,6 +66,8 @@ impl DownpourApp {
             .auto_shrink([false, false])
             .show(ui, |ui| self.link_notes_ui(ui));
         self.list_buttons_ui(ui);
+        // Under the buttons, once Check links is pressed: the buttons stay where they are.
+        self.check_results_ui(ui);
     }
 
     /// How many links the box holds, the duplicates, what numbered ranges become, and the
@@ -143,7 +145,7 @@ impl DownpourApp {
             });
     }
 
-    /// Import list… and Clear (during a run too: new links join it with Add to the run).
+    /// Import list…, From a web page…, Clear, and under them Check links (during a run too: new links join it with Add to the run).
     fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
         let t = self.lang().t();
         ui.horizontal(|ui| {
@@ -176,6 +178,7 @@ impl DownpourApp {
                 self.reparse();
             }
         });
+        self.check_button_ui(ui);
     }
 
     /// The save folder: its field, Choose…, Open folder, and what is wrong with it.

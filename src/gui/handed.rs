@@ -67,6 +67,14 @@ impl Handed {
         }
     }
 
+    /// The page that links just added with From a web page… were found on: like a page a
+    /// browser handed over, it is the Referer of the runs that follow (the latest page, one
+    /// for a whole run) unless the person set one in the Network section. A page address is
+    /// no secret: sites expect it, and some give their files only with it.
+    pub fn page_added(&mut self, page: Url) {
+        self.page = Some(page);
+    }
+
     /// Gives a run what the browsers sent.
     pub fn apply(&self, access: &mut Access) {
         access.browser_cookies.clone_from(&self.cookies);

@@ -6,6 +6,7 @@ mod about;
 mod address_ui;
 pub mod args;
 mod charts;
+mod check_ui;
 mod controls;
 mod desktop_proxy;
 mod folder_browser;
@@ -166,6 +167,8 @@ pub struct DownpourApp {
     pub about_open: bool,
     /// From a web page…
     pub page: page_dialog::PageDialog,
+    /// Check links: the last check of the links box.
+    pub checker: check_ui::LinkChecker,
     /// The speed limit as typed; `settings.run.rate_limit` holds what it last meant.
     pub rate_text: String,
     /// Where "Let browsers send links here" writes (a temporary home in tests).
@@ -227,6 +230,7 @@ impl DownpourApp {
             folders: folder_browser::FolderPicker::default(),
             about_open: false,
             page: page_dialog::PageDialog::default(),
+            checker: check_ui::LinkChecker::default(),
             browser_places: crate::handoff::install::default_places(),
             handed: handed::Handed::default(),
             power: default_power(),
@@ -434,6 +438,13 @@ impl DownpourApp {
             }
             UiMessage::Notice(notice) => self.notice = Some(notice),
             UiMessage::PageRead(result) => self.page.read(*result),
+            UiMessage::CheckProgress { done, of } => {
+                if self.checker.running.is_some() {
+                    self.checker.running = Some((done, of));
+                }
+            }
+            UiMessage::Checked(result) => self.checked(*result),
+            UiMessage::PageSized(result) => self.page_sized(*result),
             UiMessage::FolderChecked {
                 folder,
                 result,

@@ -362,6 +362,26 @@ impl RunView {
 
     /// The server answered for item `index`: its file, its size, and the bytes an earlier
     /// run left that this answer continues.
+    /// Takes what Check links learned before Start about item `index`: its name and size, so
+    /// that the row shows them and the progress by bytes and the time left count the file
+    /// from the first moment, before its server answers the run.
+    pub fn learned(&mut self, index: usize, name: Option<&str>, size: Option<u64>) {
+        let mut added = 0;
+        if let Some(row) = self.row_mut(index)
+            && row.path.is_none()
+        {
+            if let Some(name) = name {
+                name.clone_into(&mut row.name);
+            }
+            if row.total.is_none() {
+                added = size.unwrap_or(0);
+                row.total = size;
+            }
+        }
+        self.announced += added;
+        self.sized += usize::from(added > 0);
+    }
+
     fn responded(&mut self, index: usize, path: PathBuf, total: Option<u64>, resumed_from: u64) {
         let mut added = 0;
         let mut dropped = None;
@@ -497,6 +517,32 @@ impl RunView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_learned_by_the_check_count_once_when_the_run_answers() {
+        let jobs: Vec<Job> =
+            downpour::parse_list("https://127.0.0.1:1/a.bin\nhttps://127.0.0.1:1/b")
+                .entries
+                .iter()
+                .map(Job::from)
+                .collect();
+        let mut view = RunView::new(Mode::Submit, 1, &jobs, Vec::new());
+        view.learned(1, Some("named.bin"), Some(100));
+        view.learned(2, None, None);
+        assert_eq!((view.announced, view.sized), (100, 1));
+        assert_eq!(view.rows[0].name, "named.bin");
+        assert_eq!(view.rows[0].total, Some(100));
+        view.apply(Event::ItemResponded {
+            index: 1,
+            path: "/tmp/named.bin".into(),
+            total: Some(100),
+            resumed_from: 0,
+            one_connection: None,
+            warning: None,
+            protocol: None,
+        });
+        assert_eq!((view.announced, view.sized), (100, 1), "counted once");
+    }
 
     #[test]
     fn a_row_learns_the_protocol_its_file_came_over_and_says_it_in_both_languages() {

@@ -41,6 +41,10 @@ pub struct PageDialog {
     /// How many links of each type (in the order of `FileType::ALL`), counted once when
     /// the page is read rather than every frame.
     pub type_counts: Vec<usize>,
+    /// Each link's size once Check sizes learned it (in the order of `found`).
+    pub sizes: Vec<Option<u64>>,
+    /// Whether a helper thread is asking the chosen links for their sizes.
+    pub sizing: bool,
 }
 
 impl PageDialog {
@@ -81,6 +85,16 @@ impl PageDialog {
             .filter(|(_, ticked)| **ticked)
             .map(|(link, _)| format!("{}\n", link.url))
             .collect()
+    }
+
+    /// The total size of the ticked links whose size Check sizes learned, if it learned any.
+    pub fn chosen_size(&self) -> Option<u64> {
+        let known = self
+            .ticked
+            .iter()
+            .zip(&self.sizes)
+            .filter_map(|(ticked, size)| size.filter(|_| *ticked));
+        known.reduce(u64::saturating_add)
     }
 
     /// How many links are ticked.
@@ -127,6 +141,7 @@ impl PageDialog {
                             .count()
                     })
                     .collect();
+                self.sizes = vec![None; found.links.len()];
                 self.found = Some(found);
                 self.refilter();
             }
@@ -216,6 +231,21 @@ impl DownpourApp {
         });
     }
 
+    /// Reads a web page saved as `path` (dropped on the dialog) on a helper thread: relative
+    /// links are resolved against the address in the box, when it holds one.
+    pub(super) fn read_dropped_page(&mut self, ctx: &egui::Context, path: std::path::PathBuf) {
+        let address = downpour::urls::parse_list_with(self.page.address.trim(), false)
+            .entries
+            .first()
+            .map(|entry| entry.url.clone());
+        self.page.reading = true;
+        self.page.problem = None;
+        self.spawn_helper(ctx, move || {
+            let read = downpour::page::read_saved_page(&path, address.as_ref());
+            Some(UiMessage::PageRead(Box::new(read)))
+        });
+    }
+
     /// The type chips, the pattern box, only this site and invert.
     fn page_filters_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
@@ -288,6 +318,9 @@ impl DownpourApp {
                     };
                     ui.horizontal(|ui| {
                         ui.checkbox(ticked, &link.name);
+                        if let Some(Some(size)) = self.page.sizes.get(i) {
+                            ui.label(downpour::format::bytes(*size));
+                        }
                         if let Some(kind) = link.file_type {
                             ui.label(RichText::new(lang.file_type(kind)).weak());
                         }
@@ -304,7 +337,11 @@ impl DownpourApp {
         let t = lang.t();
         let (chosen, total) = (self.page.chosen(), self.page.ticked.len());
         if self.page.found.is_some() {
-            ui.label(lang.page_summary(chosen, total));
+            let summary = match self.page.chosen_size() {
+                Some(bytes) => lang.page_summary_sized(chosen, total, bytes),
+                None => lang.page_summary(chosen, total),
+            };
+            ui.label(summary);
         }
         ui.horizontal(|ui| {
             let add = ui.add_enabled(
@@ -312,10 +349,17 @@ impl DownpourApp {
                 egui::Button::new(RichText::new(lang.page_add(chosen)).strong()),
             );
             if add.clicked() {
+                // A page read from a saved file has no address to send.
+                if let Some(found) = &self.page.found
+                    && matches!(found.page.scheme(), "http" | "https")
+                {
+                    self.handed.page_added(found.page.clone());
+                }
                 let text = self.page.chosen_text();
                 self.receive(ui.ctx(), UiMessage::AddLinks(text));
                 self.page.open = false;
             }
+            self.page_sizes_button_ui(ui, chosen);
             if ui.button(t.page_close).clicked() {
                 self.page.open = false;
             }
@@ -340,6 +384,9 @@ fn page_error(lang: Lang, problem: &PageError) -> String {
         (_, PageError::Download(err)) => lang.download_error(err),
         (Lang::Zh, PageError::NotWeb { scheme }) => {
             format!("只能读取 http:// 和 https:// 网页，不能读取 '{scheme}:'")
+        }
+        (Lang::Zh, PageError::Unreadable { name, reason }) => {
+            format!("无法读取保存的网页 {name}：{reason}")
         }
         (Lang::Zh, PageError::NotAPage { kind }) => {
             format!("这个地址是一个文件（{kind}），不是网页：把它加入链接即可下载")

@@ -173,7 +173,9 @@ impl DownpourApp {
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
         let sink = EventSink::new(tx).with_waker(move || waker.request_repaint());
-        self.view = Some(RunView::new(self.settings.run.mode, workers, &jobs, rows));
+        let mut view = RunView::new(self.settings.run.mode, workers, &jobs, rows);
+        self.checker.hand_to(&mut view, &jobs);
+        self.view = Some(view);
         let handle = start_run(jobs, config, sink);
         self.run = Some(ActiveRun { handle, events: rx });
         self.tab = Tab::Downloads;

@@ -15,6 +15,18 @@ pub enum UiMessage {
     AddLinks(String),
     /// The links of a page read for From a web page…, or why it could not be read.
     PageRead(Box<Result<downpour::page::PageLinks, downpour::page::PageError>>),
+    /// How many links the running check has asked (Check links).
+    CheckProgress {
+        /// Links answered.
+        done: usize,
+        /// Links in the check.
+        of: usize,
+    },
+    /// The check of the links box ended (Check links), or why it could not run.
+    Checked(Box<Result<super::check_ui::Checked, downpour::DownloadError>>),
+    /// The sizes of the page dialog's chosen links (Check sizes): the page, and each link's
+    /// position among its links with its size; or why they could not be asked.
+    PageSized(Box<Result<super::check_ui::PageSizes, downpour::DownloadError>>),
     /// Something to tell the person: a file saved, a file unreadable.
     Notice(Notice),
     /// Links handed over by a second start or the browser (checked already): they go into the

@@ -211,8 +211,22 @@ impl DownpourApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if !dropped.is_empty() {
-            self.add_list_files(ctx, dropped);
+        let (mut pages, mut lists): (Vec<_>, Vec<_>) = dropped.into_iter().partition(|path| {
+            // A saved web page dropped while From a web page… is open is read there.
+            self.page.open
+                && !self.page.reading
+                && path.extension().is_some_and(|ext| {
+                    ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
+                })
+        });
+        if !pages.is_empty() {
+            let page = pages.remove(0);
+            self.read_dropped_page(ctx, page);
+            // The dialog shows one page: the others' links go to the links box.
+            lists.append(&mut pages);
+        }
+        if !lists.is_empty() {
+            self.add_list_files(ctx, lists);
         }
         if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
             let t = self.lang().t();

@@ -29,6 +29,9 @@ pub(crate) struct Ask<'a> {
     /// it (`If-None-Match` for an ETag, `If-Modified-Since` for a date), else it answers 304
     /// Not Modified.
     pub(crate) unless: Option<&'a str>,
+    /// Only the headers (`HEAD`): what the file is, without any of its bytes (the check of a
+    /// list before Start, see [`crate::check`]).
+    pub(crate) head: bool,
 }
 
 impl Ask<'_> {
@@ -41,7 +44,11 @@ impl Ask<'_> {
 /// The request for `ask` at `url`: a plain GET for the whole file, or `Range` with `If-Range`
 /// (so that a server that honours it sends the whole new version instead of a part of it).
 pub(crate) fn request(client: &Client, url: &Url, ask: &Ask<'_>) -> RequestBuilder {
-    let mut request = client.get(url.clone());
+    let mut request = if ask.head {
+        client.head(url.clone())
+    } else {
+        client.get(url.clone())
+    };
     if ask.ranged() {
         let range = match ask.end {
             Some(end) => format!("bytes={}-{}", ask.start, end.saturating_sub(1)),
@@ -65,13 +72,28 @@ pub(crate) fn request(client: &Client, url: &Url, ask: &Ask<'_>) -> RequestBuild
 /// `version`: 304 Not Modified, or the whole file under that same version and size (a server
 /// that ignores the condition). With no version saved, the same size and no version named.
 pub(crate) fn still_has(response: &Response, size: u64, version: Option<&str>) -> bool {
-    let status = response.status();
+    still_has_of(
+        response.status(),
+        response.headers(),
+        response.content_length(),
+        size,
+        version,
+    )
+}
+
+/// [`still_has`] of an answer's status, headers and announced length (a `HEAD` answer
+/// announces the file's length in its headers, while its body is empty).
+pub(crate) fn still_has_of(
+    status: StatusCode,
+    headers: &HeaderMap,
+    length: Option<u64>,
+    size: u64,
+    version: Option<&str>,
+) -> bool {
     if status == StatusCode::NOT_MODIFIED {
         return version.is_some();
     }
-    status == StatusCode::OK
-        && response.content_length() == Some(size)
-        && self::version(response.headers()) == version
+    status == StatusCode::OK && length == Some(size) && self::version(headers) == version
 }
 
 /// What an answer is, checked against what was asked.
@@ -144,13 +166,15 @@ pub(crate) fn version(headers: &HeaderMap) -> Option<&str> {
 
 /// A 206 answer's `Content-Range: bytes first-last/total` (`total` `None` for `*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ContentRange {
+pub(crate) struct ContentRange {
     first: u64,
     last: u64,
-    total: Option<u64>,
+    /// The whole file's size, when the server names it.
+    pub(crate) total: Option<u64>,
 }
 
-fn content_range(headers: &HeaderMap) -> Option<ContentRange> {
+/// The `Content-Range` of an answer, when it is a valid one.
+pub(crate) fn content_range(headers: &HeaderMap) -> Option<ContentRange> {
     let value = headers.get(CONTENT_RANGE)?.to_str().ok()?;
     let (range, total) = value.trim().strip_prefix("bytes ")?.split_once('/')?;
     let (first, last) = range.split_once('-')?;
@@ -168,7 +192,8 @@ pub(crate) fn retry_after(response: &Response) -> Option<Duration> {
     retry_after_of(response.headers(), SystemTime::now())
 }
 
-fn retry_after_of(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+/// [`retry_after`] of an answer's headers, counted from `now` when it is a date.
+pub(crate) fn retry_after_of(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -229,6 +254,7 @@ mod tests {
             total: Some(1000),
             version: Some(V1),
             unless: None,
+            head: false,
         }
     }
 

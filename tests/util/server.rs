@@ -10,6 +10,8 @@
 //! `cut_first=K` cuts the first K bodies for the path in half; `stall_first=K` makes only the
 //! first request for the path go silent after K bytes; `bump=1` serves a new version (other
 //! bytes, other ETag, as `body_for("<name>#2")`) from the second request for the path on;
+//! `HEAD` is answered with the head of the GET's answer (its label in
+//! [`TestServer::requests`] starts with `HEAD `); `nohead=1` refuses it with 405.
 //! `norange=1` ignores Range (and does not offer it); `ignorerange=1` offers it but ignores it. `If-Range` with another ETag gets the whole new version.
 //! `If-None-Match` with the current ETag is answered 304 Not Modified (its label in
 //! [`TestServer::requests`] ends with `&if-none-match`).
@@ -185,6 +187,8 @@ struct Request {
     range_end: Option<u64>,
     if_range: Option<String>,
     if_none_match: Option<String>,
+    /// A `HEAD` request: the answer's head only.
+    head_only: bool,
     authorization: Option<String>,
     accept_encoding: Option<String>,
     close: bool,
@@ -211,6 +215,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
+    let head_only = line.starts_with("HEAD ");
     let target = line.split_whitespace().nth(1)?.to_owned();
     let mut head = line.clone();
     let mut headers = Vec::new();
@@ -265,6 +270,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         range_end,
         if_range,
         if_none_match,
+        head_only,
         authorization,
         accept_encoding,
         close,
@@ -311,6 +317,7 @@ fn serve_connection(stream: TcpStream, stats: &Stats) {
             *count += 1;
             *count
         };
+        HEAD_ONLY.set(request.head_only);
         let keep = respond(&mut out, &request, stats, path_active);
         *stats
             .path_in_flight
@@ -338,11 +345,18 @@ fn request_label(request: &Request) -> String {
     if request.if_none_match.is_some() {
         query.push("if-none-match".to_owned());
     }
+    let method = if request.head_only { "HEAD " } else { "" };
     if query.is_empty() {
-        request.path.clone()
+        format!("{method}{}", request.path)
     } else {
-        format!("{}?{}", request.path, query.join("&"))
+        format!("{method}{}?{}", request.path, query.join("&"))
     }
+}
+
+thread_local! {
+    /// Whether the request this connection's thread answers is a `HEAD`: its answer's body is
+    /// left out wherever it is written.
+    static HEAD_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Writes the answer to a request that is one of `path_active` in progress for its path;
@@ -358,6 +372,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     };
     if let Some(ms) = num("delay") {
         thread::sleep(Duration::from_millis(ms));
+    }
+    if req.head_only && q("nohead").is_some() {
+        return write_text(out, "405 Method Not Allowed", &[], "");
     }
     if q("page").as_deref() == Some("guarded") {
         // A picture that is given only to requests coming from this page.
@@ -579,6 +596,9 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
         (Some(_), None) => 1024,
         (None, _) => 64 * 1024,
     };
+    if req.head_only {
+        return true;
+    }
     let mut pos = from;
     let started = Instant::now();
     while pos < send_until {
@@ -724,6 +744,9 @@ fn serve_page(out: &mut TcpStream, kind: &str, n: u64, size: u64) -> bool {
             if !write_head(out, "200 OK", &[html], Some(size)) {
                 return false;
             }
+            if HEAD_ONLY.get() {
+                return true;
+            }
             let (first, late) = (&b"<a href=first.zip>"[..], &b"<a href=late.zip>"[..]);
             let mut left = size - (first.len() + late.len()) as u64;
             if out.write_all(first).is_err() {
@@ -778,6 +801,9 @@ pub const MIXED_PAGE: &str = r#"<!DOCTYPE html>
 "#;
 
 fn write_chunk(out: &mut TcpStream, data: &[u8]) -> bool {
+    if HEAD_ONLY.get() {
+        return true;
+    }
     out.write_all(format!("{:x}\r\n", data.len()).as_bytes())
         .is_ok()
         && out.write_all(data).is_ok()
@@ -804,7 +830,7 @@ fn write_head(
 
 fn write_text(out: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &str) -> bool {
     write_head(out, status, headers, Some(body.len() as u64))
-        && out.write_all(body.as_bytes()).is_ok()
+        && (HEAD_ONLY.get() || out.write_all(body.as_bytes()).is_ok())
 }
 
 /// An HTTPS server on 127.0.0.1 whose certificate is self-signed (`tests/data/`, valid for

@@ -5,6 +5,7 @@
 //! notices and folder problems (`errors.rs`).
 
 mod chart_sentences;
+mod check;
 mod control;
 mod en;
 mod errors;

@@ -3,6 +3,7 @@
 //! files on disk.
 
 mod chart_picture;
+mod check;
 mod control;
 mod first_run;
 mod handed;

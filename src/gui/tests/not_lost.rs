@@ -155,13 +155,14 @@ fn tab_leaves_the_links_box_and_goes_through_the_controls_in_order() {
         ..settings_for(dir.path())
     });
     paste_links(&mut harness, "http://127.0.0.1:9/a.bin");
-    let seen = tab_through(&mut harness, 25);
+    let seen = tab_through(&mut harness, 30);
     assert!(
         !harness.state().settings.url_text.contains('\t'),
         "Tab typed nothing into the links box"
     );
     let expected = [
         "Import list…",
+        "Check links",
         "Save folder",
         "Choose…",
         "Sequential",

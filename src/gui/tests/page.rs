@@ -104,3 +104,99 @@ fn a_bad_pattern_and_a_file_are_sentences_and_nothing_is_added() {
     assert!(!harness.state().page.open);
     assert!(harness.state().settings.url_text.is_empty());
 }
+
+#[test]
+fn files_added_from_a_page_are_asked_for_with_the_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(super::settings_for(dir.path()));
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Page address").click();
+    harness.run_steps(1);
+    // The page's one picture is given only to requests that come from the page.
+    harness
+        .get_by_label("Page address")
+        .type_text(&server.url("gallery.html?page=guarded"));
+    harness.run_steps(1);
+    harness.get_by_label("Read the page").click();
+    step_until(&mut harness, "the page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Add 1 file").click();
+    harness.run_steps(2);
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("guarded.png")).unwrap(),
+        body_for("/guarded.png", 100)
+    );
+    let heads = server.heads();
+    let page = server.url("gallery.html?page=guarded");
+    assert!(heads[1].contains(&format!("referer: {page}")), "{heads:?}");
+}
+
+#[test]
+fn check_sizes_shows_each_chosen_links_size_and_their_total() {
+    let server = TestServer::start();
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Page address").click();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Page address")
+        .type_text(&server.url("gallery.html?page=guarded"));
+    harness.run_steps(1);
+    harness.get_by_label("Read the page").click();
+    step_until(&mut harness, "the page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("1 of 1 chosen");
+    harness.get_by_label("Check sizes").click();
+    harness.run_steps(1);
+    step_until(&mut harness, "the sizes are known", |h| {
+        !h.state().page.sizing
+    });
+    harness.run_steps(2);
+    harness.get_by_label("100 B");
+    harness.get_by_label("1 of 1 chosen, 100 B");
+    // The page, then one HEAD for its one link, sent with the page as its Referer (the
+    // server gives the picture only so).
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert!(heads[1].starts_with("HEAD /guarded.png"), "{heads:?}");
+    assert!(server.requests().len() == 2);
+}
+
+#[test]
+fn a_saved_page_dropped_on_the_dialog_is_read_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved.html");
+    std::fs::write(
+        &saved,
+        "<a href=\"https://example.com/one.pdf\">1</a><img src=\"https://example.com/two.png\">",
+    )
+    .unwrap();
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("From a web page…").click();
+    harness.run_steps(3);
+    super::runs::drop_file(&mut harness, &saved);
+    step_until(&mut harness, "the saved page is read", |h| {
+        h.state().page.found.is_some()
+    });
+    harness.run_steps(2);
+    harness.get_by_label("2 of 2 chosen");
+    assert!(
+        harness.state().settings.url_text.is_empty(),
+        "not added as a list"
+    );
+    harness.get_by_label("Add 2 files").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings.url_text,
+        "https://example.com/one.pdf\nhttps://example.com/two.png\n"
+    );
+}

@@ -403,7 +403,7 @@ impl egui::DroppedFile for DroppedPath {
 }
 
 /// The person drops `path` on the window.
-fn drop_file(harness: &mut Harness<'_, DownpourApp>, path: &std::path::Path) {
+pub(super) fn drop_file(harness: &mut Harness<'_, DownpourApp>, path: &std::path::Path) {
     harness
         .input_mut()
         .dropped_files
