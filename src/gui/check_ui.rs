@@ -1,7 +1,7 @@
-//! Check links: under the links box and its buttons (Import list…, Clear), a button that asks every link of the links box what it is
-//! (`downpour::check`) on a helper thread, with the run's settings, and shows under the links
-//! box one line per link — its name and size, or what Start would meet — and the total
-//! against the free space of the save folder's disk. Nothing is downloaded, and the window
+//! Check links: under the links box and its buttons (Import list…, Clear), a button that asks
+//! every link of the links box what it is (`downpour::check`) on a helper thread, with the
+//! run's settings, and shows in a window of its own one line per link — its name and size, or
+//! what Start would meet — and the total against the free space of the save folder's disk. Nothing is downloaded, and the window
 //! never waits: the helper's progress and answer come back through `poll`.
 
 use downpour::check::{CheckReport, FreeSpace, check_links};
@@ -24,6 +24,8 @@ pub struct LinkChecker {
     pub checked: Option<Checked>,
     /// Why the last check could not run.
     pub problem: Option<DownloadError>,
+    /// Whether the check's window is open.
+    pub shown: bool,
 }
 
 /// The sizes Check sizes learned of a page's links: the page, and each link's position among
@@ -88,6 +90,7 @@ impl DownpourApp {
         let bus = system.then(|| self.desktop_bus.clone());
         self.checker.running = Some((0, jobs.len()));
         self.checker.problem = None;
+        self.checker.shown = true;
         let (tx, waker) = (self.helper_tx.clone(), ctx.clone());
         let started = std::thread::Builder::new()
             .name("downpour-check".into())
@@ -108,9 +111,31 @@ impl DownpourApp {
         }
     }
 
-    /// The check's lines under the links box: its progress, or one line per link and the
-    /// total, while the links box holds the links checked.
-    pub(super) fn check_results_ui(&self, ui: &mut egui::Ui) {
+    /// The check's own window, from Check links until the person closes it: a window of its
+    /// own, so that its lines never push the folder and the buttons of the left panel down,
+    /// and the links box stays at hand to drop the links it finds wanting.
+    pub(super) fn check_window_ui(&mut self, ctx: &egui::Context) {
+        if !self.checker.shown {
+            return;
+        }
+        let lang = self.lang();
+        let mut close = false;
+        egui::Window::new(lang.check_links())
+            .collapsible(false)
+            .default_width(560.0)
+            .default_pos(ctx.content_rect().center() - egui::vec2(280.0, 200.0))
+            .show(ctx, |ui| {
+                self.check_results_ui(ui);
+                close = ui.button(lang.t().page_close).clicked();
+            });
+        if close {
+            self.checker.shown = false;
+        }
+    }
+
+    /// The check's lines: its progress, or one line per link and the total, while the links
+    /// box holds the links checked.
+    fn check_results_ui(&self, ui: &mut egui::Ui) {
         let lang = self.lang();
         if let Some((done, of)) = self.checker.running {
             ui.horizontal(|ui| {
@@ -133,7 +158,7 @@ impl DownpourApp {
         let report = &checked.report;
         egui::ScrollArea::vertical()
             .id_salt("checked")
-            .max_height(220.0)
+            .max_height(360.0)
             .show(ui, |ui| {
                 for (link, url) in report.links.iter().zip(&checked.urls).take(SHOWN_ROWS) {
                     let text = lang.checked_row(link, &downpour::redact::url(url));

@@ -66,8 +66,6 @@ impl DownpourApp {
             .auto_shrink([false, false])
             .show(ui, |ui| self.link_notes_ui(ui));
         self.list_buttons_ui(ui);
-        // Under the buttons, once Check links is pressed: the buttons stay where they are.
-        self.check_results_ui(ui);
     }
 
     /// How many links the box holds, the duplicates, what numbered ranges become, and the

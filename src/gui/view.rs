@@ -25,6 +25,7 @@ impl DownpourApp {
         self.countdown_ui(&ctx);
         self.login_prompt_ui(&ctx);
         self.new_address_ui(&ctx);
+        self.check_window_ui(&ctx);
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         // On a small screen the list keeps room for its progress column.
         let width = ctx.content_rect().width();

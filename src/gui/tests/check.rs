@@ -1,6 +1,7 @@
-//! Check links: the button beside Start asks a real server on 127.0.0.1 about every link, and
-//! each link's line under the links box says what Start would meet, in English and Chinese,
-//! with the total against the free space; nothing is downloaded.
+//! Check links: the button under the links box asks a real server on 127.0.0.1 about every
+//! link, and each link's line in the check's window says what Start would meet, in English and
+//! Chinese, with the total against the free space; nothing is downloaded and nothing in the
+//! left panel moves.
 
 use super::*;
 
@@ -27,7 +28,10 @@ fn check_links_tells_each_row_what_start_will_meet_and_downloads_nothing() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(settings_for(dir.path()));
+    let folder = |h: &Harness<'_, DownpourApp>| h.get_by_label("Save folder").rect();
+    let before = folder(&harness);
     check_list(&mut harness, &server);
+    assert_eq!(folder(&harness), before, "the lines pushed the folder down");
     harness.get_by_label("a.bin — 2.0 KiB, ready");
     harness.get_by_label("gone.pdf — the server answered 404 Not Found");
     harness.get_by_label("report.pdf — the server sends a web page here, not a file");
