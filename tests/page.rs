@@ -304,3 +304,72 @@ fn a_saved_page_is_read_from_the_disk_resolved_against_the_address_given() {
         Err(PageError::Unreadable { ref name, .. }) if name == "gone.html"
     ));
 }
+
+/// The Referer each request carried, by the path (without query) it asked for.
+fn referers_by_path(server: &TestServer) -> Vec<(String, Option<String>)> {
+    server
+        .heads()
+        .iter()
+        .map(|head| {
+            let path = head.split(' ').nth(1).unwrap_or_default();
+            let path = path.split('?').next().unwrap_or_default().to_owned();
+            let referer = head
+                .lines()
+                .find_map(|l| l.strip_prefix("referer: ").map(|r| r.trim().to_owned()));
+            (path, referer)
+        })
+        .collect()
+}
+
+#[test]
+fn each_link_carries_its_own_page_as_referer_the_run_wide_one_only_where_it_has_none() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (page_a, page_b) = ("https://a.example/album/", "https://b.example/docs/");
+    let big = 6 * 1024 * 1024;
+    let lines = [
+        server.url("a1.bin?size=3000"),
+        server.url(&format!("a-big.iso?size={big}&rate=2097152")),
+        server.url("b1.bin?size=4000"),
+        server.url("pasted.bin?size=5000"),
+    ];
+    let mut jobs = crate::util::jobs(&lines);
+    for (job, page) in jobs
+        .iter_mut()
+        .zip([Some(page_a), Some(page_a), Some(page_b), None])
+    {
+        job.referer = page.map(|p| Url::parse(p).unwrap());
+    }
+    let mut config = crate::util::config(Mode::Submit, 8, dir.path());
+    let mine = "https://mine.example/";
+    config.access.referer = Some(Url::parse(mine).unwrap());
+    let done = crate::util::run(jobs, config);
+    for index in 1..=4 {
+        assert_eq!(done.item(index).outcome, downpour::Outcome::Done, "{index}");
+    }
+    assert!(std::fs::read(dir.path().join("a-big.iso")).unwrap() == body_for("a-big.iso", big));
+    assert!(
+        done.item(2).pieces.len() >= 2,
+        "split: {:?}",
+        done.item(2).pieces
+    );
+    let asked = referers_by_path(&server);
+    let expected = |path: &str| match path {
+        "/a1.bin" | "/a-big.iso" => page_a,
+        "/b1.bin" => page_b,
+        _ => mine,
+    };
+    // Every request, the big file's pieces among them, with its own link's page.
+    assert!(
+        asked.iter().filter(|(p, _)| p == "/a-big.iso").count() >= 2,
+        "{asked:?}"
+    );
+    assert_eq!(asked.len(), server.heads().len());
+    for (path, referer) in &asked {
+        assert_eq!(
+            referer.as_deref(),
+            Some(expected(path)),
+            "{path}: {asked:?}"
+        );
+    }
+}
