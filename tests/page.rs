@@ -373,3 +373,36 @@ fn each_link_carries_its_own_page_as_referer_the_run_wide_one_only_where_it_has_
         );
     }
 }
+
+#[test]
+fn the_links_of_two_pages_carry_each_its_own_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        server.url("a/gallery.html?page=guarded"),
+        server.url("b/gallery.html?page=guarded"),
+    ];
+    let output = cli()
+        .args(["--page", &pages[0], "--page", &pages[1], "-r", "0", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Each picture is given only to a request from its own page.
+    let asked = referers_by_path(&server);
+    let pictures: Vec<_> = asked.iter().filter(|(p, _)| p.ends_with(".png")).collect();
+    assert_eq!(pictures.len(), 2, "{asked:?}");
+    for (path, referer) in pictures {
+        let page = if path.starts_with("/a/") {
+            &pages[0]
+        } else {
+            &pages[1]
+        };
+        assert_eq!(referer.as_ref(), Some(page), "{asked:?}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}

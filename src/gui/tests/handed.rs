@@ -260,3 +260,41 @@ fn links_from_two_pages_and_a_pasted_one_each_carry_their_own_page_as_referer() 
     // Nothing of the pages stays for the runs that follow as the Network section's Referer.
     assert!(harness.state().settings.run.referer.is_none());
 }
+
+#[test]
+fn a_retried_link_is_asked_for_again_with_its_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let page = "https://a.example/album/";
+    let link = server.url("flaky.bin?size=2000&fail_first=1");
+    hand(
+        &mut harness,
+        &Handoff {
+            links: vec![Link {
+                url: link.clone(),
+                ..Link::default()
+            }],
+            page: Some(page.to_owned()),
+            ..Handoff::default()
+        },
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        status_of(&harness, 1),
+        Some(RowStatus::Ended(OutcomeKind::Failed))
+    );
+    harness.get_by_label("Retry row 1").click();
+    harness.step();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("flaky.bin")).unwrap(),
+        body_for("flaky.bin", 2000)
+    );
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    for head in &heads {
+        assert!(head.contains(&format!("referer: {page}")), "{head}");
+    }
+}
