@@ -406,3 +406,32 @@ fn the_links_of_two_pages_carry_each_its_own_page_as_referer() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+#[test]
+fn a_links_page_stays_its_referer_through_a_redirect_to_another_host() {
+    let (server, other) = (TestServer::start(), TestServer::start());
+    let dir = tempfile::tempdir().unwrap();
+    // "localhost" is another host than 127.0.0.1.
+    let elsewhere = format!("http://localhost:{}/moved.bin?size=3000", other.port());
+    let link = format!(
+        "{}&redirect={}",
+        server.url("start.bin?size=1"),
+        elsewhere.replace('&', "%26").replace('?', "%3F")
+    );
+    let page = "https://a.example/album/";
+    let mut jobs = crate::util::jobs(&[link]);
+    jobs[0].referer = Some(Url::parse(page).unwrap());
+    let mut config = crate::util::config(Mode::Submit, 1, dir.path());
+    config.access.referer = Some(Url::parse("https://mine.example/").unwrap());
+    let done = crate::util::run(jobs, config);
+    assert_eq!(done.item(1).outcome, downpour::Outcome::Done);
+    assert!(std::fs::read(dir.path().join("moved.bin")).unwrap() == body_for("moved.bin", 3000));
+    // As the run's Referer would be: the same on every hop, as a browser sends it.
+    let hops = [referers_by_path(&server), referers_by_path(&other)].concat();
+    let paths: Vec<&str> = hops.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["/start.bin", "/moved.bin"]);
+    assert!(
+        hops.iter().all(|(_, r)| r.as_deref() == Some(page)),
+        "{hops:?}"
+    );
+}
