@@ -111,6 +111,10 @@ pub struct Job {
     /// wins over the server's, as in browsers, and is made safe as any name is (one name
     /// inside the folder, never a path).
     pub name: Option<String>,
+    /// The page the link came from (a web page read with From a web page…, or the page a
+    /// browser handed it from): sent as its Referer, instead of the run's, on every request
+    /// for this item.
+    pub referer: Option<Url>,
 }
 
 impl From<&UrlEntry> for Job {
@@ -121,6 +125,7 @@ impl From<&UrlEntry> for Job {
             sha256: entry.sha256.clone(),
             previous: None,
             name: None,
+            referer: None,
         }
     }
 }

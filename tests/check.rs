@@ -280,3 +280,35 @@ fn a_busy_server_is_asked_once_more_as_the_run_would_retry() {
         ]
     );
 }
+
+#[test]
+fn the_check_asks_each_link_with_its_own_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (page_a, page_b) = ("https://a.example/album/", "https://b.example/docs/");
+    let lines = [
+        server.url(&format!("a.iso?size=5000&need_referer={page_a}")),
+        server.url(&format!("b.iso?size=6000&nohead=1&need_referer={page_b}")),
+    ];
+    let mut jobs = jobs(&lines);
+    jobs[0].referer = Some(url::Url::parse(page_a).unwrap());
+    jobs[1].referer = Some(url::Url::parse(page_b).unwrap());
+    let config = config(Mode::Submit, 2, dir.path());
+    let report = check_links(&jobs, &config, FreeSpace::Given(1 << 30), &mut |_, _| {}).unwrap();
+    assert_eq!(verdicts(&report), [None, None]);
+    assert_eq!(
+        report.links.iter().map(|l| l.size).collect::<Vec<_>>(),
+        [Some(5000), Some(6000)]
+    );
+    // The HEADs and the first byte asked where HEAD is refused, each with its own page.
+    let heads = server.heads();
+    assert_eq!(heads.len(), 3, "{heads:?}");
+    for head in &heads {
+        let page = if head.contains("/a.iso") {
+            page_a
+        } else {
+            page_b
+        };
+        assert!(head.contains(&format!("referer: {page}")), "{head}");
+    }
+}

@@ -47,6 +47,7 @@ fn moved(new: &str, old: Option<&url::Url>) -> Vec<Job> {
         sha256: None,
         previous: old.map(KeptUrl::of),
         name: None,
+        referer: None,
     }]
 }
 

@@ -304,3 +304,134 @@ fn a_saved_page_is_read_from_the_disk_resolved_against_the_address_given() {
         Err(PageError::Unreadable { ref name, .. }) if name == "gone.html"
     ));
 }
+
+/// The Referer each request carried, by the path (without query) it asked for.
+fn referers_by_path(server: &TestServer) -> Vec<(String, Option<String>)> {
+    server
+        .heads()
+        .iter()
+        .map(|head| {
+            let path = head.split(' ').nth(1).unwrap_or_default();
+            let path = path.split('?').next().unwrap_or_default().to_owned();
+            let referer = head
+                .lines()
+                .find_map(|l| l.strip_prefix("referer: ").map(|r| r.trim().to_owned()));
+            (path, referer)
+        })
+        .collect()
+}
+
+#[test]
+fn each_link_carries_its_own_page_as_referer_the_run_wide_one_only_where_it_has_none() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (page_a, page_b) = ("https://a.example/album/", "https://b.example/docs/");
+    let big = 6 * 1024 * 1024;
+    let lines = [
+        server.url("a1.bin?size=3000"),
+        server.url(&format!("a-big.iso?size={big}&rate=2097152")),
+        server.url("b1.bin?size=4000"),
+        server.url("pasted.bin?size=5000"),
+    ];
+    let mut jobs = crate::util::jobs(&lines);
+    for (job, page) in jobs
+        .iter_mut()
+        .zip([Some(page_a), Some(page_a), Some(page_b), None])
+    {
+        job.referer = page.map(|p| Url::parse(p).unwrap());
+    }
+    let mut config = crate::util::config(Mode::Submit, 8, dir.path());
+    let mine = "https://mine.example/";
+    config.access.referer = Some(Url::parse(mine).unwrap());
+    let done = crate::util::run(jobs, config);
+    for index in 1..=4 {
+        assert_eq!(done.item(index).outcome, downpour::Outcome::Done, "{index}");
+    }
+    assert!(std::fs::read(dir.path().join("a-big.iso")).unwrap() == body_for("a-big.iso", big));
+    assert!(
+        done.item(2).pieces.len() >= 2,
+        "split: {:?}",
+        done.item(2).pieces
+    );
+    let asked = referers_by_path(&server);
+    let expected = |path: &str| match path {
+        "/a1.bin" | "/a-big.iso" => page_a,
+        "/b1.bin" => page_b,
+        _ => mine,
+    };
+    // Every request, the big file's pieces among them, with its own link's page.
+    assert!(
+        asked.iter().filter(|(p, _)| p == "/a-big.iso").count() >= 2,
+        "{asked:?}"
+    );
+    assert_eq!(asked.len(), server.heads().len());
+    for (path, referer) in &asked {
+        assert_eq!(
+            referer.as_deref(),
+            Some(expected(path)),
+            "{path}: {asked:?}"
+        );
+    }
+}
+
+#[test]
+fn the_links_of_two_pages_carry_each_its_own_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        server.url("a/gallery.html?page=guarded"),
+        server.url("b/gallery.html?page=guarded"),
+    ];
+    let output = cli()
+        .args(["--page", &pages[0], "--page", &pages[1], "-r", "0", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Each picture is given only to a request from its own page.
+    let asked = referers_by_path(&server);
+    let pictures: Vec<_> = asked.iter().filter(|(p, _)| p.ends_with(".png")).collect();
+    assert_eq!(pictures.len(), 2, "{asked:?}");
+    for (path, referer) in pictures {
+        let page = if path.starts_with("/a/") {
+            &pages[0]
+        } else {
+            &pages[1]
+        };
+        assert_eq!(referer.as_ref(), Some(page), "{asked:?}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_links_page_stays_its_referer_through_a_redirect_to_another_host() {
+    let (server, other) = (TestServer::start(), TestServer::start());
+    let dir = tempfile::tempdir().unwrap();
+    // "localhost" is another host than 127.0.0.1.
+    let elsewhere = format!("http://localhost:{}/moved.bin?size=3000", other.port());
+    let link = format!(
+        "{}&redirect={}",
+        server.url("start.bin?size=1"),
+        elsewhere.replace('&', "%26").replace('?', "%3F")
+    );
+    let page = "https://a.example/album/";
+    let mut jobs = crate::util::jobs(&[link]);
+    jobs[0].referer = Some(Url::parse(page).unwrap());
+    let mut config = crate::util::config(Mode::Submit, 1, dir.path());
+    config.access.referer = Some(Url::parse("https://mine.example/").unwrap());
+    let done = crate::util::run(jobs, config);
+    assert_eq!(done.item(1).outcome, downpour::Outcome::Done);
+    assert!(std::fs::read(dir.path().join("moved.bin")).unwrap() == body_for("moved.bin", 3000));
+    // As the run's Referer would be: the same on every hop, as a browser sends it.
+    let hops = [referers_by_path(&server), referers_by_path(&other)].concat();
+    let paths: Vec<&str> = hops.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["/start.bin", "/moved.bin"]);
+    assert!(
+        hops.iter().all(|(_, r)| r.as_deref() == Some(page)),
+        "{hops:?}"
+    );
+}

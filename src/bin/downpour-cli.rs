@@ -1,6 +1,7 @@
 //! `downpour-cli`: the headless face of the engine, for scripts and for comparing the three
 //! modes from a terminal, the way the tutorial that inspired Downpour prints its results.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -197,6 +198,7 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         return Ok(Exit::AllDone);
     }
     let list = links(cli, from_pages.links)?;
+    let page_of = from_pages.page_of;
     if list
         .entries
         .iter()
@@ -216,16 +218,9 @@ fn run(cli: &Cli) -> Result<Exit, String> {
         save_folder(cli)?
     };
     let mut config = settings.config(out);
-    // The links of one page carry it as their Referer, as a browser's would, unless the
-    // person named another.
-    if config.access.referer.is_none()
-        && let [page] = from_pages.pages.as_slice()
-    {
-        config.access.referer = Some(page.clone());
-    }
     // A cookies file or .netrc that cannot be used stops here, before any request.
     config.access.load().map_err(|err| err.to_string())?;
-    let jobs: Vec<Job> = list.entries.iter().map(Job::from).collect();
+    let jobs = jobs_of(&list, &page_of);
     if cli.check {
         let fails = check::print_check(&jobs, &config)?;
         return Ok(if fails {
@@ -282,7 +277,8 @@ fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
     };
     let reject = rules(&cli.reject)?;
     let config = settings.config(PathBuf::new());
-    let (mut seen, mut chosen, mut read) = (std::collections::HashSet::new(), Vec::new(), vec![]);
+    let (mut seen, mut chosen) = (std::collections::HashSet::new(), Vec::new());
+    let (mut page_of, mut read) = (HashMap::new(), 0);
     for text in &cli.pages {
         let Some(page) = downpour::urls::parse_list_with(text, false)
             .entries
@@ -300,7 +296,7 @@ fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
                 continue;
             }
         };
-        read.push(found.page.clone());
+        read += 1;
         for note in &found.notes {
             eprintln!("page {shown}: {note}");
         }
@@ -311,6 +307,10 @@ fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
                 && seen.insert(link.url.clone())
             {
                 chosen.push(link.url.clone());
+                // A page read from a saved file has no address to send.
+                if matches!(found.page.scheme(), "http" | "https") {
+                    page_of.insert(link.url.to_string(), found.page.clone());
+                }
             }
         }
         eprintln!(
@@ -319,20 +319,33 @@ fn page_links(cli: &Cli, settings: &RunSettings) -> Result<FromPages, String> {
             count(found.links.len(), "link", "links")
         );
     }
-    if read.is_empty() {
+    if read == 0 {
         return Err("no page could be read, so nothing was downloaded".to_owned());
     }
     Ok(FromPages {
         links: chosen,
-        pages: read,
+        page_of,
     })
 }
 
-/// The links chosen on the `--page` pages, and the pages read.
+/// The items of `list`: the links of a page carry it as their Referer, as a browser's would,
+/// each its own page (`page_of`, by address).
+fn jobs_of(list: &ParsedList, page_of: &HashMap<String, url::Url>) -> Vec<Job> {
+    list.entries
+        .iter()
+        .map(|entry| Job {
+            referer: page_of.get(entry.url.as_str()).cloned(),
+            ..Job::from(entry)
+        })
+        .collect()
+}
+
+/// The links chosen on the `--page` pages, and the page of each.
 #[derive(Default)]
 struct FromPages {
     links: Vec<url::Url>,
-    pages: Vec<url::Url>,
+    /// The page each link was chosen on, by its address: its Referer.
+    page_of: HashMap<String, url::Url>,
 }
 
 /// The links to download (those of the text, then `from_pages`), with every line that was

@@ -373,6 +373,7 @@ async fn ask(client: &Client, config: &RunConfig, job: &Job) -> Result<Answer, D
     let url = &job.url;
     let head = Ask {
         head: true,
+        referer: job.referer.as_ref(),
         ..Ask::default()
     };
     let response = crate::net::send::get(client, config, url, url, &head).await?;
@@ -382,6 +383,7 @@ async fn ask(client: &Client, config: &RunConfig, job: &Job) -> Result<Answer, D
     drop(response);
     let first_byte = Ask {
         end: Some(1),
+        referer: job.referer.as_ref(),
         ..Ask::default()
     };
     let response = crate::net::send::get(client, config, url, url, &first_byte).await?;

@@ -7,6 +7,7 @@ fn job(index: usize, url: &str) -> Job {
         sha256: None,
         previous: None,
         name: None,
+        referer: None,
     }
 }
 

@@ -100,6 +100,7 @@ impl Item<'_> {
             // version now.
             ask.unless = self.saved.as_ref().and_then(|s| s.validator.as_deref());
         }
+        ask.referer = self.job.referer.as_ref();
         let url = &self.job.url;
         let sent = crate::net::send::get(client, ctx.config, url, url, &ask);
         Ok(ctx.or_cancel(sent).await??)
@@ -117,6 +118,7 @@ impl Item<'_> {
                 version: Some(version.as_str()),
                 unless: None,
                 head: false,
+                referer: None,
             },
             _ => Ask::default(),
         }

@@ -411,6 +411,7 @@ impl<'a> Item<'a> {
             kept_url: self.state.kept_url.clone(),
             index: self.job.index,
             validator,
+            referer: self.job.referer.clone(),
             path: path.to_owned(),
         };
         self.state.split = Some(Arc::new(SplitFile::new(split, file, of)));

@@ -86,6 +86,7 @@ impl Item<'_> {
             kept_url: self.state.kept_url.clone(),
             index: self.job.index,
             validator,
+            referer: self.job.referer.clone(),
             path: path.to_owned(),
         };
         let split = Arc::new(SplitFile::new(split, file, of));

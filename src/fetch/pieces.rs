@@ -57,6 +57,8 @@ pub(crate) struct SplitFile {
     /// The final path and the URL without its password, for the resume record.
     path: PathBuf,
     kept_url: KeptUrl,
+    /// The page the link came from, sent as every piece's Referer.
+    referer: Option<Url>,
     /// When the resume record was last saved.
     recorded: Mutex<Instant>,
 }
@@ -67,6 +69,8 @@ pub(crate) struct SplitFileOf {
     pub(crate) kept_url: KeptUrl,
     pub(crate) index: usize,
     pub(crate) validator: String,
+    /// The page the link came from ([`crate::Job::referer`]).
+    pub(crate) referer: Option<Url>,
     /// The final path (the bytes are in its `.part` file).
     pub(crate) path: PathBuf,
 }
@@ -79,6 +83,7 @@ impl SplitFile {
             url: of.url,
             index: of.index,
             validator: of.validator,
+            referer: of.referer,
             shown: crate::names::part_path(&of.path),
             active: AtomicUsize::new(0),
             stopped: tokio::sync::Notify::new(),
@@ -359,6 +364,7 @@ async fn fetch_span(
         version: Some(file.validator.as_str()),
         unless: None,
         head: false,
+        referer: file.referer.as_ref(),
     };
     // The person's headers belong to the listed link's host, wherever the file came from.
     let listed = Url::parse(file.kept_url.as_str()).unwrap_or_else(|_| file.url.clone());

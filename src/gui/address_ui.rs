@@ -92,6 +92,7 @@ impl DownpourApp {
             sha256: row.sha256.clone(),
             previous: Some(row.kept_url.clone()),
             name: row.suggested.clone(),
+            referer: row.referer.clone(),
         };
         let running = self.run.as_ref().filter(|_| self.is_running());
         match (row.status, running) {

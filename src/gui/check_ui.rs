@@ -81,7 +81,12 @@ impl DownpourApp {
         if self.start_blocker().is_some() || self.checker.running.is_some() {
             return false;
         }
-        let jobs: Vec<Job> = self.list.entries.iter().map(Job::from).collect();
+        let jobs: Vec<Job> = self
+            .list
+            .entries
+            .iter()
+            .map(|e| self.handed.job(e))
+            .collect();
         let mut config = self.settings.run.config(self.folder());
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
         self.handed.apply(&mut config.access);
@@ -229,6 +234,8 @@ impl DownpourApp {
         let Some(found) = &self.page.found else {
             return;
         };
+        // A page read from a saved file has no address to send.
+        let referer = matches!(found.page.scheme(), "http" | "https").then(|| found.page.clone());
         let jobs: Vec<Job> = found
             .links
             .iter()
@@ -241,15 +248,13 @@ impl DownpourApp {
                 sha256: None,
                 previous: None,
                 name: None,
+                referer: referer.clone(),
             })
             .collect();
         let page = found.page.clone();
         let mut config = self.settings.run.config(self.folder());
         config.state_dir = self.data_dir().map(ToOwned::to_owned);
         self.handed.apply(&mut config.access);
-        if matches!(page.scheme(), "http" | "https") {
-            config.access.referer.get_or_insert_with(|| page.clone());
-        }
         self.page.sizing = true;
         self.spawn_helper(ui.ctx(), move || {
             let sizes =

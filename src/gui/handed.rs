@@ -1,8 +1,9 @@
 //! What a browser sent with the links it handed over — its cookies for those links' sites,
 //! the page they were on, its User-Agent, the file names the page suggested — kept in memory
 //! only (never saved; only the names are shown, in the rows) and given to the runs that
-//! follow: each cookie for its own domain, the page as Referer and the User-Agent only where
-//! the person set none of their own in the Network section, each name to the item of its link.
+//! follow: each cookie for its own domain, the User-Agent only where the person set none of
+//! their own in the Network section, each name and each page (as its Referer) to the item of
+//! its own link — never one page for a whole run that holds links from several.
 
 use std::collections::HashMap;
 
@@ -18,15 +19,18 @@ use crate::handoff::Handoff;
 #[derive(Debug, Default)]
 pub struct Handed {
     cookies: Vec<BrowserCookie>,
-    page: Option<Url>,
     user_agent: Option<String>,
     /// The page's suggested file name (made safe already) of each link, by its address.
     names: HashMap<String, String>,
+    /// The page each link came from (handed over, or added with From a web page…), by its
+    /// address: its Referer.
+    pages: HashMap<String, Url>,
 }
 
 impl Handed {
     /// Keeps what came with `handoff` (checked already); a cookie sent again replaces the
-    /// older one, the latest page and User-Agent replace the earlier.
+    /// older one, the latest User-Agent replaces the earlier, a link sent again takes its
+    /// latest page.
     pub fn keep(&mut self, handoff: &Handoff) {
         for cookie in &handoff.cookies {
             let kept = BrowserCookie {
@@ -41,8 +45,10 @@ impl Handed {
             });
             self.cookies.push(kept);
         }
-        if let Some(page) = handoff.page.as_deref().and_then(|p| Url::parse(p).ok()) {
-            self.page = Some(page);
+        let page = handoff.page.as_deref().and_then(|p| Url::parse(p).ok());
+        if let Some(page) = page.filter(|p| matches!(p.scheme(), "http" | "https")) {
+            let links = handoff.links.iter().filter_map(|l| Url::parse(&l.url).ok());
+            self.page_added(&page, links);
         }
         if let Some(agent) = &handoff.user_agent {
             self.user_agent = Some(agent.clone());
@@ -59,28 +65,33 @@ impl Handed {
         }
     }
 
-    /// The item that downloads `entry`, with the name its page suggested, if any.
+    /// The item that downloads `entry`, with the name its page suggested and the page it
+    /// came from, if any.
     pub fn job(&self, entry: &UrlEntry) -> Job {
         Job {
             name: self.names.get(entry.url.as_str()).cloned(),
+            referer: self.pages.get(entry.url.as_str()).cloned(),
             ..Job::from(entry)
         }
     }
 
-    /// The page that links just added with From a web page… were found on: like a page a
-    /// browser handed over, it is the Referer of the runs that follow (the latest page, one
-    /// for a whole run) unless the person set one in the Network section. A page address is
-    /// no secret: sites expect it, and some give their files only with it.
-    pub fn page_added(&mut self, page: Url) {
-        self.page = Some(page);
+    /// The links just added with From a web page… from `page`: like a page a browser handed
+    /// over, it is each one's Referer (wins over the one set in the Network section, for
+    /// that link only). A page address is no secret: sites expect it, and some give their
+    /// files only with it.
+    /// As many pages are kept as a links box holds links.
+    pub fn page_added(&mut self, page: &Url, links: impl IntoIterator<Item = Url>) {
+        for url in links {
+            if self.pages.len() < downpour::urls::MAX_LINKS || self.pages.contains_key(url.as_str())
+            {
+                self.pages.insert(url.into(), page.clone());
+            }
+        }
     }
 
     /// Gives a run what the browsers sent.
     pub fn apply(&self, access: &mut Access) {
         access.browser_cookies.clone_from(&self.cookies);
-        if access.referer.is_none() {
-            access.referer.clone_from(&self.page);
-        }
         if access.user_agent == UserAgent::Downpour
             && let Some(agent) = self.user_agent.as_deref()
             && let Ok(agent) = UserAgent::parse(agent)

@@ -165,6 +165,7 @@ impl StoredRow {
             sha256: self.sha256.clone(),
             previous: None,
             name: None,
+            referer: None,
         };
         let mut row = Row::new(&job);
         row.name.clone_from(&self.name);

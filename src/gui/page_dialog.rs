@@ -353,7 +353,10 @@ impl DownpourApp {
                 if let Some(found) = &self.page.found
                     && matches!(found.page.scheme(), "http" | "https")
                 {
-                    self.handed.page_added(found.page.clone());
+                    let links = found.links.iter().zip(&self.page.ticked);
+                    let chosen = links.filter(|(_, ticked)| **ticked);
+                    let urls = chosen.map(|(link, _)| link.url.clone());
+                    self.handed.page_added(&found.page, urls);
                 }
                 let text = self.page.chosen_text();
                 self.receive(ui.ctx(), UiMessage::AddLinks(text));

@@ -73,6 +73,8 @@ pub struct Row {
     pub name: String,
     /// The name the page suggested (handed over by the browser), carried over for retries.
     pub suggested: Option<String>,
+    /// The page the link came from (its Referer), carried over for retries.
+    pub referer: Option<url::Url>,
     /// Where the file is saved, once known.
     pub path: Option<PathBuf>,
     /// Status.
@@ -119,6 +121,7 @@ impl Row {
                     .unwrap_or_else(|| names::from_url(&job.url)),
             ),
             suggested: job.name.clone(),
+            referer: job.referer.clone(),
             path: None,
             status: RowStatus::Queued,
             bytes: 0,
@@ -203,6 +206,7 @@ impl Row {
             sha256: self.sha256.clone(),
             previous: None,
             name: self.suggested.clone(),
+            referer: self.referer.clone(),
         })
     }
 

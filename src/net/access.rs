@@ -20,7 +20,8 @@ pub struct Access {
     pub proxy: ProxySetting,
     /// What the requests say the program is.
     pub user_agent: UserAgent,
-    /// The page the links were found on, sent as `Referer` (hotlink protection).
+    /// The page the links were found on, sent as `Referer` (hotlink protection) for the links
+    /// that carry no page of their own ([`crate::Job::referer`] wins for its link).
     pub referer: Option<Url>,
     /// The person's own headers, sent only to the host of each listed link.
     pub headers: Vec<SiteHeader>,

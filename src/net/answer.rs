@@ -32,6 +32,9 @@ pub(crate) struct Ask<'a> {
     /// Only the headers (`HEAD`): what the file is, without any of its bytes (the check of a
     /// list before Start, see [`crate::check`]).
     pub(crate) head: bool,
+    /// The page the link came from ([`crate::Job::referer`]): sent as the Referer instead of
+    /// the run's.
+    pub(crate) referer: Option<&'a Url>,
 }
 
 impl Ask<'_> {
@@ -255,6 +258,7 @@ mod tests {
             version: Some(V1),
             unless: None,
             head: false,
+            referer: None,
         }
     }
 

@@ -71,7 +71,8 @@ pub(crate) async fn get(
     let mut given: Option<Given> = None;
     for _ in 0..=MAX_REDIRECTS {
         let mut request = super::answer::request(client, &target, ask);
-        if let Some(referer) = &access.referer {
+        // The link's own page wins over the run's, on every hop as the run's.
+        if let Some(referer) = ask.referer.or(access.referer.as_ref()) {
             request = request.header(REFERER, referer.as_str());
         }
         if same_host(&target, listed) {

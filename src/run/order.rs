@@ -117,6 +117,7 @@ mod tests {
             sha256: None,
             previous: None,
             name: None,
+            referer: None,
         };
         let record = ItemRecord::unstarted(&job, Outcome::Done, 0);
         reporter

@@ -87,6 +87,7 @@ fn job(index: usize) -> Job {
         sha256: None,
         previous: None,
         name: None,
+        referer: None,
     }
 }
 

@@ -209,3 +209,92 @@ fn handed_links_wait_in_the_box_unless_start_at_once_is_on() {
         "the first link's row, the slow one's and the joined one's"
     );
 }
+
+#[test]
+fn links_from_two_pages_and_a_pasted_one_each_carry_their_own_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let (page_a, page_b) = ("https://a.example/album/", "https://b.example/docs/");
+    let from = |page: &str, paths: &[&str]| Handoff {
+        links: paths
+            .iter()
+            .map(|path| Link {
+                url: server.url(&format!("{path}?size=2000")),
+                ..Link::default()
+            })
+            .collect(),
+        page: Some(page.to_owned()),
+        ..Handoff::default()
+    };
+    hand(&mut harness, &from(page_a, &["a1.bin", "a2.bin"]));
+    hand(&mut harness, &from(page_b, &["b1.bin"]));
+    paste_links(
+        &mut harness,
+        &format!("\n{}\n", server.url("pasted.bin?size=2000")),
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    let mut asked: Vec<(String, Option<String>)> = server
+        .heads()
+        .iter()
+        .map(|head| {
+            let path = head.split(['/', '?']).nth(1).unwrap_or_default().to_owned();
+            let referer = head
+                .lines()
+                .find_map(|l| l.strip_prefix("referer: ").map(|r| r.trim().to_owned()));
+            (path, referer)
+        })
+        .collect();
+    asked.sort();
+    let page = |p: &str| Some(p.to_owned());
+    assert_eq!(
+        asked,
+        [
+            ("a1.bin".to_owned(), page(page_a)),
+            ("a2.bin".to_owned(), page(page_a)),
+            ("b1.bin".to_owned(), page(page_b)),
+            ("pasted.bin".to_owned(), None),
+        ]
+    );
+    // Nothing of the pages stays for the runs that follow as the Network section's Referer.
+    assert!(harness.state().settings.run.referer.is_none());
+}
+
+#[test]
+fn a_retried_link_is_asked_for_again_with_its_page_as_referer() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(settings_for(dir.path()));
+    let page = "https://a.example/album/";
+    let link = server.url("flaky.bin?size=2000&fail_first=1");
+    hand(
+        &mut harness,
+        &Handoff {
+            links: vec![Link {
+                url: link.clone(),
+                ..Link::default()
+            }],
+            page: Some(page.to_owned()),
+            ..Handoff::default()
+        },
+    );
+    harness.get_by_label("Start").click();
+    run_to_end(&mut harness);
+    assert_eq!(
+        status_of(&harness, 1),
+        Some(RowStatus::Ended(OutcomeKind::Failed))
+    );
+    harness.get_by_label("Retry row 1").click();
+    harness.step();
+    run_to_end(&mut harness);
+    assert_eq!(
+        std::fs::read(dir.path().join("flaky.bin")).unwrap(),
+        body_for("flaky.bin", 2000)
+    );
+    let heads = server.heads();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    for head in &heads {
+        assert!(head.contains(&format!("referer: {page}")), "{head}");
+    }
+}

@@ -176,6 +176,7 @@ fn list_left_mid_run() -> list_store::StoredList {
             sha256: None,
             previous: None,
             name: None,
+            referer: None,
         })
         .collect();
     let mut view = crate::gui::model::RunView::new(Mode::Map, 4, &jobs, Vec::new());
