@@ -1,0 +1,182 @@
+//! The window's hand-off on Windows: a per-user named pipe instead of the Unix socket. Only
+//! the transport is here; the messages, their framing and their checks are the socket's
+//! ([`super::socket`]). The first instance is made with `FILE_FLAG_FIRST_PIPE_INSTANCE`, so
+//! a second start cannot make it while a window holds it (that refusal is the single-instance
+//! signal, as the lock file is on Unix), and remote clients are rejected. The pipe's default
+//! security lets only the same user (and administrators and the system) write to it.
+//!
+//! Compile-checked only: not yet run on Windows.
+
+use std::cell::Cell;
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::windows::named_pipe::{ClientOptions, NamedPipeServer, ServerOptions};
+use tokio::runtime::Runtime;
+
+use super::Handoff;
+
+/// `ERROR_PIPE_BUSY`: every instance of the pipe is serving another client.
+const ERROR_PIPE_BUSY: i32 = 231;
+
+/// The pipe of this user's window: `\\.\pipe\downpour-<user>` (the user's name without
+/// backslashes and control characters).
+pub fn default_path() -> Option<PathBuf> {
+    let user = std::env::var("USERNAME").ok()?;
+    let user: String = user
+        .chars()
+        .filter(|c| *c != '\\' && !c.is_control())
+        .take(100)
+        .collect();
+    if user.trim().is_empty() {
+        return None;
+    }
+    Some(PathBuf::from(format!(r"\\.\pipe\downpour-{user}")))
+}
+
+/// The window's pipe: the instance that waits for the next start.
+pub struct Listener {
+    /// Drives the pipe's I/O, on the thread that serves it.
+    runtime: Runtime,
+    /// The pipe's name.
+    name: OsString,
+    /// The first instance, taken by [`serve`].
+    first: Cell<Option<NamedPipeServer>>,
+}
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listener")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The runtime the pipe's I/O runs on (one thread: the caller's).
+fn runtime() -> io::Result<Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+}
+
+/// One instance of the pipe, local clients only; `first` fails when the pipe exists already.
+fn instance(runtime: &Runtime, name: &OsString, first: bool) -> io::Result<NamedPipeServer> {
+    let _context = runtime.enter();
+    ServerOptions::new()
+        .first_pipe_instance(first)
+        .reject_remote_clients(true)
+        .access_inbound(true)
+        .access_outbound(true)
+        .create(name)
+}
+
+/// Makes the pipe at `path`, if no window holds it; `Ok(None)` when one does.
+pub fn listen(path: &Path) -> io::Result<Option<Listener>> {
+    let runtime = runtime()?;
+    let name = path.as_os_str().to_owned();
+    match instance(&runtime, &name, true) {
+        Ok(first) => Ok(Some(Listener {
+            runtime,
+            name,
+            first: Cell::new(Some(first)),
+        })),
+        // FILE_FLAG_FIRST_PIPE_INSTANCE refused: the pipe is another start's.
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// One end of the pipe used as a blocking stream: each read and write waits at most `wait`.
+struct Blocking<'a, P> {
+    runtime: &'a Runtime,
+    pipe: &'a mut P,
+    wait: Duration,
+}
+
+impl<P: AsyncRead + AsyncWrite + Unpin> io::Read for Blocking<'_, P> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = tokio::time::timeout(self.wait, self.pipe.read(buf));
+        self.runtime
+            .block_on(read)
+            .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))?
+    }
+}
+
+impl<P: AsyncRead + AsyncWrite + Unpin> io::Write for Blocking<'_, P> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let write = tokio::time::timeout(self.wait, self.pipe.write(buf));
+        self.runtime
+            .block_on(write)
+            .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))?
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flush = tokio::time::timeout(self.wait, self.pipe.flush());
+        self.runtime
+            .block_on(flush)
+            .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))?
+    }
+}
+
+/// Sends `handoff` to the window at `path` and waits (at most 10 s) for its answer. No pipe
+/// is `NotFound`, as no socket is on Unix.
+pub fn send(path: &Path, handoff: &Handoff) -> io::Result<super::socket::Answer> {
+    let runtime = runtime()?;
+    let wait = Duration::from_secs(10);
+    let deadline = Instant::now() + wait;
+    let mut client = loop {
+        let opened = {
+            let _context = runtime.enter();
+            ClientOptions::new().open(path.as_os_str())
+        };
+        match opened {
+            Ok(client) => break client,
+            // Another start is being answered: the window makes the next instance meanwhile.
+            Err(err) if err.raw_os_error() == Some(ERROR_PIPE_BUSY) => {
+                if Instant::now() >= deadline {
+                    return Err(io::Error::from(io::ErrorKind::TimedOut));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(err) => return Err(err),
+        }
+    };
+    let mut stream = Blocking {
+        runtime: &runtime,
+        pipe: &mut client,
+        wait,
+    };
+    super::socket::exchange(&mut stream, handoff)
+}
+
+/// Answers every start that connects, in turn, for as long as the window runs (see
+/// [`super::socket::serve`]). The next instance is made before a start is answered, so that
+/// the pipe is never missing while the window runs.
+pub fn serve(listener: &Listener, mut deliver: impl FnMut(Handoff) -> Option<usize>) {
+    let Some(mut server) = listener.first.take() else {
+        return;
+    };
+    loop {
+        let connected = listener.runtime.block_on(server.connect());
+        let next = match instance(&listener.runtime, &listener.name, false) {
+            Ok(next) => next,
+            Err(err) => {
+                downpour::diag::record("making the next instance of the window's pipe", &err);
+                return;
+            }
+        };
+        if connected.is_ok() {
+            let mut stream = Blocking {
+                runtime: &listener.runtime,
+                pipe: &mut server,
+                wait: Duration::from_secs(5),
+            };
+            super::socket::answer(&mut stream, &mut deliver);
+        }
+        server = next;
+    }
+}
