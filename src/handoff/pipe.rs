@@ -22,19 +22,22 @@ use super::Handoff;
 /// `ERROR_PIPE_BUSY`: every instance of the pipe is serving another client.
 const ERROR_PIPE_BUSY: i32 = 231;
 
-/// The pipe of this user's window: `\\.\pipe\downpour-<user>` (the user's name without
-/// backslashes and control characters).
+/// The pipe of this user's window: `\\.\pipe\downpour-<domain>-<user>` (the names without
+/// backslashes and control characters), so that two accounts of the same name from different
+/// domains on one computer get pipes of their own.
 pub fn default_path() -> Option<PathBuf> {
-    let user = std::env::var("USERNAME").ok()?;
-    let user: String = user
-        .chars()
-        .filter(|c| *c != '\\' && !c.is_control())
-        .take(100)
-        .collect();
+    let plain = |name: String| -> String {
+        name.chars()
+            .filter(|c| *c != '\\' && !c.is_control())
+            .take(100)
+            .collect()
+    };
+    let user = plain(std::env::var("USERNAME").ok()?);
     if user.trim().is_empty() {
         return None;
     }
-    Some(PathBuf::from(format!(r"\\.\pipe\downpour-{user}")))
+    let domain = plain(std::env::var("USERDOMAIN").unwrap_or_default());
+    Some(PathBuf::from(format!(r"\\.\pipe\downpour-{domain}-{user}")))
 }
 
 /// The window's pipe: the instance that waits for the next start.
