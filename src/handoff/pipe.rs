@@ -183,3 +183,116 @@ pub fn serve(listener: &Listener, mut deliver: impl FnMut(Handoff) -> Option<usi
         server = next;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handoff::Link;
+    use crate::handoff::socket::{Answer, Claim, claim};
+
+    fn links(urls: &[&str]) -> Handoff {
+        Handoff {
+            links: urls
+                .iter()
+                .map(|url| Link {
+                    url: (*url).to_owned(),
+                    ..Link::default()
+                })
+                .collect(),
+            ..Handoff::default()
+        }
+    }
+
+    /// A pipe of this test's own, so that tests running at once and a real window never meet.
+    fn own_pipe(test: &str) -> PathBuf {
+        PathBuf::from(format!(
+            r"\\.\pipe\downpour-test-{}-{test}",
+            std::process::id()
+        ))
+    }
+
+    #[test]
+    fn the_first_start_makes_the_pipe_and_later_ones_hand_their_links_over() {
+        let path = own_pipe("first");
+        let Claim::First(window) = claim(&path, &links(&[])) else {
+            panic!("the first start should make the pipe");
+        };
+        // While the window holds the pipe, no other start can make it.
+        assert!(matches!(listen(&path), Ok(None)));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            serve(&window.listener, |handoff| {
+                let n = handoff.links.len();
+                tx.send(handoff).unwrap();
+                Some(n)
+            });
+        });
+        let sent = links(&["https://example.com/a.zip", "http://example.com/b.zip"]);
+        let Claim::Handed(answer) = claim(&path, &sent) else {
+            panic!("the second start should hand over");
+        };
+        assert_eq!(answer, Answer::Added(2));
+        assert_eq!(rx.recv().unwrap(), sent);
+        // Start after start is answered (each on an instance of its own).
+        for i in 0..5 {
+            let one = links(&[&format!("https://example.com/{i}")]);
+            assert_eq!(send(&path, &one).unwrap(), Answer::Added(1));
+            assert_eq!(rx.recv().unwrap(), one);
+        }
+        // A refused message reaches nobody and is answered with its sentence.
+        let Answer::Refused(why) = send(&path, &links(&["file:///C:/secret.txt"])).unwrap() else {
+            panic!("a file: link should be refused");
+        };
+        assert!(why.contains("file:///C:/secret.txt"), "{why}");
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn with_no_window_there_is_no_pipe_to_send_to() {
+        let err = send(&own_pipe("none"), &links(&["https://example.com/a"])).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn starts_at_the_same_moment_make_one_window_that_takes_every_link() {
+        use std::sync::{Arc, Barrier, mpsc};
+        let path = own_pipe("race");
+        let barrier = Arc::new(Barrier::new(6));
+        let (tx, rx) = mpsc::channel();
+        let racers: Vec<_> = (0..6)
+            .map(|i| {
+                let (path, barrier, tx) = (path.clone(), barrier.clone(), tx.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mine = links(&[&format!("https://example.com/{i}")]);
+                    match claim(&path, &mine) {
+                        Claim::First(window) => {
+                            tx.send(mine.links[0].url.clone()).unwrap();
+                            std::thread::spawn(move || {
+                                serve(&window.listener, |handoff| {
+                                    let _ = tx.send(handoff.links[0].url.clone());
+                                    Some(handoff.links.len())
+                                });
+                            });
+                            "window"
+                        }
+                        Claim::Handed(Answer::Added(1)) => "handed",
+                        Claim::Handed(_) => "refused",
+                        Claim::Alone(_) => "alone",
+                    }
+                })
+            })
+            .collect();
+        let mut found: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            ["handed", "handed", "handed", "handed", "handed", "window"]
+        );
+        let mut got: Vec<String> = rx.try_iter().collect();
+        got.sort();
+        let mut all: Vec<_> = (0..6).map(|i| format!("https://example.com/{i}")).collect();
+        all.sort();
+        assert_eq!(got, all);
+    }
+}
