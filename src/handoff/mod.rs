@@ -11,6 +11,14 @@ pub mod install;
 pub mod native;
 #[cfg(windows)]
 pub mod pipe;
+#[cfg_attr(
+    all(not(windows), not(test)),
+    expect(
+        dead_code,
+        reason = "the pipe's name is used on Windows; tested everywhere"
+    )
+)]
+mod pipe_name;
 pub mod socket;
 
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,8 @@
 //! the transport is here; the messages, their framing and their checks are the socket's
 //! ([`super::socket`]). The first instance is made with `FILE_FLAG_FIRST_PIPE_INSTANCE`, so
 //! a second start cannot make it while a window holds it (that refusal is the single-instance
-//! signal, as the lock file is on Unix), and remote clients are rejected. The pipe's default
-//! security lets only the same user (and administrators and the system) write to it.
+//! signal, as the lock file is on Unix), and remote clients are rejected. Its name holds a
+//! random token from this user's data folder, so another account cannot make it first.
 //!
 //! Compile-checked only: not yet run on Windows.
 
@@ -22,22 +22,19 @@ use super::Handoff;
 /// `ERROR_PIPE_BUSY`: every instance of the pipe is serving another client.
 const ERROR_PIPE_BUSY: i32 = 231;
 
-/// The pipe of this user's window: `\\.\pipe\downpour-<domain>-<user>` (the names without
-/// backslashes and control characters), so that two accounts of the same name from different
-/// domains on one computer get pipes of their own.
+/// The pipe of this user's window: `\\.\pipe\downpour-<token>`, the token a random one kept
+/// in this user's data folder ([`super::pipe_name`]), so that no other account on the
+/// computer can know the name and make the pipe first to receive this user's links and
+/// cookies. `None` when the data folder cannot be found or written.
 pub fn default_path() -> Option<PathBuf> {
-    let plain = |name: String| -> String {
-        name.chars()
-            .filter(|c| *c != '\\' && !c.is_control())
-            .take(100)
-            .collect()
-    };
-    let user = plain(std::env::var("USERNAME").ok()?);
-    if user.trim().is_empty() {
-        return None;
+    let dir = downpour::options::default_state_dir()?;
+    match super::pipe_name::token(&dir) {
+        Ok(token) => Some(PathBuf::from(format!(r"\\.\pipe\downpour-{token}"))),
+        Err(err) => {
+            downpour::diag::record("reading the window's pipe name", &err);
+            None
+        }
     }
-    let domain = plain(std::env::var("USERDOMAIN").unwrap_or_default());
-    Some(PathBuf::from(format!(r"\\.\pipe\downpour-{domain}-{user}")))
 }
 
 /// The window's pipe: the instance that waits for the next start.
