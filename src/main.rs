@@ -83,8 +83,8 @@ fn handoffs_of(list_text: &str) -> Vec<Handoff> {
 enum Opening {
     /// The one window of this person, listening for later starts.
     #[cfg_attr(
-        not(unix),
-        expect(dead_code, reason = "no hand-off without Unix sockets yet")
+        not(any(unix, windows)),
+        expect(dead_code, reason = "no hand-off on this system")
     )]
     Listening(Listening),
     /// A window that takes no links from later starts (each of those opens its own), and why:
@@ -104,7 +104,7 @@ fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Openin
     let mut handoffs = handoffs_of(list_text).into_iter();
     let first = handoffs.next().unwrap_or_default();
     let mut answer = match handoff::socket::claim(&path, &first) {
-        #[cfg(unix)]
+        #[cfg(any(unix, windows))]
         Claim::First(window) => {
             let waker = messages.waker.clone();
             let wake = move || {
@@ -118,7 +118,7 @@ fn hand_to_running_window(list_text: &str, messages: &Messages) -> Result<Openin
                 _lock: window.lock,
             }));
         }
-        // Windows has no hand-off yet: a second start opens a second window.
+        // No hand-off here: a second start opens a second window.
         Claim::Alone(err) => return Ok(Opening::Alone(err)),
         Claim::Handed(answer) => answer,
     };
@@ -154,13 +154,17 @@ struct Messages {
 /// The socket this window listens on, removed when it closes, and the lock that makes it the
 /// one window, let go after that (when the process ends).
 #[cfg_attr(
-    not(unix),
-    expect(dead_code, reason = "no hand-off without Unix sockets yet")
+    not(any(unix, windows)),
+    expect(dead_code, reason = "no hand-off on this system")
 )]
 struct Listening {
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "a named pipe goes with the process")
+    )]
     path: std::path::PathBuf,
-    #[cfg(unix)]
-    _lock: std::fs::File,
+    #[cfg(any(unix, windows))]
+    _lock: handoff::socket::Lock,
 }
 
 /// The text of the list files given, and the first problem reading them (each said on
@@ -261,8 +265,11 @@ fn main() -> eframe::Result {
         }),
     );
     if let Some(listening) = listening {
-        // The next start is the window (the lock goes with this process, after the socket).
+        // The next start is the window (the lock goes with this process, after the socket;
+        // a named pipe goes with the process).
+        #[cfg(unix)]
         let _ = std::fs::remove_file(&listening.path);
+        drop(listening);
     }
     result
 }

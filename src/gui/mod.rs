@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 
 use i18n::Lang;
 use model::RunView;
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 pub use tasks::listen_for_handoffs;
 pub use tasks::{ExportFormat, FolderProblem, Notice, UiMessage, read_lists};
 

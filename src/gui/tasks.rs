@@ -311,9 +311,9 @@ fn open_in_file_manager(path: &Path) {
 /// native host) on its own thread, for as long as the window runs; each message checked
 /// becomes a [`UiMessage::Handed`] and wakes the window (`wake`). Started before the window
 /// opens, so that a start racing this one is answered while the window is still opening.
-#[cfg(unix)]
+#[cfg(any(unix, windows))]
 pub fn listen_for_handoffs(
-    listener: std::os::unix::net::UnixListener,
+    listener: crate::handoff::socket::Listener,
     wake: impl Fn() + Send + 'static,
     tx: std::sync::mpsc::Sender<UiMessage>,
 ) {

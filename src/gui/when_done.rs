@@ -3,7 +3,7 @@
 //! can cancel) — and keeping the computer awake while a run goes. The system's commands run
 //! on helper threads, through [`Power`], which tests replace so that they never run them.
 
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -97,8 +97,17 @@ impl PowerAction {
     }
 }
 
+#[cfg(windows)]
+#[cfg_attr(
+    test,
+    expect(dead_code, reason = "tests never keep the computer awake")
+)]
+mod execution_state;
+
 /// The command that keeps the computer awake for as long as it runs, if this platform has
-/// one: it runs `cat`, which ends when its input is closed.
+/// one: it runs `cat`, which ends when its input is closed. Windows needs none
+/// ([`execution_state`]).
+#[cfg(not(windows))]
 fn keep_awake_command() -> Option<(&'static str, &'static [&'static str])> {
     if cfg!(target_os = "linux") {
         Some((
@@ -114,8 +123,7 @@ fn keep_awake_command() -> Option<(&'static str, &'static [&'static str])> {
     } else if cfg!(target_os = "macos") {
         Some(("caffeinate", &["-i", "cat"]))
     } else {
-        // Windows keeps a computer awake through SetThreadExecutionState, a Win32 call this
-        // program does not link; there, and on the BSDs, the system's own sleep timer applies.
+        // On the BSDs the system's own sleep timer applies.
         None
     }
 }
@@ -170,35 +178,49 @@ impl Power for SystemPower {
     }
 
     fn keep_awake(&self) -> Option<KeepAwake> {
-        let (program, args) = keep_awake_command()?;
-        let (release, released) = mpsc::channel::<()>();
-        // Started and ended on a thread of its own: starting a program is no work for the
-        // window's thread. Closing `cat`'s input ends it, which ends the inhibitor; so does
-        // Downpour ending in any way.
-        let started = std::thread::Builder::new()
-            .name("downpour-awake".into())
-            .spawn(move || {
-                let child = std::process::Command::new(program)
-                    .args(args)
-                    .stdin(std::process::Stdio::piped())
-                    .stdout(std::process::Stdio::null())
-                    .stderr(std::process::Stdio::null())
-                    .spawn();
-                let mut child = match child {
-                    Ok(child) => child,
-                    Err(err) => {
-                        downpour::diag::record("keeping the computer awake", &err);
-                        return;
-                    }
-                };
-                // Until the guard is dropped.
-                let _ = released.recv();
-                drop(child.stdin.take());
-                let _ = child.wait();
-            });
-        downpour::diag::check("starting the thread that keeps the computer awake", started);
-        Some(KeepAwake::new(release))
+        #[cfg(windows)]
+        let awake = execution_state::keep_awake();
+        #[cfg(not(windows))]
+        let awake = awake_by_command();
+        awake
     }
+}
+
+/// Keeps the computer awake by running [`keep_awake_command`] until the guard is dropped.
+#[cfg(not(windows))]
+#[cfg_attr(
+    test,
+    expect(dead_code, reason = "tests never keep the computer awake")
+)]
+fn awake_by_command() -> Option<KeepAwake> {
+    let (program, args) = keep_awake_command()?;
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    // Started and ended on a thread of its own: starting a program is no work for the
+    // window's thread. Closing `cat`'s input ends it, which ends the inhibitor; so does
+    // Downpour ending in any way.
+    let started = std::thread::Builder::new()
+        .name("downpour-awake".into())
+        .spawn(move || {
+            let child = std::process::Command::new(program)
+                .args(args)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+            let mut child = match child {
+                Ok(child) => child,
+                Err(err) => {
+                    downpour::diag::record("keeping the computer awake", &err);
+                    return;
+                }
+            };
+            // Until the guard is dropped.
+            let _ = released.recv();
+            drop(child.stdin.take());
+            let _ = child.wait();
+        });
+    downpour::diag::check("starting the thread that keeps the computer awake", started);
+    Some(KeepAwake::new(release))
 }
 
 /// Does nothing: the stand-in of the window's tests, which must never sleep or shut down
@@ -342,9 +364,12 @@ mod tests {
                 PowerAction::ShutDown.command(),
                 ("systemctl", &["poweroff"][..])
             );
-            let (program, args) = keep_awake_command().unwrap();
-            assert_eq!(program, "systemd-inhibit");
-            assert!(args.contains(&"--what=sleep:idle") && args.last() == Some(&"cat"));
+            #[cfg(not(windows))]
+            {
+                let (program, args) = keep_awake_command().unwrap();
+                assert_eq!(program, "systemd-inhibit");
+                assert!(args.contains(&"--what=sleep:idle") && args.last() == Some(&"cat"));
+            }
         }
         assert_eq!(WhenDone::Sleep.power(), Some(PowerAction::Sleep));
         assert_eq!(WhenDone::OpenFolder.power(), None);

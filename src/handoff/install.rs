@@ -22,6 +22,10 @@ pub struct Place {
 }
 
 impl Place {
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "Windows finds browsers in the registry")
+    )]
     fn chromium(browser: &'static str, found: PathBuf) -> Self {
         let dir = found.join("NativeMessagingHosts");
         Self {
@@ -116,6 +120,7 @@ pub fn install(places: &[Place], exe: &Path) -> Vec<(&'static str, io::Result<Pa
 }
 
 /// Removes Downpour's manifest wherever it is; says which were removed.
+#[cfg_attr(windows, expect(dead_code, reason = "Windows has its own `run`"))]
 pub fn uninstall(places: &[Place]) -> Vec<(&'static str, io::Result<PathBuf>)> {
     places
         .iter()

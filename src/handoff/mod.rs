@@ -9,6 +9,8 @@
 pub mod frame;
 pub mod install;
 pub mod native;
+#[cfg(windows)]
+pub mod pipe;
 pub mod socket;
 
 use serde::{Deserialize, Serialize};
@@ -143,7 +145,7 @@ pub enum Refusal {
     /// The window closed before it took the links.
     #[error("Downpour's window closed before it took the links; nothing was added.")]
     WindowClosed,
-    /// This system has no hand-off to the window yet (Windows: no named pipe).
+    /// This system has no hand-off to the window.
     #[error(
         "Sending links from the browser does not work on this system yet; copy them into Downpour's links box instead."
     )]

@@ -140,6 +140,18 @@ fn start_window() -> io::Result<()> {
         use std::os::unix::process::CommandExt;
         command.process_group(0);
     }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        // Out of the browser's job, whose end would end the window too, where the job
+        // allows it; else as the browser's child.
+        const CREATE_BREAKAWAY_FROM_JOB: u32 = 0x0100_0000;
+        command.creation_flags(CREATE_BREAKAWAY_FROM_JOB);
+        if command.spawn().is_ok() {
+            return Ok(());
+        }
+        command.creation_flags(0);
+    }
     command.spawn().map(drop)
 }
 

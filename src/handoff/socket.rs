@@ -2,17 +2,19 @@
 //! socket, mode 0600, in a 0700 folder of the user's runtime or data folder); a second start,
 //! or the native host, connects and hands its links over instead of opening a window that would
 //! fight the first over the saved list. No TCP anywhere. What arrives is checked as any message
-//! from outside ([`Handoff::from_json`]). On systems without Unix sockets there is no hand-off
-//! yet: every start opens its own window.
+//! from outside ([`Handoff::from_json`]). On Windows the same messages go through a per-user
+//! named pipe ([`super::pipe`], the only part that differs); elsewhere there is no hand-off:
+//! every start opens its own window.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::Handoff;
-#[cfg(unix)]
 use super::frame::{Read1, read_message, write_message};
+#[cfg(windows)]
+pub use super::pipe::{Listener, default_path, send, serve};
 
 /// The window's answer to a hand-off: how many links it took, or why none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,9 +30,10 @@ pub enum Answer {
 
 /// The socket of this user's window: in `$XDG_RUNTIME_DIR/downpour`, else in Downpour's data
 /// folder.
-pub fn default_path() -> Option<PathBuf> {
+#[cfg(unix)]
+pub fn default_path() -> Option<std::path::PathBuf> {
     let runtime = std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
+        .map(std::path::PathBuf::from)
         .filter(|dir| dir.is_absolute());
     let dir = match runtime {
         Some(dir) => dir.join("downpour"),
@@ -47,7 +50,7 @@ const OPENING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 #[derive(Debug)]
 pub enum Claim {
     /// No window was running: this start is the window and listens here.
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     First(Window),
     /// A window was running and answered.
     Handed(Answer),
@@ -57,14 +60,70 @@ pub enum Claim {
 
 /// The window's socket and its lock: whoever holds the lock (`window.lock` beside the socket,
 /// an advisory `flock` held until the process ends) is the one window; only it binds, or
-/// replaces a socket left by a window that was killed.
-#[cfg(unix)]
+/// replaces a socket left by a window that was killed. On Windows the pipe is its own lock.
+#[cfg(any(unix, windows))]
 #[derive(Debug)]
 pub struct Window {
     /// The socket later starts and the native host connect to.
-    pub listener: std::os::unix::net::UnixListener,
+    pub listener: Listener,
     /// The lock: keep it until the socket file is removed, at the very end.
-    pub lock: std::fs::File,
+    pub lock: Lock,
+}
+
+/// What the window listens on.
+#[cfg(unix)]
+pub type Listener = std::os::unix::net::UnixListener;
+
+/// What makes a window the one window, held until it ends: the lock file on Unix.
+#[cfg(unix)]
+pub type Lock = std::fs::File;
+
+/// What makes a window the one window: on Windows, the pipe itself (nothing more to hold).
+#[cfg(windows)]
+pub type Lock = ();
+
+/// What one more try of handing `handoff` to a window gave: the claim, or `None` when there
+/// is no window to take it yet (none listening, or one closing) and the start tries again.
+#[cfg(any(unix, windows))]
+fn hand_over(path: &Path, handoff: &Handoff) -> Option<Claim> {
+    match send(path, handoff) {
+        // The window is closing: its lock goes with it, and then this start is the window.
+        Ok(Answer::Closing) => None,
+        Ok(answer) => Some(Claim::Handed(answer)),
+        // The lock's holder has not bound its socket yet, or was killed.
+        Err(err)
+            if matches!(
+                err.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+            ) =>
+        {
+            None
+        }
+        Err(err) => Some(Claim::Alone(err)),
+    }
+}
+
+/// Hands `handoff` to the window holding the pipe at `path`, if one is; else makes the pipe
+/// and is the window. Two starts at the same moment make one window: only one can make the
+/// pipe's first instance; the other waits (up to 10 s) for it to listen and hands its links
+/// over.
+#[cfg(windows)]
+pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
+    let deadline = std::time::Instant::now() + OPENING_WAIT;
+    loop {
+        match super::pipe::listen(path) {
+            Ok(Some(listener)) => return Claim::First(Window { listener, lock: () }),
+            Ok(None) => {}
+            Err(err) => return Claim::Alone(err),
+        }
+        if let Some(claim) = hand_over(path, handoff) {
+            return claim;
+        }
+        if std::time::Instant::now() >= deadline {
+            return Claim::Alone(io::Error::from(io::ErrorKind::TimedOut));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// Hands `handoff` to the window listening at `path`, if one is; else listens there. Two
@@ -86,17 +145,8 @@ pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
             Err(std::fs::TryLockError::WouldBlock) => {}
             Err(std::fs::TryLockError::Error(err)) => return Claim::Alone(err),
         }
-        match send(path, handoff) {
-            // The window is closing: its lock goes with it, and then this start is the window.
-            Ok(Answer::Closing) => {}
-            Ok(answer) => return Claim::Handed(answer),
-            // The window holding the lock is not listening yet, or ends just now.
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
-                ) => {}
-            Err(err) => return Claim::Alone(err),
+        if let Some(claim) = hand_over(path, handoff) {
+            return claim;
         }
         if std::time::Instant::now() >= deadline {
             return Claim::Alone(io::Error::from(io::ErrorKind::TimedOut));
@@ -140,13 +190,12 @@ fn listen(path: &Path, lock: std::fs::File) -> Claim {
     }
 }
 
-/// Without Unix sockets (Windows: a named pipe is not written yet), every start is its own
-/// window; the log says why.
-#[cfg(not(unix))]
+/// Without Unix sockets or named pipes, every start is its own window; the log says why.
+#[cfg(not(any(unix, windows)))]
 pub fn claim(_path: &Path, _handoff: &Handoff) -> Claim {
     Claim::Alone(io::Error::new(
         io::ErrorKind::Unsupported,
-        "handing links to the running window needs a named pipe on this system, not written yet",
+        "handing links to the running window is not written for this system",
     ))
 }
 
@@ -181,17 +230,29 @@ pub fn send(path: &Path, handoff: &Handoff) -> io::Result<Answer> {
     let wait = Some(std::time::Duration::from_secs(10));
     stream.set_read_timeout(wait)?;
     stream.set_write_timeout(wait)?;
+    exchange(&mut stream, handoff)
+}
+
+/// Sends `handoff` over `stream` (connected to the window) and reads the window's answer.
+#[cfg_attr(
+    not(any(unix, windows)),
+    expect(dead_code, reason = "no hand-off on this system")
+)]
+pub(super) fn exchange(
+    stream: &mut (impl io::Read + io::Write),
+    handoff: &Handoff,
+) -> io::Result<Answer> {
     let json = serde_json::to_vec(handoff).map_err(io::Error::other)?;
-    write_message(&mut stream, &json)?;
-    match read_message(&mut stream)? {
+    write_message(stream, &json)?;
+    match read_message(stream)? {
         Read1::Message(bytes) => serde_json::from_slice(&bytes).map_err(io::Error::other),
         Read1::End | Read1::Refused(_) => Err(io::Error::from(io::ErrorKind::UnexpectedEof)),
     }
 }
 
-/// Without Unix sockets there is no window to send to (Windows: a named pipe is not written
-/// yet); the native host says so in a sentence.
-#[cfg(not(unix))]
+/// Without Unix sockets or named pipes there is no window to send to; the native host says
+/// so in a sentence.
+#[cfg(not(any(unix, windows)))]
 pub fn send(_path: &Path, _handoff: &Handoff) -> io::Result<Answer> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
@@ -201,28 +262,38 @@ pub fn send(_path: &Path, _handoff: &Handoff) -> io::Result<Answer> {
 /// window is closing and takes nothing more), a refused one gets its sentence. A slow or
 /// silent client is dropped after 5 s.
 #[cfg(unix)]
-pub fn serve(
-    listener: &std::os::unix::net::UnixListener,
-    mut deliver: impl FnMut(Handoff) -> Option<usize>,
-) {
+pub fn serve(listener: &Listener, mut deliver: impl FnMut(Handoff) -> Option<usize>) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
         let wait = Some(std::time::Duration::from_secs(5));
         if stream.set_read_timeout(wait).is_err() || stream.set_write_timeout(wait).is_err() {
             continue;
         }
-        let answer = match read_message(&mut stream) {
-            Ok(Read1::Message(bytes)) => match Handoff::from_json(&bytes) {
-                Ok(handoff) => deliver(handoff).map_or(Answer::Closing, Answer::Added),
-                Err(refusal) => Answer::Refused(refusal.sentence()),
-            },
-            Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.sentence()),
-            Ok(Read1::End) | Err(_) => continue,
-        };
-        if let Ok(json) = serde_json::to_vec(&answer) {
-            // The sender may have gone: its links were taken all the same.
-            let _ = write_message(&mut stream, &json);
-        }
+        answer(&mut stream, &mut deliver);
+    }
+}
+
+/// Reads one message from `stream` (a start connected to the window), gives it to `deliver`
+/// if it passes the checks, and answers: how many links were taken, or why none.
+#[cfg_attr(
+    not(any(unix, windows)),
+    expect(dead_code, reason = "no hand-off on this system")
+)]
+pub(super) fn answer(
+    stream: &mut (impl io::Read + io::Write),
+    deliver: &mut impl FnMut(Handoff) -> Option<usize>,
+) {
+    let answer = match read_message(stream) {
+        Ok(Read1::Message(bytes)) => match Handoff::from_json(&bytes) {
+            Ok(handoff) => deliver(handoff).map_or(Answer::Closing, Answer::Added),
+            Err(refusal) => Answer::Refused(refusal.sentence()),
+        },
+        Ok(Read1::Refused(refusal)) => Answer::Refused(refusal.sentence()),
+        Ok(Read1::End) | Err(_) => return,
+    };
+    if let Ok(json) = serde_json::to_vec(&answer) {
+        // The sender may have gone: its links were taken all the same.
+        let _ = write_message(stream, &json);
     }
 }
 

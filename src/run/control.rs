@@ -6,14 +6,13 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
-use std::thread::JoinHandle;
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
 use super::lock;
 use super::order::Reporting;
-use super::queue::{Board, Dispatch, Help, Move, Phase, Queue, QueueState};
+use super::queue::{Board, Dispatch, Help, Phase, Queue, QueueState};
 use crate::error::DownloadError;
 use crate::fetch::{HelpDesk, Helpable, Parked};
 use crate::limit::RateLimit;
@@ -269,7 +268,7 @@ impl Control {
 
     /// Pauses the items at `positions` under one lock and one wake-up of the workers, so that
     /// Pause all over 100,000 items is one pass over the queue, not one per item.
-    fn pause(&self, positions: &[usize]) {
+    pub(super) fn pause(&self, positions: &[usize]) {
         let paused_waiting = self.queue.update(|board| {
             let mut waiting = Vec::new();
             for &position in positions {
@@ -293,9 +292,23 @@ impl Control {
         }
     }
 
+    /// The positions of the paused items, and of those whose pause is still taking effect,
+    /// in list order.
+    pub(super) fn paused_positions(&self) -> Vec<usize> {
+        self.queue.read(|board| {
+            (0..board.items.len())
+                .filter(|&p| match board.queue.phase(p) {
+                    Some(Phase::Paused) => true,
+                    Some(Phase::Running) => board.items[p].stop.pausing.load(Ordering::SeqCst),
+                    _ => false,
+                })
+                .collect()
+        })
+    }
+
     /// Resumes the items at `positions`, in that order (each goes to the front of the queue),
     /// under one lock and one wake-up of the workers.
-    fn resume(&self, positions: &[usize]) {
+    pub(super) fn resume(&self, positions: &[usize]) {
         let resumed = self.queue.update(|board| {
             let mut resumed = Vec::new();
             for &position in positions {
@@ -323,7 +336,7 @@ impl Control {
 
     /// Cancels the item at `position`: a running one stops; a waiting or paused one ends now
     /// (one with a partial file, on the coordinator's thread).
-    fn cancel_item(&self, position: usize) {
+    pub(super) fn cancel_item(&self, position: usize) {
         enum CancelStep {
             Nothing,
             EndNow,
@@ -362,7 +375,7 @@ impl Control {
     }
 
     /// Adds `jobs` at the end of the list; gives them back if the run is over.
-    fn add(&self, jobs: Vec<Job>) -> Result<(), Vec<Job>> {
+    pub(super) fn add(&self, jobs: Vec<Job>) -> Result<(), Vec<Job>> {
         let count = jobs.len();
         // Everything happens under the board's lock: no worker takes a new item, and no last
         // report ends the run, before the reports expect it.
@@ -613,142 +626,5 @@ impl HelpDesk for Desk<'_> {
 
     fn refused(&self, wait: Option<std::time::Duration>) -> bool {
         self.control.refused(self.position, wait)
-    }
-}
-
-/// A running batch, and the person's hold on it. Items are named by their index.
-pub struct RunHandle {
-    control: Arc<Control>,
-    thread: Option<JoinHandle<()>>,
-    logins: Option<Arc<crate::net::asking::LoginDesk>>,
-}
-
-impl RunHandle {
-    pub(crate) fn new(
-        control: Arc<Control>,
-        thread: Option<JoinHandle<()>>,
-        logins: Option<Arc<crate::net::asking::LoginDesk>>,
-    ) -> Self {
-        Self {
-            control,
-            thread,
-            logins,
-        }
-    }
-
-    /// Answers a site's [`crate::model::Event::LoginWanted`]: its waiting downloads go on
-    /// with `login`, or (`None`) fail as the site refused them.
-    pub fn answer_login(
-        &self,
-        question: &crate::net::asking::LoginQuestion,
-        login: Option<crate::net::access::Login>,
-    ) {
-        if let Some(desk) = &self.logins {
-            desk.answer(question, login);
-        }
-    }
-
-    /// Stops every download at once; unfinished items end as cancelled, their partial files
-    /// kept to be continued by a later run.
-    pub fn cancel(&self) {
-        self.control.cancel_all();
-    }
-
-    /// Something another thread (a signal handler, say) can cancel the run with.
-    pub fn canceller(&self) -> Canceller {
-        Canceller(Arc::clone(&self.control))
-    }
-
-    /// Whether cancel was asked for.
-    pub fn is_cancelling(&self) -> bool {
-        self.control.cancel.is_cancelled()
-    }
-
-    /// Whether the run has reported everything.
-    pub fn is_finished(&self) -> bool {
-        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
-    }
-
-    /// Pauses an item: a running download stops and keeps its partial file; it continues
-    /// (with a range request) when resumed.
-    pub fn pause(&self, index: usize) {
-        if let Some(position) = self.control.position(index) {
-            self.control.pause(&[position]);
-        }
-    }
-
-    /// Resumes a paused item: it goes to the front of the queue.
-    pub fn resume(&self, index: usize) {
-        if let Some(position) = self.control.position(index) {
-            self.control.resume(&[position]);
-        }
-    }
-
-    /// Cancels one item; the others go on.
-    pub fn cancel_item(&self, index: usize) {
-        if let Some(position) = self.control.position(index) {
-            self.control.cancel_item(position);
-        }
-    }
-
-    /// Moves a waiting item in the queue; false if it is not waiting or cannot move.
-    pub fn move_item(&self, index: usize, to: Move) -> bool {
-        self.control.position(index).is_some_and(|position| {
-            self.control
-                .queue
-                .update(|board| board.queue.move_item(position, to))
-        })
-    }
-
-    /// Pauses every item that is waiting or running.
-    pub fn pause_all(&self) {
-        let every: Vec<usize> = (0..self.control.len()).collect();
-        self.control.pause(&every);
-    }
-
-    /// Resumes every paused item, in list order, and every item whose pause is still taking
-    /// effect.
-    pub fn resume_all(&self) {
-        let paused: Vec<usize> = self.control.queue.read(|board| {
-            (0..board.items.len())
-                .filter(|&p| match board.queue.phase(p) {
-                    Some(Phase::Paused) => true,
-                    Some(Phase::Running) => board.items[p].stop.pausing.load(Ordering::SeqCst),
-                    _ => false,
-                })
-                .collect()
-        });
-        // Each resumed item goes to the front, so the last one first keeps list order.
-        let last_first: Vec<usize> = paused.into_iter().rev().collect();
-        self.control.resume(&last_first);
-    }
-
-    /// Adds links to the run, after everything listed before them; gives them back if the run
-    /// has already finished (start a new one then).
-    pub fn add(&self, jobs: Vec<Job>) -> Result<(), Vec<Job>> {
-        self.control.add(jobs)
-    }
-
-    /// Changes the speed limit of the whole run (bytes per second; `None`: none).
-    pub fn set_rate_limit(&self, bytes_per_sec: Option<u64>) {
-        self.control.limit.set(bytes_per_sec);
-    }
-
-    /// Waits for the run to finish.
-    pub fn join(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Cancels a run from anywhere.
-#[derive(Clone)]
-pub struct Canceller(Arc<Control>);
-
-impl Canceller {
-    /// Stops every download of the run at once, as [`RunHandle::cancel`].
-    pub fn cancel(&self) {
-        self.0.cancel_all();
     }
 }

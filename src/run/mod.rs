@@ -4,6 +4,7 @@
 //! While it runs, the person can pause, resume, cancel, move and add items (see [`RunHandle`]).
 
 mod control;
+mod handle;
 mod order;
 mod queue;
 #[cfg(test)]
@@ -22,7 +23,7 @@ use crate::names::NameBook;
 use crate::options::RunConfig;
 use crate::resume::{Leftovers, ResumeStore};
 
-pub use control::RunHandle;
+pub use handle::{Canceller, RunHandle};
 pub use queue::Move;
 
 use control::{Control, Desk, Helping, Message};

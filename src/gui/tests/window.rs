@@ -363,6 +363,7 @@ fn links_handed_over_by_a_second_start_land_in_the_links_box() {
     harness.get_by_label("3 URLs ready");
 }
 
+#[cfg(not(any(windows, target_os = "macos")))]
 #[test]
 fn the_browsers_found_are_set_up_from_the_window() {
     let home = tempfile::tempdir().unwrap();
