@@ -123,6 +123,29 @@ fn pieces_cut_after_256_kib_fall_back_to_one_connection() {
 }
 
 #[test]
+fn trickling_pieces_are_caught_and_their_spans_go_back_to_the_file() {
+    // Range answers trickle 64 bytes per 200 ms (320 B/s), under the 1 KiB per stall window
+    // (2 s in tests) that fails a trickling whole file: each piece's connection is caught
+    // too, and gives its span back, instead of holding the file for hours.
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let line = capped(&server, "drip.bin", 6 * MIB, "&rangedrip=200");
+    let cfg = config(Mode::Submit, 6, dir.path());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run(jobs(&[line]), cfg));
+    });
+    let done = rx
+        .recv_timeout(std::time::Duration::from_secs(90))
+        .expect("the run ends: trickling pieces are not waited for");
+    assert_eq!(done.item(1).outcome, Outcome::Done, "{:?}", done.item(1));
+    assert_eq!(one_version(dir.path(), "drip.bin", 6 * MIB), 1);
+    assert_eq!(files_in(dir.path()), ["drip.bin"]);
+    let requests = asked(&server, "drip.bin");
+    assert!(requests < 30, "{requests}: {:?}", server.requests());
+}
+
+#[test]
 fn pieces_refused_for_an_hour_fall_back_to_one_connection_at_once() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();

@@ -23,10 +23,6 @@ use crate::options::Existing;
 /// under [`RECORD_AFTER`]), so a `.part` name would only cost a second directory operation.
 const UNNAMED_UP_TO: u64 = 256 * 1024;
 
-/// Fewer bytes than this in a whole stall-timeout window (30 s by default, so about 34 B/s)
-/// is a trickle, not a download: the attempt fails and is retried like a stall.
-const MIN_BYTES_PER_WINDOW: u64 = 1024;
-
 impl Item<'_> {
     /// One request and its answer, streamed into the staging.
     pub(super) async fn attempt(&mut self) -> Result<(), Stop> {
@@ -280,37 +276,21 @@ impl Item<'_> {
     async fn stream_body(&mut self, response: &mut Response, path: &Path) -> Result<(), Stop> {
         let ctx = self.ctx;
         let shown = self.state.staging.shown(path);
-        let mut last_event = Instant::now();
-        let mut window = (Instant::now(), self.state.bytes);
-        // Each chunk is what one read of the socket gave (bounded by hyper's read buffer), so
-        // memory does not grow with the file size.
-        while let Some(chunk) = ctx.or_cancel(response.chunk()).await?.map_err(|err| {
-            classify::read_error(&err, self.state.bytes, self.state.remote.total, ctx.config)
-        })? {
+        let mut body = ctx.stream(response);
+        while let Some(chunk) = body.next(self.state.bytes, self.state.remote.total).await? {
             let mut file = self.state.staging.file().ok_or(DownloadError::Stopped)?;
             file.write_all(&chunk)
                 .map_err(|err| DownloadError::from_io(&shown, &err))?;
-            self.state.bytes += chunk.len() as u64;
             let arrived = chunk.len() as u64;
+            self.state.bytes += arrived;
+            body.delivered(arrived);
             self.state.hasher.push(chunk).await;
             self.record_when_due(path);
-            ctx.or_cancel(ctx.limit.pace(arrived)).await?;
-            if window.0.elapsed() >= ctx.config.stall_timeout {
-                let got = self.state.bytes - window.1;
-                if got < MIN_BYTES_PER_WINDOW {
-                    return Err(DownloadError::TooSlow {
-                        bytes: got,
-                        secs: classify::whole_secs(ctx.config.stall_timeout),
-                    }
-                    .into());
-                }
-                window = (Instant::now(), self.state.bytes);
-            }
-            if last_event.elapsed() >= ctx.config.progress_interval {
-                last_event = Instant::now();
+            if body.progress_due() {
                 self.send_progress();
             }
         }
+        body.finish();
         if let Some(total) = self.state.remote.total
             && self.state.bytes < total
         {

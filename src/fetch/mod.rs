@@ -22,6 +22,7 @@ use crate::hash::StreamHasher;
 use crate::limit::RateLimit;
 use crate::model::{Event, EventSink, ItemRecord, Job, OneConnection, Outcome, Protocol, Warning};
 use crate::names::NameBook;
+use crate::net::stream::{BodyStream, StreamOf};
 use crate::options::{Existing, RunConfig};
 use crate::resume::{Leftovers, PartState, ResumeStore};
 
@@ -80,6 +81,16 @@ impl ItemContext<'_> {
         self.pausing.load(Ordering::SeqCst) && !self.run.is_cancelled()
     }
 
+    /// Starts streaming `response`'s body under this item's stop, the run's limit and settings.
+    fn stream<'r>(&'r self, response: &'r mut reqwest::Response) -> BodyStream<'r> {
+        let of = StreamOf {
+            cancel: self.cancel,
+            limit: self.limit,
+            config: self.config,
+        };
+        BodyStream::new(response, of)
+    }
+
     /// Runs `work` unless the item is stopped first.
     async fn or_cancel<T>(&self, work: impl Future<Output = T>) -> Result<T, Stop> {
         self.cancel
@@ -114,6 +125,15 @@ enum Stop {
 impl From<DownloadError> for Stop {
     fn from(err: DownloadError) -> Self {
         Stop::Failed(err, None)
+    }
+}
+
+impl From<crate::net::stream::StreamStop> for Stop {
+    fn from(stop: crate::net::stream::StreamStop) -> Self {
+        match stop {
+            crate::net::stream::StreamStop::Cancelled => Stop::Cancelled,
+            crate::net::stream::StreamStop::Failed(err) => err.into(),
+        }
     }
 }
 

@@ -242,11 +242,13 @@ impl Item<'_> {
     }
 }
 
-/// Whether a failed request was answered by the server (a refusal, a body cut short), as
-/// opposed to a network that failed: a plain request may still get the file.
+/// Whether a failed request was answered by the server (a refusal, a body cut short or only
+/// trickling), as opposed to a network that failed: a plain request may still get the file.
 fn answered(err: &DownloadError) -> bool {
     matches!(
         err,
-        DownloadError::Status { .. } | DownloadError::Truncated { .. }
+        DownloadError::Status { .. }
+            | DownloadError::Truncated { .. }
+            | DownloadError::TooSlow { .. }
     )
 }

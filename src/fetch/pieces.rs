@@ -21,7 +21,7 @@ use crate::error::DownloadError;
 use crate::hash::StreamHasher;
 use crate::model::{Event, Piece};
 use crate::net::answer::{self, Ask, Verdict};
-use crate::net::classify;
+use crate::net::stream::StreamStop;
 use crate::split::{Claim, Split};
 
 /// The longest a piece waits for a server that asked to wait (`Retry-After`): a longer wait
@@ -250,6 +250,15 @@ impl From<DownloadError> for SpanStop {
     }
 }
 
+impl From<StreamStop> for SpanStop {
+    fn from(stop: StreamStop) -> Self {
+        match stop {
+            StreamStop::Cancelled => SpanStop::Cancelled,
+            StreamStop::Failed(err) => err.into(),
+        }
+    }
+}
+
 /// How a helper's connection ended, for its server.
 pub(crate) struct HelperEnd {
     /// It fetched its span.
@@ -425,7 +434,8 @@ fn judge(file: &SplitFile, response: &Response, ask: &Ask<'_>, own: bool) -> Res
 }
 
 /// Writes the body in place from `claim.start`, as far as the span reaches — it shrinks when
-/// a helper takes its second half; `pos` follows the bytes written.
+/// a helper takes its second half; `pos` follows the bytes written. A connection that only
+/// trickles fails here as the whole file's does (see [`crate::net::stream`]).
 async fn stream_span(
     ctx: &ItemContext<'_>,
     file: &SplitFile,
@@ -434,24 +444,23 @@ async fn stream_span(
     hasher: Option<&StreamHasher>,
     pos: &mut u64,
 ) -> Result<(), SpanStop> {
-    let mut last_event = Instant::now();
+    let mut body = ctx.stream(response);
     loop {
         if file.must_start_over() {
             return Err(SpanStop::StartOver);
         }
-        let read = ctx
-            .cancel
-            .run_until_cancelled(response.chunk())
-            .await
-            .ok_or(SpanStop::Cancelled)?;
         let Some(end) = file.split.with(|s| s.end_of(claim.conn)) else {
+            body.finish();
             return Ok(());
         };
         let (got, expected) = (*pos - claim.start, Some(end - claim.start));
-        let chunk = match read {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => return Err(DownloadError::Truncated { got, expected }.into()),
-            Err(err) => return Err(classify::read_error(&err, got, expected, ctx.config).into()),
+        let Some(chunk) = body.next(got, expected).await? else {
+            return Err(DownloadError::Truncated { got, expected }.into());
+        };
+        // The span may have shrunk while the chunk was on its way.
+        let Some(end) = file.split.with(|s| s.end_of(claim.conn)) else {
+            body.finish();
+            return Ok(());
         };
         let take = (chunk.len() as u64).min(end.saturating_sub(*pos));
         let bytes: Bytes = chunk.slice(..take as usize);
@@ -463,24 +472,19 @@ async fn stream_span(
             hasher.push(bytes).await;
         }
         *pos += take;
+        body.delivered(take);
         let complete = file.split.wrote(claim.conn, *pos, take);
         file.record_if_due(ctx);
-        if complete || last_event.elapsed() >= ctx.config.progress_interval {
-            last_event = Instant::now();
+        if body.progress_due() || complete {
             ctx.events.send(Event::Progress {
                 index: file.index,
                 bytes: file.split.written.load(Ordering::Relaxed),
             });
         }
         if complete {
-            // Counted against the limit, but nothing is left to hold back.
-            ctx.limit.charge(take);
+            body.finish();
             return Ok(());
         }
-        ctx.cancel
-            .run_until_cancelled(ctx.limit.pace(take))
-            .await
-            .ok_or(SpanStop::Cancelled)?;
     }
 }
 

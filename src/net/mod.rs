@@ -12,6 +12,7 @@ pub mod netrc;
 pub mod proxy;
 pub(crate) mod send;
 pub mod settings;
+pub(crate) mod stream;
 pub mod tls;
 
 use std::sync::Arc;

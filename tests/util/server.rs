@@ -25,7 +25,8 @@
 //! Range requests (a `Range` header): `range403=1` refuses them with 403; `range429=S` with 429
 //! and `Retry-After: S`; `noifrange=1` ignores `If-Range` (a range of whatever version is
 //! current, under its own ETag); `badrange=1` answers them with a Content-Range one byte
-//! later than asked (and those bytes); `cutpieces=K` closes 206 answers after K bytes.
+//! later than asked (and those bytes); `cutpieces=K` closes 206 answers after K bytes;
+//! `rangedrip=MS` trickles them, 64 bytes per MS.
 //! Mirrors and farms (same bytes, other ETags): `node=N` puts N in the ETag; `farm=1` answers
 //! each request from node `seen % 2`; `mirrors=1` redirects each request to one of two
 //! mirrors (the same address with `node=1` or `node=2`).
@@ -589,8 +590,14 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
     }
     // A per-connection cap: 16 KiB pieces at the pace of the rate.
     let capped = num("rate").map(|bps| Duration::from_secs_f64(16_384.0 / bps.max(1) as f64));
-    let drip = num("drip").map(Duration::from_millis).or(capped);
+    // `rangedrip=MS`: range requests trickle 64 bytes per MS (the whole file does not).
+    let range_drip = num("rangedrip").filter(|_| start.is_some());
+    let drip = num("drip")
+        .or(range_drip)
+        .map(Duration::from_millis)
+        .or(capped);
     let piece = match (drip, num("piece")) {
+        (Some(_), _) if range_drip.is_some() => 64,
         (Some(_), Some(n)) => n.max(1),
         (Some(_), None) if capped.is_some() => 16_384,
         (Some(_), None) => 1024,
@@ -626,7 +633,7 @@ fn respond(out: &mut TcpStream, req: &Request, stats: &Stats, path_active: usize
             return false;
         }
         pos += n as u64;
-        match (num("rate"), drip) {
+        match (num("rate").filter(|_| range_drip.is_none()), drip) {
             // Paced against the clock, so the cap holds however long writing takes.
             (Some(bps), _) => {
                 let due =
