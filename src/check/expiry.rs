@@ -38,7 +38,7 @@ fn basic_time(text: &str) -> Option<SystemTime> {
         return None;
     }
     let num = |s: &str| s.parse::<u64>().ok();
-    unix_time(
+    crate::net::answer::utc_time(
         [num(&date[..4])?, num(&date[4..6])?, num(&date[6..])?],
         [num(&clock[..2])?, num(&clock[2..4])?, num(&clock[4..])?],
     )
@@ -55,25 +55,7 @@ fn iso_time(text: &str) -> Option<SystemTime> {
     let hour = time.next()?? as u64;
     let minute = time.next().flatten().unwrap_or(0.0) as u64;
     let second = time.next().flatten().unwrap_or(0.0) as u64;
-    unix_time(ymd, [hour, minute, second])
-}
-
-/// The instant of a UTC date and time (Howard Hinnant's days_from_civil).
-fn unix_time([year, month, day]: [u64; 3], [hour, minute, second]: [u64; 3]) -> Option<SystemTime> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year < 1970 || hour > 23 {
-        return None;
-    }
-    let (y, m) = if month <= 2 {
-        (year - 1, month + 9)
-    } else {
-        (year, month - 3)
-    };
-    let era_year = y % 400;
-    let day_of_year = (153 * m + 2) / 5 + day - 1;
-    let day_of_era = era_year * 365 + era_year / 4 - era_year / 100 + day_of_year;
-    let days = ((y / 400) * 146_097 + day_of_era).checked_sub(719_468)?;
-    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+    crate::net::answer::utc_time(ymd, [hour, minute, second])
 }
 
 #[cfg(test)]

@@ -217,10 +217,27 @@ fn http_date(text: &str) -> Option<SystemTime> {
     let year: u64 = words.next()?.parse().ok()?;
     let mut clock = words.next()?.split(':').map(|n| n.parse::<u64>().ok());
     let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
-    if words.next() != Some("GMT") || !(1..=31).contains(&day) || year < 1970 {
+    if words.next() != Some("GMT") {
         return None;
     }
-    // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    utc_time([year, month, day], [hour, minute, second])
+}
+
+/// The instant of a UTC date and time, `None` for one out of range or before 1970 (days since
+/// 1970-01-01 of a proleptic Gregorian date: Howard Hinnant's days_from_civil).
+pub(crate) fn utc_time(
+    [year, month, day]: [u64; 3],
+    [hour, minute, second]: [u64; 3],
+) -> Option<SystemTime> {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || year < 1970
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
     let (y, m) = if month <= 2 {
         (year - 1, month + 9)
     } else {
@@ -229,8 +246,7 @@ fn http_date(text: &str) -> Option<SystemTime> {
     let era_year = y % 400;
     let day_of_year = (153 * m + 2) / 5 + day - 1;
     let day_of_era = era_year * 365 + era_year / 4 - era_year / 100 + day_of_year;
-    let days = (y / 400) * 146_097 + day_of_era;
-    let days = days.checked_sub(719_468)?;
+    let days = ((y / 400) * 146_097 + day_of_era).checked_sub(719_468)?;
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
