@@ -42,6 +42,20 @@ pub struct Checked {
 }
 
 impl LinkChecker {
+    /// Forgets the last check once the links box no longer holds the links it checked: its
+    /// lines would describe another list. Called when the box is read again, not per frame.
+    pub fn forget_unless_checked(&mut self, list: &downpour::urls::ParsedList) {
+        let same = self.checked.as_ref().is_some_and(|checked| {
+            list.entries
+                .iter()
+                .map(|entry| &entry.url)
+                .eq(checked.urls.iter())
+        });
+        if !same {
+            self.checked = None;
+        }
+    }
+
     /// Hands what the last check learned (names and sizes) to the rows of a run of `jobs`
     /// that it checked, so that they are not unknown until each server answers the run.
     pub fn hand_to(&self, view: &mut super::model::RunView, jobs: &[Job]) {
@@ -81,25 +95,21 @@ impl DownpourApp {
         if self.start_blocker().is_some() || self.checker.running.is_some() {
             return false;
         }
-        let jobs: Vec<Job> = self
-            .list
-            .entries
-            .iter()
-            .map(|e| self.handed.job(e))
-            .collect();
-        let mut config = self.settings.run.config(self.folder());
-        config.state_dir = self.data_dir().map(ToOwned::to_owned);
-        self.handed.apply(&mut config.access);
-        // The System proxy setting: the desktop's proxy is asked on the helper, as for Start.
-        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
-        let bus = system.then(|| self.desktop_bus.clone());
+        let jobs = self.listed_jobs();
+        // The check's config takes the desktop's proxy on the helper, once it is asked.
+        let config = self.engine_config(self.folder(), None);
+        let question = super::desktop_proxy::Question::for_links(
+            &self.settings.run.proxy,
+            &self.desktop_bus,
+            jobs.iter().map(|job| &job.url),
+        );
         self.checker.running = Some((0, jobs.len()));
         self.checker.problem = None;
         self.checker.shown = true;
         let (tx, waker) = (self.helper_tx.clone(), ctx.clone());
         let started = std::thread::Builder::new()
             .name("downpour-check".into())
-            .spawn(move || check_on_helper(&jobs, config, bus, &tx, &waker));
+            .spawn(move || check_on_helper(&jobs, config, question, &tx, &waker));
         if started.is_err() {
             self.checker.running = None;
         }
@@ -111,7 +121,11 @@ impl DownpourApp {
     pub(super) fn checked(&mut self, result: Result<Checked, DownloadError>) {
         self.checker.running = None;
         match result {
-            Ok(checked) => self.checker.checked = Some(checked),
+            Ok(checked) => {
+                self.checker.checked = Some(checked);
+                // The links may have changed while it ran.
+                self.checker.forget_unless_checked(&self.list);
+            }
             Err(problem) => self.checker.problem = Some(problem),
         }
     }
@@ -155,11 +169,6 @@ impl DownpourApp {
         let Some(checked) = &self.checker.checked else {
             return;
         };
-        let current = self.list.entries.iter().map(|entry| &entry.url);
-        if !current.eq(checked.urls.iter()) {
-            // The links changed since: the lines would describe another list.
-            return;
-        }
         let report = &checked.report;
         egui::ScrollArea::vertical()
             .id_salt("checked")
@@ -190,19 +199,12 @@ impl DownpourApp {
 fn check_on_helper(
     jobs: &[Job],
     mut config: downpour::RunConfig,
-    bus: Option<super::desktop_proxy::Bus>,
+    question: Option<super::desktop_proxy::Question>,
     tx: &std::sync::mpsc::Sender<UiMessage>,
     waker: &egui::Context,
 ) {
-    let sites = match &bus {
-        Some(_) => super::desktop_proxy::sites(jobs.iter().map(|job| &job.url)),
-        None => Vec::new(),
-    };
-    if let Some(desktop) = bus.and_then(|bus| super::desktop_proxy::lookup(&bus, &sites)) {
-        config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
-            proxy: desktop.proxy,
-            bypass: desktop.bypass,
-        };
+    if let Some(desktop) = question.and_then(|question| question.ask()) {
+        desktop.apply(&mut config.access);
     }
     let mut progress = |done, of| {
         let _ = tx.send(UiMessage::CheckProgress { done, of });

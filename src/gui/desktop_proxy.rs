@@ -45,6 +45,42 @@ pub struct DesktopProxy {
     pub bypass: String,
 }
 
+impl DesktopProxy {
+    /// Makes it the proxy of a run's network settings.
+    pub fn apply(self, access: &mut downpour::net::access::Access) {
+        access.proxy = downpour::net::proxy::ProxySetting::Manual {
+            proxy: self.proxy,
+            bypass: self.bypass,
+        };
+    }
+}
+
+/// What the System proxy setting asks the desktop before a run or a check: the bus, and the
+/// sites of the links (gathered where the links are, asked on a helper thread).
+pub struct Question {
+    bus: Bus,
+    sites: Vec<String>,
+}
+
+impl Question {
+    /// The question for `links`, or `None` when the proxy setting is not System.
+    pub fn for_links<'a>(
+        setting: &downpour::net::proxy::ProxySetting,
+        bus: &Bus,
+        links: impl IntoIterator<Item = &'a Url>,
+    ) -> Option<Self> {
+        (*setting == downpour::net::proxy::ProxySetting::System).then(|| Self {
+            bus: bus.clone(),
+            sites: sites(links),
+        })
+    }
+
+    /// Asks the desktop (blocking: on a helper thread only).
+    pub fn ask(&self) -> Option<DesktopProxy> {
+        lookup(&self.bus, &self.sites)
+    }
+}
+
 /// The proxy variables that, when set, are the system's proxy (reqwest reads them).
 const VARIABLES: [&str; 6] = [
     "HTTP_PROXY",

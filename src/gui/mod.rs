@@ -385,6 +385,7 @@ impl DownpourApp {
         let ranges = self.settings.run.ranges;
         if self.parsed_text != self.settings.url_text || self.parsed_ranges != ranges {
             self.list = parse_list_with(&self.settings.url_text, ranges);
+            self.checker.forget_unless_checked(&self.list);
             self.parsed_text.clone_from(&self.settings.url_text);
             self.parsed_ranges = ranges;
         }

@@ -60,14 +60,37 @@ impl DownpourApp {
         if self.start_blocker().is_some() {
             return false;
         }
-        let jobs: Vec<Job> = self
-            .list
+        let jobs = self.listed_jobs();
+        self.check_then_run(ctx, jobs, false);
+        true
+    }
+
+    /// The links of the links box as the engine takes them, each with what the browser
+    /// handed for it (its suggested name, its page).
+    pub(super) fn listed_jobs(&self) -> Vec<Job> {
+        self.list
             .entries
             .iter()
             .map(|e| self.handed.job(e))
-            .collect();
-        self.check_then_run(ctx, jobs, false);
-        true
+            .collect()
+    }
+
+    /// The run's settings for `folder` as the engine takes them, for a run and for Check
+    /// links alike: the resume records in the window's data folder, what the browser handed
+    /// (its cookies and User-Agent), and the desktop's proxy if it was asked.
+    pub(super) fn engine_config(
+        &self,
+        folder: PathBuf,
+        desktop_proxy: Option<super::desktop_proxy::DesktopProxy>,
+    ) -> downpour::RunConfig {
+        let mut config = self.settings.run.config(folder);
+        config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        if let Some(desktop) = desktop_proxy {
+            // The desktop's own proxy, for the System setting where no variable names one.
+            desktop.apply(&mut config.access);
+        }
+        self.handed.apply(&mut config.access);
+        config
     }
 
     /// Asks for the items that ended without their file (failed or cancelled) to be
@@ -91,14 +114,11 @@ impl DownpourApp {
     /// Hands the folder check to a helper; [`Self::folder_checked`] takes the answer.
     pub(super) fn check_then_run(&mut self, ctx: &egui::Context, jobs: Vec<Job>, keep_rows: bool) {
         let folder = self.folder();
-        let system = self.settings.run.proxy == downpour::net::proxy::ProxySetting::System;
-        let bus = system.then(|| self.desktop_bus.clone());
-        // The sites the desktop is asked about (a few dozen at most, read here cheaply).
-        let sites = if system {
-            super::desktop_proxy::sites(jobs.iter().map(|job| &job.url))
-        } else {
-            Vec::new()
-        };
+        let question = super::desktop_proxy::Question::for_links(
+            &self.settings.run.proxy,
+            &self.desktop_bus,
+            jobs.iter().map(|job| &job.url),
+        );
         self.pending = Some(PendingRun {
             folder: folder.clone(),
             jobs,
@@ -106,7 +126,7 @@ impl DownpourApp {
         });
         self.spawn_helper(ctx, move || {
             let result = prepare_folder(&folder);
-            let desktop_proxy = bus.and_then(|bus| super::desktop_proxy::lookup(&bus, &sites));
+            let desktop_proxy = question.and_then(|question| question.ask());
             Some(UiMessage::FolderChecked {
                 folder,
                 result,
@@ -156,19 +176,10 @@ impl DownpourApp {
     ) {
         self.folder_problem = None;
         self.notice = None;
-        let mut config = self.settings.run.config(folder);
-        config.state_dir = self.data_dir().map(ToOwned::to_owned);
+        let mut config = self.engine_config(folder, desktop_proxy);
         // The window asks for the logins sites want (see login_ui).
         config.access.ask_logins = true;
         self.login_prompts.clear();
-        if let Some(desktop) = desktop_proxy {
-            // The desktop's own proxy, for the System setting where no variable names one.
-            config.access.proxy = downpour::net::proxy::ProxySetting::Manual {
-                proxy: desktop.proxy,
-                bypass: desktop.bypass,
-            };
-        }
-        self.handed.apply(&mut config.access);
         let workers = config.effective_workers();
         let (tx, rx) = mpsc::channel();
         let waker = ctx.clone();
