@@ -109,12 +109,22 @@ fn hand_over(path: &Path, handoff: &Handoff) -> Option<Claim> {
 /// over.
 #[cfg(windows)]
 pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
+    claim_with(path, handoff, || match super::pipe::listen(path) {
+        Ok(Some(listener)) => Some(Claim::First(Window { listener, lock: () })),
+        Ok(None) => None,
+        Err(err) => Some(Claim::Alone(err)),
+    })
+}
+
+/// The wait both platforms share: `first` tries to become the window (the lock on Unix, the
+/// pipe's first instance on Windows); while another start is the window, this one hands its
+/// links over as soon as that window listens, for up to [`OPENING_WAIT`].
+#[cfg(any(unix, windows))]
+fn claim_with(path: &Path, handoff: &Handoff, mut first: impl FnMut() -> Option<Claim>) -> Claim {
     let deadline = std::time::Instant::now() + OPENING_WAIT;
     loop {
-        match super::pipe::listen(path) {
-            Ok(Some(listener)) => return Claim::First(Window { listener, lock: () }),
-            Ok(None) => {}
-            Err(err) => return Claim::Alone(err),
+        if let Some(claim) = first() {
+            return claim;
         }
         if let Some(claim) = hand_over(path, handoff) {
             return claim;
@@ -138,21 +148,15 @@ pub fn claim(path: &Path, handoff: &Handoff) -> Claim {
         Ok(lock) => lock,
         Err(err) => return Claim::Alone(err),
     };
-    let deadline = std::time::Instant::now() + OPENING_WAIT;
-    loop {
-        match lock.try_lock() {
-            Ok(()) => return listen(path, lock),
-            Err(std::fs::TryLockError::WouldBlock) => {}
-            Err(std::fs::TryLockError::Error(err)) => return Claim::Alone(err),
+    let mut lock = Some(lock);
+    claim_with(path, handoff, || {
+        let held = lock.as_ref()?;
+        match held.try_lock() {
+            Ok(()) => lock.take().map(|lock| listen(path, lock)),
+            Err(std::fs::TryLockError::WouldBlock) => None,
+            Err(std::fs::TryLockError::Error(err)) => Some(Claim::Alone(err)),
         }
-        if let Some(claim) = hand_over(path, handoff) {
-            return claim;
-        }
-        if std::time::Instant::now() >= deadline {
-            return Claim::Alone(io::Error::from(io::ErrorKind::TimedOut));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    })
 }
 
 /// The lock file, readable by its owner only (in the private folder); its content is never
